@@ -1,0 +1,63 @@
+// The meter: samples the register at its cadence and reports, one reading at a time or,
+// for NB-IoT meters, in one batch per hour (NB-IoT radios wake rarely to save battery).
+import type { Register } from './register.ts';
+import type { Rng } from './rng.ts';
+import { HOUR, MINUTE, SECOND } from './sim-time.ts';
+
+export const CADENCES = ['1min', '15min', 'hourly-batch'] as const;
+export type Cadence = (typeof CADENCES)[number];
+
+export interface SimReading {
+  ts: number;
+  totalLiters: number;
+}
+
+/** One message as the meter sends it. */
+export interface Report {
+  /** When it reaches the server (sim time); later than the readings for a batch. */
+  sendAt: number;
+  kind: 'reading' | 'batch';
+  readings: SimReading[];
+  /** A re-send of an earlier report (same content). */
+  resend?: boolean;
+}
+
+/** Spacing of readings in the register, per cadence. */
+export const SAMPLE_INTERVAL: Record<Cadence, number> = {
+  '1min': MINUTE,
+  '15min': 15 * MINUTE,
+  'hourly-batch': 15 * MINUTE,
+};
+
+export function isCadence(name: string): name is Cadence {
+  return (CADENCES as readonly string[]).includes(name);
+}
+
+/**
+ * 1-min meters report 0.001 L; coarse meters report whole litres, rounded down like a
+ * mechanical register's last wheel (rounding down keeps the series monotonic).
+ */
+export function quantise(litres: number, cadence: Cadence): number {
+  return cadence === '1min' ? Math.round(litres * 1000) / 1000 : Math.floor(litres + 1e-9);
+}
+
+/** Endless reports starting after `from`, on cadence boundaries (UTC and China time agree on them). */
+export function* meterReports(register: Register, cadence: Cadence, from: number, rng: Rng): Generator<Report> {
+  const step = SAMPLE_INTERVAL[cadence];
+  let t = Math.floor(from / step) * step + step;
+  if (cadence !== 'hourly-batch') {
+    for (;; t += step) {
+      yield { sendAt: t, kind: 'reading', readings: [{ ts: t, totalLiters: quantise(register.at(t), cadence) }] };
+    }
+  }
+  let batch: SimReading[] = [];
+  for (;; t += step) {
+    batch.push({ ts: t, totalLiters: quantise(register.at(t), cadence) });
+    if (t % HOUR === 0) {
+      // The radio sends a few seconds to a few minutes after the hour (network attach, backoff).
+      const delay = Math.round(rng.float(5 * SECOND, 3 * MINUTE));
+      yield { sendAt: t + delay, kind: 'batch', readings: batch };
+      batch = [];
+    }
+  }
+}

@@ -1,0 +1,184 @@
+// Scores a system's alerts against a dataset's labels. Pure: labels and alerts in, numbers out.
+//
+// Matching rules (one event ↔ its first matching alert):
+// - an event is DETECTED by an alert on the same meter whose type is the event's type or one of
+//   its alsoAccept, opened in [start − 30 min, end + 1 h]; delay = openedAt − start, floored at
+//   0 (an alert just before the labelled start is early, not negative).
+// - an alert is EXPLAINED (not a false alarm) when it falls in that window of any event of the
+//   same meter, whatever its type: an extra leak alert during a burst pipe, or a no-usage alert
+//   during an offline gap, is a reasonable reaction. Exception: a data-fault event explains only
+//   the types it accepts, because alarming on bad data is exactly the failure it labels.
+// - a false alarm is attributed to the labelled normal period (trip, late waking…) it fell in,
+//   with the same tolerances, or to '(routine)'.
+import type { DatasetLabels, LabelledEvent, LabelType } from './labels.ts';
+import { delayStats, type DelayStats } from './stats.ts';
+import { DAY, HOUR, MINUTE, toMs, type EvalAlert } from './trace.ts';
+
+export const EARLY_TOLERANCE_MS = 30 * MINUTE;
+export const LATE_TOLERANCE_MS = HOUR;
+export const LABEL_TYPES: readonly LabelType[] = ['no-usage', 'surge', 'leak', 'offline', 'data-fault'];
+export const ROUTINE = '(routine)';
+
+export type Cadence = DatasetLabels['meters'][number]['cadence'];
+
+export interface EventOutcome {
+  event: LabelledEvent;
+  /** Cadence of the event's meter (offline targets are in expected intervals). */
+  cadence?: Cadence;
+  alert?: EvalAlert;
+  delayMs?: number;
+}
+
+export interface FalseAlarm {
+  alert: EvalAlert;
+  /** The normal period it fell in, or ROUTINE. */
+  normal: string;
+}
+
+export interface TypeScore {
+  events: number;
+  detected: number;
+  /** detected / events, null when there was nothing to detect. */
+  recall: number | null;
+  /** Delays in ms of the detected events. */
+  delay: DelayStats | null;
+}
+
+export interface Score {
+  meters: number;
+  householdMonths: number;
+  alerts: number;
+  byType: Record<LabelType, TypeScore>;
+  overall: TypeScore;
+  falseAlarms: {
+    total: number;
+    perHouseholdMonth: number | null;
+    byType: Record<string, number>;
+    byNormal: Record<string, number>;
+  };
+  /** Surge alerts raised inside a labelled data-fault event and explained by nothing else. */
+  dataFaultSurges: number;
+  outcomes: EventOutcome[];
+  falseAlarmList: FalseAlarm[];
+}
+
+/** The raw facts a Score is summarised from; scores of several datasets pool by concatenation. */
+export interface ScoreParts {
+  meters: number;
+  householdMonths: number;
+  alerts: number;
+  outcomes: EventOutcome[];
+  falseAlarmList: FalseAlarm[];
+  dataFaultSurges: number;
+}
+
+interface Window {
+  meterId: string;
+  from: number;
+  to: number;
+}
+
+const inWindow = (w: Window, meterId: string, t: number): boolean => w.meterId === meterId && t >= w.from && t <= w.to;
+const eventWindow = (e: LabelledEvent | { meterId: string; start: string; end: string }): Window => ({
+  meterId: e.meterId,
+  from: toMs(e.start) - EARLY_TOLERANCE_MS,
+  to: toMs(e.end) + LATE_TOLERANCE_MS,
+});
+const accepts = (e: LabelledEvent, type: string): boolean => e.type === type || (e.alsoAccept ?? []).some((t) => t === type);
+
+export function householdMonths(labels: DatasetLabels): number {
+  return labels.meters.reduce((s, m) => s + Math.max(0, toMs(m.to) - toMs(m.from)) / DAY / 30, 0);
+}
+
+export function scoreAlerts(labels: DatasetLabels, alerts: readonly EvalAlert[]): Score {
+  return summarise(scoreParts(labels, alerts));
+}
+
+export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]): ScoreParts {
+  const timed = alerts.map((a) => ({ a, t: toMs(a.openedAt) })).sort((x, y) => x.t - y.t);
+  const cadence = new Map(labels.meters.map((m) => [m.meterId, m.cadence] as const));
+
+  const outcomes: EventOutcome[] = labels.events.map((event) => {
+    const w = eventWindow(event);
+    const first = timed.find(({ a, t }) => accepts(event, a.type) && inWindow(w, a.meterId, t));
+    const outcome: EventOutcome = { event, cadence: cadence.get(event.meterId) };
+    if (first) {
+      outcome.alert = first.a;
+      outcome.delayMs = Math.max(0, first.t - toMs(event.start));
+    }
+    return outcome;
+  });
+
+  const windows = labels.events.map((e) => ({ e, w: eventWindow(e) }));
+  const normals = labels.normals.map((n) => ({ what: n.what, w: eventWindow(n) }));
+  const falseAlarmList: FalseAlarm[] = [];
+  let dataFaultSurges = 0;
+  for (const { a, t } of timed) {
+    const around = windows.filter(({ w }) => inWindow(w, a.meterId, t));
+    const explained = around.some(({ e }) => e.type !== 'data-fault' || accepts(e, a.type));
+    if (explained) continue;
+    if (a.type === 'surge' && around.some(({ e }) => e.type === 'data-fault')) dataFaultSurges++;
+    const normal = normals.find(({ w }) => inWindow(w, a.meterId, t));
+    falseAlarmList.push({ alert: a, normal: normal?.what ?? ROUTINE });
+  }
+
+  return {
+    meters: labels.meters.length,
+    householdMonths: householdMonths(labels),
+    alerts: alerts.length,
+    outcomes,
+    falseAlarmList,
+    dataFaultSurges,
+  };
+}
+
+function typeScore(outcomes: readonly EventOutcome[]): TypeScore {
+  const delays = outcomes.flatMap((o) => (o.delayMs === undefined ? [] : [o.delayMs]));
+  return {
+    events: outcomes.length,
+    detected: delays.length,
+    recall: outcomes.length ? delays.length / outcomes.length : null,
+    delay: delayStats(delays),
+  };
+}
+
+const countBy = <T>(items: readonly T[], key: (x: T) => string): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const x of items) out[key(x)] = (out[key(x)] ?? 0) + 1;
+  return out;
+};
+
+export function summarise(parts: ScoreParts): Score {
+  const byType = Object.fromEntries(
+    LABEL_TYPES.map((type) => [type, typeScore(parts.outcomes.filter((o) => o.event.type === type))]),
+  ) as Record<LabelType, TypeScore>;
+  const fa = parts.falseAlarmList;
+  return {
+    meters: parts.meters,
+    householdMonths: parts.householdMonths,
+    alerts: parts.alerts,
+    byType,
+    overall: typeScore(parts.outcomes),
+    falseAlarms: {
+      total: fa.length,
+      perHouseholdMonth: parts.householdMonths > 0 ? fa.length / parts.householdMonths : null,
+      byType: countBy(fa, (f) => f.alert.type),
+      byNormal: countBy(fa, (f) => f.normal),
+    },
+    dataFaultSurges: parts.dataFaultSurges,
+    outcomes: parts.outcomes,
+    falseAlarmList: fa,
+  };
+}
+
+/** Pools several datasets' scores of one system: events, delays and false alarms are concatenated. */
+export function poolScores(scores: readonly Score[]): Score {
+  return summarise({
+    meters: scores.reduce((s, x) => s + x.meters, 0),
+    householdMonths: scores.reduce((s, x) => s + x.householdMonths, 0),
+    alerts: scores.reduce((s, x) => s + x.alerts, 0),
+    outcomes: scores.flatMap((x) => x.outcomes),
+    falseAlarmList: scores.flatMap((x) => x.falseAlarmList),
+    dataFaultSurges: scores.reduce((s, x) => s + x.dataFaultSurges, 0),
+  });
+}

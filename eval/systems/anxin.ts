@@ -1,0 +1,58 @@
+// "anxin": our detector, run through the real replay CLI contract as a child process:
+//   npm run replay -- --input <trace> --output <alerts> --until <ISO>
+// so the evaluation exercises exactly what operators run, not an in-process shortcut.
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { readAlerts } from '../io.ts';
+import { iso } from '../trace.ts';
+import { SystemUnavailable, type System } from './system.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPLAY_CLI = 'src/cli/replay.ts';
+
+/** "… 123,456 readings/s …" (or lines/s, msg/s) anywhere in the CLI's output; the last one wins. */
+export function parseReportedRate(output: string): number | undefined {
+  const re = /(\d[\d,_]*(?:\.\d+)?)\s*(?:readings|lines|msgs?|messages)\s*\/\s*s\b/gi;
+  let last: number | undefined;
+  for (const m of output.matchAll(re)) last = Number(m[1]!.replace(/[,_]/g, ''));
+  return last !== undefined && Number.isFinite(last) ? last : undefined;
+}
+
+const tail = (s: string, lines = 15): string => s.trimEnd().split('\n').slice(-lines).join('\n');
+
+export function anxinSystem(root = PROJECT_ROOT): System {
+  return {
+    name: 'anxin',
+    async run(ds, files) {
+      if (!existsSync(join(root, REPLAY_CLI))) {
+        throw new SystemUnavailable(`${REPLAY_CLI} does not exist yet: "anxin" not scored (references only)`);
+      }
+      rmSync(files.alerts, { force: true });
+      const args = ['run', '--silent', 'replay', '--', '--input', files.trace, '--output', files.alerts, '--until', iso(files.until)];
+      const t0 = performance.now();
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        const keep = (b: Buffer): void => {
+          output = (output + b.toString('utf8')).slice(-65_536);
+        };
+        child.stdout.on('data', keep);
+        child.stderr.on('data', keep);
+        child.on('error', reject);
+        child.on('close', (c) => resolve({ code: c, output }));
+      });
+      const wallMs = performance.now() - t0;
+      if (code !== 0) throw new Error(`npm run replay exited with ${code}:\n${tail(output)}`);
+      if (!existsSync(files.alerts)) throw new Error(`npm run replay exited 0 but wrote no ${files.alerts}:\n${tail(output)}`);
+      const alerts = readAlerts(files.alerts);
+      const readings = ds.lines.length;
+      const reported = parseReportedRate(output);
+      return reported !== undefined
+        ? { alerts, readings, wallMs, readingsPerSec: reported, speedSource: 'reported' }
+        : { alerts, readings, wallMs, readingsPerSec: readings / (wallMs / 1000), speedSource: 'wall-clock' };
+    },
+  };
+}

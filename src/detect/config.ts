@@ -1,0 +1,100 @@
+// Detector settings: one zod schema with defaults. The same defaults serve the live
+// service, replay and evaluation (the config file may override any of them).
+import { z } from 'zod';
+
+const minutes = (n: number) => n * 60_000;
+const hours = (n: number) => n * 3_600_000;
+
+export const DetectorConfigSchema = z.strictObject({
+  /** Local time of the households (China: UTC+8, no DST). Routines are learned in local time. */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
+  /** Days of history the routine model keeps. */
+  historyDays: z.number().int().min(7).max(120).default(28),
+  /** Learned thresholds are used once this many complete days are known; before, the backstop. */
+  minHistoryDays: z.number().int().min(2).max(60).default(7),
+
+  noUsage: z
+    .strictObject({
+      /** Backstop while learning: silence that long raises no-usage at any hour. */
+      backstopMs: z.number().positive().default(hours(12)),
+      /** Never wait longer than this, whatever was learned (guarantees recall). */
+      hardCapMs: z.number().positive().default(hours(14)),
+      /** A day with a silence this long is not learned (absence or emergency, not routine). */
+      learnCapMs: z.number().positive().default(hours(13)),
+      /** Margin above the longest silence seen at this time of day: fixed part... */
+      marginMs: z.number().nonnegative().default(minutes(45)),
+      /** ...plus this fraction of that silence. */
+      marginFraction: z.number().min(0).max(2).default(0.15),
+      /** Never alert on a silence shorter than this. */
+      minThresholdMs: z.number().positive().default(hours(2)),
+      /** Learned per-slot silences are smoothed over ±this many 30-min slots (timing jitter). */
+      smoothSlots: z.number().int().min(0).max(4).default(1),
+    })
+    .prefault({}),
+
+  surge: z
+    .strictObject({
+      /** Average flow that makes an interval count as "flowing" (fine cadence ≤ 5 min). */
+      runLpmFine: z.number().positive().default(0.5),
+      /** The same for coarse cadences, where one interval averages many uses. */
+      runLpmCoarse: z.number().positive().default(1.5),
+      /** A continuous run is abnormal past max(this, learned longest run × runFactor + 1 interval). */
+      minRunMs: z.number().positive().default(minutes(30)),
+      runFactor: z.number().min(1).default(1.3),
+      /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
+      minRunIntervalsCoarse: z.number().int().min(1).default(2),
+      /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
+      minHourLiters: z.number().positive().default(400),
+      hourFactor: z.number().min(1).default(1.6),
+      /** Before the household is learned, only this much in an hour is a surge (irrigation, guests). */
+      coldHourLiters: z.number().positive().default(900),
+      /** While the household is away, flow this long or this much in an hour is a surge. */
+      awayRunMs: z.number().positive().default(minutes(15)),
+      awayHourLiters: z.number().positive().default(40),
+    })
+    .prefault({}),
+
+  leak: z
+    .strictObject({
+      /** Flow that never drops below this (L/min) for the whole window is a leak. */
+      minLpm: z.number().positive().default(0.02),
+      /** The window: at least this long and this many reporting intervals, so it spans quiet times;
+       *  hourly meters need most of a day (busy households use water every hour for 20 h). */
+      windowMs: z.number().positive().default(hours(4)),
+      minIntervals: z.number().int().min(2).default(20),
+      /** Learned: longer than the household's longest normal never-dry streak × this... */
+      wetFactor: z.number().min(1).default(1.25),
+      /** ...but never later than this (leaks are found within a day). */
+      maxWindowMs: z.number().positive().default(hours(22)),
+      /** Floor for any cadence before the household is learned. */
+      coarseFloorMs: z.number().positive().default(hours(20)),
+    })
+    .prefault({}),
+
+  offline: z
+    .strictObject({
+      /** Silent for this many expected reporting intervals → offline. */
+      intervals: z.number().positive().default(3),
+      /** Floor, so a 1-min meter's network blip is not an outage. */
+      minMs: z.number().positive().default(minutes(5)),
+      /** Cadence assumed until one is learned. */
+      defaultCadenceMs: z.number().positive().default(hours(1)),
+    })
+    .prefault({}),
+
+  dataFault: z
+    .strictObject({
+      /** Faster than any domestic meter can turn (DN15 Q4 ≈ 52 L/min; the real Utah peak is 46). */
+      maxFlowLpm: z.number().positive().default(100),
+      /** Consecutive readings consistent with a new register value before it is adopted (meter swap). */
+      rebaseConfirmations: z.number().int().min(1).default(3),
+      /** A data-fault alert clears after this long of clean data. */
+      clearAfterMs: z.number().positive().default(hours(2)),
+    })
+    .prefault({}),
+
+  batteryLowPercent: z.number().min(0).max(100).default(15),
+});
+
+export type DetectorConfig = z.output<typeof DetectorConfigSchema>;
+export const defaultDetectorConfig: DetectorConfig = DetectorConfigSchema.parse({});

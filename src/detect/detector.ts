@@ -1,0 +1,202 @@
+// The streaming detector: a synchronous function of (state, reading or tick, config) that
+// returns events. It never reads a clock or does I/O, so the live service, replay and the
+// evaluation run exactly the same code. Each rule lives in its own small function below.
+import type { AlertType, Explanation } from '../domain/alert.ts';
+import type { Reading } from '../domain/reading.ts';
+import type { DetectorConfig } from './config.ts';
+import type { DetectorEvent, ReadingResult } from './events.ts';
+import * as ex from './explain.ts';
+import { excludeFlowToday, observeFlow, type FlowFeatures } from './flow.ts';
+import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
+import { advanceRegister } from './register.ts';
+import { excludeToday, observe, thresholdAt } from './routine.ts';
+import { HOUR, MINUTE, minuteOfDay } from './time.ts';
+
+export interface DetectorState {
+  cfg: DetectorConfig;
+  meters: Map<string, MeterState>;
+}
+
+export const createDetector = (cfg: DetectorConfig): DetectorState => ({ cfg, meters: new Map() });
+
+/** Litres in one interval that count as someone using water (coarse meters step in whole litres). */
+const USE_LITERS = 0.5;
+
+export function meterOf(d: DetectorState, meterId: string): MeterState {
+  let m = d.meters.get(meterId);
+  if (!m) {
+    m = createMeterState(meterId, d.cfg.offline.defaultCadenceMs);
+    d.meters.set(meterId, m);
+  }
+  return m;
+}
+
+function raise(m: MeterState, out: DetectorEvent[], type: AlertType, at: number, observedAt: number, reason: Explanation): void {
+  if (m.active.has(type)) return;
+  m.active.add(type);
+  out.push({ kind: 'raise', meterId: m.meterId, type, at, observedAt, reason });
+}
+
+function clear(m: MeterState, out: DetectorEvent[], type: AlertType, at: number, observedAt: number): void {
+  if (!m.active.delete(type)) return;
+  out.push({ kind: 'clear', meterId: m.meterId, type, at, observedAt });
+}
+
+/** One reading. `now` is the clock (arrival time); the reading's `ts` is data time. */
+export function onReading(d: DetectorState, r: Reading, now: number = r.receivedAt): ReadingResult {
+  const cfg = d.cfg;
+  const m = meterOf(d, r.meterId);
+  const events: DetectorEvent[] = [];
+
+  if (!Number.isNaN(m.lastArrival) && r.receivedAt - m.lastArrival > 1000)
+    m.arrivalCadenceMs = pushGap(m.arrivalGaps, r.receivedAt - m.lastArrival);
+  if (!(r.receivedAt <= m.lastArrival)) m.lastArrival = r.receivedAt;
+  clear(m, events, 'offline', now, r.ts);
+
+  if (r.battery !== undefined) {
+    if (r.battery < cfg.batteryLowPercent) raise(m, events, 'battery-low', now, r.ts, ex.explainBattery(r.battery));
+    else if (r.battery >= cfg.batteryLowPercent + 5) clear(m, events, 'battery-low', now, r.ts);
+  }
+
+  const out = advanceRegister(m.register, r.ts, r.totalLiters, cfg.dataFault);
+  switch (out.kind) {
+    case 'duplicate':
+      return { verdict: 'duplicate', usedLiters: 0, events };
+    case 'out-of-order':
+      return { verdict: 'out-of-order', usedLiters: 0, events };
+    case 'fault':
+      m.lastFaultAt = r.ts;
+      raise(m, events, 'data-fault', now, r.ts, ex.explainFault(out.why, out.deltaLiters));
+      return { verdict: 'fault', usedLiters: 0, events };
+    case 'rebased':
+      // A new register baseline: nothing is known about use across the swap.
+      m.lastFaultAt = r.ts;
+      m.lastUseAt = r.ts;
+      raise(m, events, 'data-fault', now, r.ts, ex.explainFault('rebased', out.to - out.from));
+      return { verdict: 'accepted', usedLiters: 0, events };
+    case 'first':
+      m.lastUseAt = r.ts;
+      return { verdict: 'accepted', usedLiters: 0, events };
+  }
+
+  const { t0, t1, liters } = out;
+  m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
+  // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
+  const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
+  const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
+  const useLiters = liters - (m.flow.baselineLpm * (t1 - t0)) / MINUTE;
+  const used = useLiters >= USE_LITERS;
+  const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
+  observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);
+  // A silent meter never raises no-usage: after a gap the silence clock restarts.
+  if (used || gap) m.lastUseAt = t1;
+
+  const away = isAway(m, now);
+  if (away) {
+    excludeToday(m.routine); // a trip is not the household's routine
+    excludeFlowToday(m.flow);
+  }
+  checkNoUsage(d, m, events, used, away, t1, now);
+  checkSurge(d, m, events, f, away, t1, now);
+  checkLeak(d, m, events, f, t1, now);
+  if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
+  return { verdict: 'accepted', usedLiters: Math.max(0, liters), events };
+}
+
+function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], used: boolean, away: boolean, t: number, now: number): void {
+  if (m.active.has('no-usage')) {
+    if (used || away) clear(m, out, 'no-usage', now, t);
+    return;
+  }
+  if (away || used || Number.isNaN(m.lastUseAt)) return;
+  const cfg = d.cfg;
+  const silence = t - m.lastUseAt;
+  const { thresholdMs, learned } = thresholdAt(m.routine, t, cfg);
+  if (silence < thresholdMs) return;
+  const off = cfg.utcOffsetMinutes;
+  const usual = m.routine.usualFirstUseMin;
+  const nowMin = minuteOfDay(t, off);
+  const lastMin = minuteOfDay(m.lastUseAt, off);
+  // The silence began last evening or in the night and it is now past the usual first use
+  // of the morning: say it the way a grid worker thinks of it.
+  const overnight = silence >= 4 * HOUR && (lastMin >= 17 * 60 || lastMin < 4 * 60);
+  const nightly = learned && usual >= 0 && overnight && nowMin > usual && nowMin < 14 * 60;
+  const reason = nightly ? ex.explainMorning(m.lastUseAt, t, usual, thresholdMs, off) : ex.explainSilence(m.lastUseAt, t, thresholdMs, learned, off);
+  raise(m, out, 'no-usage', now, t, reason);
+  excludeToday(m.routine);
+}
+
+function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
+  const s = d.cfg.surge;
+  const coarse = m.dataCadenceMs > 5 * MINUTE;
+  const learnedRun = m.flow.learnedMaxRunMs;
+  let runThr = Number.isNaN(learnedRun) ? Math.max(s.minRunMs, 45 * MINUTE) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
+  let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
+  if (away) {
+    runThr = s.awayRunMs;
+    hourThr = s.awayHourLiters;
+  }
+  const runLong = f.runMs >= runThr && (!coarse || f.runIntervals >= s.minRunIntervalsCoarse);
+  const hourBig = f.hourLiters >= hourThr;
+  if (m.active.has('surge')) {
+    if (f.runMs === 0 && !hourBig) clear(m, out, 'surge', now, t);
+    return;
+  }
+  if (!runLong && !hourBig) return;
+  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(f.runMs, f.runLiters, runThr, away) : ex.explainVolume(f.hourLiters, hourThr, away));
+  excludeFlowToday(m.flow);
+}
+
+function checkLeak(d: DetectorState, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
+  const l = d.cfg.leak;
+  if (m.active.has('leak')) {
+    if (f.wetIntervals === 0) {
+      m.flow.baselineLpm = 0;
+      clear(m, out, 'leak', now, t);
+    }
+    return;
+  }
+  if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
+  const floor = Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
+  const learned = m.flow.learnedMaxWetMs;
+  const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
+  if (f.wetMs < windowMs || f.wetIntervals < l.minIntervals) return;
+  m.flow.baselineLpm = f.wetMinLpm;
+  raise(m, out, 'leak', now, t, ex.explainLeak(f.wetMs, f.wetMinLpm));
+  excludeFlowToday(m.flow);
+}
+
+/** When this meter would be offline if nothing arrives (NaN before its first reading). */
+export function offlineDeadline(d: DetectorState, m: MeterState): number {
+  if (Number.isNaN(m.lastArrival) || m.active.has('offline')) return NaN;
+  return m.lastArrival + Math.max(d.cfg.offline.minMs, d.cfg.offline.intervals * m.arrivalCadenceMs);
+}
+
+/** Time passes for one meter: only "offline" depends on time alone. */
+export function tickMeter(d: DetectorState, m: MeterState, now: number): DetectorEvent[] {
+  const deadline = offlineDeadline(d, m);
+  if (Number.isNaN(deadline) || now < deadline) return [];
+  const events: DetectorEvent[] = [];
+  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, m.arrivalCadenceMs, m.lastArrival, d.cfg.utcOffsetMinutes));
+  return events;
+}
+
+export function onTick(d: DetectorState, now: number): DetectorEvent[] {
+  const events: DetectorEvent[] = [];
+  for (const m of d.meters.values()) for (const e of tickMeter(d, m, now)) events.push(e);
+  return events;
+}
+
+/** Mark a meter's household away over [from, until); clears an open no-usage at once. */
+export function setAway(d: DetectorState, meterId: string, from: number, until: number, now: number): DetectorEvent[] {
+  const m = meterOf(d, meterId);
+  m.awayFrom = from;
+  m.awayUntil = until;
+  const events: DetectorEvent[] = [];
+  if (isAway(m, now)) {
+    clear(m, events, 'no-usage', now, now);
+    excludeToday(m.routine);
+    excludeFlowToday(m.flow);
+  }
+  return events;
+}

@@ -1,0 +1,29 @@
+import type { AlertType, Explanation } from '../domain/alert.ts';
+
+/** What the detector tells the shell. It never sends anything itself. */
+export type DetectorEvent =
+  | {
+      kind: 'raise';
+      meterId: string;
+      type: AlertType;
+      /** Clock time the condition became known (arrival time in live and replay). */
+      at: number;
+      /** Data time the condition refers to. */
+      observedAt: number;
+      reason: Explanation;
+    }
+  | { kind: 'clear'; meterId: string; type: AlertType; at: number; observedAt: number };
+
+/** How the detector classified one reading; the shell counts these in metrics. */
+export type ReadingVerdict =
+  | 'accepted'
+  | 'duplicate'
+  | 'out-of-order'
+  | 'fault'; // bad data: absurd jump, counter reset, conflicting duplicate
+
+export interface ReadingResult {
+  verdict: ReadingVerdict;
+  /** Litres attributed to use by this reading (0 unless accepted). */
+  usedLiters: number;
+  events: DetectorEvent[];
+}

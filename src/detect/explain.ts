@@ -1,0 +1,100 @@
+// Why an alert fired, in words a grid worker understands: zh-CN first, then English,
+// with the numbers behind the sentence.
+import type { Explanation } from '../domain/alert.ts';
+import { clockOf, hhmm, hours1 } from './time.ts';
+
+const h = (ms: number) => hours1(ms).toFixed(1);
+
+export function explainMorning(lastUseAt: number, t: number, usualFirstUseMin: number, thresholdMs: number, off: number): Explanation {
+  const now = clockOf(t, off);
+  const usual = hhmm(usualFirstUseMin);
+  const lateMs = (((minutesOf(t, off) - usualFirstUseMin) % 1440) + 1440) % 1440 * 60_000;
+  return {
+    zh: `平时通常在 ${usual} 前开始用水；今天到 ${now} 仍未用水（比平时晚 ${h(lateMs)} 小时，上次用水 ${clockOf(lastUseAt, off)}）。`,
+    en: `Usually first uses water by ${usual}; none by ${now} (${h(lateMs)} h later than usual; last use ${clockOf(lastUseAt, off)}).`,
+    facts: { usualFirstUse: usual, observedAt: now, hoursLate: hours1(lateMs), silenceHours: hours1(t - lastUseAt), thresholdHours: hours1(thresholdMs), lastUse: clockOf(lastUseAt, off), model: 'learned' },
+  };
+}
+
+export function explainSilence(lastUseAt: number, t: number, thresholdMs: number, learned: boolean, off: number): Explanation {
+  const since = clockOf(lastUseAt, off);
+  const s = t - lastUseAt;
+  if (!learned)
+    return {
+      zh: `自 ${since} 起已 ${h(s)} 小时未用水（仍在学习该住户作息，暂用固定阈值 ${h(thresholdMs)} 小时）。`,
+      en: `No water used since ${since} (${h(s)} h); still learning this household's routine, so the fixed ${h(thresholdMs)} h limit applies.`,
+      facts: { lastUse: since, silenceHours: hours1(s), thresholdHours: hours1(thresholdMs), model: 'backstop' },
+    };
+  return {
+    zh: `自 ${since} 起已 ${h(s)} 小时未用水；该住户在这个时段最长通常不超过 ${h(thresholdMs)} 小时。`,
+    en: `No water used since ${since} (${h(s)} h); at this time of day this household's silences normally end within ${h(thresholdMs)} h.`,
+    facts: { lastUse: since, silenceHours: hours1(s), thresholdHours: hours1(thresholdMs), model: 'learned' },
+  };
+}
+
+export function explainRun(runMs: number, liters: number, thresholdMs: number, away: boolean): Explanation {
+  const min = Math.round(runMs / 60_000);
+  const thr = Math.round(thresholdMs / 60_000);
+  return {
+    zh: away
+      ? `住户外出期间水流持续 ${min} 分钟（${Math.round(liters)} 升），可能有水管爆裂或水龙头未关。`
+      : `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升），超过该住户平时最长用水时长（约 ${thr} 分钟）：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
+    en: away
+      ? `Water has flowed for ${min} min (${Math.round(liters)} L) while the household is away: a burst pipe or a tap left running?`
+      : `Water has flowed without stopping for ${min} min (${Math.round(liters)} L), longer than this household's usual longest use (about ${thr} min): a tap left running, a burst pipe, or a fall in the shower?`,
+    facts: { runMinutes: min, runLiters: Math.round(liters), thresholdMinutes: thr, away: away ? 'yes' : 'no' },
+  };
+}
+
+export function explainVolume(liters: number, thresholdL: number, away: boolean): Explanation {
+  return {
+    zh: `最近一小时用水 ${Math.round(liters)} 升，${away ? '而住户正在外出' : `远超该住户平时一小时最多约 ${Math.round(thresholdL)} 升`}：可能是水管爆裂或水龙头未关。`,
+    en: `${Math.round(liters)} L used in the last hour, ${away ? 'while the household is away' : `far above this household's usual hourly maximum (about ${Math.round(thresholdL)} L)`}: a burst pipe or a tap left running?`,
+    facts: { hourLiters: Math.round(liters), thresholdLiters: Math.round(thresholdL), away: away ? 'yes' : 'no' },
+  };
+}
+
+export function explainLeak(wetMs: number, minLpm: number): Explanation {
+  const lph = Math.round(minLpm * 60 * 10) / 10;
+  return {
+    zh: `水流已 ${h(wetMs)} 小时没有停过（最低约每小时 ${lph} 升），疑似漏水（如马桶水箱漏水）。`,
+    en: `Water has not stopped flowing for ${h(wetMs)} h (never below about ${lph} L/h): probably a leak, e.g. a running toilet cistern.`,
+    facts: { wetHours: hours1(wetMs), minLitersPerHour: lph },
+  };
+}
+
+export function explainOffline(silentMs: number, cadenceMs: number, lastAt: number, off: number): Explanation {
+  const every = Math.round(cadenceMs / 60_000);
+  return {
+    zh: `水表已 ${h(silentMs)} 小时没有上报（通常每 ${every} 分钟一次，最后一次在 ${clockOf(lastAt, off)}）。请检查水表或网络；这不代表住户未用水。`,
+    en: `The meter has not reported for ${h(silentMs)} h (it usually reports every ${every} min; last at ${clockOf(lastAt, off)}). Check the meter or its network; this says nothing about water use.`,
+    facts: { silentHours: hours1(silentMs), cadenceMinutes: every, lastReport: clockOf(lastAt, off) },
+  };
+}
+
+const FAULT_ZH: Record<string, string> = {
+  'absurd-jump': '读数突然跳变',
+  'counter-reset': '读数倒退（计数器复位或换表）',
+  'conflicting-duplicate': '同一时刻出现两个不同读数',
+  rebased: '水表读数基准已更换（换表或复位）',
+};
+export function explainFault(why: string, deltaLiters: number): Explanation {
+  return {
+    zh: `数据异常：${FAULT_ZH[why] ?? why}（${Math.round(deltaLiters)} 升）。该读数未计入用水，不会触发用水告警。`,
+    en: `Bad meter data: ${why.replace(/-/g, ' ')} (${Math.round(deltaLiters)} L). The reading was not counted as water use and raises no usage alert.`,
+    facts: { fault: why, deltaLiters: Math.round(deltaLiters) },
+  };
+}
+
+export function explainBattery(battery: number): Explanation {
+  return {
+    zh: `水表电量低（${battery}%），请安排更换电池。`,
+    en: `Meter battery low (${battery}%): schedule a battery change.`,
+    facts: { battery },
+  };
+}
+
+function minutesOf(t: number, off: number): number {
+  const m = Math.floor((t + off * 60_000) / 60_000) % 1440;
+  return m < 0 ? m + 1440 : m;
+}

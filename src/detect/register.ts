@@ -1,0 +1,72 @@
+// The meter's cumulative register → usage intervals, with bad data recognised as such:
+// duplicates, out-of-order readings, absurd jumps (the real DAIAD fault: another meter's
+// readings interleaved, +248,000 L), counter resets and meter replacements.
+import type { DetectorConfig } from './config.ts';
+import { MINUTE } from './time.ts';
+
+export interface RegisterState {
+  lastTs: number; // NaN before the first reading
+  lastTotal: number;
+  /** A register value that disagrees with ours; adopted once confirmed (meter replaced). */
+  pending: { ts: number; total: number; count: number } | null;
+}
+
+export type RegisterOutcome =
+  | { kind: 'first' }
+  | { kind: 'interval'; t0: number; t1: number; liters: number }
+  | { kind: 'duplicate' }
+  | { kind: 'out-of-order' }
+  | { kind: 'fault'; why: 'absurd-jump' | 'counter-reset' | 'conflicting-duplicate'; deltaLiters: number }
+  | { kind: 'rebased'; from: number; to: number };
+
+export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null });
+
+/** Register noise we ignore: coarse meters round to whole litres. */
+const JITTER_L = 1;
+
+export function advanceRegister(
+  r: RegisterState,
+  ts: number,
+  total: number,
+  cfg: DetectorConfig['dataFault'],
+): RegisterOutcome {
+  if (Number.isNaN(r.lastTs)) {
+    r.lastTs = ts;
+    r.lastTotal = total;
+    return { kind: 'first' };
+  }
+  if (ts === r.lastTs) {
+    if (Math.abs(total - r.lastTotal) < 1e-9) return { kind: 'duplicate' };
+    return { kind: 'fault', why: 'conflicting-duplicate', deltaLiters: total - r.lastTotal };
+  }
+  if (ts < r.lastTs) return { kind: 'out-of-order' };
+
+  const delta = total - r.lastTotal;
+  const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs)) / MINUTE + JITTER_L;
+  if (delta >= -JITTER_L && delta <= plausibleMax) {
+    r.pending = null; // good data in between: the odd value was a glitch, not a new meter
+    const t0 = r.lastTs;
+    r.lastTs = ts;
+    r.lastTotal = Math.max(total, r.lastTotal);
+    return { kind: 'interval', t0, t1: ts, liters: Math.max(0, delta) };
+  }
+
+  // Inconsistent with our register. A glitch if it never repeats; a new meter (or a reset
+  // counter) if the next readings agree with it instead.
+  const p = r.pending;
+  if (p && ts > p.ts && total - p.total >= -JITTER_L && total - p.total <= (cfg.maxFlowLpm * (ts - p.ts)) / MINUTE + JITTER_L) {
+    p.count++;
+    p.ts = ts;
+    p.total = total;
+    if (p.count >= cfg.rebaseConfirmations) {
+      const from = r.lastTotal;
+      r.lastTs = ts;
+      r.lastTotal = total;
+      r.pending = null;
+      return { kind: 'rebased', from, to: total };
+    }
+  } else {
+    r.pending = { ts, total, count: 1 };
+  }
+  return { kind: 'fault', why: delta < 0 ? 'counter-reset' : 'absurd-jump', deltaLiters: delta };
+}

@@ -1,0 +1,54 @@
+// The MQTT wire contract (README "Wire contract"). Validated once here, at the edge;
+// everything past ingest works with the normalised `Reading`.
+import { z } from 'zod';
+
+/** ISO-8601 string or epoch milliseconds → epoch ms. */
+export const Timestamp = z
+  .union([
+    z.number().int().nonnegative(),
+    z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 timestamp' }),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+
+export const ReadingPayload = z.strictObject({
+  ts: Timestamp,
+  totalLiters: z.number().finite().nonnegative(),
+  seq: z.number().int().nonnegative().optional(),
+  flowLpm: z.number().finite().nonnegative().optional(),
+  battery: z.number().min(0).max(100).optional(),
+});
+export type ReadingPayload = z.output<typeof ReadingPayload>;
+
+export const BatchPayload = z.strictObject({
+  readings: z.array(ReadingPayload).min(1).max(5000),
+});
+export type BatchPayload = z.output<typeof BatchPayload>;
+
+export const StatusPayload = z.strictObject({
+  ts: Timestamp,
+  battery: z.number().min(0).max(100).optional(),
+  tamper: z.boolean().optional(),
+  valveClosed: z.boolean().optional(),
+});
+export type StatusPayload = z.output<typeof StatusPayload>;
+
+export const METER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export type TopicKind = 'reading' | 'batch' | 'status';
+
+/** `meters/{meterId}/{kind}` → parts, or null when the topic is not ours. */
+export function parseTopic(topic: string): { meterId: string; kind: TopicKind } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 3 || parts[0] !== 'meters') return null;
+  const [, meterId, kind] = parts as [string, string, string];
+  if (!METER_ID.test(meterId)) return null;
+  if (kind !== 'reading' && kind !== 'batch' && kind !== 'status') return null;
+  return { meterId, kind };
+}
+
+/** One line of zod issues, e.g. "totalLiters: expected number, received string". */
+export function describeZodError(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}

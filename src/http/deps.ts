@@ -1,0 +1,34 @@
+// What the HTTP server needs from the rest of the service, as one typed object.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Alert } from '../domain/alert.ts';
+import type { TransitionError } from '../alerting/lifecycle.ts';
+import type { Store } from '../store/index.ts';
+
+export type AlertActionResult = Alert | TransitionError;
+
+/** Operator actions on an alert; the composition root keeps its in-memory AlertBook in step. */
+export interface AlertActions {
+  acknowledge(id: string, by: string, note?: string): AlertActionResult | Promise<AlertActionResult>;
+  resolve(id: string, by: string, note: string): AlertActionResult | Promise<AlertActionResult>;
+}
+
+/** Extra facts for /health; `ok: false` turns the answer into 503 "degraded". */
+export type HealthReport = { ok?: boolean } & Record<string, unknown>;
+
+export interface ServerDeps {
+  store: Store;
+  metrics: { render(): string };
+  /** Epoch ms; the server never reads the wall clock itself. */
+  clock: () => number;
+  alerts: AlertActions;
+  logger?: FastifyBaseLogger;
+  /** When set, /api/* requires `Authorization: Bearer <apiToken>`. */
+  apiToken?: string;
+  health?: () => HealthReport;
+  /** Called after a household's away period is set or cleared. */
+  onAwayChanged?: (householdId: string) => void;
+  /** Called after a meter is provisioned, revoked or gets a new token. */
+  onMeterChanged?: (meterId: string) => void;
+  /** Called after consent is given or withdrawn (processing of its meters starts or stops). */
+  onConsentChanged?: (householdId: string) => void;
+}

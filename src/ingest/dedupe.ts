@@ -1,0 +1,91 @@
+// Edge dedupe. QoS 1 redelivery [MQTT-4.3.2] and meters that resend a batch
+// they never saw acknowledged both repeat readings verbatim; dropping them here
+// keeps the core's input clean. Identity of a reading = (ts, totalLiters).
+//
+// Memory is bounded twice: `perMeter` pairs per meter in a Float64Array ring
+// (16 bytes a pair, 4 KiB at 256), and `maxMeters` meters, least recently
+// heard evicted first. A resent batch longer than `perMeter` is only partly
+// caught; the rest reaches the core as late readings, which it must tolerate
+// anyway (a reading we forgot is indistinguishable from a late one).
+import type { Reading } from '../domain/reading.ts';
+
+export interface DedupeOptions {
+  perMeter: number;
+  maxMeters: number;
+}
+
+export const DEFAULT_DEDUPE: DedupeOptions = { perMeter: 256, maxMeters: 20_000 };
+
+class MeterMemory {
+  /** Highest ts remembered: anything newer cannot be a repeat, skipping the scan. */
+  hwm = -Infinity;
+  readonly #pairs: Float64Array;
+  #next = 0;
+  #size = 0;
+
+  constructor(readonly capacity: number) {
+    this.#pairs = new Float64Array(capacity * 2);
+  }
+
+  has(ts: number, liters: number): boolean {
+    if (ts > this.hwm) return false;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#pairs[2 * i] === ts && this.#pairs[2 * i + 1] === liters) return true;
+    }
+    return false;
+  }
+
+  add(ts: number, liters: number): void {
+    this.#pairs[2 * this.#next] = ts;
+    this.#pairs[2 * this.#next + 1] = liters;
+    this.#next = (this.#next + 1) % this.capacity;
+    this.#size = Math.min(this.#size + 1, this.capacity);
+    if (ts > this.hwm) this.hwm = ts;
+  }
+}
+
+export class RecentReadings {
+  readonly #meters = new Map<string, MeterMemory>();
+  readonly #opts: DedupeOptions;
+
+  constructor(opts: Partial<DedupeOptions> = {}) {
+    this.#opts = { ...DEFAULT_DEDUPE, ...opts };
+    for (const [k, v] of Object.entries(this.#opts)) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`dedupe ${k}: expected a positive integer, got ${v}`);
+    }
+  }
+
+  /** Readings not seen recently, in input order; repeats inside `readings` count as duplicates too. */
+  unseen(readings: readonly Reading[]): { fresh: Reading[]; duplicates: number } {
+    const fresh: Reading[] = [];
+    const inThisCall = new Set<string>();
+    for (const r of readings) {
+      const key = `${r.meterId}\u0000${r.ts}\u0000${r.totalLiters}`;
+      if (inThisCall.has(key) || this.#meters.get(r.meterId)?.has(r.ts, r.totalLiters)) continue;
+      inThisCall.add(key);
+      fresh.push(r);
+    }
+    return { fresh, duplicates: readings.length - fresh.length };
+  }
+
+  /** Call once the readings were handed on, so a failed hand-off can be retried. */
+  remember(readings: readonly Reading[]): void {
+    for (const r of readings) this.#memoryOf(r.meterId).add(r.ts, r.totalLiters);
+  }
+
+  #memoryOf(meterId: string): MeterMemory {
+    let m = this.#meters.get(meterId);
+    if (m) {
+      // Re-insert to mark as most recently heard (Map keeps insertion order).
+      this.#meters.delete(meterId);
+    } else {
+      m = new MeterMemory(this.#opts.perMeter);
+      if (this.#meters.size >= this.#opts.maxMeters) {
+        const oldest = this.#meters.keys().next().value;
+        if (oldest !== undefined) this.#meters.delete(oldest);
+      }
+    }
+    this.#meters.set(meterId, m);
+    return m;
+  }
+}

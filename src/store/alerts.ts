@@ -1,0 +1,180 @@
+// Alerts and their history. Every change to an alert row writes its alert_events entry in
+// the same transaction, so the history can never disagree with the alert.
+import type { Database } from 'better-sqlite3';
+import type { Alert, AlertStatus, AlertType } from '../domain/alert.ts';
+import type { AlertChange } from '../alerting/lifecycle.ts';
+
+export const ALERT_EVENT_KINDS = ['opened', 'acknowledged', 'resolved', 'note'] as const;
+export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
+
+export interface AlertEvent {
+  alertId: string;
+  at: number;
+  kind: AlertEventKind;
+  by: string;
+  note?: string;
+}
+
+export interface AlertQuery {
+  status?: AlertStatus;
+  type?: AlertType;
+  meterId?: string;
+  /** Through the meter's household. */
+  householdId?: string;
+  /** openedAt >= since (epoch ms). */
+  since?: number;
+  limit: number;
+  offset: number;
+}
+
+interface AlertRow {
+  id: string;
+  meter_id: string;
+  type: AlertType;
+  status: AlertStatus;
+  opened_at: number;
+  observed_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution: 'auto' | 'manual' | null;
+  note: string | null;
+  reason: string;
+}
+
+function toAlert(r: AlertRow): Alert {
+  const a: Alert = {
+    id: r.id,
+    meterId: r.meter_id,
+    type: r.type,
+    status: r.status,
+    openedAt: r.opened_at,
+    observedAt: r.observed_at,
+    reason: JSON.parse(r.reason) as Alert['reason'],
+  };
+  if (r.acknowledged_at !== null) a.acknowledgedAt = r.acknowledged_at;
+  if (r.acknowledged_by !== null) a.acknowledgedBy = r.acknowledged_by;
+  if (r.resolved_at !== null) a.resolvedAt = r.resolved_at;
+  if (r.resolved_by !== null) a.resolvedBy = r.resolved_by;
+  if (r.resolution !== null) a.resolution = r.resolution;
+  if (r.note !== null) a.note = r.note;
+  return a;
+}
+
+const toParams = (a: Alert) => ({
+  id: a.id,
+  meterId: a.meterId,
+  type: a.type,
+  status: a.status,
+  openedAt: a.openedAt,
+  observedAt: a.observedAt,
+  acknowledgedAt: a.acknowledgedAt ?? null,
+  acknowledgedBy: a.acknowledgedBy ?? null,
+  resolvedAt: a.resolvedAt ?? null,
+  resolvedBy: a.resolvedBy ?? null,
+  resolution: a.resolution ?? null,
+  note: a.note ?? null,
+  reason: JSON.stringify(a.reason),
+});
+
+function whereOf(q: Omit<AlertQuery, 'limit' | 'offset'>): string {
+  const clauses: string[] = [];
+  if (q.status !== undefined) clauses.push('a.status = @status');
+  if (q.type !== undefined) clauses.push('a.type = @type');
+  if (q.meterId !== undefined) clauses.push('a.meter_id = @meterId');
+  if (q.householdId !== undefined) clauses.push('a.meter_id IN (SELECT id FROM meters WHERE household_id = @householdId)');
+  if (q.since !== undefined) clauses.push('a.opened_at >= @since');
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+export function alertsRepo(db: Database) {
+  const insertRow = db.prepare(
+    `INSERT INTO alerts (id, meter_id, type, status, opened_at, observed_at, acknowledged_at, acknowledged_by,
+       resolved_at, resolved_by, resolution, note, reason)
+     VALUES (@id, @meterId, @type, @status, @openedAt, @observedAt, @acknowledgedAt, @acknowledgedBy,
+       @resolvedAt, @resolvedBy, @resolution, @note, @reason)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const updateRow = db.prepare(
+    `UPDATE alerts SET meter_id = @meterId, type = @type, status = @status, opened_at = @openedAt,
+       observed_at = @observedAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
+       resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution, note = @note, reason = @reason
+     WHERE id = @id`,
+  );
+  const insertEvent = db.prepare('INSERT INTO alert_events (alert_id, at, kind, by, note) VALUES (?, ?, ?, ?, ?)');
+  const byId = db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE id = ?');
+  const active = db.prepare<[], AlertRow>("SELECT * FROM alerts WHERE status != 'resolved' ORDER BY opened_at, id");
+  const events = db.prepare<[string], { alert_id: string; at: number; kind: AlertEventKind; by: string; note: string | null }>(
+    'SELECT alert_id, at, kind, by, note FROM alert_events WHERE alert_id = ? ORDER BY id',
+  );
+  const addEvent = (e: AlertEvent) => insertEvent.run(e.alertId, e.at, e.kind, e.by, e.note ?? null);
+
+  /** Idempotent on id, so re-applying the same change after a crash does not duplicate history. */
+  const insert = db.transaction((alert: Alert): boolean => {
+    if (insertRow.run(toParams(alert)).changes === 0) return false;
+    addEvent({ alertId: alert.id, at: alert.openedAt, kind: 'opened', by: 'system' });
+    return true;
+  });
+
+  /** False when there is no such alert (nothing is written). */
+  const update = db.transaction((alert: Alert, event: Omit<AlertEvent, 'alertId'>): boolean => {
+    if (updateRow.run(toParams(alert)).changes === 0) return false;
+    addEvent({ ...event, alertId: alert.id });
+    return true;
+  });
+
+  return {
+    insert,
+    update,
+
+    /** Persists what the lifecycle returned; `note` adds the operator's words to the history. */
+    record(change: AlertChange, note?: string): boolean {
+      const a = change.alert;
+      if (change.kind === 'opened') return insert(a);
+      if (change.kind === 'acknowledged') {
+        return update(a, { kind: 'acknowledged', at: a.acknowledgedAt ?? a.openedAt, by: a.acknowledgedBy ?? 'system', ...(note !== undefined && { note }) });
+      }
+      const resolvedNote = note ?? a.note;
+      return update(a, { kind: 'resolved', at: a.resolvedAt ?? a.openedAt, by: a.resolvedBy ?? 'system', ...(resolvedNote !== undefined && { note: resolvedNote }) });
+    },
+
+    addNote(alertId: string, at: number, by: string, note: string): boolean {
+      if (!byId.get(alertId)) return false;
+      addEvent({ alertId, at, kind: 'note', by, note });
+      return true;
+    },
+
+    get(id: string): Alert | undefined {
+      const row = byId.get(id);
+      return row && toAlert(row);
+    },
+
+    /** Newest first. */
+    list(q: AlertQuery): { items: Alert[]; total: number } {
+      const where = whereOf(q);
+      const rows = db
+        .prepare<AlertQuery, AlertRow>(`SELECT a.* FROM alerts a ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT @limit OFFSET @offset`)
+        .all(q);
+      const { n } = db.prepare<AlertQuery, { n: number }>(`SELECT count(*) AS n FROM alerts a ${where}`).get(q)!;
+      return { items: rows.map(toAlert), total: n };
+    },
+
+    /** Open and acknowledged alerts, oldest first: what the AlertBook is rebuilt from at start-up. */
+    listActive(): Alert[] {
+      return active.all().map(toAlert);
+    },
+
+    history(alertId: string): AlertEvent[] {
+      return events.all(alertId).map((r) => ({
+        alertId: r.alert_id,
+        at: r.at,
+        kind: r.kind,
+        by: r.by,
+        ...(r.note !== null && { note: r.note }),
+      }));
+    },
+  };
+}
+
+export type AlertsRepo = ReturnType<typeof alertsRepo>;

@@ -1,0 +1,97 @@
+// Meters and their credentials. The token is returned once, by provision or rotateToken;
+// only its salted hash is stored.
+import type { Database } from 'better-sqlite3';
+import type { Meter } from '../domain/household.ts';
+import { fail, type Failure } from './failure.ts';
+import { burnVerifyTime, generateToken, hashToken, tokenMatches } from './meter-token.ts';
+
+interface MeterRow {
+  id: string;
+  household_id: string;
+  status: Meter['status'];
+  token_hash: string;
+  created_at: number;
+}
+
+export type VerifyResult = 'ok' | 'unknown' | 'revoked' | 'bad-password';
+
+const toMeter = (r: MeterRow): Meter => ({ id: r.id, householdId: r.household_id, status: r.status, createdAt: r.created_at });
+
+export function metersRepo(db: Database) {
+  const byId = db.prepare<[string], MeterRow>('SELECT * FROM meters WHERE id = ?');
+  const householdExists = db.prepare<[string], { id: string }>('SELECT id FROM households WHERE id = ?');
+  const insert = db.prepare('INSERT INTO meters (id, household_id, status, token_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+  const setHash = db.prepare("UPDATE meters SET token_hash = ?, status = 'active' WHERE id = ?");
+  const setRevoked = db.prepare("UPDATE meters SET status = 'revoked' WHERE id = ?");
+  // PIPL: a household that has not consented, or has withdrawn, is not processed at all.
+  const allowed = db.prepare<[string], { ok: number }>(
+    `SELECT 1 AS ok FROM meters m JOIN households h ON h.id = m.household_id
+     WHERE m.id = ? AND m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`,
+  );
+  const get = (id: string): Meter | undefined => {
+    const row = byId.get(id);
+    return row && toMeter(row);
+  };
+
+  return {
+    get,
+
+    provision(
+      meterId: string,
+      householdId: string,
+      now: number,
+    ): { meter: Meter; token: string } | Failure<'household-not-found' | 'meter-exists'> {
+      if (!householdExists.get(householdId)) return fail('household-not-found', `no household with id "${householdId}"`);
+      if (byId.get(meterId)) return fail('meter-exists', `meter "${meterId}" is already provisioned; rotate its token instead`);
+      const token = generateToken();
+      insert.run(meterId, householdId, 'active', hashToken(token), now);
+      return { meter: get(meterId)!, token };
+    },
+
+    /**
+     * Issues a new token; the old one stops working at once. Rotating a revoked meter
+     * reinstates it: handing out a fresh credential is the operator's deliberate act.
+     */
+    rotateToken(meterId: string): { meter: Meter; token: string } | Failure<'meter-not-found'> {
+      if (!byId.get(meterId)) return fail('meter-not-found', `no meter with id "${meterId}"`);
+      const token = generateToken();
+      setHash.run(hashToken(token), meterId);
+      return { meter: get(meterId)!, token };
+    },
+
+    verify(meterId: string, password: string): VerifyResult {
+      const row = byId.get(meterId);
+      if (!row) {
+        burnVerifyTime(password);
+        return 'unknown';
+      }
+      const matches = tokenMatches(password, row.token_hash);
+      if (row.status === 'revoked') return 'revoked';
+      return matches ? 'ok' : 'bad-password';
+    },
+
+    /** Idempotent: revoking a revoked meter is not an error. */
+    revoke(meterId: string): Meter | Failure<'meter-not-found'> {
+      if (setRevoked.run(meterId).changes === 0) return fail('meter-not-found', `no meter with id "${meterId}"`);
+      return get(meterId)!;
+    },
+
+    list(q: { householdId?: string } = {}): Meter[] {
+      const rows =
+        q.householdId === undefined
+          ? db.prepare<[], MeterRow>('SELECT * FROM meters ORDER BY id').all()
+          : db.prepare<[string], MeterRow>('SELECT * FROM meters WHERE household_id = ? ORDER BY id').all(q.householdId);
+      return rows.map(toMeter);
+    },
+
+    householdOf(meterId: string): string | undefined {
+      return byId.get(meterId)?.household_id;
+    },
+
+    isProcessingAllowed(meterId: string): boolean {
+      return allowed.get(meterId) !== undefined;
+    },
+  };
+}
+
+export type MetersRepo = ReturnType<typeof metersRepo>;

@@ -1,0 +1,57 @@
+// Recent raw readings, for the dashboard and for re-checking a meter after an incident.
+// Long-term history belongs to the time-series store; this table is pruned by retention.
+import type { Database } from 'better-sqlite3';
+import type { Reading } from '../domain/reading.ts';
+
+interface Row {
+  meter_id: string;
+  ts: number;
+  total_liters: number;
+  received_at: number;
+  seq: number | null;
+  flow_lpm: number | null;
+  battery: number | null;
+}
+
+function toReading(r: Row): Reading {
+  const out: Reading = { meterId: r.meter_id, ts: r.ts, totalLiters: r.total_liters, receivedAt: r.received_at };
+  if (r.seq !== null) out.seq = r.seq;
+  if (r.flow_lpm !== null) out.flowLpm = r.flow_lpm;
+  if (r.battery !== null) out.battery = r.battery;
+  return out;
+}
+
+export function readingsRepo(db: Database) {
+  // A retransmission has the same (meter_id, ts): ignoring it keeps the first copy.
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO readings (meter_id, ts, total_liters, received_at, seq, flow_lpm, battery)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const recent = db.prepare<[string, number], Row>('SELECT * FROM readings WHERE meter_id = ? ORDER BY ts DESC LIMIT ?');
+  const prune = db.prepare('DELETE FROM readings WHERE ts < ?');
+
+  /** Returns how many were new; duplicates are not an error. */
+  const addMany = db.transaction((readings: readonly Reading[]): number => {
+    let added = 0;
+    for (const r of readings) {
+      added += insert.run(r.meterId, r.ts, r.totalLiters, r.receivedAt, r.seq ?? null, r.flowLpm ?? null, r.battery ?? null).changes;
+    }
+    return added;
+  });
+
+  return {
+    addMany,
+
+    /** Newest first by reading time. */
+    recent(meterId: string, limit: number): Reading[] {
+      return recent.all(meterId, limit).map(toReading);
+    },
+
+    /** Retention: deletes readings taken before `olderThanMs` (an epoch-ms cut-off); returns how many. */
+    prune(olderThanMs: number): number {
+      return prune.run(olderThanMs).changes;
+    },
+  };
+}
+
+export type ReadingsRepo = ReturnType<typeof readingsRepo>;

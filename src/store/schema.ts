@@ -1,0 +1,126 @@
+// The numbered migrations. Append only: a migration that has shipped is never edited,
+// because databases in the field have already applied it.
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'households, consent, contacts, meters',
+    sql: `
+      CREATE TABLE households (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        address TEXT,
+        grid_id TEXT,
+        away_from INTEGER,
+        away_until INTEGER,
+        consented_by TEXT,
+        consented_at INTEGER,
+        consent_scope TEXT,            -- JSON array of strings
+        consent_withdrawn_at INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX households_grid ON households(grid_id);
+
+      -- Every give/withdraw is kept: PIPL asks us to show when processing was permitted.
+      CREATE TABLE consent_log (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('given', 'withdrawn')),
+        by TEXT,
+        scope TEXT
+      );
+      CREATE INDEX consent_log_household ON consent_log(household_id, id);
+
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('family', 'grid-worker', 'neighbour', 'other')),
+        phone TEXT,
+        wechat_open_id TEXT
+      );
+      CREATE INDEX contacts_household ON contacts(household_id);
+
+      CREATE TABLE meters (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+        token_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX meters_household ON meters(household_id);
+    `,
+  },
+  {
+    id: 2,
+    name: 'alerts and their history',
+    sql: `
+      -- No foreign key to meters: alerts are an audit record and must outlive any meter row.
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        meter_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+        opened_at INTEGER NOT NULL,
+        observed_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        resolution TEXT CHECK (resolution IN ('auto', 'manual')),
+        note TEXT,
+        reason TEXT NOT NULL           -- JSON Explanation {zh, en, facts}
+      );
+      CREATE INDEX alerts_status ON alerts(status, opened_at);
+      CREATE INDEX alerts_meter ON alerts(meter_id, opened_at);
+      CREATE INDEX alerts_opened ON alerts(opened_at);
+
+      CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('opened', 'acknowledged', 'resolved', 'note')),
+        by TEXT NOT NULL,
+        note TEXT
+      );
+      CREATE INDEX alert_events_alert ON alert_events(alert_id, id);
+    `,
+  },
+  {
+    id: 3,
+    name: 'dead letters and recent readings',
+    sql: `
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        meter_id TEXT,
+        payload TEXT NOT NULL,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX dead_letters_meter ON dead_letters(meter_id, id);
+      CREATE INDEX dead_letters_received ON dead_letters(received_at);
+
+      -- (meter_id, ts) is the identity of a reading: a retransmitted one is ignored.
+      CREATE TABLE readings (
+        meter_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        total_liters REAL NOT NULL,
+        received_at INTEGER NOT NULL,
+        seq INTEGER,
+        flow_lpm REAL,
+        battery REAL,
+        PRIMARY KEY (meter_id, ts)
+      ) WITHOUT ROWID;
+      CREATE INDEX readings_ts ON readings(ts);
+    `,
+  },
+];

@@ -1,0 +1,104 @@
+import net from 'node:net';
+import { once } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mayPublish, startBroker, type Broker } from '../../src/broker/index.ts';
+import { Inbox, closedByBroker, connect, mapAuthenticator, startTestBroker, METERS } from './harness.ts';
+
+describe('mayPublish', () => {
+  it.each([
+    ['meters/m-001/reading', true],
+    ['meters/m-001/batch', true],
+    ['meters/m-001/status', true],
+    ['meters/m-002/reading', false], // another meter's topic
+    ['meters/m-001/config', false], // unknown kind
+    ['meters/m-001/reading/x', false],
+    ['meters/m-001', false],
+    ['$SYS/broker/uptime', false],
+    ['$share/meters/m-001/reading', false],
+    ['alerts/m-001', false],
+    ['', false],
+  ])('m-001 → %j: %s', (topic, allowed) => {
+    expect(mayPublish('m-001', topic)).toBe(allowed);
+  });
+});
+
+describe('broker ACL over TCP', () => {
+  let broker: Broker;
+  let inbox: Inbox;
+  let client: MqttClient;
+
+  beforeEach(async () => {
+    inbox = new Inbox();
+    broker = await startTestBroker(inbox.onPublish);
+    client = await connect(broker, 'm-001', 'tok-001');
+  });
+  afterEach(async () => {
+    await client.endAsync(true);
+    await broker.close();
+  });
+
+  it.each([
+    ["another meter's topic", 'meters/m-002/reading'],
+    ['a $SYS topic', '$SYS/fake/heartbeat'],
+    ['an unknown topic', 'meters/m-001/firmware'],
+  ])('closes the connection on a publish to %s and never calls onPublish', async (_case, topic) => {
+    client.publish(topic, '{"ts":1,"totalLiters":1}', { qos: 0 });
+    await closedByBroker(client);
+    // authorizePublish refused before aedes' publish pipeline ran, so there is nothing in flight.
+    expect(inbox.all).toEqual([]);
+  });
+
+  it('refuses every subscription with SUBACK 0x80 and keeps the connection', async () => {
+    const refused = { packet: { cmd: 'suback', granted: [0x80] } };
+    await expect(client.subscribeAsync('meters/m-001/reading', { qos: 1 })).rejects.toMatchObject(refused);
+    await expect(client.subscribeAsync('#', { qos: 0 })).rejects.toMatchObject(refused);
+    await client.publishAsync('meters/m-001/status', '{"ts":1}', { qos: 1 });
+    expect((await inbox.next()).topic).toBe('meters/m-001/status');
+    expect(client.connected).toBe(true);
+  });
+
+  it('does not hand broker-internal $SYS publishes to onPublish', async () => {
+    await new Promise<void>((resolve, reject) =>
+      broker.aedes.publish({ cmd: 'publish', topic: '$SYS/x/test', payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+    await client.publishAsync('meters/m-001/status', '{}', { qos: 1 });
+    expect((await inbox.next()).topic).toBe('meters/m-001/status');
+    expect(inbox.all).toHaveLength(1);
+  });
+
+  it('keeps the meter connected when onPublish throws', async () => {
+    await broker.close();
+    let calls = 0;
+    const ok = new Inbox();
+    broker = await startBroker({
+      port: 0,
+      host: '127.0.0.1',
+      auth: mapAuthenticator(METERS),
+      onPublish: (...args) => {
+        if (++calls === 1) throw new Error('bug downstream');
+        ok.onPublish(...args);
+      },
+    });
+    client = await connect(broker, 'm-001', 'tok-001');
+    await client.publishAsync('meters/m-001/reading', 'first', { qos: 1 });
+    await client.publishAsync('meters/m-001/reading', 'second', { qos: 1 });
+    expect((await ok.next()).payload).toBe('second');
+    expect(client.connected).toBe(true);
+  });
+});
+
+describe('broker lifecycle', () => {
+  it('reports the ephemeral port and closes even with a socket that never sent CONNECT', async () => {
+    const broker = await startTestBroker(() => {});
+    expect(broker.port).toBeGreaterThan(0);
+    const raw = net.connect(broker.port, '127.0.0.1');
+    await once(raw, 'connect');
+    const rawClosed = once(raw, 'close');
+    await broker.close();
+    await rawClosed;
+    await broker.close(); // idempotent
+  });
+});

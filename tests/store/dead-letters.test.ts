@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PAYLOAD_BYTES, capPayload } from '../../src/store/dead-letters.ts';
+import { T0, tempStore } from './temp-store.ts';
+
+describe('dead letters repository', () => {
+  it('lists newest first, filters by meter and counts', () => {
+    const { store } = tempStore();
+    store.deadLetters.add({ topic: 'meters/m-1/reading', meterId: 'm-1', payload: '{"ts":', reason: 'invalid JSON', receivedAt: T0 });
+    store.deadLetters.add({ topic: 'meters/m-2/reading', meterId: 'm-2', payload: new TextEncoder().encode('{}'), reason: 'ts: required', receivedAt: T0 + 1 });
+    store.deadLetters.add({ topic: 'junk', payload: 'x', reason: 'unknown topic', receivedAt: T0 + 2 });
+
+    expect(store.deadLetters.count()).toBe(3);
+    expect(store.deadLetters.count('m-1')).toBe(1);
+    expect(store.deadLetters.list({ limit: 2, offset: 0 }).map((d) => d.topic)).toEqual(['junk', 'meters/m-2/reading']);
+    expect(store.deadLetters.list({ limit: 10, offset: 0, meterId: 'm-2' })).toEqual([
+      { id: 2, topic: 'meters/m-2/reading', meterId: 'm-2', payload: '{}', truncated: false, reason: 'ts: required', receivedAt: T0 + 1 },
+    ]);
+    expect(store.deadLetters.prune(T0 + 1)).toBe(1);
+    expect(store.deadLetters.count()).toBe(2);
+  });
+
+  it('caps a payload at 64 KiB without splitting a character', () => {
+    const { store } = tempStore();
+    // '水' is 3 bytes in UTF-8, so 65536 is not a character boundary.
+    const big = '水'.repeat(30_000);
+    store.deadLetters.add({ topic: 't', payload: big, reason: 'too big', receivedAt: T0 });
+    const [d] = store.deadLetters.list({ limit: 1, offset: 0 });
+    expect(d?.truncated).toBe(true);
+    expect(Buffer.byteLength(d!.payload)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    expect(d!.payload).toBe('水'.repeat(Math.floor(MAX_PAYLOAD_BYTES / 3)));
+  });
+
+  it.each([
+    ['short text', 'abc', 'abc', false],
+    ['exactly the limit', 'a'.repeat(MAX_PAYLOAD_BYTES), 'a'.repeat(MAX_PAYLOAD_BYTES), false],
+    ['one byte over', 'a'.repeat(MAX_PAYLOAD_BYTES + 1), 'a'.repeat(MAX_PAYLOAD_BYTES), true],
+  ])('capPayload: %s', (_name, input, text, truncated) => {
+    expect(capPayload(input)).toEqual({ text, truncated });
+  });
+});
