@@ -83,7 +83,8 @@ class PlanBuilder {
 
   add(kind: ActivityKind, at: number | undefined, person: number, scale = 1): void {
     if (at === undefined || contains(this.trips, at)) return;
-    this.list.push({ kind, at: Math.round(at), person, scale });
+    // Whole seconds: readable traces and labels, and nothing in a meter is finer.
+    this.list.push({ kind, at: Math.round(at / 1000) * 1000, person, scale });
   }
 
   /** A toilet visit: flush, then usually a hand wash. */

@@ -103,7 +103,7 @@ function base(r: Rng): Omit<Profile, 'archetype'> {
     longOutingProb: 0.06,
     napProb: 0.6,
     guestProb: 0.03,
-    tripProb: 1 / 45,
+    tripProb: 1 / 60,
     footbathProb: 0.6,
     cleaningProb: 0.35,
   };

@@ -45,7 +45,7 @@ export function activityToSegments(a: Activity, profile: Profile, rng: Rng): Flo
     case 'cooking':
       return bursts(rng, at, rng.int(3, 6), 25, rng.float(4, 9) * scale, kind);
     case 'dishes':
-      return bursts(rng, at, rng.int(3, 6), 12, rng.float(4, 10) * scale, kind);
+      return bursts(rng, at, rng.int(3, 6), 12, rng.float(3, 8) * scale, kind);
     case 'footbath':
       return [draw(at, rng.float(3, 6), rng.float(5, 7), kind)];
     case 'cleaning':

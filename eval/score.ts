@@ -8,8 +8,14 @@
 //   same meter, whatever its type: an extra leak alert during a burst pipe, or a no-usage alert
 //   during an offline gap, is a reasonable reaction. Exception: a data-fault event explains only
 //   the types it accepts, because alarming on bad data is exactly the failure it labels.
-// - a false alarm is attributed to the labelled normal period (trip, late waking…) it fell in,
-//   with the same tolerances, or to '(routine)'.
+// - a false alarm is attributed to the kind of labelled normal period it fell in ("trip: away
+//   3 days" → "trip"), with the same tolerances, or to '(routine)'.
+// - surge alerts on bad data are counted apart: inside a data-fault event, or inside a normal
+//   period labelled as a data fault (the simulator labels duplicate re-sends that way, since
+//   they must raise nothing at all).
+// - an unexplained alert opened after its meter's labelled span (`to`) is not a false alarm but
+//   an artefact of the trace ending (e.g. offline once the simulated readings stop); such
+//   alerts are counted in `afterSpan` so that nothing disappears silently.
 import type { DatasetLabels, LabelledEvent, LabelType } from './labels.ts';
 import { delayStats, type DelayStats } from './stats.ts';
 import { DAY, HOUR, MINUTE, toMs, type EvalAlert } from './trace.ts';
@@ -56,8 +62,12 @@ export interface Score {
     byType: Record<string, number>;
     byNormal: Record<string, number>;
   };
-  /** Surge alerts raised inside a labelled data-fault event and explained by nothing else. */
+  /** Surge alerts inside a labelled data fault (event or fault normal), explained by nothing else. */
   dataFaultSurges: number;
+  /** Labelled data faults: data-fault events plus normal periods labelled as a data fault. */
+  dataFaults: number;
+  /** Unexplained alerts opened after their meter's labelled span: not counted as false alarms. */
+  afterSpan: number;
   outcomes: EventOutcome[];
   falseAlarmList: FalseAlarm[];
 }
@@ -70,6 +80,8 @@ export interface ScoreParts {
   outcomes: EventOutcome[];
   falseAlarmList: FalseAlarm[];
   dataFaultSurges: number;
+  dataFaults: number;
+  afterSpan: number;
 }
 
 interface Window {
@@ -84,6 +96,9 @@ const eventWindow = (e: LabelledEvent | { meterId: string; start: string; end: s
   from: toMs(e.start) - EARLY_TOLERANCE_MS,
   to: toMs(e.end) + LATE_TOLERANCE_MS,
 });
+/** "trip: away 3 days" → "trip", "long outing (3.2 h)" → "long outing". */
+export const normalKind = (what: string): string => what.split(/[:(]/)[0]!.trim() || what;
+const isFaultNormal = (what: string): boolean => /duplicate|data[- ]fault/i.test(what);
 const accepts = (e: LabelledEvent, type: string): boolean => e.type === type || (e.alsoAccept ?? []).some((t) => t === type);
 
 export function householdMonths(labels: DatasetLabels): number {
@@ -97,6 +112,7 @@ export function scoreAlerts(labels: DatasetLabels, alerts: readonly EvalAlert[])
 export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]): ScoreParts {
   const timed = alerts.map((a) => ({ a, t: toMs(a.openedAt) })).sort((x, y) => x.t - y.t);
   const cadence = new Map(labels.meters.map((m) => [m.meterId, m.cadence] as const));
+  const spanEnd = new Map(labels.meters.map((m) => [m.meterId, toMs(m.to)] as const));
 
   const outcomes: EventOutcome[] = labels.events.map((event) => {
     const w = eventWindow(event);
@@ -111,15 +127,22 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
 
   const windows = labels.events.map((e) => ({ e, w: eventWindow(e) }));
   const normals = labels.normals.map((n) => ({ what: n.what, w: eventWindow(n) }));
+  const faultNormals = normals.filter((n) => isFaultNormal(n.what));
   const falseAlarmList: FalseAlarm[] = [];
   let dataFaultSurges = 0;
+  let afterSpan = 0;
   for (const { a, t } of timed) {
     const around = windows.filter(({ w }) => inWindow(w, a.meterId, t));
     const explained = around.some(({ e }) => e.type !== 'data-fault' || accepts(e, a.type));
     if (explained) continue;
-    if (a.type === 'surge' && around.some(({ e }) => e.type === 'data-fault')) dataFaultSurges++;
+    if (t > (spanEnd.get(a.meterId) ?? Infinity)) {
+      afterSpan++;
+      continue;
+    }
+    const inFault = around.some(({ e }) => e.type === 'data-fault') || faultNormals.some(({ w }) => inWindow(w, a.meterId, t));
+    if (a.type === 'surge' && inFault) dataFaultSurges++;
     const normal = normals.find(({ w }) => inWindow(w, a.meterId, t));
-    falseAlarmList.push({ alert: a, normal: normal?.what ?? ROUTINE });
+    falseAlarmList.push({ alert: a, normal: normal ? normalKind(normal.what) : ROUTINE });
   }
 
   return {
@@ -129,6 +152,8 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
     outcomes,
     falseAlarmList,
     dataFaultSurges,
+    dataFaults: labels.events.filter((e) => e.type === 'data-fault').length + faultNormals.length,
+    afterSpan,
   };
 }
 
@@ -166,6 +191,8 @@ export function summarise(parts: ScoreParts): Score {
       byNormal: countBy(fa, (f) => f.normal),
     },
     dataFaultSurges: parts.dataFaultSurges,
+    dataFaults: parts.dataFaults,
+    afterSpan: parts.afterSpan,
     outcomes: parts.outcomes,
     falseAlarmList: fa,
   };
@@ -180,5 +207,7 @@ export function poolScores(scores: readonly Score[]): Score {
     outcomes: scores.flatMap((x) => x.outcomes),
     falseAlarmList: scores.flatMap((x) => x.falseAlarmList),
     dataFaultSurges: scores.reduce((s, x) => s + x.dataFaultSurges, 0),
+    dataFaults: scores.reduce((s, x) => s + x.dataFaults, 0),
+    afterSpan: scores.reduce((s, x) => s + x.afterSpan, 0),
   });
 }

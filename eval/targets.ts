@@ -34,7 +34,7 @@ export function checkTargets(score: Score): TargetCheck[] {
   const offline = score.outcomes.filter((o) => o.event.type === 'offline');
   const leak = within(leaks, () => 24 * HOUR);
   const off = within(offline, (o) => 3 * EXPECTED_INTERVAL_MS[o.cadence ?? 'hourly']);
-  const faults = score.byType['data-fault'].events;
+  const faults = score.dataFaults;
   const fa = score.falseAlarms.perHouseholdMonth;
   return [
     { id: 'no-usage-recall', label: 'no-usage recall = 100 %', value: pct(nu.recall), ok: nu.events ? nu.detected === nu.events : null },

@@ -1,30 +1,25 @@
 // Simulator datasets: built by the colleague's device-sim `generateDataset`, loaded lazily so the
 // harness still runs (references, real data) while the simulator is missing or broken.
+// The type import makes `npm run typecheck` catch API drift; at run time the module is optional.
+import type { DatasetOptions } from '../../device-sim/dataset.ts';
 import { asDataset, DatasetUnavailable, type Dataset, type DatasetSpec } from './dataset.ts';
 
 export const SIM_MODULE = new URL('../../device-sim/dataset.ts', import.meta.url);
 
-/** What the harness asks the simulator for. */
-export interface SimRequest {
-  name: string;
-  seed: number;
-  households: number;
-  days: number;
-  cadence: '1min' | '15min' | 'hourly-batch' | 'mix';
-  start: string;
-}
+/** What the harness asks the simulator for (its own scenario plan, default mix of events). */
+export type SimRequest = DatasetOptions & { name: string; cadenceMix: '1min' | '15min' | 'hourly-batch' | 'mix' };
 
 const START = '2026-01-05';
 const FULL: SimRequest[] = [
-  { name: 'sim-1min', seed: 20260101, households: 30, days: 45, cadence: '1min', start: START },
-  { name: 'sim-15min', seed: 20260115, households: 40, days: 60, cadence: '15min', start: START },
-  { name: 'sim-hourly-batch', seed: 20260160, households: 40, days: 60, cadence: 'hourly-batch', start: START },
-  { name: 'sim-mix', seed: 20260199, households: 60, days: 60, cadence: 'mix', start: START },
+  { name: 'sim-1min', seed: 20260101, households: 30, days: 45, cadenceMix: '1min', start: START },
+  { name: 'sim-15min', seed: 20260115, households: 40, days: 60, cadenceMix: '15min', start: START },
+  { name: 'sim-hourly-batch', seed: 20260160, households: 40, days: 60, cadenceMix: 'hourly-batch', start: START },
+  { name: 'sim-mix', seed: 20260199, households: 60, days: 60, cadenceMix: 'mix', start: START },
 ];
 /** --quick: enough days for the learning references (≥ 7 days of history) and a few events. */
-const QUICK = FULL.map((r) => ({ ...r, households: r.cadence === 'mix' ? 8 : 5, days: 14 }));
+const QUICK = FULL.map((r) => ({ ...r, households: r.cadenceMix === 'mix' ? 8 : 5, days: 14 }));
 
-type Generate = (req: SimRequest) => unknown;
+type Generate = (req: DatasetOptions) => unknown;
 
 let loaded: Promise<Generate> | undefined;
 async function loadGenerator(): Promise<Generate> {
@@ -50,7 +45,7 @@ export async function buildSimDataset(req: SimRequest): Promise<Dataset> {
 export function simSpecs(quick: boolean): DatasetSpec[] {
   return (quick ? QUICK : FULL).map((req) => ({
     name: req.name,
-    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadence}, seed ${req.seed}`,
+    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadenceMix}, seed ${req.seed}`,
     build: () => buildSimDataset(req),
   }));
 }

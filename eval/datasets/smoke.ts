@@ -88,7 +88,8 @@ export function buildSmokeDataset(): Dataset {
     ev('m-smoke-1', 'no-usage', 'incapacitation', at(9, 8), at(9, 20)),
     ev('m-smoke-2', 'data-fault', 'glitch-jump', at(6, 3), at(6, 3, 15)),
     ev('m-smoke-2', 'surge', 'tap-left-running', at(8, 14), at(8, 17), ['leak']),
-    ev('m-smoke-3', 'offline', 'meter-silent', at(7, 10), at(7, 16)),
+    // A batch meter's first missed report is the batch that should have arrived at 11:02.
+    ev('m-smoke-3', 'offline', 'meter-silent', at(7, 11, 2), at(7, 17, 2)),
     ev('m-smoke-3', 'leak', 'toilet-leak', at(10, 0), at(DAYS, 0)),
   ];
   const normals: LabelledNormal[] = [{ meterId: 'm-smoke-1', what: 'trip', start: iso(at(4, 9)), end: iso(at(5, 18)) }];

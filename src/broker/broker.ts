@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { createAuthenticate, type MeterAuthenticator } from './auth.ts';
 import { createAuthorizePublish, createAuthorizeSubscribe } from './acl.ts';
 import { Connections } from './connections.ts';
-import { Identities } from './identity.ts';
+import { Identities, SCOPED_CLIENT_ID_MAX, scopeClientId } from './identity.ts';
 
 /** Receives every authorized publish. Must not block; a throw is logged and swallowed. */
 export type OnPublish = (meterId: string, topic: string, payload: Buffer, receivedAt: number) => void;
@@ -42,6 +42,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const connections = new Connections();
 
   const aedes = await Aedes.createBroker({
+    preConnect: scopeClientId,
+    maxClientsIdLength: SCOPED_CLIENT_ID_MAX,
     authenticate: createAuthenticate(opts.auth, identities, logger),
     authorizePublish: createAuthorizePublish(identities, logger),
     authorizeSubscribe: createAuthorizeSubscribe(identities, logger),

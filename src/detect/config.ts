@@ -44,8 +44,8 @@ export const DetectorConfigSchema = z.strictObject({
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
       minRunIntervalsCoarse: z.number().int().min(1).default(2),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
-      minHourLiters: z.number().positive().default(400),
-      hourFactor: z.number().min(1).default(1.6),
+      minHourLiters: z.number().positive().default(500),
+      hourFactor: z.number().min(1).default(2),
       /** Before the household is learned, only this much in an hour is a surge (irrigation, guests). */
       coldHourLiters: z.number().positive().default(900),
       /** While the household is away, flow this long or this much in an hour is a surge. */
@@ -57,7 +57,7 @@ export const DetectorConfigSchema = z.strictObject({
   leak: z
     .strictObject({
       /** Flow that never drops below this (L/min) for the whole window is a leak. */
-      minLpm: z.number().positive().default(0.02),
+      minLpm: z.number().positive().default(0.04),
       /** The window: at least this long and this many reporting intervals, so it spans quiet times;
        *  hourly meters need most of a day (busy households use water every hour for 20 h). */
       windowMs: z.number().positive().default(hours(4)),

@@ -2,7 +2,7 @@
 // returns events. It never reads a clock or does I/O, so the live service, replay and the
 // evaluation run exactly the same code. Each rule lives in its own small function below.
 import type { AlertType, Explanation } from '../domain/alert.ts';
-import type { Reading } from '../domain/reading.ts';
+import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult } from './events.ts';
 import * as ex from './explain.ts';
@@ -53,10 +53,7 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   if (!(r.receivedAt <= m.lastArrival)) m.lastArrival = r.receivedAt;
   clear(m, events, 'offline', now, r.ts);
 
-  if (r.battery !== undefined) {
-    if (r.battery < cfg.batteryLowPercent) raise(m, events, 'battery-low', now, r.ts, ex.explainBattery(r.battery));
-    else if (r.battery >= cfg.batteryLowPercent + 5) clear(m, events, 'battery-low', now, r.ts);
-  }
+  if (r.battery !== undefined) checkBattery(d, m, events, r.battery, r.ts, now);
 
   const out = advanceRegister(m.register, r.ts, r.totalLiters, cfg.dataFault);
   switch (out.kind) {
@@ -81,6 +78,7 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
 
   const { t0, t1, liters } = out;
   m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
+  m.routine.extraSmooth = m.dataCadenceMs >= 45 * MINUTE ? 2 : m.dataCadenceMs >= 10 * MINUTE ? 1 : 0;
   // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
   const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
   const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
@@ -101,6 +99,22 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   checkLeak(d, m, events, f, t1, now);
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
   return { verdict: 'accepted', usedLiters: Math.max(0, liters), events };
+}
+
+function checkBattery(d: DetectorState, m: MeterState, out: DetectorEvent[], battery: number, t: number, now: number): void {
+  // 5 points of hysteresis, so a level hovering at the limit does not flap.
+  if (battery < d.cfg.batteryLowPercent) raise(m, out, 'battery-low', now, t, ex.explainBattery(battery));
+  else if (battery >= d.cfg.batteryLowPercent + 5) clear(m, out, 'battery-low', now, t);
+}
+
+/** A status message: proves the meter is alive and may carry its battery level. */
+export function onStatus(d: DetectorState, s: MeterStatus, now: number = s.receivedAt): DetectorEvent[] {
+  const m = meterOf(d, s.meterId);
+  const events: DetectorEvent[] = [];
+  if (!(s.receivedAt <= m.lastArrival)) m.lastArrival = s.receivedAt;
+  clear(m, events, 'offline', now, s.ts);
+  if (s.battery !== undefined) checkBattery(d, m, events, s.battery, s.ts, now);
+  return events;
 }
 
 function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], used: boolean, away: boolean, t: number, now: number): void {
@@ -136,7 +150,10 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
     runThr = s.awayRunMs;
     hourThr = s.awayHourLiters;
   }
-  const runLong = f.runMs >= runThr && (!coarse || f.runIntervals >= s.minRunIntervalsCoarse);
+  // Coarse meters only see whole intervals: ask for two more than the longest normal run.
+  const learnedIntervals = Math.round(learnedRun / m.dataCadenceMs);
+  const coarseOk = !coarse || f.runIntervals >= (Number.isNaN(learnedRun) || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
+  const runLong = f.runMs >= runThr && coarseOk;
   const hourBig = f.hourLiters >= hourThr;
   if (m.active.has('surge')) {
     if (f.runMs === 0 && !hourBig) clear(m, out, 'surge', now, t);

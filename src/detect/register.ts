@@ -23,6 +23,8 @@ export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0,
 
 /** Register noise we ignore: coarse meters round to whole litres. */
 const JITTER_L = 1;
+/** Registers also step back a few litres (real DAIAD data: -5 L); a reset drops far more. */
+const JITTER_BACK_L = 10;
 
 export function advanceRegister(
   r: RegisterState,
@@ -43,7 +45,7 @@ export function advanceRegister(
 
   const delta = total - r.lastTotal;
   const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs)) / MINUTE + JITTER_L;
-  if (delta >= -JITTER_L && delta <= plausibleMax) {
+  if (delta >= -JITTER_BACK_L && delta <= plausibleMax) {
     r.pending = null; // good data in between: the odd value was a glitch, not a new meter
     const t0 = r.lastTs;
     r.lastTs = ts;

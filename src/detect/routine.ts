@@ -23,9 +23,11 @@ export interface RoutineState {
   thresholds: Float64Array | null;
   /** Cached 90th-percentile first-use minute, -1 when unknown. */
   usualFirstUseMin: number;
+  /** Extra smoothing for coarse meters, whose silences are only known to the hour. */
+  extraSmooth: number;
 }
 
-export const createRoutine = (): RoutineState => ({ cur: null, history: [], thresholds: null, usualFirstUseMin: -1 });
+export const createRoutine = (): RoutineState => ({ cur: null, history: [], thresholds: null, usualFirstUseMin: -1, extraSmooth: 0 });
 
 const newDay = (day: number): DayRecord => ({
   day,
@@ -99,7 +101,7 @@ function recompute(r: RoutineState, cfg: DetectorConfig): void {
     r.thresholds = null;
     return;
   }
-  const k = cfg.noUsage.smoothSlots;
+  const k = cfg.noUsage.smoothSlots + r.extraSmooth;
   const nu = cfg.noUsage;
   const out = new Float64Array(SLOTS_PER_DAY);
   for (let s = 0; s < SLOTS_PER_DAY; s++) {

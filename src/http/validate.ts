@@ -1,6 +1,7 @@
 // Zod at the HTTP edge: one parse per request part, and a 400 whose message names the field
 // ("body.note: ...") so the client knows what to fix.
 import { z } from 'zod';
+import { METER_ID } from '../domain/wire.ts';
 import { ApiError } from './errors.ts';
 
 const CODES = { body: 'invalid-body', query: 'invalid-query', params: 'invalid-params' } as const;
@@ -21,7 +22,8 @@ export const Page = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'expected an id of letters, digits, _ or - (at most 64)');
+// Household, grid and meter ids share the meter-id alphabet: safe in topics, URLs and logs.
+export const Id = z.string().regex(METER_ID, 'expected an id of letters, digits, _ or - (at most 64)');
 export const IdParams = z.strictObject({ id: Id });
 
 /** A time in a query string: epoch ms digits or an ISO-8601 string. */

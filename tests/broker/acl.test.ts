@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { once } from 'node:events';
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mayPublish, startBroker, type Broker } from '../../src/broker/index.ts';
 import { Inbox, closedByBroker, connect, mapAuthenticator, startTestBroker, METERS } from './harness.ts';
@@ -100,5 +100,35 @@ describe('broker lifecycle', () => {
     await broker.close();
     await rawClosed;
     await broker.close(); // idempotent
+  });
+});
+
+describe('last-will messages go through the same ACL', () => {
+  it.each([
+    ['its own status topic', 'meters/m-001/status', true],
+    ["another meter's topic", 'meters/m-002/status', false],
+  ])('a will on %s is delivered: %s', async (_case, topic, delivered) => {
+    const inbox = new Inbox();
+    const broker = await startTestBroker(inbox.onPublish);
+    try {
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+        username: 'm-001',
+        password: 'tok-001',
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        will: { topic, payload: Buffer.from('{"ts":1}'), qos: 0, retain: false },
+      });
+      const gone = once(broker.aedes, 'clientDisconnect');
+      client.stream.destroy(); // no DISCONNECT packet, so the will fires [MQTT-3.1.2-8]
+      if (delivered) {
+        expect((await inbox.next()).topic).toBe(topic);
+      } else {
+        // Our authorizePublish answers synchronously, before aedes unregisters the client.
+        await gone;
+        expect(inbox.all).toEqual([]);
+      }
+    } finally {
+      await broker.close();
+    }
   });
 });

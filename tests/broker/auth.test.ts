@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONNACK, type Broker } from '../../src/broker/index.ts';
+import { pino } from 'pino';
+import { CONNACK, startBroker, type Broker } from '../../src/broker/index.ts';
 import { Inbox, closedByBroker, connect, mapAuthenticator, startTestBroker, METERS } from './harness.ts';
 
 describe('broker authentication', () => {
@@ -59,6 +60,23 @@ describe('broker authentication', () => {
     await expect(connect(broker, 'm-001', 'tok-001')).rejects.toMatchObject({ code: CONNACK.SERVER_UNAVAILABLE });
   });
 
+  it('does not let a meter knock another offline by reusing its client id [MQTT-3.1.4-2]', async () => {
+    const victim = await open('m-002', 'tok-002', 'm-002');
+    await open('m-001', 'tok-001', 'm-002');
+    // A takeover would have closed the victim's session before the second CONNACK.
+    expect(broker.connectedCount()).toBe(2);
+    await victim.publishAsync('meters/m-002/status', '{}', { qos: 1 });
+    expect((await inbox.next()).meterId).toBe('m-002');
+  });
+
+  it('still lets a meter replace its own stale session', async () => {
+    const stale = await open('m-001', 'tok-001', 'fw-1');
+    const kicked = closedByBroker(stale);
+    await open('m-001', 'tok-001', 'fw-1');
+    await kicked;
+    expect(broker.connectedCount()).toBe(1);
+  });
+
   it('counts distinct connected meters and forgets them on disconnect', async () => {
     const a = await open('m-001', 'tok-001', 'a1');
     await open('m-001', 'tok-001', 'a2'); // same meter, second session
@@ -86,5 +104,21 @@ describe('broker authentication', () => {
     broker.disconnectMeter('m-001');
     await closed;
     await expect(connect(broker, 'm-001', 'tok-001')).rejects.toMatchObject({ code: CONNACK.NOT_AUTHORIZED });
+  });
+});
+
+describe('broker refusal logs', () => {
+  it('name the meter and never carry the password', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const broker = await startBroker({ port: 0, host: '127.0.0.1', auth: mapAuthenticator(METERS), onPublish: () => {}, logger });
+    try {
+      await expect(connect(broker, 'm-001', 'secret-guess-123')).rejects.toMatchObject({ code: CONNACK.BAD_USERNAME_OR_PASSWORD });
+      const refusal = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'mqtt connect refused');
+      expect(refusal).toMatchObject({ meterId: 'm-001', refusal: 'bad-password' });
+      expect(lines.join('\n')).not.toContain('secret-guess-123');
+    } finally {
+      await broker.close();
+    }
   });
 });

@@ -75,6 +75,9 @@ describe('household routes', () => {
     const backwards = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from: until, until: from } });
     expect(backwards.json()).toEqual({ error: 'invalid-body', message: 'body.until: expected "from" before "until"' });
 
+    const garbled = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from: 'next week', until } });
+    expect(garbled.json()).toEqual({ error: 'invalid-body', message: 'body.from: expected an ISO-8601 timestamp' });
+
     const cleared = await app.inject({ method: 'DELETE', url: '/api/households/hh-1/away' });
     expect(cleared.json()).toMatchObject({ awayNow: false });
     expect(cleared.json()).not.toHaveProperty('awayFrom');

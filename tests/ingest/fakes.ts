@@ -11,25 +11,42 @@ export class FakeSinks implements IngestSinks {
   readonly counts = { accepted: 0, duplicate: 0, rejected: {} as Partial<Record<RejectReason, number>> };
   #waiters: Array<() => void> = [];
 
-  readonly deadLetters = { add: (x: DeadLetter) => void this.dead.push(x) };
-  readonly counters = {
-    accepted: (n: number) => void (this.counts.accepted += n),
-    duplicate: (n: number) => void (this.counts.duplicate += n),
-    rejected: (reason: RejectReason, n: number) => void (this.counts.rejected[reason] = (this.counts.rejected[reason] ?? 0) + n),
+  readonly deadLetters = {
+    add: (x: DeadLetter) => {
+      this.dead.push(x);
+      this.#changed();
+    },
   };
+  readonly counters = {
+    accepted: (n: number) => this.#count(() => (this.counts.accepted += n)),
+    duplicate: (n: number) => this.#count(() => (this.counts.duplicate += n)),
+    rejected: (reason: RejectReason, n: number) =>
+      this.#count(() => (this.counts.rejected[reason] = (this.counts.rejected[reason] ?? 0) + n)),
+  };
+
+  #count(bump: () => void): void {
+    bump();
+    this.#changed();
+  }
 
   isProcessingAllowed = (meterId: string): boolean => this.consented.has(meterId);
 
   onReadings = (readings: Reading[]): void => {
     this.readings.push(readings);
-    for (const w of this.#waiters.splice(0)) w();
+    this.#changed();
   };
 
-  onStatus = (s: MeterStatus): void => void this.statuses.push(s);
+  onStatus = (s: MeterStatus): void => {
+    this.statuses.push(s);
+    this.#changed();
+  };
 
-  /** Resolves once `n` onReadings calls have happened. */
-  async readingCalls(n: number): Promise<Reading[][]> {
-    while (this.readings.length < n) await new Promise<void>((r) => this.#waiters.push(r));
-    return this.readings;
+  /** Resolves once `done()` holds, re-checked whenever a sink receives something. */
+  async until(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise<void>((r) => this.#waiters.push(r));
+  }
+
+  #changed(): void {
+    for (const w of this.#waiters.splice(0)) w();
   }
 }

@@ -20,7 +20,8 @@ const ConsentBody = z.strictObject({
 const WithdrawBody = z.strictObject({ at: Timestamp.optional() }).optional();
 const AwayBody = z
   .strictObject({ from: Timestamp, until: Timestamp })
-  .refine((b) => b.from < b.until, { message: 'expected "from" before "until"', path: ['until'] });
+  // `when`: compare only two valid times, so a bad "from" is reported once, as itself.
+  .refine((b) => b.from < b.until, { message: 'expected "from" before "until"', path: ['until'], when: (p) => p.issues.length === 0 });
 
 export function householdRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const { store, clock } = deps;

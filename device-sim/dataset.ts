@@ -1,0 +1,100 @@
+// A labelled dataset: many households, some with one scenario, all as one trace in arrival order.
+import type { DatasetLabels, LabelledEvent, LabelledNormal } from '../eval/labels.ts';
+import { overlaps, type Interval } from './intervals.ts';
+import type { Cadence } from './meter.ts';
+import { simulateMeter, type MeterSim } from './meter-sim.ts';
+import { makeProfile, type Profile } from './profile.ts';
+import { hashSeed, Rng } from './rng.ts';
+import { assignCadences, assignArchetypes, planScenarios, type ScenarioPlan } from './dataset-plan.ts';
+import { cstMidnight, DAY, HOUR, iso, toEpochMs } from './sim-time.ts';
+import { arrivalOf, reportToLines, type SimTraceLine } from './trace.ts';
+
+export type { ScenarioPlan } from './dataset-plan.ts';
+
+export interface DatasetOptions {
+  seed: number;
+  households: number;
+  days: number;
+  /** First day ("2026-01-05" = local China midnight) or an instant. */
+  start: string | number | Date;
+  /** One cadence for all, 'mix' (30% 1-min, 40% 15-min, 30% hourly batch) or weights. */
+  cadenceMix?: Cadence | 'mix' | Partial<Record<Cadence, number>>;
+  scenarioPlan?: ScenarioPlan;
+  name?: string;
+}
+
+export interface Dataset {
+  lines: SimTraceLine[];
+  labels: DatasetLabels;
+}
+
+export interface HouseholdSetup {
+  meterId: string;
+  profile: Profile;
+  seed: number;
+  cadence: Cadence;
+}
+
+export function meterIdFor(index: number, households: number): string {
+  return `m-${String(index + 1).padStart(Math.max(3, String(households).length), '0')}`;
+}
+
+export function generateDataset(opts: DatasetOptions): Dataset {
+  const { seed, households, days } = opts;
+  if (!Number.isInteger(households) || households < 1) throw new RangeError(`expected households ≥ 1, got ${households}`);
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`expected days ≥ 1, got ${days}`);
+  const from = cstMidnight(toEpochMs(opts.start));
+  const to = from + days * DAY;
+  const rng = new Rng(hashSeed('dataset', seed));
+  const cadences = assignCadences(opts.cadenceMix ?? 'mix', households, rng.fork('cadence'));
+  const archetypes = assignArchetypes(households, rng.fork('archetype'));
+  const setups: HouseholdSetup[] = archetypes.map((archetype, i) => ({
+    meterId: meterIdFor(i, households),
+    profile: makeProfile(archetype, rng.fork('profile', i)),
+    seed: hashSeed(seed, 'household', i),
+    cadence: cadences[i] as Cadence,
+  }));
+  const scenarios = planScenarios(setups, { start: from, end: to }, opts.scenarioPlan ?? {}, rng.fork('scenarios'));
+
+  const labels: DatasetLabels = {
+    name: opts.name ?? `sim-seed${seed}-${households}x${days}d`,
+    meters: setups.map((s) => ({ meterId: s.meterId, cadence: s.cadence, from: iso(from), to: iso(to), profile: s.profile.archetype })),
+    events: [],
+    normals: [],
+  };
+  const keyed: { arrival: number; line: SimTraceLine }[] = [];
+  setups.forEach((setup, i) => {
+    const planned = scenarios[i] ?? { resolved: [], normals: [] };
+    const sim = simulateMeter({ ...setup, from, scenarios: planned.resolved });
+    drain(sim, to, (line) => keyed.push({ arrival: arrivalOf(line), line }));
+    labels.events.push(...sim.events);
+    labels.normals.push(...withoutEvents([...sim.normals, ...planned.normals], sim.events, { start: from, end: to }));
+  });
+  // Stable sort: equal arrivals keep household order, and each meter's own order.
+  keyed.sort((a, b) => a.arrival - b.arrival);
+  labels.events.sort((a, b) => a.start.localeCompare(b.start));
+  labels.normals.sort((a, b) => a.start.localeCompare(b.start));
+  return { lines: keyed.map((k) => k.line), labels };
+}
+
+/** Reports until the meter's span ends; late re-sends of in-span readings are kept. */
+function drain(sim: MeterSim, to: number, emit: (line: SimTraceLine) => void): void {
+  for (;;) {
+    const next = sim.reports.next();
+    if (next.done || next.value.sendAt >= to + 2 * HOUR) return;
+    const inSpan = { ...next.value, readings: next.value.readings.filter((r) => r.ts < to) };
+    for (const line of reportToLines(sim.meterId, inSpan)) emit(line);
+  }
+}
+
+/**
+ * Normal periods that overlap a real event are dropped: a late morning after a fall is the
+ * fall, not a lie-in, and an alert there is a hit, not a false alarm.
+ */
+function withoutEvents(normals: LabelledNormal[], events: LabelledEvent[], span: Interval): LabelledNormal[] {
+  const eventSpans = events.map((e) => ({ start: Date.parse(e.start), end: Date.parse(e.end) }));
+  return normals.filter((n) => {
+    const w = { start: Date.parse(n.start), end: Date.parse(n.end) };
+    return overlaps(w, span) && !eventSpans.some((e) => overlaps(e, w));
+  });
+}

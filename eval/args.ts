@@ -1,0 +1,52 @@
+// Command-line flags of `npm run eval`.
+import { parseArgs } from 'node:util';
+
+export interface EvalArgs {
+  quick: boolean;
+  datasets: string[];
+  systems: string[];
+  json?: string;
+  out: string;
+  check: boolean;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run eval -- [flags]
+  --quick            small datasets (CI, tests): 5-8 households × 14 days per simulator set
+  --dataset NAME     only this dataset; repeat or comma-separate (sim-1min, sim-15min,
+                     sim-hourly-batch, sim-mix, real-daiad-1p, real-daiad-2p, real-ciws, smoke)
+  --system NAME      only this system; repeat or comma-separate (anxin, fixed-10L-12h,
+                     nagano-8h, cuddihy-p97)
+  --json FILE        also write machine-readable results to FILE
+  --out DIR          where traces, labels and alerts go (default .eval-out)
+  --check            exit 1 when anxin misses a target (or could not be scored)
+  --help`;
+
+const list = (v: string[] | undefined): string[] => (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+
+/** Throws with "expected …" on unknown flags or missing values. */
+export function parseEvalArgs(argv: string[]): EvalArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      dataset: { type: 'string', multiple: true },
+      system: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      out: { type: 'string', default: '.eval-out' },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    quick: values.quick,
+    datasets: list(values.dataset),
+    systems: list(values.system),
+    json: values.json,
+    out: values.out,
+    check: values.check,
+    help: values.help,
+  };
+}

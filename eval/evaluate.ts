@@ -1,0 +1,107 @@
+// The evaluation loop: build each dataset, write it out, run every system on it, score.
+// Results are handed to `onDataset` as soon as a dataset is done (the table prints as it goes).
+import { join } from 'node:path';
+import { DatasetUnavailable, type Dataset, type DatasetSpec } from './datasets/dataset.ts';
+import { writeJson, writeJsonl } from './io.ts';
+import { householdMonths, poolScores, scoreAlerts } from './score.ts';
+import { SystemUnavailable, type System } from './systems/system.ts';
+import { checkTargets, type TargetCheck } from './targets.ts';
+import { countEvents, type DatasetResult, type SummaryInput, type SystemResult } from './table.ts';
+import { arrivalMs, toMs } from './trace.ts';
+
+export interface EvaluateOptions {
+  specs: DatasetSpec[];
+  systems: System[];
+  outDir: string;
+  onDataset?: (r: DatasetResult) => void;
+  onSkip?: (dataset: string, why: string) => void;
+  onProgress?: (msg: string) => void;
+}
+
+export interface EvalResults {
+  datasets: DatasetResult[];
+  skipped: { dataset: string; why: string }[];
+  summary: SummaryInput;
+}
+
+/** Clock time to run to: the end of the labelled span, or the last arrival if later. */
+export function runUntil(ds: Dataset): number {
+  const ends = ds.labels.meters.map((m) => toMs(m.to));
+  const last = ds.lines.length ? arrivalMs(ds.lines[ds.lines.length - 1]!) : -Infinity;
+  return Math.max(last, ...ends);
+}
+
+export async function evaluate(opts: EvaluateOptions): Promise<EvalResults> {
+  const datasets: DatasetResult[] = [];
+  const skipped: EvalResults['skipped'] = [];
+  const unavailable = new Map<string, string>();
+  const progress = opts.onProgress ?? (() => {});
+
+  for (const spec of opts.specs) {
+    let ds: Dataset;
+    try {
+      progress(`building ${spec.name} (${spec.about})`);
+      ds = await spec.build();
+    } catch (err) {
+      const why = err instanceof DatasetUnavailable ? err.message : `failed to build: ${(err as Error).stack ?? String(err)}`;
+      skipped.push({ dataset: spec.name, why });
+      opts.onSkip?.(spec.name, why);
+      continue;
+    }
+    const dir = join(opts.outDir, ds.name);
+    const trace = join(dir, 'trace.jsonl');
+    writeJsonl(trace, ds.lines);
+    writeJson(join(dir, 'labels.json'), ds.labels);
+    const until = runUntil(ds);
+
+    const systems: SystemResult[] = [];
+    for (const sys of opts.systems) {
+      const known = unavailable.get(sys.name);
+      if (known) {
+        systems.push({ system: sys.name, error: known });
+        continue;
+      }
+      try {
+        progress(`  running ${sys.name} on ${ds.name} (${ds.lines.length.toLocaleString('en-US')} readings)`);
+        const { alerts, ...run } = await sys.run(ds, { trace, alerts: join(dir, `alerts-${sys.name}.jsonl`), until });
+        systems.push({ system: sys.name, score: scoreAlerts(ds.labels, alerts), run });
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (err instanceof SystemUnavailable) unavailable.set(sys.name, msg);
+        systems.push({ system: sys.name, error: msg });
+      }
+    }
+    const result: DatasetResult = {
+      dataset: ds.name,
+      readings: ds.lines.length,
+      score: { meters: ds.labels.meters.length, householdMonths: householdMonths(ds.labels) },
+      events: countEvents(ds.labels.events.map((e) => e.type)),
+      normals: ds.labels.normals.length,
+      systems,
+    };
+    datasets.push(result);
+    opts.onDataset?.(result);
+  }
+  return { datasets, skipped, summary: summarise(datasets, opts.systems.map((s) => s.name)) };
+}
+
+function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
+  const pooled = order.flatMap((system) => {
+    const scores = datasets.flatMap((d) => d.systems.filter((s) => s.system === system && s.score).map((s) => s.score!));
+    return scores.length ? [{ system, score: poolScores(scores) }] : [];
+  });
+  const anxinFailures: { dataset: string; failed: TargetCheck[] }[] = [];
+  let speed: SummaryInput['anxinSpeed'];
+  for (const d of datasets) {
+    const a = d.systems.find((s) => s.system === 'anxin');
+    if (a?.score) anxinFailures.push({ dataset: d.dataset, failed: checkTargets(a.score).filter((t) => t.ok === false) });
+    if (a?.run) speed = { readings: (speed?.readings ?? 0) + a.run.readings, wallMs: (speed?.wallMs ?? 0) + a.run.wallMs };
+  }
+  return {
+    datasets: datasets.length,
+    householdMonths: datasets.reduce((sum, d) => sum + d.score.householdMonths, 0),
+    pooled,
+    anxinFailures,
+    anxinSpeed: speed,
+  };
+}

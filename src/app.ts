@@ -1,0 +1,132 @@
+// The composition root: wires store, broker, ingest, detector, alert lifecycle and HTTP in
+// one straight line and tears them down in reverse. The HTTP server is built without
+// listening so tests can `inject`; start() opens the ports.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { startBroker, type Broker } from './broker/index.ts';
+import { createIngest } from './ingest/index.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { openStore, type Store } from './store/index.ts';
+import { buildServer } from './http/server.ts';
+import { createAlertActions } from './http/alert-actions.ts';
+import { createMonitor, type Monitor } from './service/monitor.ts';
+import { daily, every, type Job } from './jobs/schedule.ts';
+
+export interface AppOptions {
+  clock?: () => number;
+  logger?: Logger;
+  /** Tests drive time themselves: no cron jobs. */
+  jobs?: boolean;
+}
+
+export interface App {
+  config: Config;
+  store: Store;
+  metrics: Metrics;
+  monitor: Monitor;
+  http: FastifyInstance;
+  /** Opens the MQTT and HTTP ports; returns the real ones (0 in config = ephemeral). */
+  start(): Promise<{ mqttPort: number; httpPort: number }>;
+  broker(): Broker | undefined;
+  stop(): Promise<void>;
+}
+
+export function createApp(config: Config, opts: AppOptions = {}): App {
+  const clock = opts.clock ?? Date.now;
+  const logger = opts.logger ?? pino({ level: config.log.level });
+  const teardown: (() => Promise<void> | void)[] = [];
+
+  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
+  const store = openStore(config.dbPath);
+  teardown.push(() => store.close());
+  const metrics = createMetrics();
+  const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger });
+
+  const ingest = createIngest({
+    logger,
+    deadLetters: {
+      add: (d) => {
+        store.deadLetters.add(d);
+        metrics.deadLetters.inc();
+      },
+    },
+    isProcessingAllowed: (meterId) => store.meters.isProcessingAllowed(meterId),
+    onReadings: (readings) => monitor.onReadings(readings),
+    onStatus: (s) => monitor.onStatus(s),
+    counters: {
+      accepted: () => {}, // the monitor counts what the detector accepted
+      rejected: (reason, n) => metrics.readingsRejected.inc({ reason }, n),
+      duplicate: (n) => metrics.readingsDuplicate.inc(undefined, n),
+    },
+  });
+
+  for (const h of store.households.list({ limit: 100_000, offset: 0 }).items) if (h.awayUntil) monitor.syncAway(h.id);
+
+  let broker: Broker | undefined;
+  const http = buildServer({
+    store,
+    metrics,
+    clock,
+    logger,
+    apiToken: config.http.apiToken?.reveal(),
+    alerts: createAlertActions(store, clock, (a) => monitor.recordOperatorChange(a)),
+    health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
+    onAwayChanged: (id) => monitor.syncAway(id),
+    onMeterChanged: (meterId) => {
+      if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
+    },
+  });
+  teardown.push(() => http.close());
+
+  return {
+    config,
+    store,
+    metrics,
+    monitor,
+    http,
+    broker: () => broker,
+    async start() {
+      broker = await startBroker({
+        port: config.mqtt.port,
+        host: config.mqtt.host,
+        auth: { verify: (id, pw) => store.meters.verify(id, pw) },
+        onPublish: (meterId, topic, payload, receivedAt) => {
+          ingest.handle(meterId, topic, payload, receivedAt);
+          metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+        },
+        clock,
+        logger,
+      });
+      teardown.push(() => broker?.close());
+      await http.listen({ port: config.http.port, host: config.http.host });
+      const addr = http.server.address();
+      const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      if (opts.jobs !== false) {
+        const jobs: Job[] = [
+          every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
+          every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
+          daily('retention', () => {
+            store.readings.prune(clock() - config.retention.readingsDays * 86_400_000);
+            store.deadLetters.prune(clock() - config.retention.deadLetterDays * 86_400_000);
+          }),
+        ];
+        teardown.push(() => jobs.forEach((j) => j.stop()));
+      }
+      logger.info({ mqttPort: broker.port, httpPort }, 'anxin started');
+      return { mqttPort: broker.port, httpPort };
+    },
+    async stop() {
+      while (teardown.length) {
+        const step = teardown.pop()!;
+        try {
+          await step();
+        } catch (err) {
+          logger.error({ err }, 'teardown step failed');
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// One configuration, validated once at start-up: defaults, then an optional JSON file
+// (ANXIN_CONFIG), then environment variables. Unknown keys are errors; secrets never print.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DetectorConfigSchema } from './detect/config.ts';
+
+/** A value that prints as <secret> in logs, JSON and inspection. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '<secret>';
+  }
+  toJSON(): string {
+    return '<secret>';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '<secret>';
+  }
+}
+
+const port = z.number().int().min(0).max(65535);
+
+export const ConfigSchema = z.strictObject({
+  /** SQLite file; ':memory:' for throwaway runs. */
+  dbPath: z.string().min(1).default('./data/anxin.db'),
+  mqtt: z.strictObject({ port: port.default(1883), host: z.string().default('0.0.0.0') }).prefault({}),
+  http: z
+    .strictObject({
+      port: port.default(8080),
+      host: z.string().default('0.0.0.0'),
+      /** Operators' bearer token for /api/*; unset = open (a local demo). */
+      apiToken: z.string().min(16).transform((s) => new Secret(s)).optional(),
+    })
+    .prefault({}),
+  detector: DetectorConfigSchema.prefault({}),
+  /** How often time-only rules (offline) are evaluated. */
+  tickSeconds: z.number().int().min(1).max(300).default(30),
+  retention: z.strictObject({ readingsDays: z.number().int().min(1).default(30), deadLetterDays: z.number().int().min(1).default(90) }).prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+const ENV: Record<string, (c: any, v: string) => void> = {
+  ANXIN_DB: (c, v) => (c.dbPath = v),
+  ANXIN_MQTT_PORT: (c, v) => ((c.mqtt ??= {}).port = Number(v)),
+  ANXIN_HTTP_PORT: (c, v) => ((c.http ??= {}).port = Number(v)),
+  ANXIN_API_TOKEN: (c, v) => ((c.http ??= {}).apiToken = v),
+  ANXIN_LOG_LEVEL: (c, v) => ((c.log ??= {}).level = v),
+};
+
+/** Throws an Error whose message lists every bad key as "path: expected …". */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigInput = {}): Config {
+  const raw: any = env.ANXIN_CONFIG ? JSON.parse(readFileSync(env.ANXIN_CONFIG, 'utf8')) : {};
+  for (const [name, apply] of Object.entries(ENV)) if (env[name] !== undefined) apply(raw, env[name]!);
+  return parseConfig({ ...raw, ...overrides });
+}
+
+export function parseConfig(input: unknown): Config {
+  const r = ConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+}
