@@ -16,8 +16,8 @@ const FULL: SimRequest[] = [
   { name: 'sim-hourly-batch', seed: 20260160, households: 40, days: 60, cadenceMix: 'hourly-batch', start: START },
   { name: 'sim-mix', seed: 20260199, households: 60, days: 60, cadenceMix: 'mix', start: START },
 ];
-/** --quick: enough days for the learning references (≥ 7 days of history) and a few events. */
-const QUICK = FULL.map((r) => ({ ...r, households: r.cadenceMix === 'mix' ? 8 : 5, days: 14 }));
+/** --quick: the simulator's 14 learning days plus room for one scenario per household, few households. */
+const QUICK = FULL.map((r) => ({ ...r, households: r.cadenceMix === 'mix' ? 10 : 8, days: 20 }));
 
 type Generate = (req: DatasetOptions) => unknown;
 
