@@ -1,6 +1,6 @@
 // Plain-text rendering of results: one block per dataset, then the pooled summary with targets.
 import type { LabelType } from './labels.ts';
-import { ROUTINE, type Score, type TypeScore } from './score.ts';
+import { LABEL_TYPES, ROUTINE, type Score, type TypeScore } from './score.ts';
 import type { SystemRun } from './systems/system.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
 import { HOUR, MINUTE } from './trace.ts';
@@ -141,8 +141,9 @@ export function formatSummary(s: SummaryInput): string {
   return out.join('\n');
 }
 
+/** Events per label type, in the table's column order. */
 export const countEvents = (types: LabelType[]): Record<string, number> => {
   const out: Record<string, number> = {};
-  for (const t of types) out[t] = (out[t] ?? 0) + 1;
+  for (const t of LABEL_TYPES) if (types.includes(t)) out[t] = types.filter((x) => x === t).length;
   return out;
 };

@@ -160,7 +160,8 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
     return;
   }
   if (!runLong && !hourBig) return;
-  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(f.runMs, f.runLiters, runThr, away) : ex.explainVolume(f.hourLiters, hourThr, away));
+  const learned = !Number.isNaN(learnedRun);
+  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(f.runMs, f.runLiters, runThr, away, learned) : ex.explainVolume(f.hourLiters, hourThr, away, learned));
   excludeFlowToday(m.flow);
 }
 

@@ -32,24 +32,24 @@ export function explainSilence(lastUseAt: number, t: number, thresholdMs: number
   };
 }
 
-export function explainRun(runMs: number, liters: number, thresholdMs: number, away: boolean): Explanation {
+export function explainRun(runMs: number, liters: number, thresholdMs: number, away: boolean, learned = true): Explanation {
   const min = Math.round(runMs / 60_000);
   const thr = Math.round(thresholdMs / 60_000);
   return {
     zh: away
       ? `住户外出期间水流持续 ${min} 分钟（${Math.round(liters)} 升），可能有水管爆裂或水龙头未关。`
-      : `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升），超过该住户平时最长用水时长（约 ${thr} 分钟）：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
+      : `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升），超过${learned ? `该住户平时最长用水时长（约 ${thr} 分钟）` : ` ${thr} 分钟（仍在学习该住户习惯）`}：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
     en: away
       ? `Water has flowed for ${min} min (${Math.round(liters)} L) while the household is away: a burst pipe or a tap left running?`
-      : `Water has flowed without stopping for ${min} min (${Math.round(liters)} L), longer than this household's usual longest use (about ${thr} min): a tap left running, a burst pipe, or a fall in the shower?`,
+      : `Water has flowed without stopping for ${min} min (${Math.round(liters)} L), longer than ${learned ? `this household's usual longest use (about ${thr} min)` : `${thr} min (still learning this household)`}: a tap left running, a burst pipe, or a fall in the shower?`,
     facts: { runMinutes: min, runLiters: Math.round(liters), thresholdMinutes: thr, away: away ? 'yes' : 'no' },
   };
 }
 
-export function explainVolume(liters: number, thresholdL: number, away: boolean): Explanation {
+export function explainVolume(liters: number, thresholdL: number, away: boolean, learned = true): Explanation {
   return {
-    zh: `最近一小时用水 ${Math.round(liters)} 升，${away ? '而住户正在外出' : `远超该住户平时一小时最多约 ${Math.round(thresholdL)} 升`}：可能是水管爆裂或水龙头未关。`,
-    en: `${Math.round(liters)} L used in the last hour, ${away ? 'while the household is away' : `far above this household's usual hourly maximum (about ${Math.round(thresholdL)} L)`}: a burst pipe or a tap left running?`,
+    zh: `最近一小时用水 ${Math.round(liters)} 升，${away ? '而住户正在外出' : learned ? `远超该住户平时一小时最多约 ${Math.round(thresholdL)} 升` : `超过 ${Math.round(thresholdL)} 升`}：可能是水管爆裂或水龙头未关。`,
+    en: `${Math.round(liters)} L used in the last hour, ${away ? 'while the household is away' : learned ? `far above this household's usual hourly maximum (about ${Math.round(thresholdL)} L)` : `above ${Math.round(thresholdL)} L`}: a burst pipe or a tap left running?`,
     facts: { hourLiters: Math.round(liters), thresholdLiters: Math.round(thresholdL), away: away ? 'yes' : 'no' },
   };
 }
