@@ -55,7 +55,7 @@ export function* meterReports(register: Register, cadence: Cadence, from: number
     batch.push({ ts: t, totalLiters: quantise(register.at(t), cadence) });
     if (t % HOUR === 0) {
       // The radio sends a few seconds to a few minutes after the hour (network attach, backoff).
-      const delay = Math.round(rng.float(5 * SECOND, 3 * MINUTE));
+      const delay = Math.round(rng.float(5, 180)) * SECOND;
       yield { sendAt: t + delay, kind: 'batch', readings: batch };
       batch = [];
     }

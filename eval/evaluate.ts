@@ -95,7 +95,13 @@ function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
   for (const d of datasets) {
     const a = d.systems.find((s) => s.system === 'anxin');
     if (a?.score) anxinFailures.push({ dataset: d.dataset, failed: checkTargets(a.score).filter((t) => t.ok === false) });
-    if (a?.run) speed = { readings: (speed?.readings ?? 0) + a.run.readings, wallMs: (speed?.wallMs ?? 0) + a.run.wallMs };
+    if (a?.run) {
+      speed = {
+        readings: (speed?.readings ?? 0) + a.run.readings,
+        seconds: (speed?.seconds ?? 0) + a.run.readings / a.run.readingsPerSec,
+        reported: (speed?.reported ?? true) && a.run.speedSource === 'reported',
+      };
+    }
   }
   return {
     datasets: datasets.length,

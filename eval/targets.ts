@@ -20,7 +20,7 @@ export const EXPECTED_INTERVAL_MS: Record<Cadence, number> = {
 };
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
-const fraction = (ok: number, n: number): string => `${ok}/${n}`;
+const fraction = (ok: number, n: number): string => (n ? `${ok}/${n}` : '—');
 
 function within(outcomes: readonly EventOutcome[], limit: (o: EventOutcome) => number): { ok: number; n: number } {
   const ok = outcomes.filter((o) => o.delayMs !== undefined && o.delayMs <= limit(o)).length;

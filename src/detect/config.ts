@@ -22,13 +22,13 @@ export const DetectorConfigSchema = z.strictObject({
       /** A day with a silence this long is not learned (absence or emergency, not routine). */
       learnCapMs: z.number().positive().default(hours(13)),
       /** Margin above the longest silence seen at this time of day: fixed part... */
-      marginMs: z.number().nonnegative().default(minutes(45)),
+      marginMs: z.number().nonnegative().default(minutes(60)),
       /** ...plus this fraction of that silence. */
-      marginFraction: z.number().min(0).max(2).default(0.15),
+      marginFraction: z.number().min(0).max(2).default(0.25),
       /** Never alert on a silence shorter than this. */
       minThresholdMs: z.number().positive().default(hours(2)),
       /** Learned per-slot silences are smoothed over ±this many 30-min slots (timing jitter). */
-      smoothSlots: z.number().int().min(0).max(4).default(1),
+      smoothSlots: z.number().int().min(0).max(8).default(4),
     })
     .prefault({}),
 
@@ -37,12 +37,12 @@ export const DetectorConfigSchema = z.strictObject({
       /** Average flow that makes an interval count as "flowing" (fine cadence ≤ 5 min). */
       runLpmFine: z.number().positive().default(0.5),
       /** The same for coarse cadences, where one interval averages many uses. */
-      runLpmCoarse: z.number().positive().default(1.5),
+      runLpmCoarse: z.number().positive().default(2.5),
       /** A continuous run is abnormal past max(this, learned longest run × runFactor + 1 interval). */
       minRunMs: z.number().positive().default(minutes(30)),
       runFactor: z.number().min(1).default(1.3),
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
-      minRunIntervalsCoarse: z.number().int().min(1).default(2),
+      minRunIntervalsCoarse: z.number().int().min(1).default(4),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
       minHourLiters: z.number().positive().default(500),
       hourFactor: z.number().min(1).default(2),

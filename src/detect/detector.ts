@@ -6,7 +6,7 @@ import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult } from './events.ts';
 import * as ex from './explain.ts';
-import { excludeFlowToday, observeFlow, type FlowFeatures } from './flow.ts';
+import { excludeFlowToday, litersSince, observeFlow, type FlowFeatures } from './flow.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
 import { excludeToday, observe, thresholdAt } from './routine.ts';
@@ -124,18 +124,20 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
   }
   if (away || used || Number.isNaN(m.lastUseAt)) return;
   const cfg = d.cfg;
-  const silence = t - m.lastUseAt;
+  // Back from being away: the silence at home starts at the return, not at the last use before the trip.
+  const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
+  const silence = t - since;
   const { thresholdMs, learned } = thresholdAt(m.routine, t, cfg);
   if (silence < thresholdMs) return;
   const off = cfg.utcOffsetMinutes;
   const usual = m.routine.usualFirstUseMin;
   const nowMin = minuteOfDay(t, off);
-  const lastMin = minuteOfDay(m.lastUseAt, off);
+  const lastMin = minuteOfDay(since, off);
   // The silence began last evening or in the night and it is now past the usual first use
   // of the morning: say it the way a grid worker thinks of it.
   const overnight = silence >= 4 * HOUR && (lastMin >= 17 * 60 || lastMin < 4 * 60);
   const nightly = learned && usual >= 0 && overnight && nowMin > usual && nowMin < 14 * 60;
-  const reason = nightly ? ex.explainMorning(m.lastUseAt, t, usual, thresholdMs, off) : ex.explainSilence(m.lastUseAt, t, thresholdMs, learned, off);
+  const reason = nightly ? ex.explainMorning(since, t, usual, thresholdMs, off) : ex.explainSilence(since, t, thresholdMs, learned, off);
   raise(m, out, 'no-usage', now, t, reason);
   excludeToday(m.routine);
 }
@@ -150,18 +152,21 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
     runThr = s.awayRunMs;
     hourThr = s.awayHourLiters;
   }
+  // While away, only water used since the household left counts (not the shower before leaving).
+  const runMs = away ? Math.max(0, Math.min(f.runMs, t - m.awayFrom)) : f.runMs;
+  const hourLiters = away ? litersSince(m.flow, Math.max(t - HOUR, m.awayFrom)) : f.hourLiters;
   // Coarse meters only see whole intervals: ask for two more than the longest normal run.
   const learnedIntervals = Math.round(learnedRun / m.dataCadenceMs);
   const coarseOk = !coarse || f.runIntervals >= (Number.isNaN(learnedRun) || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
-  const runLong = f.runMs >= runThr && coarseOk;
-  const hourBig = f.hourLiters >= hourThr;
+  const runLong = runMs >= runThr && coarseOk;
+  const hourBig = hourLiters >= hourThr;
   if (m.active.has('surge')) {
     if (f.runMs === 0 && !hourBig) clear(m, out, 'surge', now, t);
     return;
   }
   if (!runLong && !hourBig) return;
   const learned = !Number.isNaN(learnedRun);
-  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(f.runMs, f.runLiters, runThr, away, learned) : ex.explainVolume(f.hourLiters, hourThr, away, learned));
+  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(runMs, f.runLiters, runThr, away, learned) : ex.explainVolume(hourLiters, hourThr, away, learned));
   excludeFlowToday(m.flow);
 }
 

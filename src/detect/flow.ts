@@ -100,11 +100,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   let drop = 0;
   while (drop < f.recent.length && f.recent[drop]!.t1 <= t1 - HOUR) drop++;
   if (drop) f.recent.splice(0, drop);
-  let hourLiters = 0;
-  for (const iv of f.recent) {
-    const from = Math.max(iv.t0, t1 - HOUR);
-    hourLiters += iv.t1 > iv.t0 ? (iv.liters * (iv.t1 - from)) / (iv.t1 - iv.t0) : iv.liters;
-  }
+  const hourLiters = litersSince(f, t1 - HOUR);
   if (f.today && !f.today.excluded && !gap) f.today.maxHourL = Math.max(f.today.maxHourL, hourLiters);
 
   return {
@@ -116,6 +112,17 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     wetIntervals: f.wetIntervals,
     wetMinLpm: f.wetMinLpm,
   };
+}
+
+/** Litres used after `since` (prorated by interval), within the recent hour kept. */
+export function litersSince(f: FlowState, since: number): number {
+  let liters = 0;
+  for (const iv of f.recent) {
+    if (iv.t1 <= since) continue;
+    const from = Math.max(iv.t0, since);
+    liters += iv.t1 > iv.t0 ? (iv.liters * (iv.t1 - from)) / (iv.t1 - iv.t0) : iv.liters;
+  }
+  return liters;
 }
 
 export function excludeFlowToday(f: FlowState): void {

@@ -2,11 +2,16 @@
 // everything past ingest works with the normalised `Reading`.
 import { z } from 'zod';
 
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /** ISO-8601 string or epoch milliseconds → epoch ms. */
 export const Timestamp = z
   .union([
     z.number().int().nonnegative(),
-    z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 timestamp' }),
+    // A zone designator is required: "08:00" without one would be read in the server's zone.
+    z.string().refine((s) => ISO_WITH_ZONE.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: 'expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00',
+    }),
   ])
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
 

@@ -66,7 +66,8 @@ export function metersRepo(db: Database) {
         return 'unknown';
       }
       const matches = tokenMatches(password, row.token_hash);
-      if (row.status === 'revoked') return 'revoked';
+      // Only the holder of the right token learns that a meter is revoked (no id probing).
+      if (row.status === 'revoked') return matches ? 'revoked' : 'bad-password';
       return matches ? 'ok' : 'bad-password';
     },
 

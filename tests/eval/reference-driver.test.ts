@@ -35,7 +35,7 @@ describe('runRule', () => {
       tick: (now) => (order.push(`tick ${(now - at(0)) / MINUTE}`), []),
     };
     runRule(rule, [line(0, 0), line(3, 1), line(5, 2), line(7, 3)]);
-    expect(order).toEqual(['start', 'tick 0', 'reading 3', 'reading 5', 'tick 5']);
+    expect(order).toEqual(['start', 'tick 0', 'reading 3', 'reading 5', 'tick 5', 'reading 7']);
   });
 
   it('uses receivedAt as the clock for batched readings', () => {
