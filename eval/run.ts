@@ -7,6 +7,7 @@ import { allSpecs, defaultSpecs, smokeSpec, type DatasetSpec } from './datasets/
 import { SIM_MODULE } from './datasets/sim.ts';
 import { evaluate, type EvalResults } from './evaluate.ts';
 import { writeJson } from './io.ts';
+import type { Score } from './score.ts';
 import { anxinSystem, PROJECT_ROOT } from './systems/anxin.ts';
 import { referenceSystems } from './systems/reference.ts';
 import type { System } from './systems/system.ts';
@@ -74,8 +75,11 @@ async function main(): Promise<number> {
   note(`eval finished in ${((Date.now() - started) / 1000).toFixed(1)} s; traces, labels and alerts in ${outDir}`);
   if (args.json) {
     const path = isAbsolute(args.json) ? args.json : join(process.env.INIT_CWD ?? process.cwd(), args.json);
-    const pooled = results.summary.pooled.map(({ system, score }) => ({ system, targets: checkTargets(score), score }));
-    writeJson(path, { generatedAt: new Date().toISOString(), quick: args.quick, datasets: results.datasets, skipped: results.skipped, pooled });
+    // False alarms are kept as counts only: the alerts themselves are in the .eval-out files.
+    const slim = ({ falseAlarmList: _, ...score }: Score) => score;
+    const datasets = results.datasets.map((d) => ({ ...d, systems: d.systems.map((s) => (s.score ? { ...s, score: slim(s.score) } : s)) }));
+    const pooled = results.summary.pooled.map(({ system, score }) => ({ system, targets: checkTargets(score), score: slim(score) }));
+    writeJson(path, { generatedAt: new Date().toISOString(), quick: args.quick, outDir, datasets, skipped: results.skipped, pooled });
     note(`results written to ${path}`);
   }
   return args.check && checkFailed(results) ? 1 : 0;

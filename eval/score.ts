@@ -37,7 +37,7 @@ export interface EventOutcome {
 
 export interface FalseAlarm {
   alert: EvalAlert;
-  /** The normal period it fell in, or ROUTINE. */
+  /** The kind of labelled normal period it fell in ("trip", "late waking"), or ROUTINE. */
   normal: string;
 }
 

@@ -39,7 +39,7 @@ export const DetectorConfigSchema = z.strictObject({
       /** The same for coarse cadences, where one interval averages many uses. */
       runLpmCoarse: z.number().positive().default(2.5),
       /** A continuous run is abnormal past max(this, learned longest run × runFactor + 1 interval). */
-      minRunMs: z.number().positive().default(minutes(30)),
+      minRunMs: z.number().positive().default(minutes(25)),
       runFactor: z.number().min(1).default(1.3),
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
       minRunIntervalsCoarse: z.number().int().min(1).default(4),
@@ -76,7 +76,7 @@ export const DetectorConfigSchema = z.strictObject({
       /** Silent for this many expected reporting intervals → offline. */
       intervals: z.number().positive().default(3),
       /** Floor, so a 1-min meter's network blip is not an outage. */
-      minMs: z.number().positive().default(minutes(5)),
+      minMs: z.number().positive().default(minutes(2.5)),
       /** Cadence assumed until one is learned. */
       defaultCadenceMs: z.number().positive().default(hours(1)),
     })

@@ -20,12 +20,14 @@ const clockMs = (hhmm: string): number => {
 };
 /** Epoch ms of local time `hhmm` on day `day` (day 0 = EPOCH). */
 export const at = (day: number, hhmm: string): number => EPOCH + day * DAY + clockMs(hhmm);
-/** "d14 10:00" for messages. */
+/** "d14 10:00" (or "d14 10:07:30") for messages. */
 export function show(t: number): string {
   const rel = t - EPOCH;
   const d = Math.floor(rel / DAY);
-  const m = Math.round((rel - d * DAY) / MIN);
-  return `d${d} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const s = Math.floor((rel - d * DAY) / 1000);
+  const m = Math.floor(s / 60);
+  const hhmm = `d${d} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return s % 60 ? `${hhmm}:${String(s % 60).padStart(2, '0')}` : hhmm;
 }
 
 /** mulberry32: small, seeded, deterministic. */

@@ -1,0 +1,118 @@
+// The replay CLI contract (README "Replay"): JSONL in, one JSON line per alert opened out,
+// simulated time, bad lines skipped with a message, usage errors exit 2.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AlertLine } from '../../src/domain/trace.ts';
+import { between, household } from '../detect/timeline.ts';
+import { HOUR, MIN, at, iso, richTrace, toJsonl } from './trace.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'anxin-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function replay(input: string | null, extra: string[] = []) {
+  const name = `t${++n}`;
+  const inPath = join(dir, `${name}.jsonl`);
+  const outPath = join(dir, `${name}.out.jsonl`);
+  if (input !== null) writeFileSync(inPath, input);
+  const args = ['tsx', 'src/cli/replay.ts', ...(input !== null ? ['--input', inPath] : []), '--output', outPath, ...extra];
+  const p = spawnSync('npx', args, { cwd: root, encoding: 'utf8' });
+  let out = '';
+  try {
+    out = readFileSync(outPath, 'utf8');
+  } catch {
+    // no output file
+  }
+  return { status: p.status, stderr: p.stderr, out, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AlertLine) };
+}
+
+/** A 15-min meter from d0 00:00 to d0 20:00: a normal day that raises nothing. */
+const day = () => between(household({ cadenceMin: 15, days: 1, seed: 4 }).readings(), at(0, '00:00'), at(0, '20:00') + 1);
+
+describe('replay CLI', () => {
+  it('writes one JSON line per alert; offline fires at the simulated time after the trace ends', () => {
+    const rs = day();
+    const end = rs.at(-1)!.ts;
+    expect(end).toBe(at(0, '20:00'));
+    const r = replay(toJsonl(rs), ['--until', iso(end + 5 * HOUR)]);
+    expect(r.status).toBe(0);
+    expect(r.lines).toEqual([
+      {
+        meterId: 'm-1',
+        type: 'offline',
+        openedAt: iso(end + 45 * MIN), // 3 × the 15-min cadence
+        observedAt: iso(end),
+        reason: expect.stringContaining('has not reported'),
+        reasonZh: expect.stringContaining('没有上报'),
+        facts: { silentHours: 0.8, cadenceMinutes: 15, lastReport: '20:00' },
+      },
+    ]);
+    expect(r.lines[0]!.openedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(r.stderr).toContain(`replay: ${rs.length} readings (0 invalid lines skipped) from 1 meters`);
+  });
+
+  it('without --until the clock stops at the last reading: no offline', () => {
+    const r = replay(toJsonl(day()));
+    expect(r.status).toBe(0);
+    expect(r.out).toBe('');
+  });
+
+  it('--until also cuts the trace: readings that arrive later are not replayed', () => {
+    const rs = day();
+    const r = replay(toJsonl(rs), ['--until', iso(at(0, '12:00'))]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`replay: ${rs.filter((x) => x.ts <= at(0, '12:00')).length} readings`);
+    expect(r.lines).toEqual([]); // the next reading was due at 12:15; offline only at 12:45
+  });
+
+  it('skips malformed lines with a message on stderr and exits 0, with the same alerts', () => {
+    const rs = day();
+    const clean = toJsonl(rs).split('\n');
+    const lines = [...clean.slice(0, 10), 'not json', '{"meterId":"m-1","ts":"2026-01-05T03:00:00Z","totalLiters":-5}', ...clean.slice(10)];
+    const until = ['--until', iso(rs.at(-1)!.ts + 5 * HOUR)];
+    const bad = replay(lines.join('\n'), until);
+    const good = replay(toJsonl(rs), until);
+    expect(bad.status).toBe(0);
+    expect(bad.stderr).toContain('line 11: skipped: invalid JSON');
+    expect(bad.stderr).toMatch(/line 12: skipped: totalLiters: /);
+    expect(bad.stderr).toContain(`replay: ${rs.length} readings (2 invalid lines skipped)`);
+    expect(bad.out).toBe(good.out);
+    expect(bad.lines).toHaveLength(1);
+  });
+
+  it('missing --input → exit 2 with the usage; a bad --until → exit 2', () => {
+    const r = replay(null);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--input and --output are required');
+    expect(r.stderr).toContain('usage: npm run replay -- --input trace.jsonl --output alerts.jsonl');
+    expect(r.out).toBe('');
+    const u = replay(toJsonl(day()), ['--until', 'tomorrow']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toContain('--until: expected an ISO-8601 time, got "tomorrow"');
+  });
+
+  it('is deterministic: the same trace twice → byte-identical output', () => {
+    const rs = richTrace();
+    const until = ['--until', iso(rs.at(-1)!.receivedAt + 5 * HOUR)];
+    const a = replay(toJsonl(rs), until);
+    const b = replay(toJsonl(rs), until);
+    expect(a.status).toBe(0);
+    expect(b.out).toBe(a.out);
+    expect(a.lines.map((l) => `${l.meterId} ${l.type} ${l.openedAt}`)).toEqual([
+      `m-1 data-fault ${iso(at(13, '12:07') + 30_000)}`,
+      `m-2 leak ${iso(at(14, '05:00'))}`,
+      `m-1 no-usage ${iso(at(14, '12:45'))}`,
+      `m-1 surge ${iso(at(15, '09:30'))}`,
+      `m-1 offline ${iso(at(15, '14:45'))}`,
+      `m-1 offline ${iso(at(16, '00:45'))}`,
+      `m-2 offline ${iso(at(16, '03:00'))}`,
+    ]);
+    // Batch delivery: the leak on m-2 is opened at delivery (d14 05:00) for data up to then.
+    expect(a.lines[1]!.observedAt).toBe(iso(at(14, '05:00')));
+  });
+});
