@@ -107,6 +107,7 @@ async function generate(argv: string[]): Promise<void> {
   });
   writeJsonl(need(f, 'out'), ds.lines);
   writeFileSync(need(f, 'labels'), `${JSON.stringify(ds.labels, null, 2)}\n`);
+  if (ds.skipped.length > 0) log('scenarios skipped: no room in the span (add days?)', { skipped: ds.skipped });
   log('dataset written', { lines: ds.lines.length, meters: ds.labels.meters.length, events: ds.labels.events.length, normals: ds.labels.normals.length });
 }
 
@@ -117,7 +118,7 @@ async function run(argv: string[]): Promise<void> {
     'bad-payloads': { type: 'boolean' }, 'bad-payload-rate': { type: 'string' }, duplicates: { type: 'boolean' }, 'duplicate-rate': { type: 'string' },
     for: { type: 'string' }, labels: { type: 'string' }, 'stats-every': { type: 'string' },
   } });
-  const startAt = f.start ? toEpochMs(f.start) : Date.now();
+  const startAt = f.start ? toEpochMs(f.start) : Math.floor(Date.now() / 1000) * 1000;
   const cadence = (f.cadence ?? 'mix') as Cadence | 'mix';
   if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|15min|hourly-batch|mix, got "${cadence}"`);
   const fleet = await startFleet({

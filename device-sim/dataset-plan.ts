@@ -30,6 +30,8 @@ export interface ScenarioPlan {
 export interface PlannedScenarios {
   resolved: ResolvedScenario[];
   normals: LabelledNormal[];
+  /** Scenarios that found no room (trips everywhere, too few days): reported, not hidden. */
+  skipped: string[];
 }
 
 const MIX: Record<Cadence, number> = { '1min': 0.3, '15min': 0.4, 'hourly-batch': 0.3 };
@@ -55,7 +57,7 @@ export function assignArchetypes(n: number, rng: Rng): Archetype[] {
 export function planScenarios(setups: readonly HouseholdSetup[], span: Interval, plan: ScenarioPlan, rng: Rng): PlannedScenarios[] {
   const learningDays = plan.learningDays ?? 14;
   const earliest = span.start + learningDays * DAY;
-  const out: PlannedScenarios[] = setups.map(() => ({ resolved: [], normals: [] }));
+  const out: PlannedScenarios[] = setups.map(() => ({ resolved: [], normals: [], skipped: [] }));
   const explicit = new Set((plan.placements ?? []).map((p) => p.meterId));
   for (const p of plan.placements ?? []) {
     const i = setups.findIndex((s) => s.meterId === p.meterId);
@@ -83,11 +85,12 @@ export function planScenarios(setups: readonly HouseholdSetup[], span: Interval,
       if (at) {
         addTo(out[i] as PlannedScenarios, at, setup.meterId);
         avoid.push(footprint(at.spec.at, at.spec.durationMs));
-      }
+      } else (out[i] as PlannedScenarios).skipped.push(eventName);
     }
     const faultName = k < faultCount ? faults[k % faults.length] : undefined;
     const fault = faultName && placeOne(faultName, setup, span, earliest, avoid, rng);
     if (fault) addTo(out[i] as PlannedScenarios, fault, setup.meterId);
+    else if (faultName) (out[i] as PlannedScenarios).skipped.push(faultName);
   });
   return out;
 }

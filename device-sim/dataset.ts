@@ -26,6 +26,8 @@ export interface DatasetOptions {
 export interface Dataset {
   lines: SimTraceLine[];
   labels: DatasetLabels;
+  /** "m-004: shower-fall" for scenarios that found no room in the span. */
+  skipped: string[];
 }
 
 export interface HouseholdSetup {
@@ -64,7 +66,7 @@ export function generateDataset(opts: DatasetOptions): Dataset {
   };
   const keyed: { arrival: number; line: SimTraceLine }[] = [];
   setups.forEach((setup, i) => {
-    const planned = scenarios[i] ?? { resolved: [], normals: [] };
+    const planned = scenarios[i] ?? { resolved: [], normals: [], skipped: [] };
     const sim = simulateMeter({ ...setup, from, scenarios: planned.resolved });
     drain(sim, to, (line) => keyed.push({ arrival: arrivalOf(line), line }));
     labels.events.push(...sim.events);
@@ -74,7 +76,8 @@ export function generateDataset(opts: DatasetOptions): Dataset {
   keyed.sort((a, b) => a.arrival - b.arrival);
   labels.events.sort((a, b) => a.start.localeCompare(b.start));
   labels.normals.sort((a, b) => a.start.localeCompare(b.start));
-  return { lines: keyed.map((k) => k.line), labels };
+  const skipped = scenarios.flatMap((s, i) => s.skipped.map((name) => `${(setups[i] as HouseholdSetup).meterId}: ${name}`));
+  return { lines: keyed.map((k) => k.line), labels, skipped };
 }
 
 /** Reports until the meter's span ends; late re-sends of in-span readings are kept. */

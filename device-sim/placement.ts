@@ -10,7 +10,7 @@ export interface PlacementRequest {
   durationMs: number;
   /** Periods the scenario (with margins) must not touch. */
   avoid: readonly Interval[];
-  /** Candidate onsets (e.g. the household's shower starts); when given, one of them is used. */
+  /** Preferred onsets (e.g. the household's shower starts); if none fits, any time is tried. */
   candidates?: readonly number[];
 }
 
@@ -25,10 +25,8 @@ export function footprint(at: number, durationMs: number): Interval {
 export function place(req: PlacementRequest, rng: Rng): number | undefined {
   const fits = (at: number) =>
     at >= req.window.start && at <= req.window.end && !req.avoid.some((a) => overlaps(a, footprint(at, req.durationMs)));
-  if (req.candidates) {
-    const ok = req.candidates.filter(fits);
-    return ok.length > 0 ? rng.pick(ok) : undefined;
-  }
+  const preferred = (req.candidates ?? []).filter(fits);
+  if (preferred.length > 0) return rng.pick(preferred);
   for (let attempt = 0; attempt < 200; attempt++) {
     const at = Math.round(rng.float(req.window.start, req.window.end) / 1000) * 1000;
     if (fits(at)) return at;

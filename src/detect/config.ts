@@ -25,6 +25,8 @@ export const DetectorConfigSchema = z.strictObject({
       marginMs: z.number().nonnegative().default(minutes(60)),
       /** ...plus this fraction of that silence. */
       marginFraction: z.number().min(0).max(2).default(0.25),
+      /** ...at most this much. */
+      marginFractionCapMs: z.number().nonnegative().default(hours(1)),
       /** Never alert on a silence shorter than this. */
       minThresholdMs: z.number().positive().default(hours(2)),
       /** Learned per-slot silences are smoothed over ±this many 30-min slots (timing jitter). */
@@ -42,7 +44,7 @@ export const DetectorConfigSchema = z.strictObject({
       minRunMs: z.number().positive().default(minutes(25)),
       runFactor: z.number().min(1).default(1.3),
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
-      minRunIntervalsCoarse: z.number().int().min(1).default(4),
+      minRunIntervalsCoarse: z.number().int().min(1).default(3),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
       minHourLiters: z.number().positive().default(500),
       hourFactor: z.number().min(1).default(2),

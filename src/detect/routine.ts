@@ -71,7 +71,7 @@ export function observe(
       const s = b - silenceStart;
       const cur = r.cur!;
       if (s > cur.maxSilence[slot]!) cur.maxSilence[slot] = s;
-      if (s >= cfg.noUsage.learnCapMs) cur.excluded = true;
+      if (s >= cfg.noUsage.learnCapMs && !cur.excluded) excludeSince(r, silenceStart, cfg);
     }
     a = b;
   }
@@ -79,6 +79,22 @@ export function observe(
     const m = minuteOfDay(t1, off);
     if (m >= 180 && m < 720) r.cur.firstUseMin = m;
   }
+}
+
+/**
+ * An absence-length silence is not routine, and neither is its start: a trip that began at
+ * 15:00 yesterday must not teach that 9-hour evening silences are normal.
+ */
+function excludeSince(r: RoutineState, silenceStart: number, cfg: DetectorConfig): void {
+  const first = dayIndex(silenceStart, cfg.utcOffsetMinutes);
+  if (r.cur) r.cur.excluded = true;
+  let changed = false;
+  for (const d of r.history)
+    if (d.day >= first && !d.excluded) {
+      d.excluded = true;
+      changed = true;
+    }
+  if (changed) recompute(r, cfg);
 }
 
 function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
@@ -111,7 +127,9 @@ function recompute(r: RoutineState, cfg: DetectorConfig): void {
         const v = d.maxSilence[(s + j + SLOTS_PER_DAY) % SLOTS_PER_DAY]!;
         if (v > longest) longest = v;
       }
-    const t = longest + nu.marginMs + nu.marginFraction * longest;
+    // The proportional part covers jitter of short daytime silences; on a 9-hour night it
+    // would add hours of delay to the morning check, hence the cap.
+    const t = longest + nu.marginMs + Math.min(nu.marginFraction * longest, nu.marginFractionCapMs);
     out[s] = Math.min(nu.hardCapMs, Math.max(nu.minThresholdMs, t));
   }
   r.thresholds = out;

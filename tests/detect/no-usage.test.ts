@@ -6,7 +6,7 @@ import { createDetector, meterOf } from '../../src/detect/detector.ts';
 import { HOUR, MIN, at, clears, drive, household, raises, show, summary } from './timeline.ts';
 
 const cfg = defaultDetectorConfig;
-const margin = cfg.noUsage.marginMs; // 45 min
+const margin = cfg.noUsage.marginMs;
 const SLOT = 30 * MIN;
 
 describe('no-usage, learned routine', () => {
@@ -22,11 +22,13 @@ describe('no-usage, learned routine', () => {
     expect(summary(raises(events))).toHaveLength(1);
     const [raise] = raises(events, 'no-usage');
     expect(raise, summary(events).join('\n')).toBeDefined();
-    // Not before the silence the household normally shows at this time of day (the ±1 slot
-    // window the model learns from, over the 14 learned days) plus the margin, and never under 2 h.
+    // Not before the silence the household normally shows at this time of day plus the margin,
+    // and never under 2 h. "This time of day": the 30-min slot of the raise ± the smoothing the
+    // model applies (more for coarse meters), over the 14 learned days.
+    const k = cfg.noUsage.smoothSlots + (cadenceMin >= 45 ? 2 : cadenceMin >= 10 ? 1 : 0);
     const slotStart = raise!.observedAt - ((raise!.observedAt - at(0, '00:00')) % SLOT);
     const local = (t: number) => show(t).slice(-5);
-    const normal = h.longestSilence(0, 14, local(slotStart - SLOT), local(slotStart + 2 * SLOT));
+    const normal = h.longestSilence(0, 14, local(slotStart - k * SLOT), local(slotStart + (k + 1) * SLOT - MIN));
     const silence = raise!.observedAt - lastUse;
     expect(silence).toBeGreaterThanOrEqual(Math.max(cfg.noUsage.minThresholdMs, normal + margin));
     expect(raise!.observedAt).toBeLessThanOrEqual(stop + 4 * HOUR);
@@ -59,7 +61,8 @@ describe('no-usage, learned routine', () => {
     // The latest first use of any learned morning, as a clock time on day 15.
     const latestFirst = Math.max(...h.firstUse.slice(0, 14).map((t, day) => t - day * 24 * HOUR)) + 15 * 24 * HOUR;
     expect(raise.observedAt).toBeGreaterThan(latestFirst);
-    expect(raise.observedAt).toBeLessThan(at(15, '09:30'));
+    // Before wake + 3 h, plus the one reporting interval a coarse meter needs to show it.
+    expect(raise.observedAt).toBeLessThan(at(15, '09:30') + cadenceMin * MIN);
     expect(raise.reason.en.startsWith('Usually first uses water by ')).toBe(true);
     expect(raise.reason.en).toContain('last use 22:00');
     expect(raise.reason.zh).toContain('平时通常在');

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultDetectorConfig } from '../../src/detect/config.ts';
+import type { Alert } from '../../src/domain/alert.ts';
 import type { AlertLine } from '../../src/domain/trace.ts';
+import { createReplayEngine } from '../../src/replay/engine.ts';
 import { between, household } from '../detect/timeline.ts';
 import { HOUR, MIN, at, iso, richTrace, toJsonl } from './trace.ts';
 
@@ -103,16 +106,23 @@ describe('replay CLI', () => {
     const b = replay(toJsonl(rs), until);
     expect(a.status).toBe(0);
     expect(b.out).toBe(a.out);
-    expect(a.lines.map((l) => `${l.meterId} ${l.type} ${l.openedAt}`)).toEqual([
-      `m-1 data-fault ${iso(at(13, '12:07') + 30_000)}`,
-      `m-2 leak ${iso(at(14, '05:00'))}`,
-      `m-1 no-usage ${iso(at(14, '12:45'))}`,
-      `m-1 surge ${iso(at(15, '09:30'))}`,
-      `m-1 offline ${iso(at(15, '14:45'))}`,
-      `m-1 offline ${iso(at(16, '00:45'))}`,
-      `m-2 offline ${iso(at(16, '03:00'))}`,
-    ]);
-    // Batch delivery: the leak on m-2 is opened at delivery (d14 05:00) for data up to then.
-    expect(a.lines[1]!.observedAt).toBe(iso(at(14, '05:00')));
+    // The CLI writes exactly what the in-process engine opens, in order.
+    const alerts: Alert[] = [];
+    const engine = createReplayEngine(defaultDetectorConfig, (x) => alerts.push(x));
+    for (const r of rs) engine.push(r);
+    engine.advanceTo(rs.at(-1)!.receivedAt + 5 * HOUR);
+    expect(a.lines).toEqual(
+      alerts.map((x) => ({
+        meterId: x.meterId,
+        type: x.type,
+        openedAt: iso(x.openedAt),
+        observedAt: iso(x.observedAt),
+        reason: x.reason.en,
+        reasonZh: x.reason.zh,
+        facts: x.reason.facts,
+      })),
+    );
+    expect(a.lines.map((l) => l.type)).toEqual(['data-fault', 'leak', 'no-usage', 'surge', 'offline', 'offline', 'offline']);
+    expect(a.lines[0]!.openedAt).toBe(iso(at(13, '12:07') + 30_000));
   });
 });

@@ -8,6 +8,7 @@ import { between, dropGap, drive, household, raises, show } from '../detect/time
 import { HOUR, MIN, at, richTrace } from './trace.ts';
 
 const cfg = defaultDetectorConfig;
+const offlineAfter = (cadenceMs: number) => Math.max(cfg.offline.minMs, cfg.offline.intervals * cadenceMs);
 
 function replay(rs: ReturnType<typeof richTrace>, until?: number) {
   const alerts: Alert[] = [];
@@ -23,23 +24,27 @@ describe('replay engine', () => {
     const rs = richTrace();
     const end = rs.at(-1)!.receivedAt;
     const { alerts, engine } = replay(rs, end + 5 * HOUR);
-    expect(alerts.filter((a) => a.type === 'offline').map(brief)).toEqual([
-      'm-1 offline d15 14:45', // 15-min meter silent from 14:00: 3 intervals later
-      'm-1 offline d16 00:45', // after its last reading at d16 00:00
-      'm-2 offline d16 03:00', // hourly batches: 3 h after the last delivery
+    expect(alerts.filter((a) => a.type === 'offline').map((a) => [a.meterId, a.openedAt, a.observedAt])).toEqual([
+      ['m-1', at(15, '14:00') + offlineAfter(15 * MIN), at(15, '14:00')], // 15-min meter silent from 14:00
+      ['m-1', at(16, '00:00') + offlineAfter(15 * MIN), at(16, '00:00')], // after its last reading
+      ['m-2', at(16, '00:00') + offlineAfter(HOUR), at(16, '00:00')], // hourly batches: after the last delivery
     ]);
+    expect(offlineAfter(15 * MIN)).toBe(45 * MIN);
     expect(engine.clock).toBe(end + 5 * HOUR);
     expect(engine.verdicts).toEqual({ accepted: rs.length - 4, duplicate: 0, 'out-of-order': 0, fault: 4 });
   });
 
   it('opens one alert per condition episode for every rule in the trace', () => {
     const { alerts } = replay(richTrace());
-    expect(alerts.filter((a) => a.type !== 'offline').map(brief)).toEqual([
-      'm-1 data-fault d13 12:07:30',
-      'm-2 leak d14 05:00',
-      'm-1 no-usage d14 12:45',
-      'm-1 surge d15 09:30',
-    ]);
+    const rest = alerts.filter((a) => a.type !== 'offline');
+    expect(rest.map((a) => `${a.meterId} ${a.type}`)).toEqual(['m-1 data-fault', 'm-2 leak', 'm-1 no-usage', 'm-1 surge']);
+    const [fault, leak, noUsage, surge] = rest as [Alert, Alert, Alert, Alert];
+    expect(brief(fault)).toBe('m-1 data-fault d13 12:07:30'); // the first glitch reading
+    expect(leak.observedAt - at(14, '00:00')).toBeLessThanOrEqual(24 * HOUR);
+    expect(leak.openedAt).toBe(Math.ceil(leak.observedAt / HOUR) * HOUR); // at the batch delivery
+    expect(noUsage.observedAt - at(14, '10:00')).toBeGreaterThanOrEqual(cfg.noUsage.minThresholdMs);
+    expect(noUsage.observedAt - at(14, '10:00')).toBeLessThanOrEqual(4 * HOUR);
+    expect(surge.observedAt - at(15, '09:00')).toBeLessThanOrEqual(2 * 15 * MIN); // first or second reading
   });
 
   it('is deterministic: the same trace twice gives identical alerts, ids included', () => {
@@ -51,14 +56,16 @@ describe('replay engine', () => {
     expect(new Set(a.alerts.map((x) => x.id)).size).toBe(a.alerts.length);
   });
 
-  it('gives the same alerts as the detector on a manual clock ticking every minute', () => {
+  it('gives the same alerts as the detector on a manual clock ticking every 15 s', () => {
     const h = household({ cadenceMin: 1, days: 3, seed: 3 });
     const rs = dropGap(h.readings(), at(1, '10:00') + 1, at(1, '16:00'));
     const until = at(3, '06:00');
     const { alerts } = replay(rs, until);
-    const { events } = drive(createDetector(cfg), rs, { tickMs: MIN, until });
+    const { events } = drive(createDetector(cfg), rs, { tickMs: 15_000, until });
     expect(alerts.map((a) => [a.type, a.openedAt, a.observedAt])).toEqual(raises(events).map((e) => [e.type, e.at, e.observedAt]));
-    expect(alerts.map(brief)).toEqual(['m-1 offline d1 10:05', 'm-1 offline d3 00:05']);
+    const after = Math.max(cfg.offline.minMs, cfg.offline.intervals * MIN);
+    expect(alerts.map((a) => a.openedAt)).toEqual([at(1, '10:00') + after, at(3, '00:00') + after]);
+    expect(alerts.map((a) => a.type)).toEqual(['offline', 'offline']);
   });
 
   it('the simulated clock never runs backwards', () => {
