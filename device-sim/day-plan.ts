@@ -59,18 +59,31 @@ export function* planDays(profile: Profile, rng: Rng, firstDayStart: number): Ge
       persons.push(drawPersonDay(profile, rng, dayStart, wakes[p] as Wake, nextWakes[p] as Wake, persons[0]));
     }
     const plan = new PlanBuilder(rng, trips);
-    persons.forEach((pd, p) => {
-      if (pd.wake.late && !contains(trips, pd.wake.at)) normals.push({ what: 'late waking', start: pd.wake.usual, end: pd.wake.at });
-      for (const o of pd.outings) {
-        if (o.long && !contains(trips, o.start)) normals.push({ what: `long outing (${((o.end - o.start) / HOUR).toFixed(1)} h)`, start: o.start, end: o.end });
-      }
-      planPerson(plan, profile, rng, dayStart, pd, p, (nextWakes[p] as Wake).at, showerDue);
-    });
+    persons.forEach((pd, p) => planPerson(plan, profile, rng, dayStart, pd, p, (nextWakes[p] as Wake).at, showerDue));
+    normals.push(...unusualQuiet(persons, trips));
     planShared(plan, profile, rng, dayStart, persons, laundryDays.has(day % 7), normals);
 
     wakes = nextWakes;
     yield { day, dayStart, activities: plan.sorted(), normals, trips };
   }
+}
+
+/**
+ * Quiet periods that are normal: a late morning, a long day out. Only when the whole home is
+ * quiet: one spouse sleeping in while the other makes breakfast is not unusual at all.
+ */
+function unusualQuiet(persons: readonly PersonDay[], trips: Interval[]): PlannedNormal[] {
+  const out: PlannedNormal[] = [];
+  if (persons.every((pd) => pd.wake.late) && !contains(trips, persons[0]!.wake.usual)) {
+    out.push({ what: 'late waking', start: Math.min(...persons.map((pd) => pd.wake.usual)), end: Math.min(...persons.map((pd) => pd.wake.at)) });
+  }
+  for (const o of persons[0]?.outings ?? []) {
+    const everyoneOut = persons.every((pd) => pd.outings.some((x) => x.start === o.start && x.end === o.end));
+    if (o.long && everyoneOut && !contains(trips, o.start)) {
+      out.push({ what: `long outing (${((o.end - o.start) / HOUR).toFixed(1)} h)`, start: o.start, end: o.end });
+    }
+  }
+  return out;
 }
 
 /** Collects activities, dropping any that fall while the household is away on a trip. */

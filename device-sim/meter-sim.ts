@@ -40,14 +40,14 @@ export function planHousehold(profile: Profile, seed: number, from: number): Ite
 export function simulateMeter(cfg: MeterSimConfig): MeterSim {
   const { meterId, profile, seed, cadence, from } = cfg;
   const scenarios = cfg.scenarios ?? [];
-  const sim: MeterSim = { meterId, reports: undefined as unknown as Iterator<Report>, events: [], normals: [] };
-  for (const s of scenarios) if (s.label) sim.events.push({ meterId, ...s.label });
+  const events: LabelledEvent[] = scenarios.flatMap((s) => (s.label ? [{ meterId, ...s.label }] : []));
+  const normals: LabelledNormal[] = [];
 
   const plans = planHousehold(profile, seed, from);
   const observed: Iterator<DayPlan> = {
     next: () => {
       const r = plans.next();
-      if (!r.done) for (const n of r.value.normals) sim.normals.push({ meterId, what: n.what, start: iso(roundS(n.start)), end: iso(roundS(n.end)) });
+      if (!r.done) for (const n of r.value.normals) normals.push({ meterId, what: n.what, start: iso(roundS(n.start)), end: iso(roundS(n.end)) });
       return r;
     },
   };
@@ -56,11 +56,11 @@ export function simulateMeter(cfg: MeterSimConfig): MeterSim {
   const initial = cfg.initialLiters ?? new Rng(hashSeed(seed, 'register')).int(1_000, 400_000);
   const register = new Register(flowing, from, initial);
   const raw = meterReports(register, cadence, from, new Rng(hashSeed(seed, 'meter')));
-  sim.reports = applyReportFaults(raw, scenarios.flatMap((s) => s.faults), new Rng(hashSeed(seed, 'faults')), (hit) => {
+  const reports = applyReportFaults(raw, scenarios.flatMap((s) => s.faults), new Rng(hashSeed(seed, 'faults')), (hit) => {
     const label = faultLabel(hit.fault, hit.start, hit.end);
-    if (label) sim.events.push({ meterId, ...label });
+    if (label) events.push({ meterId, ...label });
   });
-  return sim;
+  return { meterId, reports, events, normals };
 }
 
 const roundS = (ms: number) => Math.round(ms / 1000) * 1000;

@@ -23,9 +23,9 @@ describe('no-usage, learned routine', () => {
     const [raise] = raises(events, 'no-usage');
     expect(raise, summary(events).join('\n')).toBeDefined();
     // Not before the silence the household normally shows at this time of day plus the margin,
-    // and never under 2 h. "This time of day": the 30-min slot of the raise ± the smoothing the
-    // model applies (more for coarse meters), over the 14 learned days.
-    const k = cfg.noUsage.smoothSlots + (cadenceMin >= 45 ? 2 : cadenceMin >= 10 ? 1 : 0);
+    // and never under 2 h. "This time of day": the 30-min slot of the raise ± the configured
+    // smoothing (coarse meters may smooth more), over the 14 learned days.
+    const k = cfg.noUsage.smoothSlots;
     const slotStart = raise!.observedAt - ((raise!.observedAt - at(0, '00:00')) % SLOT);
     const local = (t: number) => show(t).slice(-5);
     const normal = h.longestSilence(0, 14, local(slotStart - k * SLOT), local(slotStart + (k + 1) * SLOT - MIN));

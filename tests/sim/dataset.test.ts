@@ -72,6 +72,7 @@ describe('generateDataset', () => {
     expect(ds.labels.meters.filter((m) => !ds.labels.events.some((e) => e.meterId === m.meterId)).length).toBeGreaterThanOrEqual(3);
     for (const e of ds.labels.events) expect(Date.parse(e.start)).toBeGreaterThanOrEqual(from + 14 * DAY);
     expect(new Set(events.map((e) => e.scenario)).size).toBe(6);
+    expect(ds.skipped).toEqual([]);
   });
 
   it('matches labels to the data: an incapacitated person uses no water until rescue', () => {
