@@ -76,7 +76,7 @@ describe('household routes', () => {
     expect(backwards.json()).toEqual({ error: 'invalid-body', message: 'body.until: expected "from" before "until"' });
 
     const garbled = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from: 'next week', until } });
-    expect(garbled.json()).toEqual({ error: 'invalid-body', message: 'body.from: expected an ISO-8601 timestamp' });
+    expect(garbled.json()).toEqual({ error: 'invalid-body', message: 'body.from: expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00' });
 
     const cleared = await app.inject({ method: 'DELETE', url: '/api/households/hh-1/away' });
     expect(cleared.json()).toMatchObject({ awayNow: false });
