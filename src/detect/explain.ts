@@ -1,14 +1,14 @@
 // Why an alert fired, in words a grid worker understands: zh-CN first, then English,
 // with the numbers behind the sentence.
 import type { Explanation } from '../domain/alert.ts';
-import { clockOf, hhmm, hours1 } from './time.ts';
+import { clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);
 
 export function explainMorning(lastUseAt: number, t: number, usualFirstUseMin: number, thresholdMs: number, off: number): Explanation {
   const now = clockOf(t, off);
   const usual = hhmm(usualFirstUseMin);
-  const lateMs = (((minutesOf(t, off) - usualFirstUseMin) % 1440) + 1440) % 1440 * 60_000;
+  const lateMs = (((minuteOfDay(t, off) - usualFirstUseMin) % 1440) + 1440) % 1440 * 60_000;
   return {
     zh: `平时通常在 ${usual} 前开始用水；今天到 ${now} 仍未用水（比平时晚 ${h(lateMs)} 小时，上次用水 ${clockOf(lastUseAt, off)}）。`,
     en: `Usually first uses water by ${usual}; none by ${now} (${h(lateMs)} h later than usual; last use ${clockOf(lastUseAt, off)}).`,
@@ -92,9 +92,4 @@ export function explainBattery(battery: number): Explanation {
     en: `Meter battery low (${battery}%): schedule a battery change.`,
     facts: { battery },
   };
-}
-
-function minutesOf(t: number, off: number): number {
-  const m = Math.floor((t + off * 60_000) / 60_000) % 1440;
-  return m < 0 ? m + 1440 : m;
 }
