@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DetectorConfigSchema } from '../detect/config.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
+import { describeZodError } from '../domain/wire.ts';
 import { createReplayEngine } from '../replay/engine.ts';
 
 const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json]
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   }
   const cfgParsed = DetectorConfigSchema.safeParse(args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {});
   if (!cfgParsed.success) {
-    console.error(`--config: ${cfgParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    console.error(`--config: ${describeZodError(cfgParsed.error, Infinity)}`);
     return 2;
   }
 

@@ -1,6 +1,6 @@
 // The replay/back-test trace format (README "Replay"): one JSON object per line, arrival order.
 import { z } from 'zod';
-import { METER_ID, Timestamp } from './wire.ts';
+import { METER_ID, Timestamp, describeZodError } from './wire.ts';
 
 export const TraceLine = z.object({
   meterId: z.string().regex(METER_ID, 'expected a meter id of letters, digits, _ or -'),
@@ -49,5 +49,5 @@ export function parseTraceLine(text: string): { ok: true; value: TraceLine } | {
   }
   const parsed = TraceLine.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, reason: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: false, reason: describeZodError(parsed.error, 3) };
 }

@@ -51,9 +51,9 @@ export function parseTopic(topic: string): { meterId: string; kind: TopicKind } 
 }
 
 /** One line of zod issues, e.g. "totalLiters: expected number, received string". */
-export function describeZodError(err: z.ZodError): string {
+export function describeZodError(err: z.ZodError, max = 5): string {
   return err.issues
-    .slice(0, 5)
+    .slice(0, max)
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
     .join('; ');
 }
