@@ -43,6 +43,8 @@ export const DetectorConfigSchema = z.strictObject({
       /** A continuous run is abnormal past max(this, learned longest run × runFactor + 1 interval). */
       minRunMs: z.number().positive().default(minutes(25)),
       runFactor: z.number().min(1).default(1.3),
+      /** Before the household is learned: a run this long is a surge (Utah's normal irrigation runs last 25 min). */
+      coldRunMs: z.number().positive().default(minutes(45)),
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
       minRunIntervalsCoarse: z.number().int().min(1).default(3),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */

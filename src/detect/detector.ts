@@ -146,7 +146,7 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
   const s = d.cfg.surge;
   const coarse = m.dataCadenceMs > 5 * MINUTE;
   const learnedRun = m.flow.learnedMaxRunMs;
-  let runThr = Number.isNaN(learnedRun) ? Math.max(s.minRunMs, 45 * MINUTE) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
+  let runThr = Number.isNaN(learnedRun) ? Math.max(s.minRunMs, s.coldRunMs) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
   let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
   if (away) {
     runThr = s.awayRunMs;
