@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetUnavailable, type DatasetSpec } from '../../eval/datasets/dataset.ts';
 import { buildSmokeDataset, smokeSpec } from '../../eval/datasets/smoke.ts';
 import { evaluate } from '../../eval/evaluate.ts';
-import { anxinSystem, PROJECT_ROOT, REPLAY_CLI } from '../../eval/systems/anxin.ts';
+import { anxinSystem } from '../../eval/systems/anxin.ts';
 import { referenceSystems } from '../../eval/systems/reference.ts';
 import { SystemUnavailable, type System } from '../../eval/systems/system.ts';
 import { formatDatasetBlock, formatSummary } from '../../eval/table.ts';
