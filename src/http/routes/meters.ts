@@ -5,7 +5,7 @@ import type { Meter } from '../../domain/household.ts';
 import { METER_ID } from '../../domain/wire.ts';
 import type { ServerDeps } from '../deps.ts';
 import { ApiError, orThrow } from '../errors.ts';
-import { Id, IdParams, parse } from '../validate.ts';
+import { Id, parse } from '../validate.ts';
 
 const MeterId = z.string().regex(METER_ID, 'expected a meter id of letters, digits, _ or - (at most 64)');
 const ProvisionBody = z.strictObject({ meterId: MeterId, householdId: Id });
