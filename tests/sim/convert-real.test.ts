@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { convertCsvToTrace, offlineGaps } from '../../device-sim/convert-real.ts';
 import { zonedCandidates, zonedToUtc } from '../../device-sim/zoned-time.ts';
@@ -80,5 +81,20 @@ describe.skipIf(!hasRealData)('real datasets', () => {
     expect(labels.events).toEqual([]);
     const day = lines.filter((l) => l.ts >= labels.normals[0]!.start && l.ts < labels.normals[0]!.end);
     expect(day.at(-1)!.totalLiters - day[0]!.totalLiters).toBeGreaterThan(1400);
+  });
+});
+
+describe.skipIf(!hasRealData)('committed fixtures (tests/fixtures/real)', () => {
+  // The replay tests read these files; they must stay what the converter makes today.
+  it.each([
+    ['daiad-alicante-1person'],
+    ['daiad-alicante-2person'],
+    ['ciws-utah-site019'],
+  ] as const)('%s equals a fresh conversion of ../shared/data', (name) => {
+    const dir = new URL('../fixtures/real/', import.meta.url);
+    const { lines, labels } = loadRealDataset(name);
+    const committed = readFileSync(new URL(`${name}.trace.jsonl`, dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(committed).toEqual(lines);
+    expect(JSON.parse(readFileSync(new URL(`${name}.labels.json`, dir), 'utf8'))).toEqual(labels);
   });
 });
