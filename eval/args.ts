@@ -6,6 +6,8 @@ export interface EvalArgs {
   datasets: string[];
   systems: string[];
   json?: string;
+  /** Detector config file handed to the replay CLI (`--config`), for tuning without editing defaults. */
+  detectorConfig?: string;
   out: string;
   check: boolean;
   help: boolean;
@@ -18,6 +20,8 @@ export const USAGE = `usage: npm run eval -- [flags]
   --system NAME      only this system; repeat or comma-separate (anxin, fixed-10L-12h,
                      nagano-8h, cuddihy-p97)
   --json FILE        also write machine-readable results to FILE
+  --detector-config FILE
+                     anxin's detector settings (JSON), passed to the replay CLI as --config
   --out DIR          where traces, labels and alerts go (default .eval-out)
   --check            exit 1 when anxin misses a target (or could not be scored)
   --help`;
@@ -35,6 +39,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       dataset: { type: 'string', multiple: true },
       system: { type: 'string', multiple: true },
       json: { type: 'string' },
+      'detector-config': { type: 'string' },
       out: { type: 'string', default: '.eval-out' },
       check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -45,6 +50,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     datasets: list(values.dataset),
     systems: list(values.system),
     json: values.json,
+    detectorConfig: values['detector-config'],
     out: values.out,
     check: values.check,
     help: values.help,

@@ -50,7 +50,8 @@ async function main(): Promise<number> {
     say(USAGE);
     return 0;
   }
-  const systems: System[] = [anxinSystem(), ...referenceSystems()];
+  const cfgFile = args.detectorConfig && (isAbsolute(args.detectorConfig) ? args.detectorConfig : join(process.env.INIT_CWD ?? process.cwd(), args.detectorConfig));
+  const systems: System[] = [anxinSystem(PROJECT_ROOT, cfgFile), ...referenceSystems()];
   let specs: DatasetSpec[];
   let chosen: System[];
   try {

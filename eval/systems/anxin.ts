@@ -23,7 +23,7 @@ export function parseReportedRate(output: string): number | undefined {
 
 const tail = (s: string, lines = 15): string => s.trimEnd().split('\n').slice(-lines).join('\n');
 
-export function anxinSystem(root = PROJECT_ROOT): System {
+export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string): System {
   return {
     name: 'anxin',
     async run(ds, files) {
@@ -32,6 +32,7 @@ export function anxinSystem(root = PROJECT_ROOT): System {
       }
       rmSync(files.alerts, { force: true });
       const args = ['run', '--silent', 'replay', '--', '--input', files.trace, '--output', files.alerts, '--until', iso(files.until)];
+      if (detectorConfig) args.push('--config', detectorConfig);
       const t0 = performance.now();
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
         const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,16 +21,20 @@ export const DetectorConfigSchema = z.strictObject({
       hardCapMs: z.number().positive().default(hours(14)),
       /** A day with a silence this long is not learned (absence or emergency, not routine). */
       learnCapMs: z.number().positive().default(hours(13)),
-      /** Margin above the longest silence seen at this time of day: fixed part... */
-      marginMs: z.number().nonnegative().default(minutes(60)),
-      /** ...plus this fraction of that silence. */
+      /** Margin beyond the latest precedent's end (or the latest first use): fixed part... */
+      marginMs: z.number().nonnegative().default(minutes(75)),
+      /** ...plus this fraction of the silence that would still be normal... */
       marginFraction: z.number().min(0).max(2).default(0.25),
       /** ...at most this much. */
       marginFractionCapMs: z.number().nonnegative().default(hours(1)),
+      /** Margin after the latest morning first use seen (that latest morning already holds the
+       *  household's late wakings, so a smaller margin than for a daytime silence). */
+      morningMarginMs: z.number().nonnegative().default(minutes(90)),
       /** Never alert on a silence shorter than this. */
       minThresholdMs: z.number().positive().default(hours(2)),
-      /** Learned per-slot silences are smoothed over ±this many 30-min slots (timing jitter). */
-      smoothSlots: z.number().int().min(0).max(8).default(4),
+      /** A past silence is a precedent for the current one if it was already under way, or began
+       *  at most this much later in the day (day-to-day jitter of the routine; ≥ a coarse interval). */
+      precedentAfterMs: z.number().nonnegative().default(minutes(90)),
     })
     .prefault({}),
 

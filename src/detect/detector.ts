@@ -9,7 +9,7 @@ import * as ex from './explain.ts';
 import { excludeFlowToday, litersSince, observeFlow, type FlowFeatures } from './flow.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
-import { excludeToday, observe, thresholdAt } from './routine.ts';
+import { deadlineFor, excludeToday, isMorningAfterNight, observe } from './routine.ts';
 import { HOUR, MINUTE, minuteOfDay } from './time.ts';
 
 export interface DetectorState {
@@ -78,7 +78,6 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
 
   const { t0, t1, liters } = out;
   m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
-  m.routine.extraSmooth = m.dataCadenceMs >= 45 * MINUTE ? 2 : m.dataCadenceMs >= 10 * MINUTE ? 1 : 0;
   // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
   const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
   const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
@@ -126,20 +125,16 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
   const cfg = d.cfg;
   // Back from being away: the silence at home starts at the return, not at the last use before the trip.
   const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
-  const silence = t - since;
-  const { thresholdMs, learned } = thresholdAt(m.routine, t, cfg);
-  if (silence < thresholdMs) return;
+  const v = deadlineFor(m.routine, since, cfg);
+  if (t < v.deadline) return;
   const off = cfg.utcOffsetMinutes;
-  const usual = m.routine.usualFirstUseMin;
-  const nowMin = minuteOfDay(t, off);
-  const lastMin = minuteOfDay(since, off);
-  // The silence began last evening or in the night and it is now past the usual first use
-  // of the morning: say it the way a grid worker thinks of it.
-  const overnight = silence >= 4 * HOUR && (lastMin >= 17 * 60 || lastMin < 4 * 60);
-  const nightly = learned && usual >= 0 && overnight && nowMin > usual && nowMin < 14 * 60;
-  const reason = nightly ? ex.explainMorning(since, t, usual, thresholdMs, off) : ex.explainSilence(since, t, thresholdMs, learned, off);
+  const reason =
+    v.learned && isMorningAfterNight(m.routine, since, t, off)
+      ? ex.explainMorning(since, t, m.routine.usualFirstUseMin, v.deadline - since, off)
+      : ex.explainSilence(since, t, v, m.routine.learnedDays, off);
+  // The day stays learnable: if use resumes, this silence was the household's own (a day out)
+  // and must teach the model; an absence-length one is excluded by the routine itself.
   raise(m, out, 'no-usage', now, t, reason);
-  excludeToday(m.routine);
 }
 
 function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {

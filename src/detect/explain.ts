@@ -1,6 +1,7 @@
 // Why an alert fired, in words a grid worker understands: zh-CN first, then English,
 // with the numbers behind the sentence.
 import type { Explanation } from '../domain/alert.ts';
+import type { SilenceVerdict } from './routine.ts';
 import { clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);
@@ -16,19 +17,30 @@ export function explainMorning(lastUseAt: number, t: number, usualFirstUseMin: n
   };
 }
 
-export function explainSilence(lastUseAt: number, t: number, thresholdMs: number, learned: boolean, off: number): Explanation {
+export function explainSilence(lastUseAt: number, t: number, v: SilenceVerdict, learnedDays: number, off: number): Explanation {
   const since = clockOf(lastUseAt, off);
   const s = t - lastUseAt;
-  if (!learned)
+  const thresholdMs = v.deadline - lastUseAt;
+  if (!v.learned)
     return {
       zh: `自 ${since} 起已 ${h(s)} 小时未用水（仍在学习该住户作息，暂用固定阈值 ${h(thresholdMs)} 小时）。`,
       en: `No water used since ${since} (${h(s)} h); still learning this household's routine, so the fixed ${h(thresholdMs)} h limit applies.`,
       facts: { lastUse: since, silenceHours: hours1(s), thresholdHours: hours1(thresholdMs), model: 'backstop' },
     };
+  const facts = { lastUse: since, silenceHours: hours1(s), thresholdHours: hours1(thresholdMs), learnedDays, model: 'learned' };
+  // The precedent: the latest that a silence beginning around this time of day has lasted.
+  if (!Number.isNaN(v.precedentEnd) && v.precedentEnd - lastUseAt >= 30 * 60_000) {
+    const until = clockOf(v.precedentEnd, off);
+    return {
+      zh: `自 ${since} 起已 ${h(s)} 小时未用水；过去 ${learnedDays} 天里，该住户在这个时间开始的安静最晚到 ${until} 就会结束。`,
+      en: `No water used since ${since} (${h(s)} h); over the past ${learnedDays} days, this household's silences that began around this time always ended by ${until}.`,
+      facts: { ...facts, latestUsualEnd: until },
+    };
+  }
   return {
-    zh: `自 ${since} 起已 ${h(s)} 小时未用水；该住户在这个时段最长通常不超过 ${h(thresholdMs)} 小时。`,
-    en: `No water used since ${since} (${h(s)} h); at this time of day this household's silences normally end within ${h(thresholdMs)} h.`,
-    facts: { lastUse: since, silenceHours: hours1(s), thresholdHours: hours1(thresholdMs), model: 'learned' },
+    zh: `自 ${since} 起已 ${h(s)} 小时未用水；过去 ${learnedDays} 天里，该住户在这个时段从未安静超过 ${h(thresholdMs)} 小时。`,
+    en: `No water used since ${since} (${h(s)} h); over the past ${learnedDays} days, this household was never silent for ${h(thresholdMs)} h at this time of day.`,
+    facts,
   };
 }
 

@@ -1,48 +1,90 @@
-// The household's routine, learned online: for every half-hour slot of the local day, the
-// longest silence (time since water was last used) seen in that slot on each past day.
-// "Silence now is longer than any this household has shown at this time of day, plus a
-// margin" is the no-usage rule; before enough days are known a fixed backstop applies.
-// It also keeps the morning first-use times, for explanations.
+// The household's routine, learned online, for the no-usage rule. It keeps the silences
+// (time between two uses of water) of the last few weeks, and the morning first-use times.
+//
+// A silence is judged by when it *began*: "since this household last used water at 19:05,
+// is it normal that nothing has happened until now?" It is normal if on some learned day a
+// silence that was under way by then (or began up to `precedentAfterMs` later, for day-to-day
+// jitter) lasted as long. The deadline is the latest such precedent's end plus a margin.
+// Judging by the start, not only by the time of day, is what lets an evening silence alert
+// before midnight although the same household is silent for 9 h every night (those silences
+// began at bedtime) and on a day out from the morning (it began in the morning).
+// A silence that runs into the night ends with the morning's first use: it is held to the
+// latest first use seen in the learned days (or a later precedent) plus a morning margin.
+// The night itself is learned (each day's longest silence), not assumed from the clock.
+// Before enough days are known a fixed backstop applies; a hard cap bounds every deadline.
 import type { DetectorConfig } from './config.ts';
-import { HOUR, SLOTS_PER_DAY, SLOT_MS, dayIndex, dayStart, minuteOfDay } from './time.ts';
+import { DAY, HOUR, MINUTE, dayIndex, minuteOfDay } from './time.ts';
 
 interface DayRecord {
   day: number;
-  /** Longest silence seen in each slot (ms); -1 = not observed. */
-  maxSilence: Float64Array;
-  /** Minutes after local midnight of the first use after the night, or -1. */
-  firstUseMin: number;
+  /** Completed silences that began this local day, as [start, end, start, end, …] (epoch ms). */
+  silences: number[];
+  /** Data time covered by readings without a gap (ms). */
+  observedMs: number;
+  /** The longest silence that ended this day (usually the night): length and midpoint minute. */
+  longestMs: number;
+  longestMidMin: number;
+  /** Minute of day at which each silence of at least NIGHT_SILENCE that ended this day ended. */
+  longEnds: number[];
   /** Not learned: away, an alert condition, an absence-length silence, or too little data. */
   excluded: boolean;
+}
+
+export interface SilenceVerdict {
+  /** Data time at which the silence becomes improbable for this household. */
+  deadline: number;
+  learned: boolean;
+  /** Latest end of a comparable past silence, mapped onto this silence's timeline (NaN: none). */
+  precedentEnd: number;
+  /** The deadline comes from the latest morning first use (the silence runs into the night). */
+  morning: boolean;
 }
 
 export interface RoutineState {
   cur: DayRecord | null;
   history: DayRecord[];
-  /** Cached per-slot thresholds (ms) or null while still learning; recomputed at day change. */
-  thresholds: Float64Array | null;
-  /** Cached 90th-percentile first-use minute, -1 when unknown. */
+  /** Learned days (not excluded); thresholds are learned once this reaches minHistoryDays. */
+  learnedDays: number;
+  /** The middle of the household's night (minute of day), learned from each day's longest
+   *  silence, so the model does not depend on the configured time zone being right. */
+  nightMidMin: number;
+  /** 90th-percentile / latest morning first-use minute of the learned days, -1 when unknown. */
   usualFirstUseMin: number;
-  /** Extra smoothing for coarse meters, whose silences are only known to the hour. */
-  extraSmooth: number;
+  latestFirstUseMin: number;
+  /** Bumped whenever the learned history changes, to invalidate the cached verdict. */
+  version: number;
+  cache: { since: number; version: number; verdict: SilenceVerdict } | null;
 }
 
-export const createRoutine = (): RoutineState => ({ cur: null, history: [], thresholds: null, usualFirstUseMin: -1, extraSmooth: 0 });
-
-const newDay = (day: number): DayRecord => ({
-  day,
-  maxSilence: new Float64Array(SLOTS_PER_DAY).fill(-1),
-  firstUseMin: -1,
-  excluded: false,
+export const createRoutine = (): RoutineState => ({
+  cur: null,
+  history: [],
+  learnedDays: 0,
+  nightMidMin: DEFAULT_NIGHT_MID_MIN,
+  usualFirstUseMin: -1,
+  latestFirstUseMin: -1,
+  version: 0,
+  cache: null,
 });
+
+const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, longestMs: 0, longestMidMin: 0, longEnds: [], excluded: false });
 
 /** A silence at least this long ending in the morning marks the first use after the night. */
 const NIGHT_SILENCE = 3 * HOUR;
-/** A day with fewer observed slots than this is not learned. */
-const MIN_SLOTS_OBSERVED = 40;
+/** Shorter silences never decide a deadline (the minimum threshold is longer); not kept. */
+const RECORD_MIN = 30 * MINUTE;
+/** A day with less data than this (a long outage) is not learned. */
+const MIN_OBSERVED = 20 * HOUR;
+/** Middle of the night until one is learned (03:00). */
+const DEFAULT_NIGHT_MID_MIN = 3 * 60;
+/** The first use of the morning ends a long silence within this long after the middle of the night. */
+const MORNING_SPAN_MIN = 9 * 60;
 
 export function excludeToday(r: RoutineState): void {
-  if (r.cur) r.cur.excluded = true;
+  if (r.cur && !r.cur.excluded) {
+    r.cur.excluded = true;
+    r.version++;
+  }
 }
 
 /**
@@ -60,25 +102,34 @@ export function observe(
   cfg: DetectorConfig,
 ): void {
   const off = cfg.utcOffsetMinutes;
-  let a = t0;
-  while (a < t1) {
-    const day = dayIndex(a + 1, off);
-    if (!r.cur || r.cur.day !== day) rollDay(r, day, cfg);
-    const slotEnd = dayStart(day, off) + (Math.floor((minuteOfDay(a + 1, off) * 60_000) / SLOT_MS) + 1) * SLOT_MS;
-    const b = Math.min(slotEnd, t1);
-    if (known) {
-      const slot = Math.floor(minuteOfDay(a + 1, off) / 30);
-      const s = b - silenceStart;
-      const cur = r.cur!;
-      if (s > cur.maxSilence[slot]!) cur.maxSilence[slot] = s;
-      if (s >= cfg.noUsage.learnCapMs && !cur.excluded) excludeSince(r, silenceStart, cfg);
+  const day = dayIndex(t1, off);
+  if (!r.cur || r.cur.day !== day) rollDay(r, day, cfg);
+  const cur = r.cur!;
+  if (!known) return;
+  cur.observedMs += t1 - t0;
+  const silence = t1 - silenceStart;
+  if (silence >= cfg.noUsage.learnCapMs) {
+    if (!cur.excluded) excludeSince(r, silenceStart, cfg);
+    return;
+  }
+  if (!used) return;
+  if (silence >= RECORD_MIN) {
+    const rec = recordOf(r, dayIndex(silenceStart, off));
+    if (rec) rec.silences.push(silenceStart, t1);
+  }
+  if (silence >= NIGHT_SILENCE) {
+    cur.longEnds.push(minuteOfDay(t1, off));
+    if (silence > cur.longestMs) {
+      cur.longestMs = silence;
+      cur.longestMidMin = minuteOfDay(silenceStart + silence / 2, off);
     }
-    a = b;
   }
-  if (used && known && r.cur && r.cur.firstUseMin < 0 && t1 - silenceStart >= NIGHT_SILENCE) {
-    const m = minuteOfDay(t1, off);
-    if (m >= 180 && m < 720) r.cur.firstUseMin = m;
-  }
+}
+
+function recordOf(r: RoutineState, day: number): DayRecord | undefined {
+  if (r.cur?.day === day) return r.cur;
+  for (let i = r.history.length - 1; i >= 0; i--) if (r.history[i]!.day === day) return r.history[i];
+  return undefined;
 }
 
 /**
@@ -88,62 +139,123 @@ export function observe(
 function excludeSince(r: RoutineState, silenceStart: number, cfg: DetectorConfig): void {
   const first = dayIndex(silenceStart, cfg.utcOffsetMinutes);
   if (r.cur) r.cur.excluded = true;
-  let changed = false;
-  for (const d of r.history)
-    if (d.day >= first && !d.excluded) {
-      d.excluded = true;
-      changed = true;
-    }
-  if (changed) recompute(r, cfg);
+  for (const d of r.history) if (d.day >= first) d.excluded = true;
+  recompute(r);
 }
 
 function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
   const done = r.cur;
   r.cur = newDay(day);
   if (!done) return;
-  let seen = 0;
-  for (const v of done.maxSilence) if (v >= 0) seen++;
-  if (seen < MIN_SLOTS_OBSERVED) done.excluded = true;
+  if (done.observedMs < MIN_OBSERVED) done.excluded = true;
   r.history.push(done);
   while (r.history.length > cfg.historyDays) r.history.shift();
-  recompute(r, cfg);
+  recompute(r);
 }
 
-function recompute(r: RoutineState, cfg: DetectorConfig): void {
+function recompute(r: RoutineState): void {
+  r.version++;
   const days = r.history.filter((d) => !d.excluded);
-  const firsts = days.map((d) => d.firstUseMin).filter((m) => m >= 0).sort((x, y) => x - y);
-  r.usualFirstUseMin = firsts.length >= 3 ? firsts[Math.min(firsts.length - 1, Math.floor(firsts.length * 0.9))]! : -1;
-  if (days.length < cfg.minHistoryDays) {
-    r.thresholds = null;
-    return;
+  r.learnedDays = days.length;
+  const nights = days.filter((d) => d.longestMs >= NIGHT_SILENCE);
+  r.nightMidMin = nights.length >= 3 ? circularMeanMin(nights.map((d) => d.longestMidMin)) : DEFAULT_NIGHT_MID_MIN;
+  // Each day's first use after the night: the first long silence ending in the morning span.
+  const mid = r.nightMidMin;
+  const firsts: number[] = []; // minutes after the middle of the night
+  for (const d of days) {
+    const rel = d.longEnds.map((m) => afterMin(m, mid)).find((x) => x > 0 && x <= MORNING_SPAN_MIN);
+    if (rel !== undefined) firsts.push(rel);
   }
-  const k = cfg.noUsage.smoothSlots + r.extraSmooth;
+  firsts.sort((x, y) => x - y);
+  const enough = firsts.length >= 3;
+  const clock = (rel: number) => (mid + rel) % 1440;
+  r.usualFirstUseMin = enough ? clock(firsts[Math.min(firsts.length - 1, Math.floor(firsts.length * 0.9))]!) : -1;
+  r.latestFirstUseMin = enough ? clock(firsts[firsts.length - 1]!) : -1;
+}
+
+/** Minutes from clock minute `from` forward to clock minute `m`, in [0, 1440). */
+const afterMin = (m: number, from: number): number => (((m - from) % 1440) + 1440) % 1440;
+
+function circularMeanMin(mins: number[]): number {
+  let x = 0;
+  let y = 0;
+  for (const m of mins) {
+    const a = (m / 1440) * 2 * Math.PI;
+    x += Math.cos(a);
+    y += Math.sin(a);
+  }
+  const a = Math.atan2(y, x);
+  return Math.round(((a / (2 * Math.PI)) * 1440 + 1440) % 1440);
+}
+
+/**
+ * Did the silence since `since` begin last evening or in the night, and is it now past the
+ * usual first use but still morning? Then the grid worker hears it as "no water this morning".
+ */
+export function isMorningAfterNight(r: RoutineState, since: number, t: number, off: number): boolean {
+  if (r.usualFirstUseMin < 0 || t - since < 4 * HOUR) return false;
+  const mid = r.nightMidMin;
+  const sinceRel = afterMin(minuteOfDay(since, off), mid);
+  const nowRel = afterMin(minuteOfDay(t, off), mid);
+  const evening = sinceRel >= 1440 - 9.5 * 60 || sinceRel < 90;
+  return evening && nowRel > afterMin(r.usualFirstUseMin, mid) && nowRel < 11.5 * 60;
+}
+
+/** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
+function clockDiff(a: number, b: number): number {
+  const d = (((a - b) % DAY) + DAY) % DAY;
+  return d > DAY / 2 ? d - DAY : d;
+}
+
+const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
+  cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
+
+/** When the silence that began at `since` stops being normal for this household. Cached per silence. */
+export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
+  if (r.cache && r.cache.since === since && r.cache.version === r.version) return r.cache.verdict;
+  const verdict = computeDeadline(r, since, cfg);
+  r.cache = { since, version: r.version, verdict };
+  return verdict;
+}
+
+function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   const nu = cfg.noUsage;
-  const out = new Float64Array(SLOTS_PER_DAY);
-  for (let s = 0; s < SLOTS_PER_DAY; s++) {
-    let longest = 0;
-    for (const d of days)
-      for (let j = -k; j <= k; j++) {
-        const v = d.maxSilence[(s + j + SLOTS_PER_DAY) % SLOTS_PER_DAY]!;
-        if (v > longest) longest = v;
-      }
-    // The proportional part covers jitter of short daytime silences; on a 9-hour night it
-    // would add hours of delay to the morning check, hence the cap.
-    const t = longest + nu.marginMs + Math.min(nu.marginFraction * longest, nu.marginFractionCapMs);
-    out[s] = Math.min(nu.hardCapMs, Math.max(nu.minThresholdMs, t));
+  if (r.learnedDays < cfg.minHistoryDays)
+    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN, morning: false };
+  let end = NaN;
+  for (const d of r.history) {
+    if (d.excluded) continue;
+    const s = d.silences;
+    for (let i = 0; i < s.length; i += 2) {
+      const diff = clockDiff(s[i]!, since);
+      if (diff > nu.precedentAfterMs) continue;
+      const e = since + diff + (s[i + 1]! - s[i]!);
+      if (!(e <= end)) end = e;
+    }
   }
-  r.thresholds = out;
+  let deadline = Number.isNaN(end) ? since : end + marginFor(end - since, cfg);
+  let morning = false;
+  const off = cfg.utcOffsetMinutes;
+  const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
+  const beforeMorning = r.latestFirstUseMin >= 0 && sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
+  const runsIntoNight = beforeMorning || crossesClock(since, deadline, r.nightMidMin, off);
+  if (r.latestFirstUseMin >= 0 && runsIntoNight) {
+    // A silence that normally lasts the night ends with the morning's first use: it is held to
+    // the latest first use seen (or a later precedent), plus the morning margin.
+    const first = nextClock(since, r.latestFirstUseMin, off);
+    deadline = Math.max(first, Number.isNaN(end) ? first : end) + nu.morningMarginMs;
+    morning = true;
+  }
+  deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
+  return { deadline, learned: true, precedentEnd: end, morning };
 }
 
-export interface SilenceVerdict {
-  thresholdMs: number;
-  learned: boolean;
+/** The first time after t whose local clock reads `minute`. */
+function nextClock(t: number, minute: number, off: number): number {
+  const now = minuteOfDay(t, off) * MINUTE + (t % MINUTE);
+  let delta = minute * MINUTE - now;
+  if (delta <= 0) delta += DAY;
+  return t + delta;
 }
 
-/** The no-usage threshold in force at data time t. */
-export function thresholdAt(r: RoutineState, t: number, cfg: DetectorConfig): SilenceVerdict {
-  if (!r.thresholds) return { thresholdMs: Math.min(cfg.noUsage.backstopMs, cfg.noUsage.hardCapMs), learned: false };
-  return { thresholdMs: r.thresholds[Math.floor(minuteOfDay(t, cfg.utcOffsetMinutes) / 30)]!, learned: true };
-}
-
-export const learnedDays = (r: RoutineState): number => r.history.filter((d) => !d.excluded).length;
+const crossesClock = (from: number, to: number, minute: number, off: number): boolean => nextClock(from, minute, off) <= to;

@@ -7,7 +7,6 @@ import { HOUR, MIN, at, clears, drive, household, raises, show, summary } from '
 
 const cfg = defaultDetectorConfig;
 const margin = cfg.noUsage.marginMs;
-const SLOT = 30 * MIN;
 
 describe('no-usage, learned routine', () => {
   it.each([1, 15, 60])('%i-min meter: use stops at 10:00 on day 15 → one raise within 4 h, past the normal gaps; clears on resumption', (cadenceMin) => {
@@ -22,15 +21,11 @@ describe('no-usage, learned routine', () => {
     expect(summary(raises(events))).toHaveLength(1);
     const [raise] = raises(events, 'no-usage');
     expect(raise, summary(events).join('\n')).toBeDefined();
-    // Not before the silence the household normally shows at this time of day plus the margin,
-    // and never under 2 h. "This time of day": the 30-min slot of the raise ± the configured
-    // smoothing (coarse meters may smooth more), over the 14 learned days.
-    const k = cfg.noUsage.smoothSlots;
-    const slotStart = raise!.observedAt - ((raise!.observedAt - at(0, '00:00')) % SLOT);
-    const local = (t: number) => show(t).slice(-5);
-    const normal = h.longestSilence(0, 14, local(slotStart - k * SLOT), local(slotStart + (k + 1) * SLOT - MIN));
-    const silence = raise!.observedAt - lastUse;
-    expect(silence).toBeGreaterThanOrEqual(Math.max(cfg.noUsage.minThresholdMs, normal + margin));
+    // Not before the latest end of a silence that was under way at that time of day on the
+    // 14 learned days (the precedent), plus the margin; never under 2 h.
+    const probe = show(lastUse + cfg.noUsage.precedentAfterMs).slice(-5);
+    const normalEnd = at(14, '00:00') + h.latestSilenceEnd(0, 14, probe);
+    expect(raise!.observedAt).toBeGreaterThanOrEqual(Math.max(lastUse + cfg.noUsage.minThresholdMs, normalEnd + margin));
     expect(raise!.observedAt).toBeLessThanOrEqual(stop + 4 * HOUR);
     expect(raise!.at).toBe(raise!.observedAt); // live delivery: arrival = data time
     // The reason names the last use and the silence in hours, in both languages.
@@ -40,6 +35,7 @@ describe('no-usage, learned routine', () => {
     expect(raise!.reason.en).toContain(`No water used since ${since} (${hours} h)`);
     expect(raise!.reason.zh).toContain(`自 ${since} 起已 ${hours} 小时未用水`);
     expect(raise!.reason.facts.model).toBe('learned');
+    expect(raise!.reason.en).toMatch(/silences that began around this time always ended by \d\d:\d\d|never silent for/);
 
     // Auto-resolve: the first interval that shows use again clears it.
     const cleared = clears(events, 'no-usage');
@@ -86,7 +82,7 @@ describe('no-usage while learning (backstop)', () => {
     expect(raise.reason.facts).toMatchObject({ lastUse: '10:00', silenceHours: 12, thresholdHours: 12, model: 'backstop' });
     expect(raise.reason.en).toContain('still learning');
     expect(summary(clears(events))).toEqual(['clear no-usage d3 08:01']);
-    expect(meterOf(d, 'm-1').routine.thresholds).toBeNull(); // still learning on day 3
+    expect(meterOf(d, 'm-1').routine.learnedDays).toBeLessThan(cfg.minHistoryDays); // still learning on day 3
   });
 
   it('a normal night on day 1 (8–9 h) raises nothing', () => {
@@ -111,6 +107,6 @@ describe('no false alarm over 4 normal weeks', () => {
     const d = createDetector(cfg);
     const { events } = drive(d, h.readings(), { tickMs: 5 * MIN, until: at(28, '00:00') });
     expect(summary(events)).toEqual([]);
-    expect(meterOf(d, 'm-1').routine.thresholds).not.toBeNull(); // learned, not the backstop
+    expect(meterOf(d, 'm-1').routine.learnedDays).toBeGreaterThanOrEqual(cfg.minHistoryDays); // learned, not the backstop
   });
 });

@@ -142,6 +142,17 @@ export class Household {
   }
 
   /**
+   * The latest local time (ms after midnight) by which a silence under way at clock time
+   * `clock` ended, over days [dayFrom, dayTo): when this household's quiet spells from that
+   * time of day normally end. A silence running past midnight gives more than 24 h.
+   */
+  latestSilenceEnd(dayFrom: number, dayTo: number, clock: string): number {
+    let latest = 0;
+    for (let d = dayFrom; d < dayTo; d++) latest = Math.max(latest, this.firstUseAfter(at(d, clock)) - at(d, '00:00'));
+    return latest;
+  }
+
+  /**
    * Longest silence (time since water was last used) seen at local clock times in
    * [clockFrom, clockTo] on days [dayFrom, dayTo): the household's normal gaps there.
    */

@@ -48,7 +48,9 @@ describe('replay on real household data', () => {
 
   it('DAIAD 2 people: a silent meter never raises no-usage (17 h gap on 2016-08-07)', () => {
     const { alerts } = replay(join(fixtures, 'daiad-alicante-2person.trace.jsonl'));
-    const aroundGap = alerts.filter((a) => a.type === 'no-usage' && a.openedAt >= '2016-08-06T12:00:00Z' && a.openedAt <= '2016-08-08T12:00:00Z');
+    // The meter is silent from 00:52Z to 17:52Z; use shows again from 18:52Z. (Later that
+    // night the household itself is silent for 7 h at an hour it never was: that one may alert.)
+    const aroundGap = alerts.filter((a) => a.type === 'no-usage' && a.openedAt >= '2016-08-06T12:00:00Z' && a.openedAt <= '2016-08-07T21:00:00Z');
     expect(aroundGap).toEqual([]);
     expect(alerts.some((a) => a.type === 'offline' && a.openedAt.startsWith('2016-08-07'))).toBe(true);
   });
