@@ -16,7 +16,8 @@ export interface EvalArgs {
 export const USAGE = `usage: npm run eval -- [flags]
   --quick            small datasets (CI, tests): 8-10 households × 20 days per simulator set
   --dataset NAME     only this dataset; repeat or comma-separate (sim-1min, sim-15min,
-                     sim-hourly-batch, sim-mix, real-daiad-1p, real-daiad-2p, real-ciws, smoke)
+                     sim-hourly-batch, sim-mix, sim-heldout, real-daiad-1p, real-daiad-2p,
+                     real-ciws, smoke)
   --system NAME      only this system; repeat or comma-separate (anxin, fixed-10L-12h,
                      nagano-8h, cuddihy-p97)
   --json FILE        also write machine-readable results to FILE
