@@ -47,15 +47,31 @@ export const DetectorConfigSchema = z.strictObject({
       /** A continuous run is abnormal past max(this, learned longest run × runFactor + 1 interval). */
       minRunMs: z.number().positive().default(minutes(25)),
       runFactor: z.number().min(1).default(1.3),
-      /** Before the household is learned: a run this long is a surge (Utah's normal irrigation runs last 25 min). */
+      /** Before the household is learned: a run this long is a surge (Utah's normal irrigation runs last 25 min);
+       *  on coarse meters one interval longer, since a run's first interval may hold only its start. */
       coldRunMs: z.number().positive().default(minutes(45)),
       /** Coarse cadences cannot see continuity inside an interval: need at least this many intervals. */
       minRunIntervalsCoarse: z.number().int().min(1).default(3),
+      /** A coarse run whose every interval after the first averaged at least this (a tap or shower
+       *  head running, not a trickle of small uses) did not stop in between: once learned, one
+       *  interval past the household's longest such run is a surge (other runs need two past the
+       *  longest run). A 6–9 L/min shower of ≤ 15 min never fills two whole 15-min intervals. */
+      sustainedLpm: z.number().positive().default(6),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
       minHourLiters: z.number().positive().default(500),
       hourFactor: z.number().min(1).default(2),
       /** Before the household is learned, only this much in an hour is a surge (irrigation, guests). */
       coldHourLiters: z.number().positive().default(900),
+      /** Volume in the trailing short window (readings up to 1.5× as long are prorated) above
+       *  max(shortLiters, learned short-window max × shortFactor) is a surge: a 15–30 L/min burst
+       *  fills 15 min with 225–450 L, a 6–9 L/min shower head with at most ~135 L. Hourly meters
+       *  cannot tell a burst from a busy hour this way; the trailing-hour rule covers them. */
+      shortWindowMs: z.number().positive().default(minutes(15)),
+      shortLiters: z.number().positive().default(250),
+      shortFactor: z.number().min(1).default(1.5),
+      /** Before the household is learned: a garden hose or a bath tap may run 30–46 L/min (Utah's
+       *  irrigation puts 450 L in 15 min), so only a flow near the meter's limit counts. */
+      coldShortLiters: z.number().positive().default(600),
       /** While the household is away, flow this long or this much in an hour is a surge. */
       awayRunMs: z.number().positive().default(minutes(15)),
       awayHourLiters: z.number().positive().default(40),

@@ -141,8 +141,12 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
   const s = d.cfg.surge;
   const coarse = m.dataCadenceMs > 5 * MINUTE;
   const learnedRun = m.flow.learnedMaxRunMs;
-  let runThr = Number.isNaN(learnedRun) ? Math.max(s.minRunMs, s.coldRunMs) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
+  const learned = !Number.isNaN(learnedRun);
+  // Like the learned limit, the cold one allows a coarse run's first interval to hold only its start.
+  let runThr = !learned ? Math.max(s.minRunMs, s.coldRunMs + (coarse ? m.dataCadenceMs : 0)) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
   let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
+  const learnedShort = m.flow.learnedMaxShortL;
+  const shortThr = Number.isNaN(learnedShort) ? s.coldShortLiters : Math.max(s.shortLiters, learnedShort * s.shortFactor);
   if (away) {
     runThr = s.awayRunMs;
     hourThr = s.awayHourLiters;
@@ -150,18 +154,31 @@ function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: Fl
   // While away, only water used since the household left counts (not the shower before leaving).
   const runMs = away ? Math.max(0, Math.min(f.runMs, t - m.awayFrom)) : f.runMs;
   const hourLiters = away ? litersSince(m.flow, Math.max(t - HOUR, m.awayFrom)) : f.hourLiters;
-  // Coarse meters only see whole intervals: ask for two more than the longest normal run.
+  // Coarse meters only see whole intervals: ask for two more than the longest normal run...
   const learnedIntervals = Math.round(learnedRun / m.dataCadenceMs);
-  const coarseOk = !coarse || f.runIntervals >= (Number.isNaN(learnedRun) || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
+  const coarseOk = !coarse || f.runIntervals >= (!learned || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
+  // ...or, once learned, when every interval after the first was a whole interval of real flow
+  // (≥ sustainedLpm, so it did not stop in between), one more than the household's longest such run.
+  const learnedSustained = m.flow.learnedMaxSustainedMs;
+  const sustainedIntervals = Math.max(s.minRunIntervalsCoarse, Math.round(learnedSustained / m.dataCadenceMs) + 1);
+  const sustained = coarse && learned && !away && f.runIntervals >= sustainedIntervals && runMs >= s.minRunMs && f.runTailMinLpm >= s.sustainedLpm;
   const runLong = runMs >= runThr && coarseOk;
   const hourBig = hourLiters >= hourThr;
+  // Away, the hour rule's tiny threshold already covers any burst.
+  const shortBig = !away && f.shortLiters >= shortThr;
   if (m.active.has('surge')) {
-    if (f.runMs === 0 && !hourBig) clear(m, out, 'surge', now, t);
+    if (f.runMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
     return;
   }
-  if (!runLong && !hourBig) return;
-  const learned = !Number.isNaN(learnedRun);
-  raise(m, out, 'surge', now, t, runLong ? ex.explainRun(runMs, f.runLiters, runThr, away, learned) : ex.explainVolume(hourLiters, hourThr, away, learned));
+  if (!runLong && !sustained && !hourBig && !shortBig) return;
+  const reason = runLong
+    ? ex.explainRun(runMs, f.runLiters, runThr, away, learned)
+    : sustained
+      ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)
+      : shortBig
+        ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
+        : ex.explainVolume(hourLiters, hourThr, away, learned);
+  raise(m, out, 'surge', now, t, reason);
   excludeFlowToday(m.flow);
 }
 

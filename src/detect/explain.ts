@@ -58,6 +58,33 @@ export function explainRun(runMs: number, liters: number, thresholdMs: number, a
   };
 }
 
+/** A coarse run that never let up: every whole interval after the first ran at ≥ `minLpm`;
+ *  `usualMs` is the household's longest such run in recent weeks. */
+export function explainSustainedRun(runMs: number, liters: number, minLpm: number, usualMs: number, thresholdMs: number): Explanation {
+  const min = Math.round(runMs / 60_000);
+  const usual = Math.round(usualMs / 60_000);
+  const lpm = Math.round(minLpm * 10) / 10;
+  return {
+    zh: `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升，每个完整时段都在每分钟 ${lpm} 升以上），该住户近几周这样持续的用水最长约 ${usual} 分钟：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
+    en: `Water has flowed without stopping for ${min} min (${Math.round(liters)} L, at least ${lpm} L/min in every whole reading interval); this household's longest such flow in recent weeks was about ${usual} min: a tap left running, a burst pipe, or a fall in the shower?`,
+    facts: { runMinutes: min, runLiters: Math.round(liters), minLitersPerMinute: lpm, usualMinutes: usual, thresholdMinutes: Math.round(thresholdMs / 60_000), away: 'no' },
+  };
+}
+
+/** Too much water in the short window; `usualL` is the household's learned maximum there (NaN while learning). */
+export function explainShortVolume(liters: number, windowMs: number, thresholdL: number, usualL: number): Explanation {
+  const w = Math.round(windowMs / 60_000);
+  const L = Math.round(liters);
+  const thr = Math.round(thresholdL);
+  const usual = Math.round(usualL);
+  const learned = !Number.isNaN(usual);
+  return {
+    zh: `最近 ${w} 分钟用水 ${L} 升，${learned ? `远超该住户近几周任意 ${w} 分钟的最大用水量（约 ${usual} 升，告警线 ${thr} 升）` : `超过 ${thr} 升（仍在学习该住户习惯）`}：可能是水管爆裂或水龙头未关。`,
+    en: `${L} L used in the last ${w} min, ${learned ? `far above this household's largest ${w}-min use in recent weeks (about ${usual} L; limit ${thr} L)` : `above ${thr} L (still learning this household)`}: a burst pipe or a tap left running?`,
+    facts: { windowMinutes: w, windowLiters: L, thresholdLiters: thr, ...(learned ? { usualLiters: usual } : {}), away: 'no' },
+  };
+}
+
 export function explainVolume(liters: number, thresholdL: number, away: boolean, learned = true): Explanation {
   return {
     zh: `最近一小时用水 ${Math.round(liters)} 升，${away ? '而住户正在外出' : learned ? `远超该住户平时一小时最多约 ${Math.round(thresholdL)} 升` : `超过 ${Math.round(thresholdL)} 升`}：可能是水管爆裂或水龙头未关。`,

@@ -1,8 +1,13 @@
-// Flow features for surge and leak: the current continuous run of flow, the volume in the
-// trailing hour, and the "never dry" streak; plus each household's daily maxima of the
-// first two, learned so that its own long showers or irrigation days are not surges.
+// Flow features for surge and leak: the current continuous run of flow (and how long it has
+// been sustained), the volume in the trailing hour and in a short trailing window, and the
+// "never dry" streak; plus each household's daily maxima of them, learned so that its own long
+// showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
+
+/** A reading up to this many short windows long still says something about the window
+ *  (meter clocks drift); a longer one (a missed reading, an hourly meter) does not. */
+const SHORT_SLACK = 1.5;
 
 interface Interval {
   t0: number;
@@ -13,7 +18,11 @@ interface Interval {
 interface FlowDay {
   day: number;
   maxRunMs: number;
+  /** Longest run whose every interval after the first held sustained flow (a tap or shower running). */
+  maxSustainedMs: number;
   maxHourL: number;
+  /** Most water in any short trailing window (stays 0 when the cadence is too coarse to say). */
+  maxShortL: number;
   /** Longest completed streak of never-dry intervals (some households have long ones). */
   maxWetMs: number;
   excluded: boolean;
@@ -24,6 +33,10 @@ export interface FlowState {
   runStart: number; // NaN when no run
   runLiters: number;
   runIntervals: number;
+  /** Lowest use rate (L/min) of the run's intervals after its first (Infinity while it has one). */
+  runTailMinLpm: number;
+  /** How long the run has been sustained (every interval after the first ≥ surge.sustainedLpm). */
+  runSustainedMs: number;
   /** End of the last interval whose flow dropped below the leak floor. */
   lastDryAt: number;
   wetIntervals: number;
@@ -33,7 +46,9 @@ export interface FlowState {
   today: FlowDay | null;
   days: FlowDay[];
   learnedMaxRunMs: number; // NaN while learning
+  learnedMaxSustainedMs: number;
   learnedMaxHourL: number;
+  learnedMaxShortL: number;
   learnedMaxWetMs: number;
 }
 
@@ -42,6 +57,8 @@ export const createFlow = (): FlowState => ({
   runStart: NaN,
   runLiters: 0,
   runIntervals: 0,
+  runTailMinLpm: Infinity,
+  runSustainedMs: 0,
   lastDryAt: NaN,
   wetIntervals: 0,
   wetMinLpm: Infinity,
@@ -49,7 +66,9 @@ export const createFlow = (): FlowState => ({
   today: null,
   days: [],
   learnedMaxRunMs: NaN,
+  learnedMaxSustainedMs: NaN,
   learnedMaxHourL: NaN,
+  learnedMaxShortL: NaN,
   learnedMaxWetMs: NaN,
 });
 
@@ -57,7 +76,10 @@ export interface FlowFeatures {
   runMs: number;
   runLiters: number;
   runIntervals: number;
+  runTailMinLpm: number;
   hourLiters: number;
+  /** Litres in the trailing short window; NaN when this interval is longer than the window allows. */
+  shortLiters: number;
   wetMs: number;
   wetIntervals: number;
   wetMinLpm: number;
@@ -77,12 +99,19 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
       f.runStart = t0;
       f.runLiters = 0;
       f.runIntervals = 0;
+      f.runTailMinLpm = Infinity;
+    } else {
+      // The first interval may hold only the start of the flow; the later ones are whole.
+      f.runTailMinLpm = Math.min(f.runTailMinLpm, useLpm);
     }
     f.runLiters += liters;
     f.runIntervals++;
+    if (f.runTailMinLpm >= cfg.surge.sustainedLpm) f.runSustainedMs = t1 - f.runStart;
   } else {
-    if (!Number.isNaN(f.runStart) && f.today && !f.today.excluded)
+    if (!Number.isNaN(f.runStart) && f.today && !f.today.excluded) {
       f.today.maxRunMs = Math.max(f.today.maxRunMs, t0 - f.runStart);
+      f.today.maxSustainedMs = Math.max(f.today.maxSustainedMs, f.runSustainedMs);
+    }
     f.runStart = NaN;
   }
 
@@ -101,13 +130,23 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   while (drop < f.recent.length && f.recent[drop]!.t1 <= t1 - HOUR) drop++;
   if (drop) f.recent.splice(0, drop);
   const hourLiters = litersSince(f, t1 - HOUR);
-  if (f.today && !f.today.excluded && !gap) f.today.maxHourL = Math.max(f.today.maxHourL, hourLiters);
+  // A reading much longer than the short window smears a burst with the rest of the interval:
+  // an hourly meter has no short-window volume (the trailing hour covers it). A slightly long
+  // one is prorated, as for the hour.
+  const win = cfg.surge.shortWindowMs;
+  const shortLiters = t1 - t0 <= win * SHORT_SLACK ? litersSince(f, t1 - win) : NaN;
+  if (f.today && !f.today.excluded && !gap) {
+    f.today.maxHourL = Math.max(f.today.maxHourL, hourLiters);
+    if (!Number.isNaN(shortLiters)) f.today.maxShortL = Math.max(f.today.maxShortL, shortLiters);
+  }
 
   return {
     runMs: Number.isNaN(f.runStart) ? 0 : t1 - f.runStart,
     runLiters: Number.isNaN(f.runStart) ? 0 : f.runLiters,
     runIntervals: Number.isNaN(f.runStart) ? 0 : f.runIntervals,
+    runTailMinLpm: Number.isNaN(f.runStart) ? Infinity : f.runTailMinLpm,
     hourLiters,
+    shortLiters,
     wetMs: t1 - f.lastDryAt,
     wetIntervals: f.wetIntervals,
     wetMinLpm: f.wetMinLpm,
@@ -137,13 +176,17 @@ function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
     const good = f.days.filter((d) => !d.excluded);
     if (good.length >= cfg.minHistoryDays) {
       f.learnedMaxRunMs = Math.max(...good.map((d) => d.maxRunMs));
+      f.learnedMaxSustainedMs = Math.max(...good.map((d) => d.maxSustainedMs));
       f.learnedMaxHourL = Math.max(...good.map((d) => d.maxHourL));
+      f.learnedMaxShortL = Math.max(...good.map((d) => d.maxShortL));
       f.learnedMaxWetMs = Math.max(...good.map((d) => d.maxWetMs));
     } else {
       f.learnedMaxRunMs = NaN;
+      f.learnedMaxSustainedMs = NaN;
       f.learnedMaxHourL = NaN;
+      f.learnedMaxShortL = NaN;
       f.learnedMaxWetMs = NaN;
     }
   }
-  f.today = { day, maxRunMs: 0, maxHourL: 0, maxWetMs: 0, excluded: false };
+  f.today = { day, maxRunMs: 0, maxSustainedMs: 0, maxHourL: 0, maxShortL: 0, maxWetMs: 0, excluded: false };
 }

@@ -68,6 +68,6 @@ describe('offline', () => {
     h.tap(at(14, '10:00'), 25, at(14, '11:00'));
     const { events } = drive(createDetector(cfg), batch(h.readings()));
     expect(summary(raises(events))).toEqual(['raise surge d14 11:00']);
-    expect(raises(events)[0]!.observedAt).toBe(at(14, '10:30'));
+    expect(raises(events)[0]!.observedAt).toBe(at(14, '10:15')); // the first reading holding the burst
   });
 });
