@@ -22,14 +22,14 @@ export const DetectorConfigSchema = z.strictObject({
       /** A day with a silence this long is not learned (absence or emergency, not routine). */
       learnCapMs: z.number().positive().default(hours(13)),
       /** Margin beyond the latest precedent's end (or the latest first use): fixed part... */
-      marginMs: z.number().nonnegative().default(minutes(75)),
+      marginMs: z.number().nonnegative().default(minutes(60)),
       /** ...plus this fraction of the silence that would still be normal... */
       marginFraction: z.number().min(0).max(2).default(0.25),
       /** ...at most this much. */
       marginFractionCapMs: z.number().nonnegative().default(hours(1)),
       /** Margin after the latest morning first use seen (that latest morning already holds the
        *  household's late wakings, so a smaller margin than for a daytime silence). */
-      morningMarginMs: z.number().nonnegative().default(minutes(90)),
+      morningMarginMs: z.number().nonnegative().default(minutes(75)),
       /** Never alert on a silence shorter than this. */
       minThresholdMs: z.number().positive().default(hours(2)),
       /** A past silence is a precedent for the current one if it was already under way, or began

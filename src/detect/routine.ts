@@ -210,6 +210,12 @@ function clockDiff(a: number, b: number): number {
 const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
   cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
 
+/**
+ * Fewer learned days, less confidence: today beats the longest of n past days with chance
+ * about 1/(n+1), so a young model widens its margins (×2 at 7 days, ×1 from historyDays on).
+ */
+const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
+
 /** When the silence that began at `since` stops being normal for this household. Cached per silence. */
 export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   if (r.cache && r.cache.since === since && r.cache.version === r.version) return r.cache.verdict;
@@ -233,7 +239,8 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
       if (!(e <= end)) end = e;
     }
   }
-  let deadline = Number.isNaN(end) ? since : end + marginFor(end - since, cfg);
+  const widen = youth(r, cfg);
+  let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   let morning = false;
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
@@ -243,7 +250,7 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
     // A silence that normally lasts the night ends with the morning's first use: it is held to
     // the latest first use seen (or a later precedent), plus the morning margin.
     const first = nextClock(since, r.latestFirstUseMin, off);
-    deadline = Math.max(first, Number.isNaN(end) ? first : end) + nu.morningMarginMs;
+    deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
     morning = true;
   }
   deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));

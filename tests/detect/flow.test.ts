@@ -180,7 +180,8 @@ describe('leak', () => {
     const noUsage = raises(events, 'no-usage');
     expect(summary(raises(events))).toEqual([expect.stringMatching(/^raise leak d14 /), expect.stringMatching(/^raise no-usage d15 /)]);
     expect(noUsage[0]!.observedAt - lastUse).toBeGreaterThanOrEqual(cfg.noUsage.minThresholdMs);
-    expect(noUsage[0]!.observedAt).toBeLessThanOrEqual(stop + 4 * HOUR);
+    expect(noUsage[0]!.observedAt).toBeLessThan(resume); // the learned rule, long before the 12 h backstop
+    expect(noUsage[0]!.reason.facts.model).toBe('learned');
     expect(clears(events, 'no-usage')).toHaveLength(1);
     expect(clears(events, 'no-usage')[0]!.at).toBeLessThanOrEqual(resume + cadenceMin * MIN);
   });

@@ -11,22 +11,39 @@ const cfg = defaultDetectorConfig;
 describe('no-usage, judged by when the silence began', () => {
   it.each([1, 15])('%i-min meter: last use 19:00, nothing all evening → raised before midnight, not the next morning', (cadenceMin) => {
     // Up 06:30–22:00 with 2–4 uses an hour: every evening ends with a use just before 22:00.
-    const h = household({ cadenceMin, days: 16, seed: 5 });
-    h.silence(at(14, '19:00'), at(15, '12:00')).use(at(15, '12:00'));
-    const lastUse = h.lastUseBefore(at(14, '19:00'));
+    const h = household({ cadenceMin, days: 30, seed: 5 });
+    h.silence(at(28, '19:00'), at(29, '12:00')).use(at(29, '12:00'));
+    const lastUse = h.lastUseBefore(at(28, '19:00'));
     const d = createDetector(cfg);
     const { events } = drive(d, h.readings());
 
-    expect(summary(raises(events))).toEqual([expect.stringMatching(/^raise no-usage d14 2[0-3]:/)]);
+    expect(summary(raises(events))).toEqual([expect.stringMatching(/^raise no-usage d28 2[0-3]:/)]);
     const raise = raises(events, 'no-usage')[0]!;
     // Not before the latest end of the learned evenings' quiet spells (the 22:00 use) + margin.
-    const normalEnd = at(14, '00:00') + h.latestSilenceEnd(0, 14, show(lastUse + cfg.noUsage.precedentAfterMs).slice(-5));
-    expect(normalEnd).toBeLessThanOrEqual(at(14, '22:00'));
+    const normalEnd = at(28, '00:00') + h.latestSilenceEnd(0, 28, show(lastUse + cfg.noUsage.precedentAfterMs).slice(-5));
+    expect(normalEnd).toBeLessThanOrEqual(at(28, '22:00'));
     expect(raise.observedAt).toBeGreaterThanOrEqual(normalEnd + cfg.noUsage.marginMs);
     expect(raise.reason.facts.latestUsualEnd).toMatch(/^2[01]:\d\d$/);
     expect(raise.reason.en).toContain('silences that began around this time always ended by');
     expect(raise.reason.zh).toContain('在这个时间开始的安静最晚到');
     expect(clears(events, 'no-usage')).toHaveLength(1);
+  });
+
+  it('a young model (8 learned days) waits longer than a mature one (28) for the same silence', () => {
+    // Two copies of one household (same seed, same routine); each goes silent once.
+    const young = household({ cadenceMin: 1, days: 30, seed: 5 }).silence(at(8, '10:00'), at(8, '18:00'));
+    const mature = household({ cadenceMin: 1, days: 30, seed: 5 }).silence(at(28, '10:00'), at(28, '18:00'));
+    const first = (hh: typeof young, day: number) => {
+      const rs = raises(drive(createDetector(cfg), hh.readings()).events, 'no-usage');
+      expect(summary(rs)).toEqual([expect.stringMatching(new RegExp(`^raise no-usage d${day} `))]);
+      return { after: rs[0]!.observedAt - hh.lastUseBefore(at(day, '10:00')), facts: rs[0]!.reason.facts };
+    };
+    const y = first(young, 8);
+    const m = first(mature, 28);
+    expect(y.facts.learnedDays).toBe(8);
+    expect(m.facts.learnedDays).toBe(28);
+    // Same time of day, at least as long a precedent in 28 days as in 7: only the margin (×1.9 vs ×1) can make it later.
+    expect(y.after).toBeGreaterThan(m.after);
   });
 
   it('a day out that raised an alert is learned: the same day out two weeks later raises nothing', () => {
