@@ -44,6 +44,17 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   teardown.push(() => store.close());
   const metrics = createMetrics();
   const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger });
+  const saveDetectorState = (why: string) => {
+    try {
+      // Every few minutes is routine (debug); the save at stop is worth a line in the log.
+      logger[why === 'stop' ? 'info' : 'debug']({ ...monitor.saveState(clock()), why }, 'detector state saved');
+    } catch (err) {
+      logger.error({ err, why }, 'saving the detector state failed');
+    }
+  };
+  // Teardown is LIFO: this runs after the jobs, the broker and HTTP have stopped (no reading
+  // can change the state after it) and before the store closes.
+  teardown.push(() => saveDetectorState('stop'));
 
   const ingest = createIngest({
     logger,
@@ -108,6 +119,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
           every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
+          every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           daily('retention', () => {
             store.readings.prune(clock() - config.retention.readingsDays * 86_400_000);
             store.deadLetters.prune(clock() - config.retention.deadLetterDays * 86_400_000);

@@ -41,6 +41,8 @@ export const ConfigSchema = z.strictObject({
   detector: DetectorConfigSchema.prefault({}),
   /** How often time-only rules (offline) are evaluated. */
   tickSeconds: z.number().int().min(1).max(300).default(30),
+  /** How often the detector's learned state is saved (also at a clean stop); a crash loses at most this much learning. */
+  snapshotMinutes: z.number().int().min(1).max(60).default(5),
   retention: z.strictObject({ readingsDays: z.number().int().min(1).default(30), deadLetterDays: z.number().int().min(1).default(90) }).prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
@@ -53,6 +55,7 @@ const ENV: Record<string, (c: any, v: string) => void> = {
   ANXIN_HTTP_PORT: (c, v) => ((c.http ??= {}).port = Number(v)),
   ANXIN_API_TOKEN: (c, v) => ((c.http ??= {}).apiToken = v),
   ANXIN_LOG_LEVEL: (c, v) => ((c.log ??= {}).level = v),
+  ANXIN_SNAPSHOT_MINUTES: (c, v) => (c.snapshotMinutes = Number(v)),
 };
 
 /** Throws an Error whose message lists every bad key as "path: expected …". */

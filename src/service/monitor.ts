@@ -9,12 +9,16 @@ import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent } from '../detect/events.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Store } from '../store/index.ts';
+import { restoreDetector, snapshotRows } from './detector-snapshot.ts';
 
 export type AlertListener = (change: AlertChange) => void;
 
 export function createMonitor(deps: { store: Store; metrics: Metrics; detector: DetectorConfig; clock: () => number; logger: Logger }) {
   const { store, metrics, logger } = deps;
   const detector = createDetector(deps.detector);
+  // What the detector had learned before the restart, before any reading is processed.
+  const restored = restoreDetector(detector, store.detectorSnapshots.list(), deps.clock(), logger);
+  if (restored.restored || restored.ignored) logger.info(restored, 'detector state restored');
   const active = store.alerts.listActive();
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);
   // After a restart the detector must know which conditions are already raised, so it clears them.
@@ -75,6 +79,13 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
       if (!h) return;
       for (const meter of store.meters.list({ householdId }))
         handle(setAway(detector, meter.id, h.awayFrom ?? NaN, h.awayUntil ?? NaN, deps.clock()));
+    },
+    /** Snapshot every meter's detector state in one transaction (periodically and at stop). */
+    saveState(now = deps.clock()): { meters: number; ms: number } {
+      const t0 = performance.now();
+      const rows = snapshotRows(detector, now);
+      store.detectorSnapshots.saveAll(rows);
+      return { meters: rows.length, ms: Math.round(performance.now() - t0) };
     },
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {

@@ -8,6 +8,7 @@ import { metersRepo } from './meters.ts';
 import { alertsRepo } from './alerts.ts';
 import { deadLettersRepo } from './dead-letters.ts';
 import { readingsRepo } from './readings.ts';
+import { detectorSnapshotsRepo } from './detector-snapshots.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -16,6 +17,7 @@ export interface Store {
   alerts: ReturnType<typeof alertsRepo>;
   deadLetters: ReturnType<typeof deadLettersRepo>;
   readings: ReturnType<typeof readingsRepo>;
+  detectorSnapshots: ReturnType<typeof detectorSnapshotsRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -42,6 +44,7 @@ export function openStore(path: string): Store {
       alerts: alertsRepo(db),
       deadLetters: deadLettersRepo(db),
       readings: readingsRepo(db),
+      detectorSnapshots: detectorSnapshotsRepo(db),
       migrated,
       ping() {
         try {
@@ -66,3 +69,4 @@ export type { NewContact } from './contacts.ts';
 export type { VerifyResult } from './meters.ts';
 export type { AlertEvent, AlertEventKind, AlertQuery } from './alerts.ts';
 export type { DeadLetter, NewDeadLetter } from './dead-letters.ts';
+export type { DetectorSnapshotRow } from './detector-snapshots.ts';

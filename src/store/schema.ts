@@ -123,4 +123,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX readings_ts ON readings(ts);
     `,
   },
+  {
+    id: 4,
+    name: 'detector state snapshots',
+    sql: `
+      -- What the detector has learned per meter (routine, flow maxima, cadences), so a restart
+      -- resumes instead of relearning for weeks. No foreign key: like alerts, keyed by meter id only.
+      CREATE TABLE detector_snapshots (
+        meter_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,      -- format of state (src/service/detector-snapshot.ts)
+        state TEXT NOT NULL,           -- tagged JSON of the MeterState (NaN, Infinity, Set kept)
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

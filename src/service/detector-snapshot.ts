@@ -1,0 +1,72 @@
+// Detector state across restarts: each meter's MeterState (learned routine, flow maxima,
+// cadences, register) is saved as a versioned tagged-JSON snapshot and restored at start-up,
+// so a deploy does not send the fleet back to the learning backstop for a week. A snapshot
+// that cannot be trusted (unknown version, unreadable, wrong shape) is skipped with a warning:
+// that meter relearns, and start-up never fails because of one.
+import type { Logger } from 'pino';
+import type { DetectorState } from '../detect/detector.ts';
+import type { MeterState } from '../detect/meter-state.ts';
+import type { DetectorSnapshotRow } from '../store/index.ts';
+import { MeterStateSchema } from './meter-state-schema.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.ts';
+
+/** Bump when a field's meaning changes, or a new field cannot be defaulted (see meter-state-schema.ts). */
+export const SNAPSHOT_VERSION = 1;
+
+export function encodeMeterState(m: MeterState): string {
+  // The cached no-usage verdict is derived, and was computed under the config of the day:
+  // after a restart (perhaps with a tuned config) it is recomputed.
+  return encodeSnapshot({ ...m, routine: { ...m.routine, cache: null } });
+}
+
+export type Decoded = { ok: true; state: MeterState } | { ok: false; why: string };
+
+export function decodeMeterState(row: Pick<DetectorSnapshotRow, 'meterId' | 'version' | 'state'>): Decoded {
+  if (row.version !== SNAPSHOT_VERSION) return { ok: false, why: `snapshot format version ${row.version}, this build reads ${SNAPSHOT_VERSION}` };
+  let raw: unknown;
+  try {
+    raw = decodeSnapshot(row.state);
+  } catch (err) {
+    return { ok: false, why: `unreadable snapshot: ${(err as Error).message}` };
+  }
+  const parsed = MeterStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, why: `malformed snapshot: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+  }
+  if (parsed.data.meterId !== row.meterId) return { ok: false, why: `snapshot holds meter "${parsed.data.meterId}"` };
+  return { ok: true, state: parsed.data };
+}
+
+/** Every meter the detector knows, ready for one transaction. */
+export function snapshotRows(d: DetectorState, savedAt: number): DetectorSnapshotRow[] {
+  const rows: DetectorSnapshotRow[] = [];
+  for (const m of d.meters.values()) rows.push({ meterId: m.meterId, version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt });
+  return rows;
+}
+
+/**
+ * Put the saved meters into a fresh detector. `active` is left empty: the caller re-arms it
+ * from the store's open alerts, which are the truth (an alert may have been resolved, or
+ * opened, after the snapshot was taken).
+ */
+export function restoreDetector(d: DetectorState, rows: readonly DetectorSnapshotRow[], now: number, logger: Logger): { restored: number; ignored: number } {
+  let restored = 0;
+  let ignored = 0;
+  for (const row of rows) {
+    const res = decodeMeterState(row);
+    if (!res.ok) {
+      ignored++;
+      logger.warn({ meterId: row.meterId, version: row.version, savedAt: row.savedAt }, `detector snapshot ignored, the meter relearns: ${res.why}`);
+      continue;
+    }
+    const m = res.state;
+    m.active.clear();
+    // The time the service was down is not the meter's silence: without this shift every
+    // meter would go "offline" at the first tick after a long deploy, before it reconnects.
+    if (row.savedAt < now && Number.isFinite(m.lastArrival)) m.lastArrival += now - row.savedAt;
+    d.meters.set(m.meterId, m);
+    restored++;
+  }
+  return { restored, ignored };
+}

@@ -1,0 +1,97 @@
+// The shape of a stored MeterState, checked when a snapshot is read back: the database is
+// outside the process, and a detector fed a malformed state would throw on every reading.
+// It is tied to the MeterState type at compile time (both directions, see the end), so a
+// change to the detector's state does not build until this schema follows it. Then either
+// give the new field a .default() here (old snapshots carry over) or bump SNAPSHOT_VERSION in
+// detector-snapshot.ts (old snapshots are ignored and the meters relearn). Unknown keys are
+// stripped: a field the detector dropped does not invalidate old snapshots.
+import { z } from 'zod';
+import { ALERT_TYPES } from '../domain/alert.ts';
+import type { MeterState } from '../detect/meter-state.ts';
+
+/** Any number: NaN and ±Infinity mean "unknown" / "none yet" in the detector (z.number() refuses them). */
+const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+const nums = z.array(num);
+
+const register = z.object({
+  lastTs: num,
+  lastTotal: num,
+  pending: z.object({ ts: num, total: num, count: num }).nullable(),
+});
+
+const dayRecord = z.object({
+  day: num,
+  silences: nums,
+  observedMs: num,
+  longestMs: num,
+  longestMidMin: num,
+  longEnds: nums,
+  excluded: z.boolean(),
+});
+
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, morning: z.boolean() });
+
+const routine = z.object({
+  cur: dayRecord.nullable(),
+  history: z.array(dayRecord),
+  learnedDays: num,
+  nightMidMin: num,
+  usualFirstUseMin: num,
+  latestFirstUseMin: num,
+  version: num,
+  cache: z.object({ since: num, version: num, verdict }).nullable(),
+});
+
+const flowDay = z.object({
+  day: num,
+  maxRunMs: num,
+  maxSustainedMs: num,
+  maxHourL: num,
+  maxShortL: num,
+  maxWetMs: num,
+  excluded: z.boolean(),
+});
+
+const flow = z.object({
+  recent: z.array(z.object({ t0: num, t1: num, liters: num })),
+  runStart: num,
+  runLiters: num,
+  runIntervals: num,
+  runTailMinLpm: num,
+  runSustainedMs: num,
+  lastDryAt: num,
+  wetIntervals: num,
+  wetMinLpm: num,
+  baselineLpm: num,
+  today: flowDay.nullable(),
+  days: z.array(flowDay),
+  learnedMaxRunMs: num,
+  learnedMaxSustainedMs: num,
+  learnedMaxHourL: num,
+  learnedMaxShortL: num,
+  learnedMaxWetMs: num,
+});
+
+const schema = z.object({
+  meterId: z.string().min(1),
+  register,
+  routine,
+  flow,
+  lastUseAt: num,
+  dataGaps: nums,
+  arrivalGaps: nums,
+  dataCadenceMs: num,
+  arrivalCadenceMs: num,
+  lastArrival: num,
+  lastFaultAt: num,
+  awayFrom: num,
+  awayUntil: num,
+  active: z.set(z.enum(ALERT_TYPES)),
+});
+
+// Every MeterState field is in the schema (else this assignment fails to compile)...
+export const MeterStateSchema: z.ZodType<MeterState> = schema;
+// ...and the schema has no field MeterState lacks.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesMeterState: Same<z.output<typeof schema>, MeterState> = true;
+void schemaMatchesMeterState;
