@@ -125,6 +125,9 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
   const cfg = d.cfg;
   // Back from being away: the silence at home starts at the return, not at the last use before the trip.
   const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
+  // No deadline is ever sooner than this: skip the routine lookup for the many short silences.
+  const nu = cfg.noUsage;
+  if (t - since < Math.min(nu.minThresholdMs, nu.backstopMs, nu.hardCapMs)) return;
   const v = deadlineFor(m.routine, since, cfg);
   if (t < v.deadline) return;
   const off = cfg.utcOffsetMinutes;
