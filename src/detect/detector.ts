@@ -1,16 +1,19 @@
 // The streaming detector: a synchronous function of (state, reading or tick, config) that
 // returns events. It never reads a clock or does I/O, so the live service, replay and the
 // evaluation run exactly the same code. Each rule lives in its own small function below.
-import type { AlertType, Explanation } from '../domain/alert.ts';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult } from './events.ts';
 import * as ex from './explain.ts';
-import { excludeFlowToday, litersSince, observeFlow, type FlowFeatures } from './flow.ts';
+import { clear, raise } from './conditions.ts';
+import { excludeFlowToday, observeFlow } from './flow.ts';
+import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
-import { deadlineFor, excludeToday, isMorningAfterNight, observe } from './routine.ts';
-import { HOUR, MINUTE, minuteOfDay } from './time.ts';
+import { deadlineFor } from './deadline.ts';
+import { isMorningAfterNight } from './night.ts';
+import { excludeToday, observe } from './routine.ts';
+import { HOUR, MINUTE } from './time.ts';
 
 export interface DetectorState {
   cfg: DetectorConfig;
@@ -29,17 +32,6 @@ export function meterOf(d: DetectorState, meterId: string): MeterState {
     d.meters.set(meterId, m);
   }
   return m;
-}
-
-function raise(m: MeterState, out: DetectorEvent[], type: AlertType, at: number, observedAt: number, reason: Explanation): void {
-  if (m.active.has(type)) return;
-  m.active.add(type);
-  out.push({ kind: 'raise', meterId: m.meterId, type, at, observedAt, reason });
-}
-
-function clear(m: MeterState, out: DetectorEvent[], type: AlertType, at: number, observedAt: number): void {
-  if (!m.active.delete(type)) return;
-  out.push({ kind: 'clear', meterId: m.meterId, type, at, observedAt });
 }
 
 /** One reading. `now` is the clock (arrival time); the reading's `ts` is data time. */
@@ -94,8 +86,8 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
     excludeFlowToday(m.flow);
   }
   checkNoUsage(d, m, events, used, away, t1, now);
-  checkSurge(d, m, events, f, away, t1, now);
-  checkLeak(d, m, events, f, t1, now);
+  checkSurge(cfg, m, events, f, away, t1, now);
+  checkLeak(cfg, m, events, f, t1, now);
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
   return { verdict: 'accepted', usedLiters: Math.max(0, liters), events };
 }
@@ -138,70 +130,6 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
   // The day stays learnable: if use resumes, this silence was the household's own (a day out)
   // and must teach the model; an absence-length one is excluded by the routine itself.
   raise(m, out, 'no-usage', now, t, reason);
-}
-
-function checkSurge(d: DetectorState, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
-  const s = d.cfg.surge;
-  const coarse = m.dataCadenceMs > 5 * MINUTE;
-  const learnedRun = m.flow.learnedMaxRunMs;
-  const learned = !Number.isNaN(learnedRun);
-  // Like the learned limit, the cold one allows a coarse run's first interval to hold only its start.
-  let runThr = !learned ? Math.max(s.minRunMs, s.coldRunMs + (coarse ? m.dataCadenceMs : 0)) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
-  let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
-  const learnedShort = m.flow.learnedMaxShortL;
-  const shortThr = Number.isNaN(learnedShort) ? s.coldShortLiters : Math.max(s.shortLiters, learnedShort * s.shortFactor);
-  if (away) {
-    runThr = s.awayRunMs;
-    hourThr = s.awayHourLiters;
-  }
-  // While away, only water used since the household left counts (not the shower before leaving).
-  const runMs = away ? Math.max(0, Math.min(f.runMs, t - m.awayFrom)) : f.runMs;
-  const hourLiters = away ? litersSince(m.flow, Math.max(t - HOUR, m.awayFrom)) : f.hourLiters;
-  // Coarse meters only see whole intervals: ask for two more than the longest normal run...
-  const learnedIntervals = Math.round(learnedRun / m.dataCadenceMs);
-  const coarseOk = !coarse || f.runIntervals >= (!learned || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
-  // ...or, once learned, when every interval after the first was a whole interval of real flow
-  // (≥ sustainedLpm, so it did not stop in between), one more than the household's longest such run.
-  const learnedSustained = m.flow.learnedMaxSustainedMs;
-  const sustainedIntervals = Math.max(s.minRunIntervalsCoarse, Math.round(learnedSustained / m.dataCadenceMs) + 1);
-  const sustained = coarse && learned && !away && f.runIntervals >= sustainedIntervals && runMs >= s.minRunMs && f.runTailMinLpm >= s.sustainedLpm;
-  const runLong = runMs >= runThr && coarseOk;
-  const hourBig = hourLiters >= hourThr;
-  // Away, the hour rule's tiny threshold already covers any burst.
-  const shortBig = !away && f.shortLiters >= shortThr;
-  if (m.active.has('surge')) {
-    if (f.runMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
-    return;
-  }
-  if (!runLong && !sustained && !hourBig && !shortBig) return;
-  const reason = runLong
-    ? ex.explainRun(runMs, f.runLiters, runThr, away, learned)
-    : sustained
-      ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)
-      : shortBig
-        ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
-        : ex.explainVolume(hourLiters, hourThr, away, learned);
-  raise(m, out, 'surge', now, t, reason);
-  excludeFlowToday(m.flow);
-}
-
-function checkLeak(d: DetectorState, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
-  const l = d.cfg.leak;
-  if (m.active.has('leak')) {
-    if (f.wetIntervals === 0) {
-      m.flow.baselineLpm = 0;
-      clear(m, out, 'leak', now, t);
-    }
-    return;
-  }
-  if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
-  const floor = Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
-  const learned = m.flow.learnedMaxWetMs;
-  const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
-  if (f.wetMs < windowMs || f.wetIntervals < l.minIntervals) return;
-  m.flow.baselineLpm = f.wetMinLpm;
-  raise(m, out, 'leak', now, t, ex.explainLeak(f.wetMs, f.wetMinLpm));
-  excludeFlowToday(m.flow);
 }
 
 /** When this meter would be offline if nothing arrives (NaN before its first reading). */

@@ -1,7 +1,7 @@
 // Why an alert fired, in words a grid worker understands: zh-CN first, then English,
 // with the numbers behind the sentence.
 import type { Explanation } from '../domain/alert.ts';
-import type { SilenceVerdict } from './routine.ts';
+import type { SilenceVerdict } from './deadline.ts';
 import { clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);

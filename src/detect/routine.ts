@@ -12,8 +12,11 @@
 // latest first use seen in the learned days (or a later precedent) plus a morning margin.
 // The night itself is learned (each day's longest silence), not assumed from the clock.
 // Before enough days are known a fixed backstop applies; a hard cap bounds every deadline.
+// This file keeps the history; deadline.ts computes a silence's deadline, night.ts the night.
 import type { DetectorConfig } from './config.ts';
-import { DAY, HOUR, MINUTE, dayIndex, minuteOfDay } from './time.ts';
+import type { SilenceVerdict } from './deadline.ts';
+import { afterMin, circularMeanMin } from './night.ts';
+import { HOUR, MINUTE, dayIndex, minuteOfDay } from './time.ts';
 
 interface DayRecord {
   day: number;
@@ -28,16 +31,6 @@ interface DayRecord {
   longEnds: number[];
   /** Not learned: away, an alert condition, an absence-length silence, or too little data. */
   excluded: boolean;
-}
-
-export interface SilenceVerdict {
-  /** Data time at which the silence becomes improbable for this household. */
-  deadline: number;
-  learned: boolean;
-  /** Latest end of a comparable past silence, mapped onto this silence's timeline (NaN: none). */
-  precedentEnd: number;
-  /** The deadline comes from the latest morning first use (the silence runs into the night). */
-  morning: boolean;
 }
 
 export interface RoutineState {
@@ -172,97 +165,3 @@ function recompute(r: RoutineState): void {
   r.usualFirstUseMin = enough ? clock(firsts[Math.min(firsts.length - 1, Math.floor(firsts.length * 0.9))]!) : -1;
   r.latestFirstUseMin = enough ? clock(firsts[firsts.length - 1]!) : -1;
 }
-
-/** Minutes from clock minute `from` forward to clock minute `m`, in [0, 1440). */
-const afterMin = (m: number, from: number): number => (((m - from) % 1440) + 1440) % 1440;
-
-function circularMeanMin(mins: number[]): number {
-  let x = 0;
-  let y = 0;
-  for (const m of mins) {
-    const a = (m / 1440) * 2 * Math.PI;
-    x += Math.cos(a);
-    y += Math.sin(a);
-  }
-  const a = Math.atan2(y, x);
-  return Math.round(((a / (2 * Math.PI)) * 1440 + 1440) % 1440);
-}
-
-/**
- * Did the silence since `since` begin last evening or in the night, and is it now past the
- * usual first use but still morning? Then the grid worker hears it as "no water this morning".
- */
-export function isMorningAfterNight(r: RoutineState, since: number, t: number, off: number): boolean {
-  if (r.usualFirstUseMin < 0 || t - since < 4 * HOUR) return false;
-  const mid = r.nightMidMin;
-  const sinceRel = afterMin(minuteOfDay(since, off), mid);
-  const nowRel = afterMin(minuteOfDay(t, off), mid);
-  const evening = sinceRel >= 1440 - 9.5 * 60 || sinceRel < 90;
-  return evening && nowRel > afterMin(r.usualFirstUseMin, mid) && nowRel < 11.5 * 60;
-}
-
-/** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
-function clockDiff(a: number, b: number): number {
-  const d = (((a - b) % DAY) + DAY) % DAY;
-  return d > DAY / 2 ? d - DAY : d;
-}
-
-const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
-  cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
-
-/**
- * Fewer learned days, less confidence: today beats the longest of n past days with chance
- * about 1/(n+1), so a young model widens its margins (×2 at 7 days, ×1 from historyDays on).
- */
-const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
-
-/** When the silence that began at `since` stops being normal for this household. Cached per silence. */
-export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
-  if (r.cache && r.cache.since === since && r.cache.version === r.version) return r.cache.verdict;
-  const verdict = computeDeadline(r, since, cfg);
-  r.cache = { since, version: r.version, verdict };
-  return verdict;
-}
-
-function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
-  const nu = cfg.noUsage;
-  if (r.learnedDays < cfg.minHistoryDays)
-    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN, morning: false };
-  let end = NaN;
-  for (const d of r.history) {
-    if (d.excluded) continue;
-    const s = d.silences;
-    for (let i = 0; i < s.length; i += 2) {
-      const diff = clockDiff(s[i]!, since);
-      if (diff > nu.precedentAfterMs) continue;
-      const e = since + diff + (s[i + 1]! - s[i]!);
-      if (!(e <= end)) end = e;
-    }
-  }
-  const widen = youth(r, cfg);
-  let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
-  let morning = false;
-  const off = cfg.utcOffsetMinutes;
-  const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
-  const beforeMorning = r.latestFirstUseMin >= 0 && sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
-  const runsIntoNight = beforeMorning || crossesClock(since, deadline, r.nightMidMin, off);
-  if (r.latestFirstUseMin >= 0 && runsIntoNight) {
-    // A silence that normally lasts the night ends with the morning's first use: it is held to
-    // the latest first use seen (or a later precedent), plus the morning margin.
-    const first = nextClock(since, r.latestFirstUseMin, off);
-    deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
-    morning = true;
-  }
-  deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
-  return { deadline, learned: true, precedentEnd: end, morning };
-}
-
-/** The first time after t whose local clock reads `minute`. */
-function nextClock(t: number, minute: number, off: number): number {
-  const now = minuteOfDay(t, off) * MINUTE + (t % MINUTE);
-  let delta = minute * MINUTE - now;
-  if (delta <= 0) delta += DAY;
-  return t + delta;
-}
-
-const crossesClock = (from: number, to: number, minute: number, off: number): boolean => nextClock(from, minute, off) <= to;

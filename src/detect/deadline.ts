@@ -1,0 +1,84 @@
+// The no-usage deadline of one silence: when it stops being normal for this household.
+// Precedents are the learned silences that were under way at the same time of day (or began
+// up to precedentAfterMs later); the deadline is the latest one's end plus a margin. A silence
+// that runs into the night is held to the latest first use of the morning. See routine.ts.
+import type { DetectorConfig } from './config.ts';
+import { afterMin } from './night.ts';
+import type { RoutineState } from './routine.ts';
+import { DAY, MINUTE, minuteOfDay } from './time.ts';
+
+export interface SilenceVerdict {
+  /** Data time at which the silence becomes improbable for this household. */
+  deadline: number;
+  learned: boolean;
+  /** Latest end of a comparable past silence, mapped onto this silence's timeline (NaN: none). */
+  precedentEnd: number;
+  /** The deadline comes from the latest morning first use (the silence runs into the night). */
+  morning: boolean;
+}
+
+/** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
+function clockDiff(a: number, b: number): number {
+  const d = (((a - b) % DAY) + DAY) % DAY;
+  return d > DAY / 2 ? d - DAY : d;
+}
+
+const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
+  cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
+
+/**
+ * Fewer learned days, less confidence: today beats the longest of n past days with chance
+ * about 1/(n+1), so a young model widens its margins (×2 at 7 days, ×1 from historyDays on).
+ */
+const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
+
+/** When the silence that began at `since` stops being normal for this household. Cached per silence. */
+export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
+  if (r.cache && r.cache.since === since && r.cache.version === r.version) return r.cache.verdict;
+  const verdict = computeDeadline(r, since, cfg);
+  r.cache = { since, version: r.version, verdict };
+  return verdict;
+}
+
+function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
+  const nu = cfg.noUsage;
+  if (r.learnedDays < cfg.minHistoryDays)
+    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN, morning: false };
+  let end = NaN;
+  for (const d of r.history) {
+    if (d.excluded) continue;
+    const s = d.silences;
+    for (let i = 0; i < s.length; i += 2) {
+      const diff = clockDiff(s[i]!, since);
+      if (diff > nu.precedentAfterMs) continue;
+      const e = since + diff + (s[i + 1]! - s[i]!);
+      if (!(e <= end)) end = e;
+    }
+  }
+  const widen = youth(r, cfg);
+  let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
+  let morning = false;
+  const off = cfg.utcOffsetMinutes;
+  const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
+  const beforeMorning = r.latestFirstUseMin >= 0 && sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
+  const runsIntoNight = beforeMorning || crossesClock(since, deadline, r.nightMidMin, off);
+  if (r.latestFirstUseMin >= 0 && runsIntoNight) {
+    // A silence that normally lasts the night ends with the morning's first use: it is held to
+    // the latest first use seen (or a later precedent), plus the morning margin.
+    const first = nextClock(since, r.latestFirstUseMin, off);
+    deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
+    morning = true;
+  }
+  deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
+  return { deadline, learned: true, precedentEnd: end, morning };
+}
+
+/** The first time after t whose local clock reads `minute`. */
+function nextClock(t: number, minute: number, off: number): number {
+  const now = minuteOfDay(t, off) * MINUTE + (t % MINUTE);
+  let delta = minute * MINUTE - now;
+  if (delta <= 0) delta += DAY;
+  return t + delta;
+}
+
+const crossesClock = (from: number, to: number, minute: number, off: number): boolean => nextClock(from, minute, off) <= to;

@@ -1,0 +1,74 @@
+// The flow rules: surge (a run longer than the household's normal ones, a sustained run on a
+// coarse meter, or too much water in 15 min or an hour) and leak (flow that never stops).
+// Thresholds are learned per household (flow.ts); away, any sustained flow is a surge.
+import type { DetectorConfig } from './config.ts';
+import { clear, raise } from './conditions.ts';
+import type { DetectorEvent } from './events.ts';
+import * as ex from './explain.ts';
+import { excludeFlowToday, litersSince, type FlowFeatures } from './flow.ts';
+import type { MeterState } from './meter-state.ts';
+import { HOUR, MINUTE } from './time.ts';
+
+export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
+  const s = cfg.surge;
+  const coarse = m.dataCadenceMs > 5 * MINUTE;
+  const learnedRun = m.flow.learnedMaxRunMs;
+  const learned = !Number.isNaN(learnedRun);
+  // Like the learned limit, the cold one allows a coarse run's first interval to hold only its start.
+  let runThr = !learned ? Math.max(s.minRunMs, s.coldRunMs + (coarse ? m.dataCadenceMs : 0)) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
+  let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
+  const learnedShort = m.flow.learnedMaxShortL;
+  const shortThr = Number.isNaN(learnedShort) ? s.coldShortLiters : Math.max(s.shortLiters, learnedShort * s.shortFactor);
+  if (away) {
+    runThr = s.awayRunMs;
+    hourThr = s.awayHourLiters;
+  }
+  // While away, only water used since the household left counts (not the shower before leaving).
+  const runMs = away ? Math.max(0, Math.min(f.runMs, t - m.awayFrom)) : f.runMs;
+  const hourLiters = away ? litersSince(m.flow, Math.max(t - HOUR, m.awayFrom)) : f.hourLiters;
+  // Coarse meters only see whole intervals: ask for two more than the longest normal run...
+  const learnedIntervals = Math.round(learnedRun / m.dataCadenceMs);
+  const coarseOk = !coarse || f.runIntervals >= (!learned || away ? s.minRunIntervalsCoarse : Math.max(s.minRunIntervalsCoarse, learnedIntervals + 2));
+  // ...or, once learned, when every interval after the first was a whole interval of real flow
+  // (≥ sustainedLpm, so it did not stop in between), one more than the household's longest such run.
+  const learnedSustained = m.flow.learnedMaxSustainedMs;
+  const sustainedIntervals = Math.max(s.minRunIntervalsCoarse, Math.round(learnedSustained / m.dataCadenceMs) + 1);
+  const sustained = coarse && learned && !away && f.runIntervals >= sustainedIntervals && runMs >= s.minRunMs && f.runTailMinLpm >= s.sustainedLpm;
+  const runLong = runMs >= runThr && coarseOk;
+  const hourBig = hourLiters >= hourThr;
+  // Away, the hour rule's tiny threshold already covers any burst.
+  const shortBig = !away && f.shortLiters >= shortThr;
+  if (m.active.has('surge')) {
+    if (f.runMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
+    return;
+  }
+  if (!runLong && !sustained && !hourBig && !shortBig) return;
+  const reason = runLong
+    ? ex.explainRun(runMs, f.runLiters, runThr, away, learned)
+    : sustained
+      ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)
+      : shortBig
+        ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
+        : ex.explainVolume(hourLiters, hourThr, away, learned);
+  raise(m, out, 'surge', now, t, reason);
+  excludeFlowToday(m.flow);
+}
+
+export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
+  const l = cfg.leak;
+  if (m.active.has('leak')) {
+    if (f.wetIntervals === 0) {
+      m.flow.baselineLpm = 0;
+      clear(m, out, 'leak', now, t);
+    }
+    return;
+  }
+  if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
+  const floor = Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
+  const learned = m.flow.learnedMaxWetMs;
+  const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
+  if (f.wetMs < windowMs || f.wetIntervals < l.minIntervals) return;
+  m.flow.baselineLpm = f.wetMinLpm;
+  raise(m, out, 'leak', now, t, ex.explainLeak(f.wetMs, f.wetMinLpm));
+  excludeFlowToday(m.flow);
+}
