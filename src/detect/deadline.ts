@@ -13,8 +13,6 @@ export interface SilenceVerdict {
   learned: boolean;
   /** Latest end of a comparable past silence, mapped onto this silence's timeline (NaN: none). */
   precedentEnd: number;
-  /** The deadline comes from the latest morning first use (the silence runs into the night). */
-  morning: boolean;
 }
 
 /** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
@@ -43,7 +41,7 @@ export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig)
 function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   const nu = cfg.noUsage;
   if (r.learnedDays < cfg.minHistoryDays)
-    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN, morning: false };
+    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN };
   let end = NaN;
   for (const d of r.history) {
     if (d.excluded) continue;
@@ -57,7 +55,6 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
   }
   const widen = youth(r, cfg);
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
-  let morning = false;
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
   const beforeMorning = r.latestFirstUseMin >= 0 && sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
@@ -67,10 +64,9 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
     // the latest first use seen (or a later precedent), plus the morning margin.
     const first = nextClock(since, r.latestFirstUseMin, off);
     deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
-    morning = true;
   }
   deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
-  return { deadline, learned: true, precedentEnd: end, morning };
+  return { deadline, learned: true, precedentEnd: end };
 }
 
 /** The first time after t whose local clock reads `minute`. */

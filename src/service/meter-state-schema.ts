@@ -29,7 +29,7 @@ const dayRecord = z.object({
   excluded: z.boolean(),
 });
 
-const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, morning: z.boolean() });
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num });
 
 const routine = z.object({
   cur: dayRecord.nullable(),
