@@ -3,9 +3,8 @@
 // up to precedentAfterMs later); the deadline is the latest one's end plus a margin. A silence
 // that runs into the night is held to the latest first use of the morning. See routine.ts.
 import type { DetectorConfig } from './config.ts';
-import { afterMin } from './night.ts';
 import type { RoutineState } from './routine.ts';
-import { DAY, MINUTE, minuteOfDay } from './time.ts';
+import { DAY, MINUTE, afterMin, minuteOfDay } from './time.ts';
 
 export interface SilenceVerdict {
   /** Data time at which the silence becomes improbable for this household. */

@@ -2,14 +2,14 @@
 // with the numbers behind the sentence.
 import type { Explanation } from '../domain/alert.ts';
 import type { SilenceVerdict } from './deadline.ts';
-import { clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
+import { afterMin, clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);
 
 export function explainMorning(lastUseAt: number, t: number, usualFirstUseMin: number, thresholdMs: number, off: number): Explanation {
   const now = clockOf(t, off);
   const usual = hhmm(usualFirstUseMin);
-  const lateMs = (((minuteOfDay(t, off) - usualFirstUseMin) % 1440) + 1440) % 1440 * 60_000;
+  const lateMs = afterMin(minuteOfDay(t, off), usualFirstUseMin) * 60_000;
   return {
     zh: `平时通常在 ${usual} 前开始用水；今天到 ${now} 仍未用水（比平时晚 ${h(lateMs)} 小时，上次用水 ${clockOf(lastUseAt, off)}）。`,
     en: `Usually first uses water by ${usual}; none by ${now} (${h(lateMs)} h later than usual; last use ${clockOf(lastUseAt, off)}).`,

@@ -2,10 +2,7 @@
 // of each day's longest silence, averaged on the circle of the day. A wrong time-zone setting
 // (or a night-shift worker) then shifts nothing that matters.
 import type { RoutineState } from './routine.ts';
-import { HOUR, minuteOfDay } from './time.ts';
-
-/** Minutes from clock minute `from` forward to clock minute `m`, in [0, 1440). */
-export const afterMin = (m: number, from: number): number => (((m - from) % 1440) + 1440) % 1440;
+import { HOUR, afterMin, minuteOfDay } from './time.ts';
 
 export function circularMeanMin(mins: number[]): number {
   let x = 0;

@@ -15,8 +15,8 @@
 // This file keeps the history; deadline.ts computes a silence's deadline, night.ts the night.
 import type { DetectorConfig } from './config.ts';
 import type { SilenceVerdict } from './deadline.ts';
-import { afterMin, circularMeanMin } from './night.ts';
-import { HOUR, MINUTE, dayIndex, minuteOfDay } from './time.ts';
+import { circularMeanMin } from './night.ts';
+import { HOUR, MINUTE, afterMin, dayIndex, minuteOfDay } from './time.ts';
 
 interface DayRecord {
   day: number;

@@ -14,6 +14,8 @@ export const minuteOfDay = (t: number, offsetMin: number): number => {
   const m = Math.floor(localMs(t, offsetMin) / MINUTE) % 1440;
   return m < 0 ? m + 1440 : m;
 };
+/** Minutes from clock minute `from` forward to clock minute `m`, in [0, 1440). */
+export const afterMin = (m: number, from: number): number => (((m - from) % 1440) + 1440) % 1440;
 export const slotOf = (t: number, offsetMin: number): number => Math.floor(minuteOfDay(t, offsetMin) / 30);
 /** Epoch ms of the start of the local day `day`. */
 export const dayStart = (day: number, offsetMin: number): number => day * DAY - offsetMin * MINUTE;
