@@ -29,6 +29,9 @@ const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
  */
 const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
 
+/** No deadline is ever sooner than this after the silence began (callers skip short silences). */
+export const soonestDeadlineMs = (cfg: DetectorConfig): number => Math.min(cfg.noUsage.minThresholdMs, cfg.noUsage.backstopMs, cfg.noUsage.hardCapMs);
+
 /** When the silence that began at `since` stops being normal for this household. Cached per silence. */
 export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   if (r.cache && r.cache.since === since && r.cache.version === r.version) return r.cache.verdict;

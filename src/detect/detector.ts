@@ -10,7 +10,7 @@ import { excludeFlowToday, observeFlow } from './flow.ts';
 import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
-import { deadlineFor } from './deadline.ts';
+import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { isMorningAfterNight } from './night.ts';
 import { excludeToday, observe } from './routine.ts';
 import { HOUR, MINUTE } from './time.ts';
@@ -117,9 +117,8 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
   const cfg = d.cfg;
   // Back from being away: the silence at home starts at the return, not at the last use before the trip.
   const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
-  // No deadline is ever sooner than this: skip the routine lookup for the many short silences.
-  const nu = cfg.noUsage;
-  if (t - since < Math.min(nu.minThresholdMs, nu.backstopMs, nu.hardCapMs)) return;
+  // Skip the routine lookup for the many silences too short to be due.
+  if (t - since < soonestDeadlineMs(cfg)) return;
   const v = deadlineFor(m.routine, since, cfg);
   if (t < v.deadline) return;
   const off = cfg.utcOffsetMinutes;
