@@ -59,9 +59,8 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
-  const beforeMorning = r.latestFirstUseMin >= 0 && sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
-  const runsIntoNight = beforeMorning || crossesClock(since, deadline, r.nightMidMin, off);
-  if (r.latestFirstUseMin >= 0 && runsIntoNight) {
+  const beforeMorning = sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
+  if (r.latestFirstUseMin >= 0 && (beforeMorning || crossesClock(since, deadline, r.nightMidMin, off))) {
     // A silence that normally lasts the night ends with the morning's first use: it is held to
     // the latest first use seen (or a later precedent), plus the morning margin.
     const first = nextClock(since, r.latestFirstUseMin, off);

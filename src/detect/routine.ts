@@ -29,7 +29,8 @@ interface DayRecord {
   longestMidMin: number;
   /** Minute of day at which each silence of at least NIGHT_SILENCE that ended this day ended. */
   longEnds: number[];
-  /** Not learned: away, an alert condition, an absence-length silence, or too little data. */
+  /** Not learned: away, an absence-length silence, or too little data. (A day that raised
+   *  no-usage stays learnable: a silence that ended normally was the household's own.) */
   excluded: boolean;
 }
 
