@@ -6,6 +6,8 @@ import type { DetectorEvent } from '../detect/events.ts';
 export type AlertChange =
   | { kind: 'opened'; alert: Alert }
   | { kind: 'acknowledged'; alert: Alert }
+  /** A check-in-stage alert whose condition reached the full (confirmed) deadline. */
+  | { kind: 'escalated'; alert: Alert; at: number }
   | { kind: 'resolved'; alert: Alert };
 
 /** Alerts not yet resolved, keyed by meter and type. */
@@ -27,7 +29,13 @@ export function applyDetectorEvent(book: AlertBook, ev: DetectorEvent): AlertCha
   const key = bookKey(ev.meterId, ev.type);
   const current = book.active.get(key);
   if (ev.kind === 'raise') {
-    if (current) return []; // [not duplicated while open]
+    if (current) {
+      // [not duplicated while open]; a check-in that reaches the full deadline is confirmed once.
+      if (current.stage !== 'check-in' || ev.stage === 'check-in') return [];
+      const escalated: Alert = { ...current, stage: 'confirmed', reason: ev.reason };
+      book.active.set(key, escalated);
+      return [{ kind: 'escalated', alert: escalated, at: ev.at }];
+    }
     const alert: Alert = {
       id: `al-${ev.at.toString(36)}-${(book.nextSeq++).toString(36)}`,
       meterId: ev.meterId,
@@ -36,6 +44,7 @@ export function applyDetectorEvent(book: AlertBook, ev: DetectorEvent): AlertCha
       openedAt: ev.at,
       observedAt: ev.observedAt,
       reason: ev.reason,
+      ...(ev.stage === 'check-in' && { stage: 'check-in' as const }),
     };
     book.active.set(key, alert);
     return [{ kind: 'opened', alert }];

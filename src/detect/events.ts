@@ -1,4 +1,4 @@
-import type { AlertType, Explanation } from '../domain/alert.ts';
+import type { AlertStage, AlertType, Explanation } from '../domain/alert.ts';
 
 /** What the detector tells the shell. It never sends anything itself. */
 export type DetectorEvent =
@@ -11,6 +11,8 @@ export type DetectorEvent =
       /** Data time the condition refers to. */
       observedAt: number;
       reason: Explanation;
+      /** 'check-in' = an earlier, lower-confidence raise (ask the elder only); absent = 'confirmed'. */
+      stage?: AlertStage;
     }
   | { kind: 'clear'; meterId: string; type: AlertType; at: number; observedAt: number };
 

@@ -12,6 +12,18 @@ export interface Explanation {
   facts: Record<string, number | string>;
 }
 
+/**
+ * How sure the detector is. A no-usage alert may open at an earlier, lower-confidence
+ * 'check-in' deadline (only the elder is asked, "reply 1 if all is well"); it becomes
+ * 'confirmed' at the full deadline, when grid workers may be woken. Absent = 'confirmed'.
+ */
+export const ALERT_STAGES = ['check-in', 'confirmed'] as const;
+export type AlertStage = (typeof ALERT_STAGES)[number];
+
+/** What the person who checked found: recorded at resolution so the detector can learn from it. */
+export const VISIT_OUTCOMES = ['elder-fine', 'away-unregistered', 'hospital', 'deceased', 'false-alarm', 'meter-fault', 'other'] as const;
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
+
 export interface Alert {
   id: string;
   meterId: string;
@@ -28,6 +40,10 @@ export interface Alert {
   /** 'auto' when the condition cleared by itself. */
   resolution?: 'auto' | 'manual';
   note?: string;
+  /** Absent means 'confirmed'. */
+  stage?: AlertStage;
+  /** Set when someone records what they found (visit, check-in reply "1" = 'elder-fine'). */
+  outcome?: VisitOutcome;
   reason: Explanation;
 }
 

@@ -1,10 +1,10 @@
 // Alerts and their history. Every change to an alert row writes its alert_events entry in
 // the same transaction, so the history can never disagree with the alert.
 import type { Database } from 'better-sqlite3';
-import type { Alert, AlertStatus, AlertType } from '../domain/alert.ts';
+import type { Alert, AlertStage, AlertStatus, AlertType, VisitOutcome } from '../domain/alert.ts';
 import type { AlertChange } from '../alerting/lifecycle.ts';
 
-export const ALERT_EVENT_KINDS = ['opened', 'acknowledged', 'resolved', 'note'] as const;
+export const ALERT_EVENT_KINDS = ['opened', 'acknowledged', 'resolved', 'note', 'escalated', 'outcome'] as const;
 export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
 
 export interface AlertEvent {
@@ -40,6 +40,8 @@ interface AlertRow {
   resolved_by: string | null;
   resolution: 'auto' | 'manual' | null;
   note: string | null;
+  stage: AlertStage | null;
+  outcome: VisitOutcome | null;
   reason: string;
 }
 
@@ -59,6 +61,8 @@ function toAlert(r: AlertRow): Alert {
   if (r.resolved_by !== null) a.resolvedBy = r.resolved_by;
   if (r.resolution !== null) a.resolution = r.resolution;
   if (r.note !== null) a.note = r.note;
+  if (r.stage !== null) a.stage = r.stage;
+  if (r.outcome !== null) a.outcome = r.outcome;
   return a;
 }
 
@@ -75,6 +79,8 @@ const toParams = (a: Alert) => ({
   resolvedBy: a.resolvedBy ?? null,
   resolution: a.resolution ?? null,
   note: a.note ?? null,
+  stage: a.stage ?? null,
+  outcome: a.outcome ?? null,
   reason: JSON.stringify(a.reason),
 });
 
@@ -91,15 +97,16 @@ function whereOf(q: Omit<AlertQuery, 'limit' | 'offset'>): string {
 export function alertsRepo(db: Database) {
   const insertRow = db.prepare(
     `INSERT INTO alerts (id, meter_id, type, status, opened_at, observed_at, acknowledged_at, acknowledged_by,
-       resolved_at, resolved_by, resolution, note, reason)
+       resolved_at, resolved_by, resolution, note, stage, outcome, reason)
      VALUES (@id, @meterId, @type, @status, @openedAt, @observedAt, @acknowledgedAt, @acknowledgedBy,
-       @resolvedAt, @resolvedBy, @resolution, @note, @reason)
+       @resolvedAt, @resolvedBy, @resolution, @note, @stage, @outcome, @reason)
      ON CONFLICT (id) DO NOTHING`,
   );
   const updateRow = db.prepare(
     `UPDATE alerts SET meter_id = @meterId, type = @type, status = @status, opened_at = @openedAt,
        observed_at = @observedAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
-       resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution, note = @note, reason = @reason
+       resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution, note = @note,
+       stage = @stage, outcome = @outcome, reason = @reason
      WHERE id = @id`,
   );
   const insertEvent = db.prepare('INSERT INTO alert_events (alert_id, at, kind, by, note) VALUES (?, ?, ?, ?, ?)');
@@ -132,6 +139,7 @@ export function alertsRepo(db: Database) {
     record(change: AlertChange, note?: string): boolean {
       const a = change.alert;
       if (change.kind === 'opened') return insert(a);
+      if (change.kind === 'escalated') return update(a, { kind: 'escalated', at: change.at, by: 'system', note: a.reason.zh });
       if (change.kind === 'acknowledged') {
         return update(a, { kind: 'acknowledged', at: a.acknowledgedAt ?? a.openedAt, by: a.acknowledgedBy ?? 'system', ...(note !== undefined && { note }) });
       }

@@ -137,4 +137,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'alert stage and outcome; open-ended alert event kinds',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN stage TEXT;      -- 'check-in' | 'confirmed' | NULL (= confirmed)
+      ALTER TABLE alerts ADD COLUMN outcome TEXT;    -- VisitOutcome, set at resolution
+      -- Rebuilt without the CHECK on kind: notification, escalation and outcome steps join the
+      -- timeline, and the kinds are validated in code (src/store/alerts.ts).
+      CREATE TABLE alert_events_new (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT
+      );
+      INSERT INTO alert_events_new (id, alert_id, at, kind, by, note) SELECT id, alert_id, at, kind, by, note FROM alert_events;
+      DROP TABLE alert_events;
+      ALTER TABLE alert_events_new RENAME TO alert_events;
+      CREATE INDEX alert_events_alert ON alert_events(alert_id, id);
+    `,
+  },
 ];

@@ -96,4 +96,20 @@ describe('alert lifecycle', () => {
     expect(applyDetectorEvent(rebuilt, raise(t + HOUR))).toEqual([]);
     expect(opened(applyDetectorEvent(rebuilt, raise(t + HOUR, 'surge'))).id).not.toBe(b.id);
   });
+
+  it('a check-in-stage alert is confirmed once when the full deadline passes; a second check-in changes nothing', () => {
+    const book = createAlertBook();
+    const checkIn: DetectorEvent = { ...raise(t), stage: 'check-in' } as DetectorEvent;
+    const a = opened(applyDetectorEvent(book, checkIn));
+    expect(a.stage).toBe('check-in');
+    expect(applyDetectorEvent(book, { ...checkIn, at: t + MIN } as DetectorEvent)).toEqual([]);
+    const confirmedReason = { zh: '确认', en: 'confirmed', facts: {} };
+    const chs = applyDetectorEvent(book, { ...raise(t + HOUR), reason: confirmedReason } as DetectorEvent);
+    expect(chs).toEqual([{ kind: 'escalated', at: t + HOUR, alert: { ...a, stage: 'confirmed', reason: confirmedReason } }]);
+    // Confirmed: later raises are duplicates again.
+    expect(applyDetectorEvent(book, raise(t + 2 * HOUR))).toEqual([]);
+    // A plain raise (no stage) opens a confirmed alert with no stage field.
+    expect(opened(applyDetectorEvent(book, raise(t, 'surge'))).stage).toBeUndefined();
+  });
 });
+

@@ -75,4 +75,22 @@ describe('alerts repository', () => {
       expect(store.alerts.listActive().map((a) => a.id)).toEqual(['a1', 'a2', 'a3']);
     });
   });
+
+  it('keeps the stage and outcome, and records an escalation in the history at its own time', () => {
+    const { store } = tempStore();
+    const opened = { ...makeAlert(), stage: 'check-in' as const };
+    store.alerts.insert(opened);
+    expect(store.alerts.get('al-1')?.stage).toBe('check-in');
+    const confirmed = { ...opened, stage: 'confirmed' as const, reason: { zh: '确认', en: 'confirmed', facts: {} } };
+    expect(store.alerts.record({ kind: 'escalated', alert: confirmed, at: T0 + HOUR })).toBe(true);
+    const resolved = ok(resolveManually(confirmed, '网格员 陈', T0 + 2 * HOUR, 'at her daughter\'s'));
+    store.alerts.record({ kind: 'resolved', alert: { ...resolved, outcome: 'elder-fine' } });
+    expect(store.alerts.get('al-1')).toMatchObject({ stage: 'confirmed', outcome: 'elder-fine', status: 'resolved' });
+    expect(store.alerts.history('al-1').map((e) => [e.kind, e.at])).toEqual([
+      ['opened', T0],
+      ['escalated', T0 + HOUR],
+      ['resolved', T0 + 2 * HOUR],
+    ]);
+  });
 });
+
