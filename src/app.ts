@@ -14,6 +14,7 @@ import { buildServer } from './http/server.ts';
 import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
+import { attachTimeseries, type TimeseriesWriter } from './timeseries/index.ts';
 
 export interface AppOptions {
   clock?: () => number;
@@ -27,6 +28,8 @@ export interface App {
   store: Store;
   metrics: Metrics;
   monitor: Monitor;
+  /** History to InfluxDB; undefined unless `timeseries.url` is configured. */
+  timeseries?: TimeseriesWriter;
   http: FastifyInstance;
   /** Opens the MQTT and HTTP ports; returns the real ones (0 in config = ephemeral). */
   start(): Promise<{ mqttPort: number; httpPort: number }>;
@@ -55,6 +58,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // Teardown is LIFO: this runs after the jobs, the broker and HTTP have stopped (no reading
   // can change the state after it) and before the store closes.
   teardown.push(() => saveDetectorState('stop'));
+  // History in InfluxDB (src/timeseries), only when configured; closes before the store (its spool lives there).
+  const timeseries = config.timeseries.url ? attachTimeseries({ config, store, metrics, monitor, clock, logger }) : undefined;
+  if (timeseries) teardown.push(() => timeseries.close());
 
   const ingest = createIngest({
     logger,
@@ -83,7 +89,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: createAlertActions(store, clock, (a) => monitor.recordOperatorChange(a)),
+    alerts: createAlertActions(store, clock, (a) => {
+      monitor.recordOperatorChange(a);
+      timeseries?.operatorChange(a);
+    }),
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: (meterId) => {
@@ -97,6 +106,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     store,
     metrics,
     monitor,
+    timeseries,
     http,
     broker: () => broker,
     async start() {
@@ -120,6 +130,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
           every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
+          ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
           daily('retention', () => {
             store.readings.prune(clock() - config.retention.readingsDays * 86_400_000);
             store.deadLetters.prune(clock() - config.retention.deadLetterDays * 86_400_000);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DetectorConfigSchema } from './detect/config.ts';
+import { TIMESERIES_ENV, timeseriesConfigSchema } from './timeseries/config.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -45,6 +46,8 @@ export const ConfigSchema = z.strictObject({
   snapshotMinutes: z.number().int().min(1).max(60).default(5),
   retention: z.strictObject({ readingsDays: z.number().int().min(1).default(30), deadLetterDays: z.number().int().min(1).default(90) }).prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  /** History in InfluxDB 2 (src/timeseries/config.ts); off unless `timeseries.url` is set. */
+  timeseries: timeseriesConfigSchema((s) => new Secret(s)).prefault({}),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -56,6 +59,7 @@ const ENV: Record<string, (c: any, v: string) => void> = {
   ANXIN_API_TOKEN: (c, v) => ((c.http ??= {}).apiToken = v),
   ANXIN_LOG_LEVEL: (c, v) => ((c.log ??= {}).level = v),
   ANXIN_SNAPSHOT_MINUTES: (c, v) => (c.snapshotMinutes = Number(v)),
+  ...TIMESERIES_ENV,
 };
 
 /** Throws an Error whose message lists every bad key as "path: expected …". */

@@ -17,7 +17,8 @@ export type HealthReport = { ok?: boolean } & Record<string, unknown>;
 
 export interface ServerDeps {
   store: Store;
-  metrics: { render(): string };
+  /** `exposition` (service + runtime metrics) is served when present, else `render`. */
+  metrics: { render(): string; exposition?(): Promise<string> };
   /** Epoch ms; the server never reads the wall clock itself. */
   clock: () => number;
   alerts: AlertActions;

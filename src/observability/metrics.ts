@@ -1,6 +1,7 @@
 // The service's metrics, declared in one table so the names are greppable and typed.
 import { ALERT_TYPES, type AlertType } from '../domain/alert.ts';
 import { createRegistry, type Counter, type Gauge, type Registry } from './registry.ts';
+import { renderRuntime } from './runtime.ts';
 
 export { createRegistry, type Counter, type Gauge, type Registry } from './registry.ts';
 
@@ -14,10 +15,24 @@ export interface Metrics {
   alertsActive: Gauge<'type'>;
   metersConnected: Gauge;
   deadLetters: Counter;
+  /** Time-series writer (src/timeseries): points waiting in the local spool, and how old the oldest is. */
+  timeseriesSpoolPoints: Gauge;
+  timeseriesSpoolOldestAge: Gauge;
+  /** `class`: network, timeout, auth, rejected, throttled, server, other (src/timeseries/errors.ts). */
+  timeseriesWriteErrors: Counter<'class'>;
+  timeseriesPointsWritten: Counter;
+  /** Points dropped because the spool was full (`class`: reading, derived; never alert). */
+  timeseriesSpoolDropped: Counter<'class'>;
+  /** Run `fn` before each render (gauges that are computed at scrape time). */
+  beforeRender(fn: () => void): void;
+  /** The service's metrics only (synchronous). */
   render(): string;
+  /** What /metrics serves: the service's metrics, then process and Node runtime metrics. */
+  exposition(): Promise<string>;
 }
 
 export function createMetrics(registry: Registry = createRegistry()): Metrics {
+  const hooks: (() => void)[] = [];
   const m: Metrics = {
     registry,
     readingsAccepted: registry.counter('anxin_readings_accepted_total', 'Readings accepted by the detector.'),
@@ -27,7 +42,17 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     alertsActive: registry.gauge('anxin_alerts_active', 'Alerts open or acknowledged, by type.', ['type']),
     metersConnected: registry.gauge('anxin_meters_connected', 'Meters connected to the broker now.'),
     deadLetters: registry.counter('anxin_dead_letters_total', 'Messages stored as dead letters.'),
-    render: () => registry.render(),
+    timeseriesSpoolPoints: registry.gauge('anxin_timeseries_spool_points', 'Points waiting in the local spool for InfluxDB.'),
+    timeseriesSpoolOldestAge: registry.gauge('anxin_timeseries_spool_oldest_age_seconds', 'Age of the oldest spooled point (0 when empty).'),
+    timeseriesWriteErrors: registry.counter('anxin_timeseries_write_errors_total', 'Failed InfluxDB writes, by error class.', ['class']),
+    timeseriesPointsWritten: registry.counter('anxin_timeseries_points_written_total', 'Points InfluxDB accepted (live and drained).'),
+    timeseriesSpoolDropped: registry.counter('anxin_timeseries_spool_dropped_total', 'Points dropped because the spool was full, by class.', ['class']),
+    beforeRender: (fn) => void hooks.push(fn),
+    render: () => {
+      for (const h of hooks) h();
+      return registry.render();
+    },
+    exposition: async () => m.render() + (await renderRuntime()),
   };
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".
   for (const type of ALERT_TYPES satisfies readonly AlertType[]) {

@@ -20,6 +20,8 @@ interface Family {
 export interface Counter<L extends string = never> {
   inc(labels?: Labels<L>, by?: number): void;
   get(labels?: Labels<L>): number;
+  /** Hear every increment (e.g. to mirror rejections into the time-series store). */
+  onInc(listener: (labels: Labels<L> | undefined, by: number) => void): void;
 }
 
 export interface Gauge<L extends string = never> {
@@ -70,12 +72,15 @@ export function createRegistry() {
   return {
     counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
       const f = register(name, help, 'counter', labelNames);
+      const listeners: ((labels: Labels<L> | undefined, by: number) => void)[] = [];
       return {
         inc(labels, by = 1) {
           if (!(by >= 0)) throw new Error(`${name}: a counter only goes up, got inc(${by})`);
           seriesOf(f, labels).value += by;
+          if (by > 0) for (const l of listeners) l(labels, by);
         },
         get: (labels) => seriesOf(f, labels).value,
+        onInc: (l) => void listeners.push(l),
       };
     },
 

@@ -12,6 +12,8 @@ import type { Store } from '../store/index.ts';
 import { restoreDetector, snapshotRows } from './detector-snapshot.ts';
 
 export type AlertListener = (change: AlertChange) => void;
+/** Hears the readings the detector accepted, after they were stored. */
+export type ReadingsListener = (readings: readonly Reading[]) => void;
 
 export function createMonitor(deps: { store: Store; metrics: Metrics; detector: DetectorConfig; clock: () => number; logger: Logger }) {
   const { store, metrics, logger } = deps;
@@ -24,6 +26,7 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   // After a restart the detector must know which conditions are already raised, so it clears them.
   for (const a of active) meterOf(detector, a.meterId).active.add(a.type);
   const listeners: AlertListener[] = [];
+  const readingListeners: ReadingsListener[] = [];
 
   const refreshActiveGauge = () => {
     const counts: Record<string, number> = {};
@@ -54,6 +57,9 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     onAlert(l: AlertListener) {
       listeners.push(l);
     },
+    onReadingsStored(l: ReadingsListener) {
+      readingListeners.push(l);
+    },
     onReadings(readings: Reading[]) {
       const kept: Reading[] = [];
       for (const r of readings) {
@@ -65,7 +71,16 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         else metrics.readingsRejected.inc({ reason: res.verdict === 'fault' ? 'data-fault' : 'out-of-order' });
         handle(res.events);
       }
-      if (kept.length) store.readings.addMany(kept);
+      if (kept.length) {
+        store.readings.addMany(kept);
+        for (const l of readingListeners) {
+          try {
+            l(kept);
+          } catch (err) {
+            logger.error({ err }, 'readings listener failed');
+          }
+        }
+      }
     },
     onStatus(s: MeterStatus) {
       handle(onStatus(detector, s, s.receivedAt));

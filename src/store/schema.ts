@@ -159,4 +159,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_events_alert ON alert_events(alert_id, id);
     `,
   },
+  {
+    id: 8,
+    name: 'time-series spool',
+    sql: `
+      -- Line-protocol points InfluxDB has not accepted yet (src/timeseries/spool.ts), oldest
+      -- first. AUTOINCREMENT: ids never go back, so draining by id keeps the original order.
+      CREATE TABLE ts_spool (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        class TEXT NOT NULL,           -- 'reading' | 'derived' | 'alert': what may be dropped when full
+        line TEXT NOT NULL,
+        spooled_at INTEGER NOT NULL
+      );
+      CREATE INDEX ts_spool_class ON ts_spool(class, id);
+    `,
+  },
 ];

@@ -1,0 +1,20 @@
+// Process and Node runtime metrics (CPU, memory, heap spaces, event-loop lag, GC, handles)
+// from prom-client's default collectors, the names operators' dashboards for Node expect
+// (https://github.com/siimon/prom-client#default-metrics). One registry per process: the
+// collectors hook perf_hooks (event-loop delay histogram, GC observer) and need no repeats.
+import client from 'prom-client';
+
+let runtime: client.Registry | undefined;
+
+export function runtimeRegistry(): client.Registry {
+  if (!runtime) {
+    runtime = new client.Registry();
+    client.collectDefaultMetrics({ register: runtime, eventLoopMonitoringPrecision: 10 });
+  }
+  return runtime;
+}
+
+/** The runtime metrics in the text exposition format 0.0.4. */
+export async function renderRuntime(): Promise<string> {
+  return runtimeRegistry().metrics();
+}

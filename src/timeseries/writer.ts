@@ -1,0 +1,223 @@
+// History to InfluxDB 2 through @influxdata/influxdb-client's WriteApi (batched, gzip,
+// flushed about every second), with a durable local spool instead of the client's
+// in-memory retry buffer: the client is told not to retry (maxRetries 0), every failed batch
+// lands in SQLite at once (writeFailed), and a drain loop re-sends the spool oldest first
+// with exponential backoff. So between a point's creation and its write or spooling there
+// is at most flushIntervalMs + timeoutMs in memory, and ingest never waits on the network:
+// every call here is synchronous and only appends to the client's buffer.
+// WriteApi contract: https://influxdata.github.io/influxdb-client-js/influxdb-client.writeoptions.html
+import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/influxdb-client';
+import type { Logger } from 'pino';
+import type { Reading } from '../domain/reading.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Store } from '../store/index.ts';
+import type { TimeseriesConfig } from './config.ts';
+import { classifyWriteError, isWorthKeeping } from './errors.ts';
+import { alertEventPoint, readingPoint, rejectedPoint, usagePoint, type AlertEventInput } from './points.ts';
+import { createPlacements } from './placement.ts';
+import { spoolClassOf } from './schema.ts';
+import { createUsageTracker, type UsageBucket } from './usage.ts';
+
+export interface WriterDeps {
+  config: TimeseriesConfig;
+  store: Pick<Store, 'timeseries' | 'meters' | 'households'>;
+  metrics: Metrics;
+  clock: () => number;
+  logger: Logger;
+  /** Households' local time, for the hour and day buckets of usage. */
+  utcOffsetMinutes: number;
+}
+
+export type TimeseriesWriter = ReturnType<typeof createTimeseriesWriter>;
+
+export function createTimeseriesWriter(deps: WriterDeps) {
+  const { config: c, store, metrics, clock, logger } = deps;
+  if (!c.url || !c.token || !c.org || !c.bucket) throw new Error('timeseries: url, token, org and bucket are required');
+  const spool = store.timeseries;
+  const placements = createPlacements(store, clock);
+  const usage = createUsageTracker({ utcOffsetMinutes: deps.utcOffsetMinutes, graceMs: c.usageGraceMinutes * 60_000 });
+  // The client logs failures itself; ours are logged below with their class, once.
+  setLogger({ error: (message, err) => logger.debug({ err }, message), warn: (message, err) => logger.debug({ err }, message) });
+
+  const influx = new InfluxDB({ url: c.url, token: c.token.reveal(), timeout: c.timeoutMs });
+  let inFlight = 0; // points handed to the live WriteApi and not yet written or spooled
+  let idleWaiters: (() => void)[] = [];
+  const settled = (n: number) => {
+    inFlight -= n;
+    if (inFlight <= 0) for (const w of idleWaiters.splice(0)) w();
+  };
+
+  const onFailed = (err: Error, lines: string[], source: 'live' | 'drain'): void => {
+    const cls = classifyWriteError(err);
+    metrics.timeseriesWriteErrors.inc({ class: cls });
+    if (!isWorthKeeping(cls)) {
+      logger.error({ err, points: lines.length, sample: lines[0]?.slice(0, 200), source }, 'InfluxDB rejected points; they are dropped');
+      return;
+    }
+    if (source === 'drain') return; // still in the spool; retried after the backoff
+    const r = spool.spool(lines.map((line) => ({ line, cls: spoolClassOf(line) })), clock(), c.spoolMaxPoints);
+    for (const [k, n] of Object.entries(r.dropped)) metrics.timeseriesSpoolDropped.inc({ class: k }, n);
+    logger.warn({ err: err.message, class: cls, spooled: r.added, dropped: r.dropped, spool: spool.count() }, 'InfluxDB write failed; points spooled');
+    scheduleDrain(backoff);
+  };
+
+  const live: WriteApi = influx.getWriteApi(c.org, c.bucket, 'ms', {
+    batchSize: c.batchSize,
+    flushInterval: c.flushIntervalMs,
+    gzipThreshold: c.gzipThreshold,
+    maxRetries: 0, // retries are the spool's job: durable, ordered, bounded
+    writeFailed(err, lines) {
+      try {
+        onFailed(err, lines, 'live');
+      } catch (e) {
+        logger.error({ err: e, points: lines.length }, 'spooling failed; points lost');
+      } finally {
+        settled(lines.length);
+      }
+      return Promise.resolve(); // handled: the client must not keep them in memory
+    },
+    writeSuccess(lines) {
+      metrics.timeseriesPointsWritten.inc(undefined, lines.length);
+      settled(lines.length);
+      if (spool.count() > 0 && !draining) scheduleDrain(0); // the server is back
+    },
+  });
+  // One request per drain step: never auto-flushed in pieces, so success or failure covers the whole step.
+  const drainer: WriteApi = influx.getWriteApi(c.org, c.bucket, 'ms', {
+    batchSize: c.drainBatch + 1,
+    flushInterval: 0,
+    maxBatchBytes: 1 << 30,
+    gzipThreshold: c.gzipThreshold,
+    maxRetries: 0,
+    writeFailed: (err) => Promise.reject(err),
+  });
+
+  let closed = false;
+  let backoff = c.retryMs;
+  let timer: NodeJS.Timeout | undefined;
+  let draining: Promise<number> | undefined;
+
+  function scheduleDrain(delayMs: number): void {
+    if (closed || draining) return;
+    // A pending retry keeps its time (a stream of live failures must not postpone it), unless now.
+    if (timer && delayMs > 0) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      drain().catch((err) => logger.error({ err }, 'draining the spool failed'));
+    }, delayMs);
+    timer.unref();
+  }
+
+  /** Sends the spool oldest first until it is empty or a write fails; returns the points written. */
+  function drain(): Promise<number> {
+    if (draining) return draining;
+    draining = (async () => {
+      let total = 0;
+      while (!closed) {
+        const rows = spool.head(c.drainBatch);
+        if (!rows.length) break;
+        const lines = rows.map((r) => r.line);
+        drainer.writeRecords(lines);
+        try {
+          await drainer.flush();
+        } catch (err) {
+          onFailed(err as Error, lines, 'drain');
+          if (isWorthKeeping(classifyWriteError(err))) {
+            backoff = Math.min(backoff * 2, c.maxBackoffMs);
+            return total;
+          }
+        }
+        spool.remove(rows[rows.length - 1]!.id);
+        metrics.timeseriesPointsWritten.inc(undefined, rows.length);
+        total += rows.length;
+      }
+      backoff = c.retryMs;
+      if (total) logger.info({ points: total, spool: spool.count() }, 'spool drained to InfluxDB');
+      return total;
+    })().finally(() => {
+      draining = undefined;
+      if (!closed && spool.count() > 0 && !timer) scheduleDrain(backoff);
+    });
+    return draining;
+  }
+
+  const write = (p: Point) => {
+    if (closed) return;
+    live.writePoint(p);
+    inFlight++;
+  };
+
+  const writeUsage = (buckets: UsageBucket[]) => {
+    for (const b of buckets) {
+      const liters = spool.usageLiters(placements.metersOf(b.household), b.start, b.end);
+      write(usagePoint(b.household, placements.gridOf(b.household), b.period, b.start, Math.round(liters * 1000) / 1000));
+    }
+  };
+
+  const lastRejectedAt = new Map<string, number>();
+  metrics.beforeRender(() => {
+    const n = spool.count();
+    const oldest = n ? spool.oldestSpooledAt() : undefined;
+    metrics.timeseriesSpoolPoints.set({}, n);
+    metrics.timeseriesSpoolOldestAge.set({}, oldest === undefined ? 0 : Math.max(0, (clock() - oldest) / 1000));
+  });
+  if (spool.count() > 0) scheduleDrain(0); // left from before a restart
+
+  return {
+    /** Accepted readings, after they were stored (usage is computed from the readings table). */
+    readings(rs: readonly Reading[]): void {
+      for (const r of rs) {
+        const p = placements.of(r.meterId);
+        write(readingPoint(r, p));
+        writeUsage(usage.note(p.household, r.ts));
+      }
+    },
+    /** Any step in an alert's life: lifecycle changes, and the notifier's `notified` / `notify-failed`. */
+    alertEvent(e: AlertEventInput): void {
+      write(alertEventPoint(e, placements.of(e.alert.meterId), clock()));
+    },
+    /** Readings refused by ingest or the detector (one point per call; times made unique per reason). */
+    rejected(reason: string, n: number): void {
+      const at = Math.max(clock(), (lastRejectedAt.get(reason) ?? -Infinity) + 1);
+      lastRejectedAt.set(reason, at);
+      write(rejectedPoint(reason, n, at));
+    },
+    /** Writes the usage buckets that are due by the clock. */
+    tick(now = clock()): void {
+      writeUsage(usage.due(now));
+    },
+    /** Sends what the client has buffered; failures end in the spool. */
+    async flush(): Promise<void> {
+      await live.flush();
+      await idle(c.timeoutMs + 1000);
+    },
+    drain,
+    spooled: () => spool.count(),
+    /** Writes open usage buckets, flushes, finishes a running drain; anything unsent stays spooled. */
+    async close(): Promise<void> {
+      if (closed) return;
+      writeUsage(usage.drainAll());
+      await live.flush().catch(() => {});
+      await idle(c.timeoutMs + 1000);
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await draining?.catch(() => {});
+      await Promise.all([live.close().catch(() => {}), drainer.close().catch(() => {})]);
+    },
+  };
+
+  /** Resolves once every point handed to the client is written or spooled (or after maxMs). */
+  function idle(maxMs: number): Promise<void> {
+    if (inFlight <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, maxMs);
+      function done() {
+        clearTimeout(t);
+        idleWaiters = idleWaiters.filter((w) => w !== done);
+        resolve();
+      }
+      idleWaiters.push(done);
+    });
+  }
+}
