@@ -78,3 +78,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// History writes to a real InfluxDB-compatible server (bench/timeseries.ts).
+const { benchTimeseries } = await import('./timeseries.ts');
+await benchTimeseries();
