@@ -22,8 +22,8 @@ describe('usage buckets', () => {
     // A late batch for an hour already written marks it again (the rewrite carries the full value).
     expect(t.note('h-2', local('2026-03-02T07:40:00'))).toEqual([]);
     expect(t.due(local('2026-03-02T09:10:00')).map((b) => [b.household, b.start])).toEqual([
-      ['h-1', local('2026-03-02T08:00:00')],
       ['h-2', local('2026-03-02T07:00:00')],
+      ['h-1', local('2026-03-02T08:00:00')],
     ]);
     // The days close with the day; a clean stop writes whatever is open.
     expect(t.pending()).toBe(2);
