@@ -15,6 +15,7 @@ import type { TimeseriesConfig } from './config.ts';
 import { classifyWriteError, isWorthKeeping } from './errors.ts';
 import { alertEventPoint, readingPoint, rejectedPoint, usagePoint, type AlertEventInput } from './points.ts';
 import { createPlacements } from './placement.ts';
+import { createSpoolDrain } from './drain.ts';
 import { spoolClassOf } from './schema.ts';
 import { createUsageTracker, type UsageBucket } from './usage.ts';
 
@@ -47,18 +48,20 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     if (inFlight <= 0) for (const w of idleWaiters.splice(0)) w();
   };
 
-  const onFailed = (err: Error, lines: string[], source: 'live' | 'drain'): void => {
+  /** Counts a failed write; returns whether its points are worth keeping. */
+  const failed = (err: Error, lines: string[], source: 'live' | 'drain'): boolean => {
     const cls = classifyWriteError(err);
     metrics.timeseriesWriteErrors.inc({ class: cls });
-    if (!isWorthKeeping(cls)) {
-      logger.error({ err, points: lines.length, sample: lines[0]?.slice(0, 200), source }, 'InfluxDB rejected points; they are dropped');
-      return;
-    }
-    if (source === 'drain') return; // still in the spool; retried after the backoff
+    if (isWorthKeeping(cls)) return true;
+    logger.error({ err, points: lines.length, sample: lines[0]?.slice(0, 200), source }, 'InfluxDB rejected points as malformed; they are dropped');
+    return false;
+  };
+  const toSpool = (err: Error, lines: string[]): void => {
+    if (!failed(err, lines, 'live')) return;
     const r = spool.spool(lines.map((line) => ({ line, cls: spoolClassOf(line) })), clock(), c.spoolMaxPoints);
     for (const [k, n] of Object.entries(r.dropped)) metrics.timeseriesSpoolDropped.inc({ class: k }, n);
-    logger.warn({ err: err.message, class: cls, spooled: r.added, dropped: r.dropped, spool: spool.count() }, 'InfluxDB write failed; points spooled');
-    scheduleDrain(backoff);
+    logger.warn({ err: err.message, class: classifyWriteError(err), spooled: r.added, dropped: r.dropped, spool: spool.count() }, 'InfluxDB write failed; points spooled');
+    drainer.schedule();
   };
 
   const live: WriteApi = influx.getWriteApi(c.org, c.bucket, 'ms', {
@@ -68,7 +71,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     maxRetries: 0, // retries are the spool's job: durable, ordered, bounded
     writeFailed(err, lines) {
       try {
-        onFailed(err, lines, 'live');
+        toSpool(err, lines);
       } catch (e) {
         logger.error({ err: e, points: lines.length }, 'spooling failed; points lost');
       } finally {
@@ -79,68 +82,28 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     writeSuccess(lines) {
       metrics.timeseriesPointsWritten.inc(undefined, lines.length);
       settled(lines.length);
-      if (spool.count() > 0 && !draining) scheduleDrain(0); // the server is back
+      if (spool.count() > 0 && !drainer.busy()) drainer.schedule(0); // the server is back
     },
   });
-  // One request per drain step: never auto-flushed in pieces, so success or failure covers the whole step.
-  const drainer: WriteApi = influx.getWriteApi(c.org, c.bucket, 'ms', {
-    batchSize: c.drainBatch + 1,
-    flushInterval: 0,
-    maxBatchBytes: 1 << 30,
-    gzipThreshold: c.gzipThreshold,
-    maxRetries: 0,
-    writeFailed: (err) => Promise.reject(err),
+  const drainer = createSpoolDrain({
+    spool,
+    // One request per drain step: never auto-flushed in pieces, so success or failure covers the whole step.
+    api: influx.getWriteApi(c.org, c.bucket, 'ms', {
+      batchSize: c.drainBatch + 1,
+      flushInterval: 0,
+      maxBatchBytes: 1 << 30,
+      gzipThreshold: c.gzipThreshold,
+      maxRetries: 0,
+      writeFailed: (err) => Promise.reject(err),
+    }),
+    batch: c.drainBatch,
+    retryMs: c.retryMs,
+    maxBackoffMs: c.maxBackoffMs,
+    logger,
+    onError: (err, lines) => failed(err, lines, 'drain'),
+    onWritten: (n) => metrics.timeseriesPointsWritten.inc(undefined, n),
   });
-
   let closed = false;
-  let backoff = c.retryMs;
-  let timer: NodeJS.Timeout | undefined;
-  let draining: Promise<number> | undefined;
-
-  function scheduleDrain(delayMs: number): void {
-    if (closed || draining) return;
-    // A pending retry keeps its time (a stream of live failures must not postpone it), unless now.
-    if (timer && delayMs > 0) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      drain().catch((err) => logger.error({ err }, 'draining the spool failed'));
-    }, delayMs);
-    timer.unref();
-  }
-
-  /** Sends the spool oldest first until it is empty or a write fails; returns the points written. */
-  function drain(): Promise<number> {
-    if (draining) return draining;
-    draining = (async () => {
-      let total = 0;
-      while (!closed) {
-        const rows = spool.head(c.drainBatch);
-        if (!rows.length) break;
-        const lines = rows.map((r) => r.line);
-        drainer.writeRecords(lines);
-        try {
-          await drainer.flush();
-        } catch (err) {
-          onFailed(err as Error, lines, 'drain');
-          if (isWorthKeeping(classifyWriteError(err))) {
-            backoff = Math.min(backoff * 2, c.maxBackoffMs);
-            return total;
-          }
-        }
-        spool.remove(rows[rows.length - 1]!.id);
-        metrics.timeseriesPointsWritten.inc(undefined, rows.length);
-        total += rows.length;
-      }
-      backoff = c.retryMs;
-      if (total) logger.info({ points: total, spool: spool.count() }, 'spool drained to InfluxDB');
-      return total;
-    })().finally(() => {
-      draining = undefined;
-      if (!closed && spool.count() > 0 && !timer) scheduleDrain(backoff);
-    });
-    return draining;
-  }
 
   const write = (p: Point) => {
     if (closed) return;
@@ -162,7 +125,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     metrics.timeseriesSpoolPoints.set({}, n);
     metrics.timeseriesSpoolOldestAge.set({}, oldest === undefined ? 0 : Math.max(0, (clock() - oldest) / 1000));
   });
-  if (spool.count() > 0) scheduleDrain(0); // left from before a restart
+  if (spool.count() > 0) drainer.schedule(0); // left from before a restart
 
   return {
     /** Accepted readings, after they were stored (usage is computed from the readings table). */
@@ -192,7 +155,8 @@ export function createTimeseriesWriter(deps: WriterDeps) {
       await live.flush();
       await idle(c.timeoutMs + 1000);
     },
-    drain,
+    /** Sends the spool now (tests, benchmarks); also runs by itself after failures and when the server is back. */
+    drain: () => drainer.drain(),
     spooled: () => spool.count(),
     /** Writes open usage buckets, flushes, finishes a running drain; anything unsent stays spooled. */
     async close(): Promise<void> {
@@ -201,9 +165,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
       await live.flush().catch(() => {});
       await idle(c.timeoutMs + 1000);
       closed = true;
-      if (timer) clearTimeout(timer);
-      await draining?.catch(() => {});
-      await Promise.all([live.close().catch(() => {}), drainer.close().catch(() => {})]);
+      await Promise.all([live.close().catch(() => {}), drainer.close()]);
     },
   };
 

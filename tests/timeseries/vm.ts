@@ -55,10 +55,10 @@ export class VictoriaMetrics {
   readonly dir = mkdtempSync(join(tmpdir(), 'anxin-vm-'));
   #proc: ChildProcess | undefined;
   #log = '';
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number, readonly extraArgs: string[]) {}
 
-  static async start(): Promise<VictoriaMetrics> {
-    const vm = new VictoriaMetrics(await freePort());
+  static async start(extraArgs: string[] = []): Promise<VictoriaMetrics> {
+    const vm = new VictoriaMetrics(await freePort(), extraArgs);
     await vm.restart();
     return vm;
   }
@@ -76,12 +76,13 @@ export class VictoriaMetrics {
       '-search.latencyOffset=0s',
       '-retentionPeriod=100y', // test data carries fixed past timestamps
       '-loggerLevel=ERROR',
+      ...this.extraArgs,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout!.on('data', (d) => (this.#log = (this.#log + d).slice(-4000)));
     p.stderr!.on('data', (d) => (this.#log = (this.#log + d).slice(-4000)));
     this.#proc = p;
     const exited = new Promise<never>((_, reject) => p.once('exit', (code) => reject(new Error(`victoria-metrics exited (${code}): ${this.#log}`))));
-    await Promise.race([exited, until('victoria-metrics /health', async () => ((await fetch(`${this.url}/health`)).ok ? true : undefined))]);
+    await Promise.race([exited, until('victoria-metrics /health', async () => ((await fetch(`${this.url}/health`)).status < 500 ? true : undefined))]);
   }
 
   /** Graceful stop (SIGINT: VictoriaMetrics finishes in-flight requests and flushes to disk). */
