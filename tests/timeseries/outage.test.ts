@@ -9,6 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
+import { openStore } from '../../src/store/index.ts';
 import { until, vmAvailable, VictoriaMetrics } from './vm.ts';
 
 const MIN = 60_000;
@@ -21,28 +22,36 @@ let vm: VictoriaMetrics;
 let app: App;
 let dir: string;
 let now = T0;
-const clients: MqttClient[] = [];
+let clients: MqttClient[] = [];
+const tokens: string[] = [];
 
-beforeAll(async () => {
-  if (!run) return;
-  vm = await VictoriaMetrics.start();
-  dir = mkdtempSync(join(tmpdir(), 'anxin-ts-outage-'));
-  const config = parseConfig({
+const configFor = () =>
+  parseConfig({
     dbPath: join(dir, 'anxin.db'),
     mqtt: { port: 0, host: '127.0.0.1' },
     http: { port: 0, host: '127.0.0.1' },
     log: { level: 'silent' },
     timeseries: { url: vm.url, token: 'test-token', org: 'anxin', bucket: 'anxin', flushIntervalMs: 50, retryMs: 50, maxBackoffMs: 400, timeoutMs: 2000 },
   });
-  app = createApp(config, { clock: () => now, jobs: false });
+
+async function connectAll(mqttPort: number): Promise<MqttClient[]> {
+  return Promise.all(METERS.map((m, i) => mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: m, password: tokens[i]!, protocolVersion: 4, reconnectPeriod: 0 })));
+}
+
+beforeAll(async () => {
+  if (!run) return;
+  vm = await VictoriaMetrics.start();
+  dir = mkdtempSync(join(tmpdir(), 'anxin-ts-outage-'));
+  app = createApp(configFor(), { clock: () => now, jobs: false });
   const { mqttPort } = await app.start();
   for (const [i, meterId] of METERS.entries()) {
     const hh = `h-${meterId.slice(2)}`;
     await app.http.inject({ method: 'POST', url: '/api/households', payload: { id: hh, name: `住户 ${i}`, gridId: `grid-${i % 2}` } });
     await app.http.inject({ method: 'POST', url: `/api/households/${hh}/consent`, payload: { consentedBy: '本人', scope: ['water-monitoring'] } });
     const res = await app.http.inject({ method: 'POST', url: '/api/meters', payload: { meterId, householdId: hh } });
-    clients.push(await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: meterId, password: res.json().token, protocolVersion: 4, reconnectPeriod: 0 }));
+    tokens.push(res.json().token);
   }
+  clients = await connectAll(mqttPort);
 });
 
 afterAll(async () => {
@@ -107,5 +116,28 @@ describe.skipIf(!run)('history through an InfluxDB outage', () => {
     const rejected = await vm.export('ingest_rejected_count{reason="data-fault"}');
     expect(rejected[0]!.values).toEqual([1]);
     expect((await app.http.inject({ method: 'GET', url: '/metrics' })).body).toContain('anxin_timeseries_spool_points 0');
+  }, 90_000);
+
+  it('keeps unsent points across a restart of Anxin and sends them when both are back', async () => {
+    await vm.stop();
+    const from = ROUNDS + 10;
+    for (let round = from; round < from + 10; round++) {
+      now = tsOf(round) + 2000;
+      for (const [i, c] of clients.entries()) await c.publishAsync(`meters/${METERS[i]}/reading`, JSON.stringify({ ts: tsOf(round), totalLiters: 700 + round }), { qos: 1 });
+    }
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await app.stop(); // the writer's last batch fails and lands in SQLite, nothing stays in memory
+    const file = openStore(join(dir, 'anxin.db'));
+    expect(file.timeseries.count()).toBeGreaterThanOrEqual(10 * METERS.length);
+    file.close();
+    await vm.restart();
+    app = createApp(configFor(), { clock: () => now, jobs: false });
+    clients = await connectAll((await app.start()).mqttPort);
+    await until('the spool left by the last run to drain', async () => (app.timeseries!.spooled() === 0 ? true : undefined), 30_000);
+    for (const meter of METERS) {
+      const s = (await vm.export(`reading_total_liters{meter="${meter}"}`))[0]!;
+      const late = s.timestamps.filter((t) => t >= tsOf(from));
+      expect([...late].sort((a, b) => a - b), meter).toEqual(Array.from({ length: 10 }, (_, k) => tsOf(from + k)));
+    }
   }, 90_000);
 });
