@@ -40,7 +40,7 @@ export type UsagePeriod = (typeof USAGE_PERIODS)[number];
  * `alert_event.kind` values. The lifecycle ones come from AlertChange; the notification
  * ones are for the notifier (it writes `{ kind, alert, tags: { channel } }`).
  */
-export const ALERT_EVENT_KINDS = ['opened', 'acknowledged', 'escalated', 'resolved', 'notified', 'notify-failed'] as const;
+export const HISTORY_EVENT_KINDS = ['opened', 'acknowledged', 'escalated', 'resolved', 'notified', 'notify-failed'] as const;
 
 /** Tag value when a household has no grid, or a meter no household (tags may not be empty). */
 export const UNASSIGNED = 'unassigned';

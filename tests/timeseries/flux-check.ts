@@ -6,13 +6,13 @@
 // keep/group/distinct/sort, Grafana's `v.*` and `${variable}` references, and balanced
 // brackets and strings. Anything outside these shapes is reported, not guessed at.
 import { ALERT_TYPES } from '../../src/domain/alert.ts';
-import { ALERT_EVENT_KINDS, MEASUREMENTS, USAGE_PERIODS } from '../../src/timeseries/schema.ts';
+import { HISTORY_EVENT_KINDS, MEASUREMENTS, USAGE_PERIODS } from '../../src/timeseries/schema.ts';
 
 const FUNCTIONS = new Set(['range', 'filter', 'aggregateWindow', 'group', 'sum', 'count', 'mean', 'median', 'max', 'min', 'last', 'first', 'quantile', 'keep', 'drop', 'distinct', 'map', 'sort', 'limit', 'yield', 'fill', 'difference', 'pivot', 'window', 'rename', 'elapsed', 'toFloat']);
 const GRAFANA_V = new Set(['timeRangeStart', 'timeRangeStop', 'windowPeriod', 'defaultBucket', 'organization']);
 const SYSTEM_COLUMNS = new Set(['_time', '_value', '_field', '_measurement', '_start', '_stop']);
 const IMPORTS = new Set(['influxdata/influxdb/schema', 'strings', 'date']);
-const TAG_VALUES: Record<string, readonly string[]> = { kind: ALERT_EVENT_KINDS, period: USAGE_PERIODS, type: ALERT_TYPES };
+const TAG_VALUES: Record<string, readonly string[]> = { kind: HISTORY_EVENT_KINDS, period: USAGE_PERIODS, type: ALERT_TYPES };
 
 type M = { name: string; tags: readonly string[]; fields: Record<string, string> };
 const BY_NAME = new Map<string, M>(Object.values(MEASUREMENTS).map((m) => [m.name, m as M]));
