@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Alert } from '../domain/alert.ts';
 import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
+import type { SecurityConfig } from './auth/config.ts';
+import type { PrivacyActions } from '../service/consent-lifecycle.ts';
 
 export type AlertActionResult = Alert | TransitionError;
 
@@ -31,4 +33,8 @@ export interface ServerDeps {
   onMeterChanged?: (meterId: string) => void;
   /** Called after consent is given or withdrawn (processing of its meters starts or stops). */
   onConsentChanged?: (householdId: string) => void;
+  /** Sessions and sign-in limits (src/http/auth/config.ts); defaults when absent. */
+  security?: SecurityConfig;
+  /** Consent withdrawal, export and erasure (src/service/consent-lifecycle.ts); defaults to one over `store`. */
+  privacy?: PrivacyActions;
 }

@@ -1,6 +1,11 @@
 // Builds the HTTP API. It never listens: main.ts does, tests call app.inject().
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { bearerAuth } from './auth.ts';
+import { installAccessLog } from './auth/access-log-hook.ts';
+import { accessLogRoutes } from './auth/access-log-routes.ts';
+import { installAuth } from './auth/authenticate.ts';
+import { SecurityConfigSchema, sessionLimits } from './auth/config.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
 import type { ServerDeps } from './deps.ts';
 import { ApiError, fromFrameworkError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -30,13 +35,21 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.code(404).send({ error: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
+  // Sign-in, roles and the access log (src/http/auth/): every request gets `request.principal`;
+  // /api/* needs one unless a route is marked public; what a principal reads or changes is logged.
+  const security = deps.security ?? SecurityConfigSchema.parse({});
+  const sessions = sessionLimits(security);
+  installAuth(app, { store: deps.store, clock: deps.clock, sessions, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
+  installAccessLog(app, { accessLog: deps.store.accessLog, clock: deps.clock });
+  const limiter = createLoginLimiter(security.login, deps.clock);
+
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
 
-  // An encapsulated plugin: the auth hook covers exactly the routes registered inside it.
   app.register(
     async (api) => {
-      if (deps.apiToken !== undefined) api.addHook('onRequest', bearerAuth(deps.apiToken));
+      sessionRoutes(api, { store: deps.store, clock: deps.clock, sessions, limiter });
+      accessLogRoutes(api, deps);
       householdRoutes(api, deps);
       contactRoutes(api, deps);
       meterRoutes(api, deps);

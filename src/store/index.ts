@@ -9,6 +9,10 @@ import { alertsRepo } from './alerts.ts';
 import { deadLettersRepo } from './dead-letters.ts';
 import { readingsRepo } from './readings.ts';
 import { detectorSnapshotsRepo } from './detector-snapshots.ts';
+import { usersRepo } from './users.ts';
+import { sessionsRepo } from './sessions.ts';
+import { accessLogRepo } from './access-log.ts';
+import { erasureRepo } from './erasure.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -18,6 +22,10 @@ export interface Store {
   deadLetters: ReturnType<typeof deadLettersRepo>;
   readings: ReturnType<typeof readingsRepo>;
   detectorSnapshots: ReturnType<typeof detectorSnapshotsRepo>;
+  users: ReturnType<typeof usersRepo>;
+  sessions: ReturnType<typeof sessionsRepo>;
+  accessLog: ReturnType<typeof accessLogRepo>;
+  erasure: ReturnType<typeof erasureRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -45,6 +53,10 @@ export function openStore(path: string): Store {
       deadLetters: deadLettersRepo(db),
       readings: readingsRepo(db),
       detectorSnapshots: detectorSnapshotsRepo(db),
+      users: usersRepo(db),
+      sessions: sessionsRepo(db),
+      accessLog: accessLogRepo(db),
+      erasure: erasureRepo(db),
       migrated,
       ping() {
         try {
@@ -70,3 +82,5 @@ export type { VerifyResult } from './meters.ts';
 export type { AlertEvent, AlertEventKind, AlertQuery } from './alerts.ts';
 export type { DeadLetter, NewDeadLetter } from './dead-letters.ts';
 export type { DetectorSnapshotRow } from './detector-snapshots.ts';
+export type { User, NewUser, Role } from './users.ts';
+export type { AccessEntry, AccessQuery } from './access-log.ts';
