@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import type { Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -14,6 +15,8 @@ import { buildServer } from './http/server.ts';
 import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
+import { createEventHub, hubListener } from './http/routes/events.ts';
+import { meterStatus } from './detect/status.ts';
 
 export interface AppOptions {
   clock?: () => number;
@@ -76,6 +79,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
 
   for (const h of store.households.list({ limit: 100_000, offset: 0 }).items) if (h.awayUntil) monitor.syncAway(h.id);
 
+  // Dashboard: every alert change (detector or operator) goes out on the live event stream.
+  const hub = createEventHub({ store, clock });
+  monitor.onAlert(hubListener(hub));
+  const dashboard = { hub, meterStatus: (id: string, now: number) => meterStatus(monitor.detector, id, now), onAlertUpdated: (a: Alert) => monitor.recordOperatorChange(a) };
+
   let broker: Broker | undefined;
   const http = buildServer({
     store,
@@ -83,7 +91,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: createAlertActions(store, clock, (a) => monitor.recordOperatorChange(a)),
+    alerts: createAlertActions(store, clock, (a) => {
+      monitor.recordOperatorChange(a);
+      hub.publish(a.status === 'resolved' ? 'resolved' : 'acknowledged', a);
+    }),
+    dashboard,
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: (meterId) => {

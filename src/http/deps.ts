@@ -5,6 +5,7 @@ import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
 import type { SecurityConfig } from './auth/config.ts';
 import type { PrivacyActions } from '../service/consent-lifecycle.ts';
+import type { DashboardDeps } from './dashboard.ts';
 
 export type AlertActionResult = Alert | TransitionError;
 
@@ -37,4 +38,6 @@ export interface ServerDeps {
   security?: SecurityConfig;
   /** Consent withdrawal, export and erasure (src/service/consent-lifecycle.ts); defaults to one over `store`. */
   privacy?: PrivacyActions;
+  /** The dashboard (live events, detector status); absent = no dashboard routes (unit tests of the API). */
+  dashboard?: DashboardDeps;
 }

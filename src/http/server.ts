@@ -15,6 +15,9 @@ import { healthRoutes } from './routes/health.ts';
 import { householdRoutes } from './routes/households.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { familyPublicRoutes } from './routes/family.ts';
+import { webPlugin } from '../web/plugin.ts';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
@@ -55,9 +58,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       meterRoutes(api, deps);
       alertRoutes(api, deps);
       deadLetterRoutes(api, deps);
+      if (deps.dashboard) dashboardRoutes(api, { ...deps, dashboard: deps.dashboard }); // the dashboard's /api routes
     },
     { prefix: '/api' },
   );
+
+  // The dashboard's pages (src/web) and the family link's token-authenticated status route.
+  if (deps.dashboard) {
+    app.register(webPlugin);
+    familyPublicRoutes(app, { ...deps, dashboard: deps.dashboard });
+  }
 
   return app;
 }

@@ -13,6 +13,7 @@ import { usersRepo } from './users.ts';
 import { sessionsRepo } from './sessions.ts';
 import { accessLogRepo } from './access-log.ts';
 import { erasureRepo } from './erasure.ts';
+import { familyLinksRepo } from './family-links.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -26,6 +27,7 @@ export interface Store {
   sessions: ReturnType<typeof sessionsRepo>;
   accessLog: ReturnType<typeof accessLogRepo>;
   erasure: ReturnType<typeof erasureRepo>;
+  familyLinks: ReturnType<typeof familyLinksRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -57,6 +59,7 @@ export function openStore(path: string): Store {
       sessions: sessionsRepo(db),
       accessLog: accessLogRepo(db),
       erasure: erasureRepo(db),
+      familyLinks: familyLinksRepo(db),
       migrated,
       ping() {
         try {

@@ -222,4 +222,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX erased_households_at ON erased_households(erased_at);
     `,
   },
+  {
+    id: 10,
+    name: 'family links',
+    sql: `
+      -- Read-only family page links (src/store/family-links.ts). The link carries an HMAC of its
+      -- id under family_link_key's secret; revoking or expiry stops it at once.
+      CREATE TABLE family_links (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        label TEXT,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX family_links_household ON family_links(household_id);
+      CREATE TABLE family_link_key (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);
+      INSERT INTO family_link_key (id, secret) VALUES (1, lower(hex(randomblob(32))));
+    `,
+  },
 ];
