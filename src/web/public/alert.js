@@ -37,7 +37,8 @@ export async function renderAlert(main, id) {
   const act = (fn) => async (e) => {
     e.preventDefault();
     try {
-      await fn(new FormData(e.target.form ?? e.target));
+      const form = e.target instanceof HTMLFormElement ? e.target : e.target.closest('form');
+      await fn(form ? new FormData(form) : undefined);
       await renderAlert(main, id);
       document.getElementById('alert-msg').textContent = t('alert.done');
     } catch (err) {

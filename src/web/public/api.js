@@ -30,9 +30,10 @@ export async function loadSession() {
     const s = await api('GET', '/api/session');
     session.user = s.user;
     session.csrfToken = s.csrfToken;
-  } catch (e) {
-    if (e.status === 404) session.open = true; // no session API: the open local API
+  } catch {
     session.user = null;
+    // No account exists yet (a local demo on this machine): the API is open on loopback.
+    session.open = await fetch('/api/board', { credentials: 'same-origin' }).then((r) => r.ok, () => false);
   }
   return session.user;
 }

@@ -84,5 +84,9 @@ window.addEventListener('hashchange', () => {
 });
 window.addEventListener('anxin:signed-out', () => boot());
 boot();
+// Relative times ("35 分钟前") move on even when nothing happens; the live stream brings the rest.
+setInterval(() => {
+  if (session.user || session.open) rerender();
+}, 30_000);
 // Exposed for the browser tests and for debugging from the console.
 window.anxin = { api, session };

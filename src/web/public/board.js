@@ -36,7 +36,8 @@ export function householdLine(s, now) {
   return bits;
 }
 
-function countdown(s, now) {
+export function countdown(s, now) {
+  if (s.activeAlerts.some((a) => a.type === 'no-usage')) return t('countdown.fired');
   if (s.noUsageDeadline === null || s.household.awayNow) return t('countdown.none');
   return t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`);
 }

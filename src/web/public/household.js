@@ -5,7 +5,7 @@ import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { api, session } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, lang, t } from './i18n.js';
-import { householdLine } from './board.js';
+import { countdown, householdLine } from './board.js';
 
 const TZ_MS = 8 * 3600_000;
 const fmtHour = (ms) => new Date(ms + TZ_MS).toISOString().slice(11, 13) + ':00';
@@ -27,7 +27,7 @@ function chart(el, usage, title, fmt) {
       { stroke: '#333', size: 48 },
     ],
     series: [
-      { value: (_u, v) => (v == null ? '' : fmt(v * 1000)) },
+      { label: t('hh.time'), value: (_u, v) => (v == null ? '' : fmt(v * 1000)) },
       { label: t('hh.used'), stroke: '#1565c0', fill: 'rgba(21,101,192,0.35)', paths: uPlot.paths.bars({ size: [0.7, 40] }), points: { show: false }, value: (_u, v) => (v == null ? '' : `${v} L`) },
       { label: t('hh.usual'), stroke: '#6d4c00', width: 2, dash: [6, 4], points: { show: false }, value: (_u, v) => (v == null ? '' : `${v} L`) },
     ],
@@ -38,6 +38,15 @@ function chart(el, usage, title, fmt) {
   const total = used.reduce((s, x) => s + x, 0);
   el.append(h('p', { class: 'sr-only' }, `${title}: ${Math.round(total)} L`));
 }
+
+// Charts are drawn at the container's width: redraw when the window changes size.
+let redraw = () => {};
+window.anxinRedraw = () => redraw();
+let resizing;
+window.addEventListener('resize', () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => redraw(), 100);
+});
 
 const toLocalInput = (ms) => new Date(ms + TZ_MS).toISOString().slice(0, 16);
 const fromLocalInput = (s) => Date.parse(`${s}:00+08:00`);
@@ -56,7 +65,8 @@ export async function renderHousehold(main, id) {
   const act = (fn) => async (e) => {
     e.preventDefault();
     try {
-      await fn(e.target.form ? new FormData(e.target.form) : new FormData(e.target));
+      const form = e.target instanceof HTMLFormElement ? e.target : e.target.closest('form');
+      await fn(form ? new FormData(form) : undefined);
       await renderHousehold(main, id);
     } catch (err) {
       msg.textContent = t('err.generic', { msg: err.message });
@@ -89,7 +99,7 @@ export async function renderHousehold(main, id) {
           msg.textContent = t('err.generic', { msg: err.message });
         }
       } }, t('hh.familyCreate')),
-      h('ul', { class: 'plain' }, links.items.map((l) =>
+      h('ul', { class: 'plain', id: 'family-links' }, links.items.map((l) =>
         h('li', {}, `${l.label ?? l.id} · ${l.revokedAt ? t('hh.familyRevoked') : t('hh.familyUntil', { time: clock(l.expiresAt, now) })} `,
           !l.revokedAt && h('button', { type: 'button', class: 'btn-quiet', 'data-link-id': l.id, onclick: act(() => api('DELETE', `/api/family-links/${l.id}`)) }, t('hh.familyRevoke'))))),
     );
@@ -102,7 +112,7 @@ export async function renderHousehold(main, id) {
       hh.address && h('p', { class: 'muted' }, hh.address),
       h('dl', { class: 'facts' },
         h('dt', {}, t('col.lastUse')), h('dd', { id: 'hh-last-use' }, s.lastUseAt === null ? t('lastUse.none') : `${clock(s.lastUseAt, now)}（${ago(s.lastUseAt, now)}）`),
-        h('dt', {}, t('col.next')), h('dd', { id: 'hh-countdown' }, s.noUsageDeadline === null || hh.awayNow ? t('countdown.none') : t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`)),
+        h('dt', {}, t('col.next')), h('dd', { id: 'hh-countdown' }, countdown(s, now)),
         h('dt', {}, t('col.meter')), h('dd', {}, s.offline ? t('offline') : t('online'), s.battery !== null ? ` · ${t('battery', { n: Math.round(s.battery) })}` : ''),
       ),
       h('div', { class: 'hh-flags' }, householdLine(s, now)),
@@ -118,8 +128,12 @@ export async function renderHousehold(main, id) {
     ),
     family,
   );
-  chart(c24, day, t('hh.chart24'), fmtHour);
-  chart(c7, week, t('hh.chart7'), fmtDay);
+  redraw = () => {
+    if (!c24.isConnected) return;
+    chart(c24, day, t('hh.chart24'), fmtHour);
+    chart(c7, week, t('hh.chart7'), fmtDay);
+  };
+  redraw();
   void lang;
   return () => {
     if (!main.querySelector('form')?.contains(document.activeElement)) return renderHousehold(main, id);
