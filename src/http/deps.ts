@@ -38,6 +38,8 @@ export interface ServerDeps {
   security?: SecurityConfig;
   /** Consent withdrawal, export and erasure (src/service/consent-lifecycle.ts); defaults to one over `store`. */
   privacy?: PrivacyActions;
+  /** Serve HTTPS with this certificate and key (PEM; src/http/auth/secure-start.ts loadTls). */
+  https?: { cert: Buffer; key: Buffer };
   /** The dashboard (live events, detector status); absent = no dashboard routes (unit tests of the API). */
   dashboard?: DashboardDeps;
 }

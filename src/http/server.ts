@@ -23,7 +23,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 256 * 1024,
-  });
+    ...(deps.https && { https: deps.https }),
+  }) as unknown as FastifyInstance; // with `https` the server type differs; the routes do not care
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     const known =
