@@ -134,6 +134,10 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
 
   it('a grid worker signs in and sees a calm board with each home at a glance and the countdown', async () => {
     worker = await newPage();
+    await worker.goto(`${base}/`);
+    await worker.getByLabel('用户名').waitFor();
+    await expectAccessible(worker, 'sign-in page');
+    await screenshots(worker, 'login');
     await signIn(worker, 'wang', 'grid-worker-pass-1');
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
     const rows = worker.locator('.hh-row');
@@ -146,6 +150,13 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await worker.getByLabel('搜索姓名或地址').fill('李建国');
     await expect.poll(() => rows.count()).toBe(1);
     await worker.getByLabel('搜索姓名或地址').fill('');
+    // English on request, and back to Chinese.
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => worker.locator('#calm').textContent()).toContain('All calm');
+    expect(await worker.locator('[data-household-id="h1"]').textContent()).toContain('alert if no water is used by 19:15');
+    expect(await worker.evaluate(() => document.documentElement.lang)).toBe('en');
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
     await expectAccessible(worker, 'calm board');
     await screenshots(worker, 'board-calm');
   });

@@ -15,12 +15,18 @@ function eventText(e) {
   return e.note ?? '';
 }
 
+/** Known steps by name; notification steps (recorded by the notifier) by their kind. */
+function kindLabel(kind) {
+  if (t(`ev.${kind}`) !== `ev.${kind}`) return t(`ev.${kind}`);
+  return kind.startsWith('notif') ? `${t('ev.notification')} (${kind})` : kind;
+}
+
 function timeline(history, now) {
   return h('ol', { class: 'timeline', id: 'timeline' },
     history.map((e) =>
       h('li', { class: `ev ev-${e.kind}`, 'data-kind': e.kind },
         h('span', { class: 'ev-time' }, clock(e.at, now)),
-        h('span', { class: 'ev-kind' }, t(`ev.${e.kind}`) === `ev.${e.kind}` ? e.kind : t(`ev.${e.kind}`)),
+        h('span', { class: 'ev-kind' }, kindLabel(e.kind)),
         h('span', { class: 'ev-by' }, e.by === 'system' ? t('by.system') : e.by),
         eventText(e) && h('span', { class: 'ev-note' }, eventText(e)),
       ),

@@ -39,7 +39,9 @@ export function householdLine(s, now) {
 export function countdown(s, now) {
   if (s.activeAlerts.some((a) => a.type === 'no-usage')) return t('countdown.fired');
   if (s.noUsageDeadline === null || s.household.awayNow) return t('countdown.none');
-  return t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`);
+  const text = t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`);
+  // Within the hour: the home to keep an eye on, before it becomes an alert.
+  return s.noUsageDeadline - now <= 3_600_000 ? h('strong', { class: 'soon' }, text) : text;
 }
 
 const rank = (s) => (s.activeAlerts.some((a) => a.severity === 'critical') ? 0 : s.activeAlerts.length ? 1 : s.offline ? 2 : s.household.awayNow ? 4 : 3);

@@ -91,6 +91,7 @@ const zh = {
   'ev.note': '备注',
   'ev.escalated': '升级为确认预警',
   'ev.outcome': '记录上门结果',
+  'ev.notification': '通知',
   'by.system': '系统',
   'hh.status': '当前状态',
   'hh.chart24': '近 24 小时用水（升/小时）',
@@ -214,6 +215,7 @@ const en = {
   'ev.note': 'Note',
   'ev.escalated': 'Escalated to confirmed',
   'ev.outcome': 'Visit outcome recorded',
+  'ev.notification': 'Notification',
   'by.system': 'system',
   'hh.status': 'Now',
   'hh.chart24': 'Water use, last 24 hours (L/hour)',
@@ -274,7 +276,7 @@ export function applyStatic() {
 
 const TZ = 'Asia/Shanghai';
 const hm = () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false });
-const dhm = () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const dhm = () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: TZ, month: lang === 'zh' ? 'long' : 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 const dayKey = (t) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** "14:20" today (relative to the service clock `now`), "12/1 14:20" on another day. */
@@ -287,7 +289,7 @@ export function ago(ms, now) {
   const rtf = new Intl.RelativeTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { numeric: 'auto' });
   const s = Math.round((ms - now) / 1000);
   const abs = Math.abs(s);
-  if (abs < 60) return rtf.format(0, 'minute').replace('this minute', 'just now');
+  if (abs < 60) return lang === 'zh' ? '刚刚' : 'just now';
   if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
   if (abs < 86400 * 2) return rtf.format(Math.round(s / 3600), 'hour');
   return rtf.format(Math.round(s / 86400), 'day');
