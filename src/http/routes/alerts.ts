@@ -29,6 +29,15 @@ const ResolveBody = z.strictObject({
     .max(2000),
 });
 
+// A signed-in person acts as themselves: "by" is their username whatever the body says (it may
+// be omitted); machines (the token) still name who is acting.
+const SessionAckBody = AckBody.extend({ by: By.optional() });
+const SessionResolveBody = ResolveBody.extend({ by: By.optional() });
+const actor = (req: Parameters<typeof principalOf>[0], by: string | undefined) => {
+  const p = principalOf(req);
+  return p.kind === 'session' ? p.username : by!;
+};
+
 function settle(r: AlertActionResult) {
   if ('error' in r && r.error === 'not-found') throw new ApiError('alert-not-found', r.message);
   return orThrow(r);
@@ -60,14 +69,14 @@ export function alertRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'
   app.post('/alerts/:id/ack', carers, async (req) => {
     const { id } = parse('params', AlertParams, req.params);
     visibleAlert(req, store, id);
-    const b = parse('body', AckBody, req.body);
-    return settle(await deps.alerts.acknowledge(id, b.by, b.note || undefined));
+    const b = parse('body', principalOf(req).kind === 'session' ? SessionAckBody : AckBody, req.body);
+    return settle(await deps.alerts.acknowledge(id, actor(req, b.by), b.note || undefined));
   });
 
   app.post('/alerts/:id/resolve', carers, async (req) => {
     const { id } = parse('params', AlertParams, req.params);
     visibleAlert(req, store, id);
-    const b = parse('body', ResolveBody, req.body);
-    return settle(await deps.alerts.resolve(id, b.by, b.note));
+    const b = parse('body', principalOf(req).kind === 'session' ? SessionResolveBody : ResolveBody, req.body);
+    return settle(await deps.alerts.resolve(id, actor(req, b.by), b.note));
   });
 }

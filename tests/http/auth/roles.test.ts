@@ -55,7 +55,9 @@ describe('grid worker: only the households of its grids', () => {
     expect((await worker.req({ method: 'POST', url: '/api/alerts/al-hh-b/ack', payload: { by: 'w1' } })).statusCode).toBe(404);
     expect((await worker.req({ method: 'POST', url: '/api/alerts/al-hh-b/resolve', payload: { by: 'w1', note: 'x' } })).statusCode).toBe(404);
     expect(store.alerts.get('al-hh-b')?.status).toBe('open');
-    expect((await worker.req({ method: 'POST', url: '/api/alerts/al-hh-a/ack', payload: { by: 'w1' } })).json().status).toBe('acknowledged');
+    // A person acts as themselves: the session's username, whatever "by" says (or without one).
+    expect((await worker.req({ method: 'POST', url: '/api/alerts/al-hh-a/ack', payload: { by: 'someone else' } })).json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'w1' });
+    expect((await worker.req({ method: 'POST', url: '/api/alerts/al-hh-a/resolve', payload: { note: 'visited, fine' } })).json()).toMatchObject({ status: 'resolved', resolvedBy: 'w1' });
 
     expect((await worker.req({ url: '/api/meters' })).json().items.map((m: { id: string }) => m.id)).toEqual(['m-a']);
     expect((await worker.req({ url: '/api/meters/m-b' })).statusCode).toBe(404);
