@@ -136,6 +136,10 @@ describe('family links', () => {
     expect((await r.api('GET', `/family/${forged}/status`)).status).toBe(404);
     expect((await r.api('GET', '/family/nonsense/status')).status).toBe(404);
     expect((await r.api('GET', '/api/households/h1/family-links')).body.items.map((l: any) => l.id)).toEqual([link.id]);
+    // Each view is in the access log under the link's id, never its token.
+    const views = r.app.store.accessLog.list({ householdId: 'h1', limit: 50, offset: 0 }).items.filter((e) => e.action === 'family-view');
+    expect(views.map((e) => e.actor)).toEqual([`family-link:${link.id}`]);
+    expect(JSON.stringify(views)).not.toContain(token.split('.')[1]);
     expect((await r.api('DELETE', `/api/family-links/${link.id}`)).body.revokedAt).toBe(r.clock.now);
     expect((await r.api('GET', `${path}/status`)).status).toBe(404);
   });

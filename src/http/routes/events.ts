@@ -82,7 +82,7 @@ export const hubListener = (hub: EventHub) => (change: AlertChange) => hub.publi
 
 const HEARTBEAT_MS = 20_000;
 
-export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'> & { dashboard: DashboardDeps }): void {
+export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
   const open = new Set<() => void>();
   // A stream never ends by itself: end them before the server waits for its connections.
   api.addHook('preClose', async () => {
@@ -93,6 +93,12 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const viewer = viewerOf(req);
     const { hub } = deps.dashboard;
     const visible = (e: LiveEvent) => canSee(viewer, e.gridId === undefined ? {} : { gridId: e.gridId });
+    // A hijacked reply skips onSend, where the access log is written: log the stream's opening here.
+    const ua = req.headers['user-agent'];
+    deps.store.accessLog.append({
+      at: deps.clock(), actor: viewer.username, actorKind: viewer.kind, role: viewer.role, action: 'read', method: 'GET',
+      route: '/api/events', status: 200, ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }),
+    });
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

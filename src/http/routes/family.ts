@@ -76,6 +76,12 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
     const link = store.familyLinks.verify(token, now);
     const h = link && store.households.get(link.householdId);
     if (!h || !hasActiveConsent(h)) throw new ApiError('not-found', 'this family link is not valid (revoked, expired or never issued)');
+    // PIPL access log: the link (never its token) read this household's shared status.
+    const ua = req.headers['user-agent'];
+    store.accessLog.append({
+      at: now, actor: `family-link:${link.id}`, actorKind: 'anonymous', action: 'family-view', method: req.method,
+      route: '/family/:token/status', householdId: h.id, status: 200, ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }),
+    });
     const scope = h.consent!.scope;
     const shares = { status: scope.includes(FAMILY_SCOPES.status), alerts: scope.includes(FAMILY_SCOPES.alerts) };
     const s = householdStatus(deps, h, now);
