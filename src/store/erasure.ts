@@ -41,7 +41,9 @@ export function erasureRepo(db: Database) {
     const count = (t: string, n: number) => n && (removed[t] = (removed[t] ?? 0) + n);
     const meterIds = db.prepare<[string], { id: string }>('SELECT id FROM meters WHERE household_id = ?').all(householdId).map((r) => r.id);
     for (const m of meterIds) {
-      count('alert_events', db.prepare('DELETE FROM alert_events WHERE alert_id IN (SELECT id FROM alerts WHERE meter_id = ?)').run(m).changes);
+      // alert_events and any other table keyed to an alert (a notification outbox, say) first.
+      for (const r of referencing('alerts'))
+        count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE meter_id = ?)`).run(m).changes);
       count('alerts', db.prepare('DELETE FROM alerts WHERE meter_id = ?').run(m).changes);
       for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
       for (const r of referencing('meters')) count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" = ?`).run(m).changes);
@@ -92,7 +94,8 @@ export function erasureRepo(db: Database) {
     /** Retention of resolved alerts (with their history); open ones are never pruned. */
     pruneResolvedAlerts(before: number): number {
       return db.transaction(() => {
-        db.prepare("DELETE FROM alert_events WHERE alert_id IN (SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)").run(before);
+        for (const r of referencing('alerts'))
+          db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)`).run(before);
         return db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?").run(before).changes;
       })();
     },
