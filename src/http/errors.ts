@@ -14,6 +14,7 @@ export const API_ERRORS = {
   csrf: 403,
   'user-not-found': 404,
   'user-exists': 409,
+  'last-admin': 409,
   'rate-limited': 429,
   'not-found': 404,
   'household-not-found': 404,

@@ -6,6 +6,7 @@ import { installAuth } from './auth/authenticate.ts';
 import { SecurityConfigSchema, sessionLimits } from './auth/config.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
+import { userRoutes } from './auth/user-routes.ts';
 import type { ServerDeps } from './deps.ts';
 import { ApiError, fromFrameworkError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -54,6 +55,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     async (api) => {
       sessionRoutes(api, { store: deps.store, clock: deps.clock, sessions, limiter });
       accessLogRoutes(api, deps);
+      userRoutes(api, deps);
       householdRoutes(api, deps);
       contactRoutes(api, deps);
       meterRoutes(api, deps);

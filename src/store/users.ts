@@ -130,6 +130,17 @@ export function usersRepo(db: Database, clock: () => number = Date.now) {
       return changed ? get(username)! : notFound(username);
     },
 
+    /** Role and grids take effect on the user's next request (the principal is rebuilt from this row each time). */
+    update(username: string, patch: { displayName?: string; role?: Role; gridIds?: string[] }): User | NotFound | Failure<'invalid-body'> {
+      const cur = get(username);
+      if (!cur) return notFound(username);
+      const role = patch.role ?? cur.role;
+      const gridIds = role === 'grid-worker' ? [...new Set(patch.gridIds ?? cur.gridIds)] : [];
+      if (role === 'grid-worker' && gridIds.length === 0) return fail('invalid-body', 'expected at least one grid id for a grid worker');
+      db.prepare('UPDATE users SET display_name = ?, role = ?, grid_ids = ? WHERE username = ?').run(patch.displayName ?? cur.displayName, role, JSON.stringify(gridIds), username);
+      return get(username)!;
+    },
+
     enable(username: string): User | NotFound {
       const n = db.prepare('UPDATE users SET disabled_at = NULL WHERE username = ?').run(username).changes;
       return n ? get(username)! : notFound(username);
