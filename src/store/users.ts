@@ -92,6 +92,11 @@ export function usersRepo(db: Database, clock: () => number = Date.now) {
       return db.prepare<[], Row>('SELECT * FROM users ORDER BY username').all().map(toUser);
     },
 
+    /** Every account, enabled or not: 0 means accounts were never set up (see authenticate.ts). */
+    count(): number {
+      return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()!.n;
+    },
+
     /** Users able to sign in; 0 means no authentication is configured through accounts. */
     countActive(): number {
       return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users WHERE disabled_at IS NULL').get()!.n;

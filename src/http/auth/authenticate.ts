@@ -2,7 +2,7 @@
 //  1. a bearer token (machines): `Authorization: Bearer <http.apiToken>` → admin rights;
 //  2. a session cookie (people): `anxin_session`, checked against the sessions table, with
 //     CSRF protection: a state-changing request must carry `x-csrf-token` (403 'csrf');
-//  3. no credential exists at all (no token, no enabled user): a request from this machine with
+//  3. no credential exists at all (no token, no account ever made): a request from this machine with
 //     a loopback Host header is served as before (a local demo). Off loopback the service does
 //     not start in that state (src/http/auth/secure-start.ts); the Host check stops a web page
 //     from reaching it by DNS rebinding.
@@ -59,7 +59,8 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
 
   function resolve(req: FastifyRequest): Principal | null {
     const bearer = bearerToken(req.headers.authorization);
-    const anyAuth = deps.apiToken !== undefined || store.users.countActive() > 0;
+    // Disabling every account does not reopen the API: only a database that never had one is open.
+    const anyAuth = deps.apiToken !== undefined || store.users.count() > 0;
     if (bearer !== undefined && deps.apiToken !== undefined) {
       if (tokenEquals(bearer, deps.apiToken)) return TOKEN_PRINCIPAL;
       throw new ApiError('unauthorized', 'expected header "Authorization: Bearer <operator token>" with the configured token');

@@ -126,6 +126,9 @@ describe('nothing personal without authentication', () => {
     expect((await app.inject({ url: '/api/households' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/alerts', headers: { cookie: 'anxin_session=forged' } })).statusCode).toBe(401);
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    // Disabling every account does not reopen it.
+    store.users.disable('boss');
+    expect((await app.inject({ url: '/api/households' })).statusCode).toBe(401);
   });
 
   it('with no credential configured, serves only this machine: not another address, not a foreign Host (DNS rebinding)', async () => {
