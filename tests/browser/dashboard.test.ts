@@ -185,7 +185,8 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => worker.locator('#alert-title').textContent()).toContain('长时间未用水');
     await worker.getByRole('button', { name: '确认接单（我去处理）' }).click();
     await expect.poll(() => worker.locator('#alert-status').textContent()).toBe('已接单');
-    expect(app.store.alerts.get(alertId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: '网格员 王芳' });
+    expect(app.store.alerts.get(alertId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'wang' });
+    expect(await worker.locator('#timeline').textContent()).toContain('网格员 王芳'); // shown by display name
     await expectAccessible(worker, 'alert detail');
     await screenshots(worker, 'alert-detail');
   });
@@ -233,7 +234,7 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await worker.locator('#timeline').textContent()).toContain('老人平安 — 老人在卫生间摔倒');
     // Stored on the alert and exposed through the API for the detector to learn from.
     const a = await worker.evaluate(async (id) => (await fetch(`/api/alerts/${id}`)).json(), alertId);
-    expect(a).toMatchObject({ status: 'resolved', outcome: 'elder-fine', resolvedBy: '网格员 王芳' });
+    expect(a).toMatchObject({ status: 'resolved', outcome: 'elder-fine', resolvedBy: 'wang' });
     // Back on the board: all calm again.
     await worker.getByRole('link', { name: '← 返回工作台' }).click();
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');

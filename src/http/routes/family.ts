@@ -96,7 +96,9 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
       const urgent = s.activeAlerts.filter((a) => a.severity === 'critical' || a.type === 'leak');
       out.alerts = urgent.map((a) => {
         const full = store.alerts.get(a.id)!;
-        return { type: a.type, status: a.status, openedAt: a.openedAt, ...(full.acknowledgedBy !== undefined && { acknowledgedBy: full.acknowledgedBy, acknowledgedAt: full.acknowledgedAt }) };
+        // Who is on it, by the name the family knows (the user's display name, not the login).
+        const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? full.acknowledgedBy);
+        return { type: a.type, status: a.status, openedAt: a.openedAt, ...(by !== undefined && { acknowledgedBy: by, acknowledgedAt: full.acknowledgedAt }) };
       });
     }
     return out;

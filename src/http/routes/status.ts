@@ -108,6 +108,14 @@ export function statusRoutes(api: FastifyInstance, deps: Deps): void {
         };
       });
     noteAccess(req, { subjects: [...new Set(items.map((a) => a.householdId))] });
-    return { now, items, open: items.filter((a) => a.status === 'open').length };
+    // Display names of the staff named on these alerts ("wang" → "网格员 王芳") for the page.
+    const people: Record<string, string> = {};
+    for (const a of items)
+      for (const name of [a.acknowledgedBy, a.resolvedBy, ...store.alerts.history(a.id).map((e) => e.by)])
+        if (name !== undefined && !(name in people)) {
+          const u = store.users.get(name);
+          if (u) people[name] = u.displayName;
+        }
+    return { now, items, open: items.filter((a) => a.status === 'open').length, people };
   });
 }

@@ -21,13 +21,13 @@ function kindLabel(kind) {
   return kind.startsWith('notif') ? `${t('ev.notification')} (${kind})` : kind;
 }
 
-function timeline(history, now) {
+function timeline(history, now, people = {}) {
   return h('ol', { class: 'timeline', id: 'timeline' },
     history.map((e) =>
       h('li', { class: `ev ev-${e.kind}`, 'data-kind': e.kind },
         h('span', { class: 'ev-time' }, clock(e.at, now)),
         h('span', { class: 'ev-kind' }, kindLabel(e.kind)),
-        h('span', { class: 'ev-by' }, e.by === 'system' ? t('by.system') : e.by),
+        h('span', { class: 'ev-by' }, e.by === 'system' ? t('by.system') : (people[e.by] ?? e.by)),
         eventText(e) && h('span', { class: 'ev-note' }, eventText(e)),
       ),
     ),
@@ -91,7 +91,7 @@ export async function renderAlert(main, id) {
       hh && h('p', {}, t('alert.household'), '：', h('a', { href: `#/households/${encodeURIComponent(hh.household.id)}` }, hh.household.name), hh.household.address ? ` · ${hh.household.address}` : ''),
     ),
     h('section', { class: 'actions', 'aria-label': t('alert.title') }, msg, actions),
-    h('section', { class: 'card', 'aria-labelledby': 'tl-title' }, h('h2', { id: 'tl-title' }, t('alert.timeline')), timeline(a.history ?? [], now)),
+    h('section', { class: 'card', 'aria-labelledby': 'tl-title' }, h('h2', { id: 'tl-title' }, t('alert.timeline')), timeline(a.history ?? [], now, board.people)),
   );
   // A live update must not wipe a note being typed.
   return () => {

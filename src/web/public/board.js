@@ -10,7 +10,7 @@ export function reasonText(a) {
   return a.reason?.[lang === 'en' ? 'en' : 'zh'] ?? '';
 }
 
-function alertCard(a, now) {
+function alertCard(a, now, people = {}) {
   const who = a.notified?.length ? t('notified', { list: [...new Set(a.notified.map((n) => n.by))].join('、') }) : t('notNotified');
   return h('li', { class: `alert-card sev-${a.severity} st-${a.status}`, 'data-alert-id': a.id },
     h('div', { class: 'alert-head' },
@@ -22,7 +22,7 @@ function alertCard(a, now) {
     a.address && h('p', { class: 'muted' }, a.address),
     h('p', { class: 'reason' }, reasonText(a)),
     h('p', { class: 'meta' }, t('since', { time: clock(a.openedAt, now), ago: ago(a.openedAt, now) })),
-    h('p', { class: 'meta' }, a.acknowledgedBy ? t('ackBy', { by: a.acknowledgedBy }) : '', a.acknowledgedBy ? ' · ' : '', who),
+    h('p', { class: 'meta' }, a.acknowledgedBy ? t('ackBy', { by: people[a.acknowledgedBy] ?? a.acknowledgedBy }) : '', a.acknowledgedBy ? ' · ' : '', who),
   );
 }
 
@@ -89,10 +89,10 @@ export async function renderBoard(main) {
     h('section', { class: 'alerts', 'aria-labelledby': 'alerts-title' },
       h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t('board.openCount', { n: active.length })) : ''),
       active.length
-        ? h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now)))
+        ? h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people)))
         : h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: hh.total }))),
       resolved.length
-        ? h('details', { class: 'resolved' }, h('summary', {}, `${t('board.resolvedToday')} (${resolved.length})`), h('ol', { class: 'alert-list' }, resolved.map((a) => alertCard(a, now))))
+        ? h('details', { class: 'resolved' }, h('summary', {}, `${t('board.resolvedToday')} (${resolved.length})`), h('ol', { class: 'alert-list' }, resolved.map((a) => alertCard(a, now, board.people))))
         : '',
     ),
     h('section', { class: 'households', 'aria-labelledby': 'hh-title' },

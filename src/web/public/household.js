@@ -15,7 +15,7 @@ function chart(el, usage, title, fmt) {
   const xs = usage.buckets.map((b) => b.t / 1000);
   const used = usage.buckets.map((b) => b.liters);
   const usual = usage.buckets.map((b) => b.usual);
-  const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
+  const width = Math.max(280, Math.min(el.clientWidth || 600, 1100));
   const opts = {
     title,
     width,
