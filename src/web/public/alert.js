@@ -90,9 +90,10 @@ export async function renderAlert(main, id) {
       h('p', { class: 'meta' }, t('since', { time: clock(a.openedAt, now), ago: ago(a.openedAt, now) })),
       hh && h('p', {}, t('alert.household'), '：', h('a', { href: `#/households/${encodeURIComponent(hh.household.id)}` }, hh.household.name), hh.household.address ? ` · ${hh.household.address}` : ''),
     ),
-    h('section', { class: 'actions', 'aria-label': t('alert.title') }, msg, actions),
-    h('section', { class: 'card', 'aria-labelledby': 'tl-title' }, h('h2', { id: 'tl-title' }, t('alert.timeline')), timeline(a.history ?? [], now, board.people)),
+    h('section', { class: 'actions', 'aria-labelledby': 'steps-title' }, h('h2', { id: 'steps-title' }, t('alert.steps')), msg, actions),
+    h('section', { class: 'card timeline-card', 'aria-labelledby': 'tl-title' }, h('h2', { id: 'tl-title' }, t('alert.timeline')), timeline(a.history ?? [], now, board.people)),
   );
+  main.firstChild.nextSibling.classList.add('detail-main');
   // A live update must not wipe a note being typed.
   return () => {
     const busy = [...main.querySelectorAll('textarea')].some((x) => x.value) || !!main.querySelector('form')?.contains(document.activeElement);
