@@ -176,6 +176,8 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.textContent()).toContain('新的紧急预警：王秀兰');
     await expect.poll(() => worker.title()).toMatch(/^【紧急】/);
+    // The beep played: WebAudio was unlocked by the sign-in click (a user gesture).
+    expect(await banner.getAttribute('data-beeped')).toBe('true');
     await expectAccessible(worker, 'board with an alert');
     await screenshots(worker, 'board');
   });
