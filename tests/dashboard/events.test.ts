@@ -7,7 +7,9 @@ import { createEventHub } from '../../src/http/routes/events.ts';
 import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
 
 let r: Rig;
-afterEach(async () => r?.close());
+afterEach(async () => {
+  await r?.close();
+});
 
 interface Sse {
   events: { id?: string; event?: string; data: any }[];
@@ -109,6 +111,16 @@ describe('live events', () => {
     // Without a session the stream is refused.
     const anon = await fetch(`http://127.0.0.1:${await port(r)}/api/events`, { headers: { host: 'example.org' } });
     expect(anon.status).toBe(401);
+  });
+
+  it('stopping the service ends open streams instead of waiting for them', async () => {
+    r = await rig({ listen: true });
+    const s = await openStream(await port(r));
+    await s.until((e) => e.some((x) => x.event === 'hello'));
+    const rr = r;
+    r = undefined as unknown as Rig; // closed here, not again in afterEach
+    await rr.close(); // would hang on the open connection without the preClose hook
+    s.close();
   });
 
   it('the ring is bounded: an id older than it gets a reset', () => {
