@@ -64,6 +64,8 @@ export function startLive({ onChange }) {
   es.onerror = () => (status.textContent = t('live.off'));
   es.addEventListener('alert', (m) => {
     const e = JSON.parse(m.data);
+    // What arrived over the stream, for the browser tests and for debugging from the console.
+    (window.anxinLive ??= []).push({ id: m.lastEventId, kind: e.kind, alertId: e.alert.id });
     if ((e.kind === 'opened' || e.kind === 'escalated') && e.alert.severity === 'critical') cue(e);
     onChange(e);
   });
