@@ -19,6 +19,8 @@ const LoginBody = z.strictObject({
   password: z.string({ error: 'expected "password"' }).min(1, 'expected a non-empty password').max(1024),
 });
 
+export const UNKNOWN_USERNAME = '(unknown username)';
+
 export interface SessionRouteDeps {
   store: Pick<Store, 'users' | 'sessions'>;
   clock: () => number;
@@ -44,7 +46,9 @@ export function sessionRoutes(api: FastifyInstance, deps: SessionRouteDeps): voi
 
   api.post('/session', { config: { public: true } }, async (req, reply: FastifyReply) => {
     const b = parse('body', LoginBody, req.body);
-    noteAccess(req, { actor: b.username, action: 'login' });
+    // A password typed into the username field must not land in the access log: a name that
+    // is no account is logged as such, not as typed.
+    noteAccess(req, { actor: store.users.get(b.username) ? b.username : UNKNOWN_USERNAME, action: 'login' });
     const wait = limiter.blocked(b.username, req.ip);
     if (wait !== undefined) {
       noteAccess(req, { action: 'login-rate-limited' });
