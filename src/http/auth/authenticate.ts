@@ -46,6 +46,13 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   const plugin = async (root: FastifyInstance) => {
     root.decorateRequest('principal', null);
     root.decorateRequest('accessNote', null);
+    root.decorateRequest('stillSignedIn', function (this: FastifyRequest): boolean {
+      if (this.principal?.kind !== 'session') return this.principal !== null;
+      const sid = sessionIdOf(this);
+      const s = sid ? store.sessions.resolve(sid, clock(), deps.sessions) : undefined;
+      const user = s && store.users.get(s.username);
+      return user !== undefined && user.disabledAt === undefined && user.username === this.principal.username;
+    });
     root.addHook('onRequest', async (req) => {
       req.principal = resolve(req);
       const isApi = req.url === '/api' || req.url.startsWith('/api/');

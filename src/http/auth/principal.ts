@@ -33,6 +33,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     accessNote: AccessNote | null;
+    /**
+     * For long-lived answers (the SSE stream): is the principal that opened this request still
+     * signed in? A session is checked again (signed out, expired, disabled, password reset →
+     * false) and counts as used; the token and the loopback-open principal stay valid.
+     */
+    stillSignedIn(): boolean;
   }
   interface FastifyContextConfig {
     /** An /api route reachable without a principal (sign-in, the family page). */

@@ -118,8 +118,10 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
       if (missed === 'gap') res.write(`event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`);
       else missed.forEach(send);
     } else res.write(`event: hello\ndata: {}\n\n`);
-    const unsubscribe = hub.subscribe(send);
-    const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    // A stream outlives its request: it ends at the first event or heartbeat after its session did
+    // (signed out, expired, disabled; src/http/auth/authenticate.ts stillSignedIn).
+    const unsubscribe = hub.subscribe((e) => (req.stillSignedIn() ? send(e) : end()));
+    const beat = setInterval(() => (req.stillSignedIn() ? res.write(': ping\n\n') : end()), HEARTBEAT_MS);
     beat.unref();
     const end = () => {
       clearInterval(beat);
