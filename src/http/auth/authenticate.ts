@@ -55,7 +55,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     });
     root.addHook('onRequest', async (req) => {
       req.principal = resolve(req);
-      const isApi = req.url === '/api' || req.url.startsWith('/api/');
+      // By the matched route as well as the raw URL, so no spelling of a path reaches an /api route unchecked.
+      const route = req.routeOptions.url ?? '';
+      const isApi = req.url === '/api' || req.url.startsWith('/api/') || route === '/api' || route.startsWith('/api/');
       if (isApi && !req.principal && req.routeOptions.config?.public !== true) throw new ApiError('unauthorized', UNAUTHORIZED_MESSAGE);
     });
   };
