@@ -126,6 +126,12 @@ describe('nothing personal without authentication', () => {
     expect((await app.inject({ url: '/api/households' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/alerts', headers: { cookie: 'anxin_session=forged' } })).statusCode).toBe(401);
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    store.households.create({ id: 'hh-a', name: '王奶奶' }, T0);
+    for (const url of ['/api/households/', '/%61pi/households', '/api//households', '/API/households', '/api/households/hh-a?x=1', '/api/./households']) {
+      const res = await app.inject({ url });
+      expect([401, 404], url).toContain(res.statusCode);
+      expect(res.body, url).not.toContain('王奶奶');
+    }
     // Disabling every account does not reopen it.
     store.users.disable('boss');
     expect((await app.inject({ url: '/api/households' })).statusCode).toBe(401);
