@@ -86,11 +86,11 @@ export function householdsRepo(db: Database) {
       return get(id)!;
     },
 
-    /** `gridIds`: only households in these grids (a grid worker's scope; [] = none). */
+    /** `gridIds`: only households in these grids and not withdrawn (a grid worker's scope; [] = none). */
     list(q: { gridId?: string; gridIds?: string[]; limit: number; offset: number }): { items: Household[]; total: number } {
       const clauses = [
         ...(q.gridId === undefined ? [] : ['grid_id = @gridId']),
-        ...(q.gridIds === undefined ? [] : ['grid_id IN (SELECT value FROM json_each(@gridIds))']),
+        ...(q.gridIds === undefined ? [] : ['grid_id IN (SELECT value FROM json_each(@gridIds))', 'consent_withdrawn_at IS NULL']),
       ];
       const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
       const params = { gridId: q.gridId, gridIds: q.gridIds && JSON.stringify(q.gridIds), limit: q.limit, offset: q.offset };

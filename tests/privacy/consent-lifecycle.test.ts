@@ -58,6 +58,13 @@ describe('consent withdrawal', () => {
     expect(app.monitor.book.active.size).toBe(0);
     expect(app.store.meters.get('m-1')?.status).toBe('revoked');
     expect(app.monitor.detector.meters.has('m-1')).toBe(false);
+    // Waiting for erasure, it is no longer shown to its grid worker; an admin still sees it.
+    await app.store.users.create({ username: 'w1', password: 'a long password', role: 'grid-worker', gridIds: ['g1'] });
+    const login = await app.http.inject({ method: 'POST', url: '/api/session', payload: { username: 'w1', password: 'a long password' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect((await app.http.inject({ url: '/api/households/hh-1', headers: { cookie } })).statusCode).toBe(404);
+    expect((await app.http.inject({ url: '/api/households', headers: { cookie } })).json().total).toBe(0);
+    expect((await api('GET', '/api/households/hh-1')).status).toBe(200);
 
     clock.now = withdrawnAt + 2 * DAY - 1;
     expect((await app.runRetention()).erasedHouseholds).toBe(0);

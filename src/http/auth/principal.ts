@@ -75,9 +75,14 @@ export function requireRole(...roles: Role[]): (req: FastifyRequest) => Promise<
 /** Roles that may see households (and so their alerts, contacts, meters). */
 export const HOUSEHOLD_ROLES: Role[] = ['admin', 'grid-worker'];
 
-export function canSeeHousehold(p: Principal, h: Pick<Household, 'gridId'>): boolean {
+/**
+ * A grid worker does not see a household whose consent was withdrawn (PIPL Art. 15: processing,
+ * showing included, stops; it waits for erasure, src/service/consent-lifecycle.ts); admins do.
+ */
+export function canSeeHousehold(p: Principal, h: Pick<Household, 'gridId' | 'consent'>): boolean {
   if (p.role === 'operator') return false;
   if (p.gridIds === 'all') return true;
+  if (h.consent?.withdrawnAt !== undefined) return false;
   return h.gridId !== undefined && p.gridIds.includes(h.gridId);
 }
 
