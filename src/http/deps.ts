@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Alert } from '../domain/alert.ts';
 import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
+import type { Counter } from '../observability/metrics.ts';
 import type { SecurityConfig } from './auth/config.ts';
 import type { PrivacyActions } from '../service/consent-lifecycle.ts';
 import type { DashboardDeps } from './dashboard.ts';
@@ -20,7 +21,7 @@ export type HealthReport = { ok?: boolean } & Record<string, unknown>;
 
 export interface ServerDeps {
   store: Store;
-  metrics: { render(): string };
+  metrics: { render(): string; signIns?: Counter<'result'> };
   /** Epoch ms; the server never reads the wall clock itself. */
   clock: () => number;
   alerts: AlertActions;

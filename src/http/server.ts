@@ -53,7 +53,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.register(
     async (api) => {
-      sessionRoutes(api, { store: deps.store, clock: deps.clock, sessions, limiter });
+      sessionRoutes(api, { store: deps.store, clock: deps.clock, sessions, limiter, ...(deps.metrics.signIns && { signIns: deps.metrics.signIns }) });
       accessLogRoutes(api, deps);
       userRoutes(api, deps);
       householdRoutes(api, deps);

@@ -14,6 +14,8 @@ export interface Metrics {
   alertsActive: Gauge<'type'>;
   metersConnected: Gauge;
   deadLetters: Counter;
+  /** Dashboard/API sign-ins: result ok | bad-credentials | rate-limited (src/http/auth/session-routes.ts). */
+  signIns: Counter<'result'>;
   render(): string;
 }
 
@@ -27,8 +29,10 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     alertsActive: registry.gauge('anxin_alerts_active', 'Alerts open or acknowledged, by type.', ['type']),
     metersConnected: registry.gauge('anxin_meters_connected', 'Meters connected to the broker now.'),
     deadLetters: registry.counter('anxin_dead_letters_total', 'Messages stored as dead letters.'),
+    signIns: registry.counter('anxin_sign_ins_total', 'Sign-in attempts (POST /api/session), by result.', ['result']),
     render: () => registry.render(),
   };
+  for (const result of ['ok', 'bad-credentials', 'rate-limited']) m.signIns.inc({ result }, 0);
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".
   for (const type of ALERT_TYPES satisfies readonly AlertType[]) {
     m.alertsOpened.inc({ type }, 0);

@@ -12,6 +12,7 @@ import { ApiError } from '../errors.ts';
 import { parse } from '../validate.ts';
 import { SESSION_COOKIE, sessionIdOf } from './authenticate.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { Counter } from '../../observability/metrics.ts';
 import { UNAUTHORIZED_MESSAGE, noteAccess, principalFor } from './principal.ts';
 
 const LoginBody = z.strictObject({
@@ -26,6 +27,7 @@ export interface SessionRouteDeps {
   clock: () => number;
   sessions: SessionLimits;
   limiter: LoginLimiter;
+  signIns?: Counter<'result'>;
 }
 
 export function sessionView(user: Pick<User, 'username' | 'displayName' | 'role' | 'gridIds'>, sessionId: string) {
@@ -52,6 +54,7 @@ export function sessionRoutes(api: FastifyInstance, deps: SessionRouteDeps): voi
     const wait = limiter.blocked(b.username, req.ip);
     if (wait !== undefined) {
       noteAccess(req, { action: 'login-rate-limited' });
+      deps.signIns?.inc({ result: 'rate-limited' });
       reply.header('retry-after', String(wait));
       throw new ApiError('rate-limited', `too many failed sign-ins; try again in ${wait} s`);
     }
@@ -59,9 +62,11 @@ export function sessionRoutes(api: FastifyInstance, deps: SessionRouteDeps): voi
     if (!user) {
       limiter.failed(b.username, req.ip);
       noteAccess(req, { action: 'login-failed' });
+      deps.signIns?.inc({ result: 'bad-credentials' });
       throw new ApiError('bad-credentials', 'expected a known username and its password (the account may be disabled)');
     }
     limiter.succeeded(b.username);
+    deps.signIns?.inc({ result: 'ok' });
     const ua = req.headers['user-agent'];
     const { id } = store.sessions.create(user.username, clock(), deps.sessions, { ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }) });
     reply.setCookie(SESSION_COOKIE, id, cookieOptions(req, Math.floor(deps.sessions.absoluteMs / 1000)));

@@ -109,8 +109,8 @@ describe('POST/GET/DELETE /api/session', () => {
     expect((await b.req({ url: '/api/session' })).statusCode).toBe(401);
   });
 
-  it('rate-limits failed sign-ins per username and per address with 429 and Retry-After', async () => {
-    const { app, store, clock } = harness();
+  it('rate-limits failed sign-ins per username and per address with 429 and Retry-After, counted in /metrics', async () => {
+    const { app, store, clock, metrics } = harness();
     await addUser(store, { username: 'li', role: 'admin' });
     const attempt = (username: string, password: string, ip = '127.0.0.1') =>
       app.inject({ method: 'POST', url: '/api/session', payload: { username, password }, remoteAddress: ip });
@@ -121,6 +121,10 @@ describe('POST/GET/DELETE /api/session', () => {
     expect(Number(limited.headers['retry-after'])).toBe(15 * 60);
     clock.now = T0 + 15 * 60_000 + 1;
     expect((await attempt('li', PASSWORD)).statusCode).toBe(200);
+    const text = metrics.render();
+    expect(text).toContain('anxin_sign_ins_total{result="bad-credentials"} 5');
+    expect(text).toContain('anxin_sign_ins_total{result="rate-limited"} 1');
+    expect(text).toContain('anxin_sign_ins_total{result="ok"} 1');
 
     // Per address: 20 failures over many names from one address, then that address waits.
     for (let i = 0; i < 20; i++) await attempt(`user${i}`, 'x', '10.0.0.9');
