@@ -43,7 +43,7 @@ for (let i = 1; i <= n; i++) {
   const id = `demo-${String(i).padStart(3, '0')}`;
   const hh = app.store.households.create({ id: `hh-${id}`, name: `示例住户 ${i}`, gridId: 'futian-01' }, simClock());
   if (isFailure(hh)) throw new Error(hh.message);
-  app.store.households.giveConsent(hh.id, { consentedBy: '本人 (demo)', consentedAt: simClock(), scope: ['water-monitoring'] });
+  app.store.households.giveConsent(hh.id, { consentedBy: '本人 (demo)', consentedAt: simClock(), scope: ['water-monitoring', 'family-status', 'family-alerts'] });
   const p = app.store.meters.provision(id, hh.id, simClock());
   if (isFailure(p)) throw new Error(p.message);
   meters.push({ meterId: id, token: p.token, profile: ARCHETYPES[i % ARCHETYPES.length]!, cadence: i % 3 === 0 ? '15min' : '1min' });
@@ -64,10 +64,16 @@ app.monitor.onAlert((ch) => {
   else if (ch.kind === 'resolved') console.log(`✓ [sim ${local(a.resolvedAt ?? a.openedAt)} CST] ${a.type} · ${a.meterId} resolved (${a.resolution})`);
 });
 
+// Dashboard: a grid worker of the demo grid and an administrator, printed with the URL below.
+const DEMO_LOGIN = { username: 'wangfang', password: 'anxin-demo-2026' };
+await app.store.users.create({ ...DEMO_LOGIN, role: 'grid-worker', gridIds: ['futian-01'], displayName: '网格员 王芳' });
+await app.store.users.create({ username: 'admin', password: 'anxin-admin-2026', role: 'admin', displayName: '社区管理员' });
+
 const ports = await app.start();
 console.log(`Anxin demo: ${n} households at ${speed}× real time (1 simulated hour = ${(3600 / speed).toFixed(1)} s).`);
 console.log(`  API: http://localhost:${ports.httpPort}/api/alerts   metrics: http://localhost:${ports.httpPort}/metrics   MQTT: port ${ports.mqttPort}`);
 console.log(`  Injected: ${scenarios.map((s) => `${s.name} on ${s.meterId}`).join(', ')}. Ctrl-C to stop.`);
+console.log(`  Dashboard: http://localhost:${ports.httpPort}/  sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (grid worker) or admin / anxin-admin-2026`);
 const fleet = await startFleet({ url: `mqtt://127.0.0.1:${ports.mqttPort}`, meters, speed, startAt: wallStart, scenarios, seed: 2026, badPayloadRate: 0.002, duplicateRate: 0.01 });
 
 const stop = async () => {

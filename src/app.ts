@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import type { Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -15,6 +16,12 @@ import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
 import { attachTimeseries, type TimeseriesWriter } from './timeseries/index.ts';
+import { assertSecureBinding, loadTls } from './http/auth/secure-start.ts';
+import { sessionLimits } from './http/auth/config.ts';
+import { createPrivacy } from './service/consent-lifecycle.ts';
+import { runRetention } from './service/retention.ts';
+import { createEventHub, hubListener } from './http/routes/events.ts';
+import { meterStatus } from './detect/status.ts';
 
 export interface AppOptions {
   clock?: () => number;
@@ -34,6 +41,8 @@ export interface App {
   /** Opens the MQTT and HTTP ports; returns the real ones (0 in config = ephemeral). */
   start(): Promise<{ mqttPort: number; httpPort: number }>;
   broker(): Broker | undefined;
+  /** The daily retention run (also erases households past their withdrawal grace period); returns rows removed per table. */
+  runRetention(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -82,24 +91,49 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
 
   for (const h of store.households.list({ limit: 100_000, offset: 0 }).items) if (h.awayUntil) monitor.syncAway(h.id);
 
+  // Dashboard: every alert change (detector or operator) goes out on the live event stream.
+  const hub = createEventHub({ store, clock });
+  monitor.onAlert(hubListener(hub));
+  const dashboard = { hub, meterStatus: (id: string, now: number) => meterStatus(monitor.detector, id, now), onAlertUpdated: (a: Alert) => monitor.recordOperatorChange(a) };
+
   let broker: Broker | undefined;
+  const alertActions = createAlertActions(store, clock, (a) => {
+    monitor.recordOperatorChange(a);
+    timeseries?.operatorChange(a);
+    hub.publish(a.status === 'resolved' ? 'resolved' : 'acknowledged', a);
+  });
+  // PIPL lifecycle (src/service/consent-lifecycle.ts): a withdrawal revokes and disconnects the
+  // meters, makes the detector forget them, resolves open alerts like an operator would, and
+  // erases the data now or, after security.erasureGraceDays, in the daily job. HTTPS when http.tls.
+  const disconnectIfRevoked = (meterId: string) => {
+    if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
+  };
+  const privacy = createPrivacy({
+    store,
+    clock,
+    graceDays: config.security.erasureGraceDays,
+    resolveAlert: (id, by, note) => alertActions.resolve(id, by, note),
+    onMeterChanged: disconnectIfRevoked,
+    forgetMeter: (meterId) => monitor.forgetMeter(meterId),
+  });
+  const https = config.http.tls ? loadTls(config.http.tls) : undefined;
   const http = buildServer({
     store,
     metrics,
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: createAlertActions(store, clock, (a) => {
-      monitor.recordOperatorChange(a);
-      timeseries?.operatorChange(a);
-    }),
+    alerts: alertActions,
+    security: config.security,
+    privacy,
+    ...(https && { https }),
+    dashboard,
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
-    onMeterChanged: (meterId) => {
-      if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
-    },
+    onMeterChanged: disconnectIfRevoked,
   });
   teardown.push(() => http.close());
+  const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger }, clock());
 
   return {
     config,
@@ -109,7 +143,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     timeseries,
     http,
     broker: () => broker,
+    runRetention: retention,
     async start() {
+      // Refuses before any port opens: no personal data to the network without authentication.
+      assertSecureBinding(config.http, store);
       broker = await startBroker({
         port: config.mqtt.port,
         host: config.mqtt.host,
@@ -131,10 +168,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
-          daily('retention', () => {
-            store.readings.prune(clock() - config.retention.readingsDays * 86_400_000);
-            store.deadLetters.prune(clock() - config.retention.deadLetterDays * 86_400_000);
-          }),
+          daily('retention', () => void retention().catch((err) => logger.error({ err }, 'retention job failed'))),
         ];
         teardown.push(() => jobs.forEach((j) => j.stop()));
       }

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DetectorConfigSchema } from './detect/config.ts';
 import { TIMESERIES_ENV, timeseriesConfigSchema } from './timeseries/config.ts';
+import { SecurityConfigSchema, TlsConfigSchema } from './http/auth/config.ts';
+import { RetentionSchema } from './service/retention.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -34,9 +36,12 @@ export const ConfigSchema = z.strictObject({
   http: z
     .strictObject({
       port: port.default(8080),
-      host: z.string().default('0.0.0.0'),
-      /** Operators' bearer token for /api/*; unset = open (a local demo). */
+      /** Loopback by default: personal data is never served off this machine until authentication is set up (README "Security"). */
+      host: z.string().default('127.0.0.1'),
+      /** Machines' bearer token for /api/* (admin rights). People sign in (POST /api/session). */
       apiToken: z.string().min(16).transform((s) => new Secret(s)).optional(),
+      /** Serve HTTPS with these PEM files. */
+      tls: TlsConfigSchema.optional(),
     })
     .prefault({}),
   detector: DetectorConfigSchema.prefault({}),
@@ -44,7 +49,9 @@ export const ConfigSchema = z.strictObject({
   tickSeconds: z.number().int().min(1).max(300).default(30),
   /** How often the detector's learned state is saved (also at a clean stop); a crash loses at most this much learning. */
   snapshotMinutes: z.number().int().min(1).max(60).default(5),
-  retention: z.strictObject({ readingsDays: z.number().int().min(1).default(30), deadLetterDays: z.number().int().min(1).default(90) }).prefault({}),
+  retention: RetentionSchema.prefault({}),
+  /** Sessions, sign-in limits, the erasure grace period after a consent withdrawal (src/http/auth/config.ts). */
+  security: SecurityConfigSchema.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   /** History in InfluxDB 2 (src/timeseries/config.ts); off unless `timeseries.url` is set. */
   timeseries: timeseriesConfigSchema((s) => new Secret(s)).prefault({}),
@@ -56,6 +63,7 @@ const ENV: Record<string, (c: any, v: string) => void> = {
   ANXIN_DB: (c, v) => (c.dbPath = v),
   ANXIN_MQTT_PORT: (c, v) => ((c.mqtt ??= {}).port = Number(v)),
   ANXIN_HTTP_PORT: (c, v) => ((c.http ??= {}).port = Number(v)),
+  ANXIN_HTTP_HOST: (c, v) => ((c.http ??= {}).host = v),
   ANXIN_API_TOKEN: (c, v) => ((c.http ??= {}).apiToken = v),
   ANXIN_LOG_LEVEL: (c, v) => ((c.log ??= {}).level = v),
   ANXIN_SNAPSHOT_MINUTES: (c, v) => (c.snapshotMinutes = Number(v)),

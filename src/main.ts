@@ -1,6 +1,7 @@
 // Thin entry point: load config, build the app, start it, stop cleanly on signals.
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { assertSecureBinding, ensureFirstAdmin } from './http/auth/secure-start.ts';
 
 let config;
 try {
@@ -9,9 +10,32 @@ try {
   console.error((err as Error).message);
   process.exit(2);
 }
-const app = createApp(config);
+let app;
+try {
+  app = createApp(config);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+try {
+  // Checked before the first administrator is made, so an open network address is refused, not papered over.
+  assertSecureBinding(config.http, app.store);
+} catch (err) {
+  console.error((err as Error).message);
+  await app.stop();
+  process.exit(2);
+}
+const firstAdmin = await ensureFirstAdmin(app.store, Date.now());
 const ports = await app.start();
-console.log(`Anxin 安心 is running — MQTT on port ${ports.mqttPort}, HTTP on http://localhost:${ports.httpPort} (health: /health, API: /api, metrics: /metrics)`);
+const scheme = config.http.tls ? 'https' : 'http';
+console.log(`Anxin 安心 is running — MQTT on port ${ports.mqttPort}, HTTP on ${scheme}://localhost:${ports.httpPort} (health: /health, API: /api, metrics: /metrics)`);
+if (firstAdmin) {
+  // Printed here, once, to the terminal — never to the log. Only its hash is stored.
+  console.log(
+    `First start: created the administrator "${firstAdmin.username}" with the password ${firstAdmin.password}\n` +
+      `  (shown only this once; sign in at ${scheme}://localhost:${ports.httpPort}/ and change it: npm run admin -- reset-password --username ${firstAdmin.username})`,
+  );
+}
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const)

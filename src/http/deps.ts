@@ -3,6 +3,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Alert } from '../domain/alert.ts';
 import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
+import type { Counter } from '../observability/metrics.ts';
+import type { SecurityConfig } from './auth/config.ts';
+import type { PrivacyActions } from '../service/consent-lifecycle.ts';
+import type { DashboardDeps } from './dashboard.ts';
 
 export type AlertActionResult = Alert | TransitionError;
 
@@ -18,7 +22,7 @@ export type HealthReport = { ok?: boolean } & Record<string, unknown>;
 export interface ServerDeps {
   store: Store;
   /** `exposition` (service + runtime metrics) is served when present, else `render`. */
-  metrics: { render(): string; exposition?(): Promise<string> };
+  metrics: { render(): string; exposition?(): Promise<string>; signIns?: Counter<'result'> };
   /** Epoch ms; the server never reads the wall clock itself. */
   clock: () => number;
   alerts: AlertActions;
@@ -32,4 +36,12 @@ export interface ServerDeps {
   onMeterChanged?: (meterId: string) => void;
   /** Called after consent is given or withdrawn (processing of its meters starts or stops). */
   onConsentChanged?: (householdId: string) => void;
+  /** Sessions and sign-in limits (src/http/auth/config.ts); defaults when absent. */
+  security?: SecurityConfig;
+  /** Consent withdrawal, export and erasure (src/service/consent-lifecycle.ts); defaults to one over `store`. */
+  privacy?: PrivacyActions;
+  /** Serve HTTPS with this certificate and key (PEM; src/http/auth/secure-start.ts loadTls). */
+  https?: { cert: Buffer; key: Buffer };
+  /** The dashboard (live events, detector status); absent = no dashboard routes (unit tests of the API). */
+  dashboard?: DashboardDeps;
 }

@@ -1,6 +1,12 @@
 // Builds the HTTP API. It never listens: main.ts does, tests call app.inject().
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { bearerAuth } from './auth.ts';
+import { installAccessLog } from './auth/access-log-hook.ts';
+import { accessLogRoutes } from './auth/access-log-routes.ts';
+import { installAuth } from './auth/authenticate.ts';
+import { SecurityConfigSchema, sessionLimits } from './auth/config.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
+import { userRoutes } from './auth/user-routes.ts';
 import type { ServerDeps } from './deps.ts';
 import { ApiError, fromFrameworkError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -10,12 +16,16 @@ import { healthRoutes } from './routes/health.ts';
 import { householdRoutes } from './routes/households.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { familyPublicRoutes } from './routes/family.ts';
+import { webPlugin } from '../web/plugin.ts';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 256 * 1024,
-  });
+    ...(deps.https && { https: deps.https }),
+  }) as unknown as FastifyInstance; // with `https` the server type differs; the routes do not care
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     const known =
@@ -30,21 +40,37 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.code(404).send({ error: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
+  // Sign-in, roles and the access log (src/http/auth/): every request gets `request.principal`;
+  // /api/* needs one unless a route is marked public; what a principal reads or changes is logged.
+  const security = deps.security ?? SecurityConfigSchema.parse({});
+  const sessions = sessionLimits(security);
+  installAuth(app, { store: deps.store, clock: deps.clock, sessions, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
+  installAccessLog(app, { accessLog: deps.store.accessLog, clock: deps.clock });
+  const limiter = createLoginLimiter(security.login, deps.clock);
+
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
 
-  // An encapsulated plugin: the auth hook covers exactly the routes registered inside it.
   app.register(
     async (api) => {
-      if (deps.apiToken !== undefined) api.addHook('onRequest', bearerAuth(deps.apiToken));
+      sessionRoutes(api, { store: deps.store, clock: deps.clock, sessions, limiter, ...(deps.metrics.signIns && { signIns: deps.metrics.signIns }) });
+      accessLogRoutes(api, deps);
+      userRoutes(api, deps);
       householdRoutes(api, deps);
       contactRoutes(api, deps);
       meterRoutes(api, deps);
       alertRoutes(api, deps);
       deadLetterRoutes(api, deps);
+      if (deps.dashboard) dashboardRoutes(api, { ...deps, dashboard: deps.dashboard }); // the dashboard's /api routes
     },
     { prefix: '/api' },
   );
+
+  // The dashboard's pages (src/web) and the family link's token-authenticated status route.
+  if (deps.dashboard) {
+    app.register(webPlugin);
+    familyPublicRoutes(app, { ...deps, dashboard: deps.dashboard });
+  }
 
   return app;
 }

@@ -25,6 +25,8 @@ export interface Metrics {
   timeseriesSpoolDropped: Counter<'class'>;
   /** Run `fn` before each render (gauges that are computed at scrape time). */
   beforeRender(fn: () => void): void;
+  /** Dashboard/API sign-ins: result ok | bad-credentials | rate-limited (src/http/auth/session-routes.ts). */
+  signIns: Counter<'result'>;
   /** The service's metrics only (synchronous). */
   render(): string;
   /** What /metrics serves: the service's metrics, then process and Node runtime metrics. */
@@ -42,6 +44,7 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     alertsActive: registry.gauge('anxin_alerts_active', 'Alerts open or acknowledged, by type.', ['type']),
     metersConnected: registry.gauge('anxin_meters_connected', 'Meters connected to the broker now.'),
     deadLetters: registry.counter('anxin_dead_letters_total', 'Messages stored as dead letters.'),
+    signIns: registry.counter('anxin_sign_ins_total', 'Sign-in attempts (POST /api/session), by result.', ['result']),
     timeseriesSpoolPoints: registry.gauge('anxin_timeseries_spool_points', 'Points waiting in the local spool for InfluxDB.'),
     timeseriesSpoolOldestAge: registry.gauge('anxin_timeseries_spool_oldest_age_seconds', 'Age of the oldest spooled point (0 when empty).'),
     timeseriesWriteErrors: registry.counter('anxin_timeseries_write_errors_total', 'Failed InfluxDB writes, by error class.', ['class']),
@@ -54,6 +57,7 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     },
     exposition: async () => m.render() + (await renderRuntime()),
   };
+  for (const result of ['ok', 'bad-credentials', 'rate-limited']) m.signIns.inc({ result }, 0);
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".
   for (const type of ALERT_TYPES satisfies readonly AlertType[]) {
     m.alertsOpened.inc({ type }, 0);

@@ -102,6 +102,14 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
       store.detectorSnapshots.saveAll(rows);
       return { meters: rows.length, ms: Math.round(performance.now() - t0) };
     },
+    /**
+     * PIPL: the household withdrew consent — drop everything the detector holds for this meter
+     * (learned routine, raised conditions), so no "offline" alert follows and nothing more of it
+     * is saved in snapshots. Its stored snapshot is erased with the household's data.
+     */
+    forgetMeter(meterId: string): boolean {
+      return detector.meters.delete(meterId);
+    },
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {
       recordInBook(book, alert);

@@ -23,6 +23,8 @@ export interface AlertQuery {
   householdId?: string;
   /** openedAt >= since (epoch ms). */
   since?: number;
+  /** Only alerts of households in these grids (a grid worker's scope; [] = none). */
+  gridIds?: string[];
   limit: number;
   offset: number;
 }
@@ -91,6 +93,8 @@ function whereOf(q: Omit<AlertQuery, 'limit' | 'offset'>): string {
   if (q.meterId !== undefined) clauses.push('a.meter_id = @meterId');
   if (q.householdId !== undefined) clauses.push('a.meter_id IN (SELECT id FROM meters WHERE household_id = @householdId)');
   if (q.since !== undefined) clauses.push('a.opened_at >= @since');
+  if (q.gridIds !== undefined)
+    clauses.push('a.meter_id IN (SELECT m.id FROM meters m JOIN households h ON h.id = m.household_id WHERE h.grid_id IN (SELECT value FROM json_each(@gridIdsJson)))');
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -159,12 +163,13 @@ export function alertsRepo(db: Database) {
     },
 
     /** Newest first. */
-    list(q: AlertQuery): { items: Alert[]; total: number } {
-      const where = whereOf(q);
+    list(query: AlertQuery): { items: Alert[]; total: number } {
+      const where = whereOf(query);
+      const q = { ...query, gridIdsJson: query.gridIds && JSON.stringify(query.gridIds) };
       const rows = db
-        .prepare<AlertQuery, AlertRow>(`SELECT a.* FROM alerts a ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT @limit OFFSET @offset`)
+        .prepare<typeof q, AlertRow>(`SELECT a.* FROM alerts a ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT @limit OFFSET @offset`)
         .all(q);
-      const { n } = db.prepare<AlertQuery, { n: number }>(`SELECT count(*) AS n FROM alerts a ${where}`).get(q)!;
+      const { n } = db.prepare<typeof q, { n: number }>(`SELECT count(*) AS n FROM alerts a ${where}`).get(q)!;
       return { items: rows.map(toAlert), total: n };
     },
 

@@ -86,9 +86,14 @@ export function householdsRepo(db: Database) {
       return get(id)!;
     },
 
-    list(q: { gridId?: string; limit: number; offset: number }): { items: Household[]; total: number } {
-      const where = q.gridId === undefined ? '' : 'WHERE grid_id = @gridId';
-      const params = { gridId: q.gridId, limit: q.limit, offset: q.offset };
+    /** `gridIds`: only households in these grids and not withdrawn (a grid worker's scope; [] = none). */
+    list(q: { gridId?: string; gridIds?: string[]; limit: number; offset: number }): { items: Household[]; total: number } {
+      const clauses = [
+        ...(q.gridId === undefined ? [] : ['grid_id = @gridId']),
+        ...(q.gridIds === undefined ? [] : ['grid_id IN (SELECT value FROM json_each(@gridIds))', 'consent_withdrawn_at IS NULL']),
+      ];
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const params = { gridId: q.gridId, gridIds: q.gridIds && JSON.stringify(q.gridIds), limit: q.limit, offset: q.offset };
       const rows = db
         .prepare<typeof params, HouseholdRow>(`SELECT * FROM households ${where} ORDER BY created_at, id LIMIT @limit OFFSET @offset`)
         .all(params);

@@ -10,6 +10,11 @@ import { deadLettersRepo } from './dead-letters.ts';
 import { readingsRepo } from './readings.ts';
 import { detectorSnapshotsRepo } from './detector-snapshots.ts';
 import { timeseriesRepo } from './timeseries.ts';
+import { usersRepo } from './users.ts';
+import { sessionsRepo } from './sessions.ts';
+import { accessLogRepo } from './access-log.ts';
+import { erasureRepo } from './erasure.ts';
+import { familyLinksRepo } from './family-links.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -21,6 +26,11 @@ export interface Store {
   detectorSnapshots: ReturnType<typeof detectorSnapshotsRepo>;
   /** The time-series spool and usage buckets (src/timeseries). */
   timeseries: ReturnType<typeof timeseriesRepo>;
+  users: ReturnType<typeof usersRepo>;
+  sessions: ReturnType<typeof sessionsRepo>;
+  accessLog: ReturnType<typeof accessLogRepo>;
+  erasure: ReturnType<typeof erasureRepo>;
+  familyLinks: ReturnType<typeof familyLinksRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -49,6 +59,11 @@ export function openStore(path: string): Store {
       readings: readingsRepo(db),
       detectorSnapshots: detectorSnapshotsRepo(db),
       timeseries: timeseriesRepo(db),
+      users: usersRepo(db),
+      sessions: sessionsRepo(db),
+      accessLog: accessLogRepo(db),
+      erasure: erasureRepo(db),
+      familyLinks: familyLinksRepo(db),
       migrated,
       ping() {
         try {
@@ -74,3 +89,5 @@ export type { VerifyResult } from './meters.ts';
 export type { AlertEvent, AlertEventKind, AlertQuery } from './alerts.ts';
 export type { DeadLetter, NewDeadLetter } from './dead-letters.ts';
 export type { DetectorSnapshotRow } from './detector-snapshots.ts';
+export type { User, NewUser, Role } from './users.ts';
+export type { AccessEntry, AccessQuery } from './access-log.ts';

@@ -29,6 +29,11 @@ export function readingsRepo(db: Database) {
   );
   const recent = db.prepare<[string, number], Row>('SELECT * FROM readings WHERE meter_id = ? ORDER BY ts DESC LIMIT ?');
   const prune = db.prepare('DELETE FROM readings WHERE ts < ?');
+  // For the dashboard's usage charts and battery (the readings_meter_ts index serves both).
+  const between = db.prepare<[string, number, number], Row>('SELECT * FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts');
+  const lastBattery = db.prepare<[string], { ts: number; battery: number }>(
+    'SELECT ts, battery FROM readings WHERE meter_id = ? AND battery IS NOT NULL ORDER BY ts DESC LIMIT 1',
+  );
 
   /** Returns how many were new; duplicates are not an error. */
   const addMany = db.transaction((readings: readonly Reading[]): number => {
@@ -45,6 +50,16 @@ export function readingsRepo(db: Database) {
     /** Newest first by reading time. */
     recent(meterId: string, limit: number): Reading[] {
       return recent.all(meterId, limit).map(toReading);
+    },
+
+    /** Readings of one meter with from <= ts < to, oldest first. */
+    between(meterId: string, from: number, to: number): Reading[] {
+      return between.all(meterId, from, to).map(toReading);
+    },
+
+    /** The newest battery level a reading carried, with its time. */
+    lastBattery(meterId: string): { ts: number; battery: number } | undefined {
+      return lastBattery.get(meterId);
     },
 
     /** Retention: deletes readings taken before `olderThanMs` (an epoch-ms cut-off); returns how many. */

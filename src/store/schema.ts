@@ -174,4 +174,87 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ts_spool_class ON ts_spool(class, id);
     `,
   },
+  {
+    id: 7,
+    name: 'users, sessions, access log, erased households',
+    sql: `
+      -- Dashboard and API accounts (src/store/users.ts). grid_ids: JSON array; only grid workers use it.
+      CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('grid-worker', 'admin', 'operator')),
+        grid_ids TEXT NOT NULL DEFAULT '[]',
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER NOT NULL,
+        disabled_at INTEGER
+      );
+      -- Server-side sessions: only a SHA-256 of the cookie value is stored, so a copy of the
+      -- database cannot be replayed as a login; deleting a row revokes the session at once.
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,   -- the absolute limit
+        ip TEXT,
+        user_agent TEXT
+      );
+      CREATE INDEX sessions_user ON sessions(username);
+      -- PIPL Art. 51/55: who read or changed whose personal data, when and from where.
+      -- Append-only: no code path updates it, the trigger refuses it; rows leave only by retention.
+      CREATE TABLE access_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,      -- session | token | anonymous
+        role TEXT,
+        action TEXT NOT NULL,
+        method TEXT NOT NULL,
+        route TEXT NOT NULL,
+        household_id TEXT,
+        subjects TEXT,                 -- JSON array of household ids a list answer carried
+        status INTEGER NOT NULL,
+        ip TEXT,
+        user_agent TEXT
+      );
+      CREATE INDEX access_log_at ON access_log(at);
+      CREATE INDEX access_log_household ON access_log(household_id, at);
+      CREATE INDEX access_log_actor ON access_log(actor, at);
+      CREATE TRIGGER access_log_append_only BEFORE UPDATE ON access_log
+        BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+      -- What is left of a household after erasure (consent withdrawn or deleted on request):
+      -- that consent existed, its scope, when it was withdrawn and when the data was erased.
+      CREATE TABLE erased_households (
+        household_id TEXT NOT NULL,
+        consented_at INTEGER,
+        consent_scope TEXT,
+        withdrawn_at INTEGER,
+        erased_at INTEGER NOT NULL,
+        reason TEXT NOT NULL           -- consent-withdrawn | deletion-request
+      );
+      CREATE INDEX erased_households_id ON erased_households(household_id);
+      CREATE INDEX erased_households_at ON erased_households(erased_at);
+    `,
+  },
+  {
+    id: 10,
+    name: 'family links',
+    sql: `
+      -- Read-only family page links (src/store/family-links.ts). The link carries an HMAC of its
+      -- id under family_link_key's secret; revoking or expiry stops it at once.
+      CREATE TABLE family_links (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        label TEXT,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX family_links_household ON family_links(household_id);
+      CREATE TABLE family_link_key (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);
+      INSERT INTO family_link_key (id, secret) VALUES (1, lower(hex(randomblob(32))));
+    `,
+  },
 ];

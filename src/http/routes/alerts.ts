@@ -6,6 +6,8 @@ import { ALERT_STATUSES, ALERT_TYPES } from '../../domain/alert.ts';
 import type { AlertActionResult, ServerDeps } from '../deps.ts';
 import { ApiError, orThrow } from '../errors.ts';
 import { Id, Page, QueryTime, parse } from '../validate.ts';
+import { HOUSEHOLD_ROLES, gridScope, noteAccess, principalOf, requireRole } from '../auth/principal.ts';
+import { visibleAlert } from '../auth/scope.ts';
 
 const ListQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES, { error: `expected one of ${ALERT_STATUSES.join(', ')}` }).optional(),
@@ -27,37 +29,54 @@ const ResolveBody = z.strictObject({
     .max(2000),
 });
 
+// A signed-in person acts as themselves: "by" is their username whatever the body says (it may
+// be omitted); machines (the token) still name who is acting.
+const SessionAckBody = AckBody.extend({ by: By.optional() });
+const SessionResolveBody = ResolveBody.extend({ by: By.optional() });
+const actor = (req: Parameters<typeof principalOf>[0], by: string | undefined) => {
+  const p = principalOf(req);
+  return p.kind === 'session' ? p.username : by!;
+};
+
 function settle(r: AlertActionResult) {
   if ('error' in r && r.error === 'not-found') throw new ApiError('alert-not-found', r.message);
   return orThrow(r);
 }
 
+// Alerts tell when someone did not use water: personal data. Admins see all, grid workers
+// those of their grids' households (others: 404), operators none (they have /metrics).
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
+
 export function alertRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'alerts'>): void {
   const { store } = deps;
 
-  app.get('/alerts', async (req) => {
+  app.get('/alerts', carers, async (req) => {
     const q = parse('query', ListQuery, req.query);
-    const { items, total } = store.alerts.list(q);
+    const gridIds = gridScope(principalOf(req));
+    const { items, total } = store.alerts.list({ ...q, ...(gridIds && { gridIds }) });
+    const subjects = new Set(items.map((a) => store.meters.householdOf(a.meterId)).filter((h): h is string => h !== undefined));
+    noteAccess(req, { subjects: [...subjects] });
     return { items, total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/alerts/:id', async (req) => {
+  app.get('/alerts/:id', carers, async (req) => {
     const { id } = parse('params', AlertParams, req.params);
-    const alert = store.alerts.get(id);
-    if (!alert) throw new ApiError('alert-not-found', `no alert with id "${id}"`);
+    const alert = visibleAlert(req, store, id);
     const householdId = store.meters.householdOf(alert.meterId);
     return { ...alert, ...(householdId !== undefined && { householdId }), history: store.alerts.history(id) };
   });
 
-  app.post('/alerts/:id/ack', async (req) => {
+  app.post('/alerts/:id/ack', carers, async (req) => {
     const { id } = parse('params', AlertParams, req.params);
-    const b = parse('body', AckBody, req.body);
-    return settle(await deps.alerts.acknowledge(id, b.by, b.note || undefined));
+    visibleAlert(req, store, id);
+    const b = parse('body', principalOf(req).kind === 'session' ? SessionAckBody : AckBody, req.body);
+    return settle(await deps.alerts.acknowledge(id, actor(req, b.by), b.note || undefined));
   });
 
-  app.post('/alerts/:id/resolve', async (req) => {
+  app.post('/alerts/:id/resolve', carers, async (req) => {
     const { id } = parse('params', AlertParams, req.params);
-    const b = parse('body', ResolveBody, req.body);
-    return settle(await deps.alerts.resolve(id, b.by, b.note));
+    visibleAlert(req, store, id);
+    const b = parse('body', principalOf(req).kind === 'session' ? SessionResolveBody : ResolveBody, req.body);
+    return settle(await deps.alerts.resolve(id, actor(req, b.by), b.note));
   });
 }

@@ -2,9 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.ts';
-import { ApiError, orThrow } from '../errors.ts';
+import { orThrow } from '../errors.ts';
 import { contactView } from '../views.ts';
 import { IdParams, parse } from '../validate.ts';
+import { HOUSEHOLD_ROLES, requireRole } from '../auth/principal.ts';
+import { visibleHousehold } from '../auth/scope.ts';
 
 const ContactBody = z
   .strictObject({
@@ -28,16 +30,16 @@ const ContactBody = z
 export function contactRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'>): void {
   const { store } = deps;
 
-  app.post('/households/:id/contacts', async (req, reply) => {
+  app.post('/households/:id/contacts', { onRequest: requireRole('admin') }, async (req, reply) => {
     const { id } = parse('params', IdParams, req.params);
     const body = parse('body', ContactBody, req.body);
     const contact = orThrow(store.contacts.add(id, body));
     return reply.code(201).send(contactView(contact));
   });
 
-  app.get('/households/:id/contacts', async (req) => {
+  app.get('/households/:id/contacts', { onRequest: requireRole(...HOUSEHOLD_ROLES) }, async (req) => {
     const { id } = parse('params', IdParams, req.params);
-    if (!store.households.get(id)) throw new ApiError('household-not-found', `no household with id "${id}"`);
+    visibleHousehold(req, store, id);
     return { items: store.contacts.list(id).map(contactView) };
   });
 }

@@ -6,6 +6,9 @@ import type { ServerDeps } from '../deps.ts';
 import { ApiError, orThrow } from '../errors.ts';
 import { householdView } from '../views.ts';
 import { Id, IdParams, Page, parse } from '../validate.ts';
+import { HOUSEHOLD_ROLES, gridScope, noteAccess, principalOf, requireRole } from '../auth/principal.ts';
+import { visibleHousehold } from '../auth/scope.ts';
+import { createPrivacy } from '../../service/consent-lifecycle.ts';
 
 const Text = (max: number) => z.string().trim().min(1, 'expected a non-empty string').max(max, `expected at most ${max} characters`);
 
@@ -23,35 +26,43 @@ const AwayBody = z
   // `when`: compare only two valid times, so a bad "from" is reported once, as itself.
   .refine((b) => b.from < b.until, { message: 'expected "from" before "until"', path: ['until'], when: (p) => p.issues.length === 0 });
 
+// Roles (src/http/auth/principal.ts): admins manage households and consent; grid workers see
+// and mark away only the households of their grids (others: 404); operators see none.
+const admin = { onRequest: requireRole('admin') };
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
+
 export function householdRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const { store, clock } = deps;
   const view = (h: Parameters<typeof householdView>[0]) => householdView(h, clock());
+  const privacy =
+    deps.privacy ??
+    createPrivacy({ store, clock, graceDays: 0, resolveAlert: (id, by, note) => deps.alerts.resolve(id, by, note), ...(deps.onMeterChanged && { onMeterChanged: deps.onMeterChanged }) });
 
-  app.post('/households', async (req, reply) => {
+  app.post('/households', admin, async (req, reply) => {
     const body = parse('body', CreateBody, req.body);
     return reply.code(201).send(view(orThrow(store.households.create(body, clock()))));
   });
 
-  app.get('/households', async (req) => {
+  app.get('/households', carers, async (req) => {
     const q = parse('query', ListQuery, req.query);
-    const { items, total } = store.households.list(q);
+    const gridIds = gridScope(principalOf(req));
+    const { items, total } = store.households.list({ ...q, ...(gridIds && { gridIds }) });
+    noteAccess(req, { subjects: items.map((h) => h.id) });
     return { items: items.map(view), total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/households/:id', async (req) => {
+  app.get('/households/:id', carers, async (req) => {
     const { id } = parse('params', IdParams, req.params);
-    const h = store.households.get(id);
-    if (!h) throw new ApiError('household-not-found', `no household with id "${id}"`);
-    return view(h);
+    return view(visibleHousehold(req, store, id));
   });
 
-  app.patch('/households/:id', async (req) => {
+  app.patch('/households/:id', admin, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const patch = parse('body', PatchBody, req.body);
     return view(orThrow(store.households.update(id, patch)));
   });
 
-  app.post('/households/:id/consent', async (req) => {
+  app.post('/households/:id/consent', admin, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const b = parse('body', ConsentBody, req.body);
     const h = orThrow(store.households.giveConsent(id, { consentedBy: b.consentedBy, scope: b.scope, consentedAt: b.consentedAt ?? clock() }));
@@ -59,24 +70,47 @@ export function householdRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return view(h);
   });
 
-  app.post('/households/:id/consent/withdraw', async (req) => {
+  // PIPL: withdrawal stops processing at once and erases the data after the grace period
+  // (src/service/consent-lifecycle.ts).
+  app.post('/households/:id/consent/withdraw', admin, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const b = parse('body', WithdrawBody, req.body);
-    const h = orThrow(store.households.withdrawConsent(id, b?.at ?? clock()));
+    noteAccess(req, { action: 'withdraw-consent' });
+    const r = orThrow(await privacy.withdraw(id, b?.at ?? clock()));
     deps.onConsentChanged?.(id);
-    return view(h);
+    return { ...view(r.household), revokedMeters: r.revokedMeters, closedAlerts: r.closedAlerts, ...(r.erased && { erased: r.erased }) };
   });
 
-  app.put('/households/:id/away', async (req) => {
+  app.get('/households/:id/export', admin, async (req, reply) => {
     const { id } = parse('params', IdParams, req.params);
+    noteAccess(req, { action: 'export' });
+    const data = privacy.exportData(id);
+    if (!data) throw new ApiError('household-not-found', `no household with id "${id}"`);
+    return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="household-${id}.json"`).send(data);
+  });
+
+  // Erasure on the data subject's request (PIPL Art. 47): no grace period.
+  app.delete('/households/:id', admin, async (req) => {
+    const { id } = parse('params', IdParams, req.params);
+    noteAccess(req, { action: 'erase' });
+    const removed = await privacy.erase(id, 'deletion-request');
+    if (!removed) throw new ApiError('household-not-found', `no household with id "${id}"`);
+    deps.onConsentChanged?.(id);
+    return { householdId: id, erasedAt: clock(), removed };
+  });
+
+  app.put('/households/:id/away', carers, async (req) => {
+    const { id } = parse('params', IdParams, req.params);
+    visibleHousehold(req, store, id);
     const b = parse('body', AwayBody, req.body);
     const h = orThrow(store.households.setAway(id, b.from, b.until));
     deps.onAwayChanged?.(id);
     return view(h);
   });
 
-  app.delete('/households/:id/away', async (req) => {
+  app.delete('/households/:id/away', carers, async (req) => {
     const { id } = parse('params', IdParams, req.params);
+    visibleHousehold(req, store, id);
     const h = orThrow(store.households.clearAway(id));
     deps.onAwayChanged?.(id);
     return view(h);

@@ -1,0 +1,63 @@
+// What the detector currently thinks of one meter, for the dashboard: when water was last
+// used, when a no-usage alert would fire if nothing is used before then, and when the meter
+// would count as offline. Pure and read-only over the detector state: the same deadline
+// functions the rules use (deadline.ts, detector.ts), so the page never recomputes them.
+// This is the ONE place the dashboard reads detector internals; keep it narrow.
+import type { AlertType } from '../domain/alert.ts';
+import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
+import { offlineDeadline, type DetectorState } from './detector.ts';
+import { isAway } from './meter-state.ts';
+
+export interface MeterStatusView {
+  meterId: string;
+  /** False before the detector has seen a reading of this meter. */
+  known: boolean;
+  /** Data time of the last interval that showed water use (null: unknown). */
+  lastUseAt: number | null;
+  /** Data time of the last report that arrived (null: none yet). */
+  lastReportAt: number | null;
+  /**
+   * When the no-usage alert will fire if no water is used before then (data time). Null when
+   * none is pending: unknown meter, away, or a no-usage alert is already open.
+   */
+  noUsageDeadline: number | null;
+  /** True once the routine is learned; false = the fixed learning backstop applies. */
+  routineLearned: boolean;
+  learnedDays: number;
+  /** When the meter would be reported offline if nothing arrives (null: unknown or already offline). */
+  offlineAt: number | null;
+  away: boolean;
+  /** Conditions the detector has raised and not yet cleared. */
+  active: AlertType[];
+}
+
+const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/** The status of one meter at clock time `now`. Never changes what the detector decides. */
+export function meterStatus(d: DetectorState, meterId: string, now: number): MeterStatusView {
+  const m = d.meters.get(meterId);
+  if (!m)
+    return { meterId, known: false, lastUseAt: null, lastReportAt: null, noUsageDeadline: null, routineLearned: false, learnedDays: 0, offlineAt: null, away: false, active: [] };
+  const away = isAway(m, now);
+  let noUsageDeadline: number | null = null;
+  if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt)) {
+    // The same start as the rule (detector.ts checkNoUsage): back from away, the silence at
+    // home starts at the return, not at the last use before the trip.
+    const t = Number.isNaN(m.register.lastTs) ? m.lastUseAt : Math.max(m.lastUseAt, m.register.lastTs);
+    const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
+    // The rule fires at the first reading at or after both (detector.ts checkNoUsage).
+    noUsageDeadline = Math.max(deadlineFor(m.routine, since, d.cfg).deadline, since + soonestDeadlineMs(d.cfg));
+  }
+  return {
+    meterId,
+    known: true,
+    lastUseAt: orNull(m.lastUseAt),
+    lastReportAt: orNull(m.lastArrival),
+    noUsageDeadline,
+    routineLearned: m.routine.learnedDays >= d.cfg.minHistoryDays,
+    learnedDays: m.routine.learnedDays,
+    offlineAt: orNull(offlineDeadline(d, m)),
+    away,
+    active: [...m.active],
+  };
+}

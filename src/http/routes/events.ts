@@ -1,0 +1,135 @@
+// GET /api/events — the live alert board's Server-Sent Events stream.
+// WHATWG HTML §9.2 (server-sent events): each event carries `id:`; a reconnecting browser
+// sends it back as `Last-Event-ID` and gets what it missed from a bounded in-memory ring.
+// Ids are `<boot>-<n>`: an id from before a restart (or older than the ring) cannot be
+// replayed, so the client is told `event: reset` and reloads the board instead. Each viewer
+// only receives events of households it may see.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ALERT_SEVERITY, type Alert } from '../../domain/alert.ts';
+import type { AlertChange } from '../../alerting/lifecycle.ts';
+import type { Store } from '../../store/index.ts';
+import type { ServerDeps } from '../deps.ts';
+import { canSee, viewerOf, type DashboardDeps } from '../dashboard.ts';
+
+export interface LiveEvent {
+  id: string;
+  /** opened | acknowledged | resolved | escalated | outcome | … (the alert change kind). */
+  kind: string;
+  /** Clock time of the service when it happened (the page shows times relative to it). */
+  now: number;
+  householdId?: string;
+  gridId?: string;
+  alert: Alert & { severity: string; householdId?: string; householdName?: string };
+}
+
+type Listener = (e: LiveEvent) => void;
+
+export interface EventHub {
+  publish(kind: string, alert: Alert): LiveEvent;
+  /** Events after `lastId`, or 'gap' when they are no longer (or never were) in the ring. */
+  since(lastId: string): LiveEvent[] | 'gap';
+  subscribe(l: Listener): () => void;
+  readonly size: number;
+}
+
+export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households'>; clock: () => number; capacity?: number }): EventHub {
+  const capacity = opts.capacity ?? 1000;
+  const boot = randomBytes(4).toString('hex');
+  const ring: LiveEvent[] = [];
+  let n = 0;
+  const listeners = new Set<Listener>();
+  return {
+    publish(kind, alert) {
+      const householdId = opts.store.meters.householdOf(alert.meterId);
+      const h = householdId === undefined ? undefined : opts.store.households.get(householdId);
+      const gridId = h?.gridId;
+      const e: LiveEvent = {
+        id: `${boot}-${++n}`,
+        kind,
+        now: opts.clock(),
+        ...(householdId !== undefined && { householdId }),
+        ...(gridId !== undefined && { gridId }),
+        alert: { ...alert, severity: ALERT_SEVERITY[alert.type], ...(householdId !== undefined && { householdId }), ...(h && { householdName: h.name }) },
+      };
+      ring.push(e);
+      if (ring.length > capacity) ring.shift();
+      for (const l of listeners) l(e);
+      return e;
+    },
+    since(lastId) {
+      const m = /^([0-9a-f]{8})-(\d+)$/.exec(lastId);
+      if (!m || m[1] !== boot) return 'gap';
+      const last = Number(m[2]);
+      if (last > n) return 'gap';
+      if (last === n) return [];
+      const oldest = ring.length ? Number(ring[0]!.id.split('-')[1]) : n + 1;
+      if (last + 1 < oldest) return 'gap';
+      return ring.filter((e) => Number(e.id.split('-')[1]) > last);
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    get size() {
+      return listeners.size;
+    },
+  };
+}
+
+/** Feeds the hub from the monitor's alert changes (detector-driven). */
+export const hubListener = (hub: EventHub) => (change: AlertChange) => hub.publish(change.kind, change.alert);
+
+const HEARTBEAT_MS = 20_000;
+
+export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
+  const open = new Set<() => void>();
+  // A stream never ends by itself: end them before the server waits for its connections.
+  api.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  api.get('/events', (req, reply) => {
+    const viewer = viewerOf(req);
+    const { hub } = deps.dashboard;
+    const visible = (e: LiveEvent) => canSee(viewer, e.gridId === undefined ? {} : { gridId: e.gridId });
+    // A hijacked reply skips onSend, where the access log is written: log the stream's opening here.
+    const ua = req.headers['user-agent'];
+    deps.store.accessLog.append({
+      at: deps.clock(), actor: viewer.username, actorKind: viewer.kind, role: viewer.role, action: 'read', method: 'GET',
+      route: '/api/events', status: 200, ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }),
+    });
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (e: LiveEvent) => {
+      if (visible(e)) res.write(`id: ${e.id}\nevent: alert\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    res.write('retry: 3000\n\n');
+    const q = req.query as Record<string, unknown>;
+    const lastId = req.headers['last-event-id'] ?? (typeof q.lastEventId === 'string' ? q.lastEventId : undefined);
+    if (typeof lastId === 'string' && lastId !== '') {
+      const missed = hub.since(lastId);
+      if (missed === 'gap') res.write(`event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`);
+      else missed.forEach(send);
+    } else res.write(`event: hello\ndata: {}\n\n`);
+    // A stream outlives its request: it ends at the first event or heartbeat after its session did
+    // (signed out, expired, disabled; src/http/auth/authenticate.ts stillSignedIn).
+    const unsubscribe = hub.subscribe((e) => (req.stillSignedIn() ? send(e) : end()));
+    const beat = setInterval(() => (req.stillSignedIn() ? res.write(': ping\n\n') : end()), HEARTBEAT_MS);
+    beat.unref();
+    const end = () => {
+      clearInterval(beat);
+      unsubscribe();
+      open.delete(end);
+      res.end();
+    };
+    open.add(end);
+    req.raw.on('close', end);
+  });
+}

@@ -1,0 +1,48 @@
+// Retention for every table that grows (issue 11.5), enforced by the daily job (src/app.ts):
+// each run deletes what is older than its table's limit, erases the households whose consent
+// withdrawal grace period has passed, and logs what it removed.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Store } from '../store/index.ts';
+import type { PrivacyActions } from './consent-lifecycle.ts';
+
+const days = (d: number) => z.number().int().min(1).default(d);
+
+export const RetentionSchema = z.strictObject({
+  /** Raw readings (the dashboard's charts; the detector keeps what it learned separately). */
+  readingsDays: days(30),
+  /** Rejected payloads. */
+  deadLetterDays: days(90),
+  /** Resolved alerts with their history (open ones are never pruned). */
+  alertDays: days(365),
+  /** The PIPL access log. China's Cybersecurity Law Art. 21 asks for network logs of at least six months. */
+  accessLogDays: days(365),
+  /** Detector state of meters the detector no longer holds (not saved for this long). */
+  detectorSnapshotDays: days(30),
+  /** The anonymised records that a household's consent existed and was withdrawn. */
+  erasedRecordDays: days(3 * 365),
+});
+export type RetentionConfig = z.output<typeof RetentionSchema>;
+
+const DAY = 86_400_000;
+
+export async function runRetention(
+  deps: { store: Store; retention: RetentionConfig; sessions: { idleMs: number; absoluteMs: number }; privacy?: PrivacyActions; logger?: Logger },
+  now: number,
+): Promise<Record<string, number>> {
+  const { store, retention: r } = deps;
+  const removed: Record<string, number> = {
+    readings: store.readings.prune(now - r.readingsDays * DAY),
+    deadLetters: store.deadLetters.prune(now - r.deadLetterDays * DAY),
+    alerts: store.erasure.pruneResolvedAlerts(now - r.alertDays * DAY),
+    accessLog: store.accessLog.prune(now - r.accessLogDays * DAY),
+    detectorSnapshots: store.erasure.pruneDetectorSnapshots(now - r.detectorSnapshotDays * DAY),
+    erasedRecords: store.erasure.pruneRecords(now - r.erasedRecordDays * DAY),
+    sessions: store.sessions.prune(now, deps.sessions),
+  };
+  const erased = (await deps.privacy?.eraseDue()) ?? [];
+  removed.erasedHouseholds = erased.length;
+  for (const e of erased) deps.logger?.info({ householdId: e.householdId, removed: e.removed }, 'household erased after consent withdrawal (grace period over)');
+  deps.logger?.info({ removed }, 'retention: removed old rows');
+  return removed;
+}

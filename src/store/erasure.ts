@@ -1,0 +1,111 @@
+// PIPL erasure (Art. 47: delete when consent is withdrawn or on request) and the retention of
+// tables that have no prune of their own. Erasing a household deletes every row about it —
+// readings, detector state, alerts and their history, dead letters of its meters, contacts,
+// meters, its consent log and any other table that references it — and keeps only an
+// anonymised record that consent existed, its scope and when it was withdrawn and erased.
+import type { Database } from 'better-sqlite3';
+
+export type ErasureReason = 'consent-withdrawn' | 'deletion-request';
+
+export interface ErasedRecord {
+  householdId: string;
+  consentedAt?: number;
+  consentScope?: string[];
+  withdrawnAt?: number;
+  erasedAt: number;
+  reason: ErasureReason;
+}
+
+/** Tables keyed by meter id without a foreign key (audit-like tables that outlive a meter row). */
+const BY_METER_ID = ['readings', 'detector_snapshots', 'dead_letters'] as const;
+
+export function erasureRepo(db: Database) {
+  /** Tables with a foreign key to `parent`, found at run time so a table added by a later migration is covered too. */
+  const referencing = (parent: string): { table: string; column: string }[] => {
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
+    const out: { table: string; column: string }[] = [];
+    for (const { name } of tables)
+      for (const fk of db.prepare(`PRAGMA foreign_key_list("${name}")`).all() as { table: string; from: string }[])
+        if (fk.table === parent) out.push({ table: name, column: fk.from });
+    return out;
+  };
+
+  const erase = db.transaction((householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined => {
+    const h = db
+      .prepare<[string], { consented_at: number | null; consent_scope: string | null; consent_withdrawn_at: number | null }>(
+        'SELECT consented_at, consent_scope, consent_withdrawn_at FROM households WHERE id = ?',
+      )
+      .get(householdId);
+    if (!h) return undefined;
+    const removed: Record<string, number> = {};
+    const count = (t: string, n: number) => n && (removed[t] = (removed[t] ?? 0) + n);
+    const meterIds = db.prepare<[string], { id: string }>('SELECT id FROM meters WHERE household_id = ?').all(householdId).map((r) => r.id);
+    for (const m of meterIds) {
+      // alert_events and any other table keyed to an alert (a notification outbox, say) first.
+      for (const r of referencing('alerts'))
+        count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE meter_id = ?)`).run(m).changes);
+      count('alerts', db.prepare('DELETE FROM alerts WHERE meter_id = ?').run(m).changes);
+      for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
+      for (const r of referencing('meters')) count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" = ?`).run(m).changes);
+    }
+    db.prepare(
+      'INSERT INTO erased_households (household_id, consented_at, consent_scope, withdrawn_at, erased_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(householdId, h.consented_at, h.consent_scope, h.consent_withdrawn_at, now, reason);
+    for (const r of referencing('households')) count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" = ?`).run(householdId).changes);
+    count('households', db.prepare('DELETE FROM households WHERE id = ?').run(householdId).changes);
+    return removed;
+  });
+
+  return {
+    /** Undefined when there is no such household; otherwise rows removed per table. */
+    erase(householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined {
+      return erase(householdId, reason, now);
+    },
+
+    /** Households whose consent was withdrawn before `before`: due for erasure after the grace period. */
+    withdrawnBefore(before: number): string[] {
+      return db
+        .prepare<[number], { id: string }>('SELECT id FROM households WHERE consent_withdrawn_at IS NOT NULL AND consent_withdrawn_at <= ? ORDER BY id')
+        .all(before)
+        .map((r) => r.id);
+    },
+
+    records(householdId: string): ErasedRecord[] {
+      const rows = db
+        .prepare<[string], { household_id: string; consented_at: number | null; consent_scope: string | null; withdrawn_at: number | null; erased_at: number; reason: ErasureReason }>(
+          'SELECT * FROM erased_households WHERE household_id = ? ORDER BY erased_at',
+        )
+        .all(householdId);
+      return rows.map((r) => ({
+        householdId: r.household_id,
+        ...(r.consented_at !== null && { consentedAt: r.consented_at }),
+        ...(r.consent_scope !== null && { consentScope: JSON.parse(r.consent_scope) as string[] }),
+        ...(r.withdrawn_at !== null && { withdrawnAt: r.withdrawn_at }),
+        erasedAt: r.erased_at,
+        reason: r.reason,
+      }));
+    },
+
+    /** Retention of the anonymised erasure records themselves. */
+    pruneRecords(before: number): number {
+      return db.prepare('DELETE FROM erased_households WHERE erased_at < ?').run(before).changes;
+    },
+
+    /** Retention of resolved alerts (with their history); open ones are never pruned. */
+    pruneResolvedAlerts(before: number): number {
+      return db.transaction(() => {
+        for (const r of referencing('alerts'))
+          db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)`).run(before);
+        return db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?").run(before).changes;
+      })();
+    },
+
+    /** Snapshots not saved since `before` belong to meters the detector no longer holds. */
+    pruneDetectorSnapshots(before: number): number {
+      return db.prepare('DELETE FROM detector_snapshots WHERE saved_at < ?').run(before).changes;
+    },
+
+  };
+}
+
+export type ErasureRepo = ReturnType<typeof erasureRepo>;

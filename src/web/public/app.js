@@ -1,0 +1,92 @@
+// The grid worker's dashboard: a hash router over three views (board, alert, household),
+// the sign-in form, the live event stream and the new-alert cue.
+import { api, loadSession, session, signIn, signOut } from './api.js';
+import { h } from './dom.js';
+import { applyStatic, lang, setLang, t } from './i18n.js';
+import { renderBoard } from './board.js';
+import { renderAlert } from './alert.js';
+import { renderHousehold } from './household.js';
+import { startLive } from './live.js';
+
+const main = document.getElementById('main');
+let rerender = () => {};
+
+function showLogin(message) {
+  main.replaceChildren(
+    h('section', { class: 'card login', 'aria-labelledby': 'login-title' },
+      h('h1', { id: 'login-title' }, t('login.title')),
+      h('form', { id: 'login-form', onsubmit: async (e) => {
+        e.preventDefault();
+        const f = new FormData(e.target);
+        try {
+          await signIn(String(f.get('username')), String(f.get('password')));
+          await boot();
+        } catch {
+          showLogin(t('login.failed'));
+        }
+      } },
+        h('label', { for: 'username' }, t('login.username')),
+        h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
+        h('label', { for: 'password' }, t('login.password')),
+        h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+        message && h('p', { class: 'error', role: 'alert' }, message),
+        h('button', { type: 'submit', class: 'btn-primary' }, t('login.submit')),
+      ),
+    ),
+  );
+  document.getElementById('username').focus();
+}
+
+async function route() {
+  const hash = location.hash || '#/';
+  let m;
+  try {
+    if ((m = /^#\/alerts\/(.+)$/.exec(hash))) rerender = await renderAlert(main, decodeURIComponent(m[1]));
+    else if ((m = /^#\/households\/(.+)$/.exec(hash))) rerender = await renderHousehold(main, decodeURIComponent(m[1]));
+    else rerender = await renderBoard(main);
+  } catch (e) {
+    if (e.status === 401) return showLogin();
+    main.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.status === 404 ? t('err.notFound') : t('err.generic', { msg: e.message })));
+  }
+}
+
+let live;
+async function boot() {
+  applyStatic();
+  const user = await loadSession();
+  const who = document.getElementById('who');
+  const logout = document.getElementById('logout');
+  if (!user && !session.open) {
+    who.textContent = '';
+    logout.hidden = true;
+    live?.stop();
+    return showLogin();
+  }
+  who.textContent = user ? `${user.displayName || user.username}` : '';
+  logout.hidden = !user;
+  live ??= startLive({ onChange: () => rerender() });
+  await route();
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  setLang(lang === 'zh' ? 'en' : 'zh');
+  boot();
+});
+document.getElementById('logout').addEventListener('click', async () => {
+  await signOut();
+  live?.stop();
+  live = undefined;
+  location.hash = '#/';
+  boot();
+});
+window.addEventListener('hashchange', () => {
+  route().then(() => main.focus({ preventScroll: true }));
+});
+window.addEventListener('anxin:signed-out', () => boot());
+boot();
+// Relative times ("35 分钟前") move on even when nothing happens; the live stream brings the rest.
+setInterval(() => {
+  if (session.user || session.open) rerender();
+}, 30_000);
+// Exposed for the browser tests and for debugging from the console.
+window.anxin = { api, session };

@@ -1,0 +1,117 @@
+// The board: alerts first (open, urgent on top — the server's order), a clear "all calm"
+// state, then every household at a glance with search, filter and sort.
+import { api } from './api.js';
+import { h } from './dom.js';
+import { ago, clock, lang, t } from './i18n.js';
+
+const ui = { q: '', filter: 'all', sort: 'state' };
+
+export function reasonText(a) {
+  return a.reason?.[lang === 'en' ? 'en' : 'zh'] ?? '';
+}
+
+function alertCard(a, now, people = {}) {
+  const who = a.notified?.length ? t('notified', { list: [...new Set(a.notified.map((n) => n.by))].join('、') }) : t('notNotified');
+  return h('li', { class: `alert-card sev-${a.severity} st-${a.status}`, 'data-alert-id': a.id },
+    h('div', { class: 'alert-head' },
+      h('span', { class: `chip sev-${a.severity}` }, t(`sev.${a.severity}`)),
+      h('span', { class: `chip st-${a.status}` }, t(`status.${a.status}`)),
+      a.stage === 'check-in' && h('span', { class: 'chip' }, t('stage.check-in')),
+      h('h3', {}, h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, `${t(`type.${a.type}`)} · ${a.householdName}`)),
+    ),
+    a.address && h('p', { class: 'muted' }, a.address),
+    h('p', { class: 'reason' }, reasonText(a)),
+    h('p', { class: 'meta' }, t('since', { time: clock(a.openedAt, now), ago: ago(a.openedAt, now) })),
+    h('p', { class: 'meta' }, a.acknowledgedBy ? t('ackBy', { by: people[a.acknowledgedBy] ?? a.acknowledgedBy }) : '', a.acknowledgedBy ? ' · ' : '', who),
+  );
+}
+
+export function householdLine(s, now) {
+  const hh = s.household;
+  const bits = [];
+  if (hh.awayNow && hh.awayUntil) bits.push(h('span', { class: 'chip st-away' }, t('awayUntil', { time: clock(hh.awayUntil, now) })));
+  if (s.offline) bits.push(h('span', { class: 'chip sev-warning' }, t('offline')));
+  if (s.battery !== null && s.battery < 20) bits.push(h('span', { class: 'chip sev-warning' }, t('battery', { n: Math.round(s.battery) })));
+  for (const a of s.activeAlerts) bits.push(h('a', { class: `chip sev-${a.severity}`, href: `#/alerts/${encodeURIComponent(a.id)}` }, t(`type.${a.type}`)));
+  return bits;
+}
+
+export function countdown(s, now) {
+  if (s.activeAlerts.some((a) => a.type === 'no-usage')) return t('countdown.fired');
+  if (s.noUsageDeadline === null || s.household.awayNow) return t('countdown.none');
+  const text = t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`);
+  // Within the hour: the home to keep an eye on, before it becomes an alert.
+  return s.noUsageDeadline - now <= 3_600_000 ? h('strong', { class: 'soon' }, text) : text;
+}
+
+const rank = (s) => (s.activeAlerts.some((a) => a.severity === 'critical') ? 0 : s.activeAlerts.length ? 1 : s.offline ? 2 : s.household.awayNow ? 4 : 3);
+
+function householdRows(items, now) {
+  const q = ui.q.trim().toLowerCase();
+  let rows = items.filter((s) => !q || s.household.name.toLowerCase().includes(q) || (s.household.address ?? '').toLowerCase().includes(q));
+  if (ui.filter === 'alert') rows = rows.filter((s) => s.activeAlerts.length);
+  if (ui.filter === 'away') rows = rows.filter((s) => s.household.awayNow);
+  if (ui.filter === 'offline') rows = rows.filter((s) => s.offline);
+  if (ui.filter === 'battery') rows = rows.filter((s) => s.battery !== null && s.battery < 20);
+  const byName = (a, b) => a.household.name.localeCompare(b.household.name, 'zh-CN');
+  if (ui.sort === 'name') rows.sort(byName);
+  else if (ui.sort === 'lastUse') rows.sort((a, b) => (a.lastUseAt ?? 0) - (b.lastUseAt ?? 0) || byName(a, b));
+  else rows.sort((a, b) => rank(a) - rank(b) || (a.noUsageDeadline ?? Infinity) - (b.noUsageDeadline ?? Infinity) || byName(a, b));
+  if (!rows.length) return h('p', { class: 'muted' }, t('noHouseholds'));
+  return h('ul', { class: 'hh-list', 'aria-label': t('board.households') },
+    rows.map((s) =>
+      h('li', { class: 'hh-row', 'data-household-id': s.household.id },
+        h('div', { class: 'hh-name' },
+          h('a', { href: `#/households/${encodeURIComponent(s.household.id)}` }, s.household.name),
+          s.household.address && h('span', { class: 'muted' }, s.household.address),
+        ),
+        h('div', { class: 'hh-use' }, s.lastUseAt === null ? t('lastUse.none') : t('lastUse', { ago: ago(s.lastUseAt, now) })),
+        h('div', { class: 'hh-next' }, countdown(s, now)),
+        h('div', { class: 'hh-flags' }, householdLine(s, now), s.battery !== null && s.battery >= 20 ? h('span', { class: 'muted' }, t('battery', { n: Math.round(s.battery) })) : ''),
+      ),
+    ),
+  );
+}
+
+export async function renderBoard(main) {
+  const [board, hh] = await Promise.all([api('GET', '/api/board'), api('GET', '/api/households/status')]);
+  const now = board.now;
+  const active = board.items.filter((a) => a.status !== 'resolved');
+  const resolved = board.items.filter((a) => a.status === 'resolved');
+  const list = h('div', { id: 'hh-list' });
+  const refreshList = () => list.replaceChildren(householdRows(hh.items, now));
+  refreshList();
+  const select = (id, key, options) =>
+    h('select', { id, onchange: (e) => { ui[key] = e.target.value; refreshList(); } },
+      options.map(([v, label]) => h('option', { value: v, selected: ui[key] === v }, label)));
+
+  main.replaceChildren(
+    h('section', { class: 'alerts', 'aria-labelledby': 'alerts-title' },
+      h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t('board.openCount', { n: active.length })) : ''),
+      active.length
+        ? h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people)))
+        : h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: hh.total }))),
+      resolved.length
+        ? h('details', { class: 'resolved' }, h('summary', {}, `${t('board.resolvedToday')} (${resolved.length})`), h('ol', { class: 'alert-list' }, resolved.map((a) => alertCard(a, now, board.people))))
+        : '',
+    ),
+    h('section', { class: 'households', 'aria-labelledby': 'hh-title' },
+      h('h2', { id: 'hh-title' }, t('board.households'), h('span', { class: 'count' }, String(hh.total))),
+      h('div', { class: 'controls' },
+        h('div', { class: 'field' }, h('label', { for: 'hh-search' }, t('search.label')),
+          h('input', { id: 'hh-search', type: 'search', value: ui.q, oninput: (e) => { ui.q = e.target.value; refreshList(); } })),
+        h('div', { class: 'field' }, h('label', { for: 'hh-filter' }, t('filter.label')),
+          select('hh-filter', 'filter', [['all', t('filter.all')], ['alert', t('filter.alert')], ['away', t('filter.away')], ['offline', t('filter.offline')], ['battery', t('filter.battery')]])),
+        h('div', { class: 'field' }, h('label', { for: 'hh-sort' }, t('sort.label')),
+          select('hh-sort', 'sort', [['state', t('sort.state')], ['lastUse', t('sort.lastUse')], ['name', t('sort.name')]])),
+      ),
+      list,
+    ),
+  );
+  // Keep the search box focused across live re-renders.
+  return async () => {
+    const focused = document.activeElement?.id;
+    await renderBoard(main);
+    if (focused) document.getElementById(focused)?.focus();
+  };
+}

@@ -1,0 +1,74 @@
+// Live updates: one EventSource on /api/events. The browser reconnects by itself and sends
+// the last event id, so the server replays what was missed (or says `reset`: reload all).
+// A new urgent alert beeps (WebAudio, allowed after the user's first click or key), shows
+// the banner and flashes the tab title until the user looks.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+let audio;
+const unlock = () => {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') audio.resume();
+  } catch {}
+};
+window.addEventListener('pointerdown', unlock, { once: false });
+window.addEventListener('keydown', unlock, { once: false });
+
+function beep() {
+  if (!audio || audio.state !== 'running') return false;
+  for (const [at, f] of [[0, 880], [0.35, 660], [0.7, 880]]) {
+    const o = audio.createOscillator();
+    const g = audio.createGain();
+    o.frequency.value = f;
+    g.gain.setValueAtTime(0.25, audio.currentTime + at);
+    g.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + at + 0.3);
+    o.connect(g).connect(audio.destination);
+    o.start(audio.currentTime + at);
+    o.stop(audio.currentTime + at + 0.3);
+  }
+  return true;
+}
+
+let flash;
+const baseTitle = () => document.title.replace(/^【.*?】/, '');
+function flashTitle(on) {
+  clearInterval(flash);
+  document.title = baseTitle();
+  if (!on) return;
+  let n = 0;
+  flash = setInterval(() => (document.title = n++ % 2 ? baseTitle() : `【${t('sev.critical')}】${baseTitle()}`), 1000);
+}
+
+export function cue(e) {
+  const a = e.alert;
+  const banner = document.getElementById('banner');
+  const dismiss = () => {
+    banner.hidden = true;
+    flashTitle(false);
+  };
+  banner.replaceChildren(
+    h('span', { class: 'banner-text' }, t('banner.new', { name: a.householdName ?? a.householdId ?? a.meterId, reason: a.reason?.[document.documentElement.lang === 'en' ? 'en' : 'zh'] ?? t(`type.${a.type}`) })),
+    h('a', { class: 'btn-light', href: `#/alerts/${encodeURIComponent(a.id)}`, onclick: dismiss }, t('banner.view')),
+    h('button', { type: 'button', class: 'btn-quiet-light', onclick: dismiss }, t('banner.dismiss')),
+  );
+  banner.hidden = false;
+  banner.dataset.beeped = String(beep());
+  flashTitle(true);
+}
+
+export function startLive({ onChange }) {
+  const status = document.getElementById('live');
+  const es = new EventSource('/api/events');
+  es.onopen = () => (status.textContent = t('live.on'));
+  es.onerror = () => (status.textContent = t('live.off'));
+  es.addEventListener('alert', (m) => {
+    const e = JSON.parse(m.data);
+    // What arrived over the stream, for the browser tests and for debugging from the console.
+    (window.anxinLive ??= []).push({ id: m.lastEventId, kind: e.kind, alertId: e.alert.id });
+    if ((e.kind === 'opened' || e.kind === 'escalated') && e.alert.severity === 'critical') cue(e);
+    onChange(e);
+  });
+  es.addEventListener('reset', () => onChange(null));
+  return { stop: () => es.close() };
+}

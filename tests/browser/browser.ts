@@ -1,0 +1,59 @@
+// Real headless Chromium (Debian /usr/bin/chromium) driven by playwright-core. Under CI the
+// browser must be there: a missing one fails the run; locally it is a loud skip.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install it (apt-get install -y chromium); browser tests never skip under CI`);
+  console.warn(`\n⚠️  SKIPPING the browser tests: ${CHROMIUM} not found (apt-get install -y chromium). Under CI=true they fail instead.\n`);
+  return false;
+}
+
+export function launch(): Promise<Browser> {
+  // Playwright gives every launch a new, empty profile directory of its own.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core run in the page; returns the serious and critical violations only. */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
+  // Evaluated over the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
+  });
+  return result.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 375, height: 812 } } as const;
+
+/** Saves the page at both sizes: test-results/screenshots/<name>-1280x800.png and -375x812.png. */
+export async function screenshots(page: Page, name: string): Promise<string[]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const out: string[] = [];
+  const before = page.viewportSize();
+  for (const v of Object.values(VIEWPORTS)) {
+    await page.setViewportSize(v);
+    // Redraw the charts at the new width now (the page's own resize handler is debounced),
+    // then wait two frames for layout and paint.
+    await page.evaluate(() => new Promise((r) => { (window as any).anxinRedraw?.(); requestAnimationFrame(() => requestAnimationFrame(r)); }));
+    const path = join(SCREENSHOTS, `${name}-${v.width}x${v.height}.png`);
+    await page.screenshot({ path, animations: 'disabled' });
+    out.push(path);
+  }
+  if (before) await page.setViewportSize(before);
+  return out;
+}
