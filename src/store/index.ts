@@ -9,6 +9,7 @@ import { alertsRepo } from './alerts.ts';
 import { deadLettersRepo } from './dead-letters.ts';
 import { readingsRepo } from './readings.ts';
 import { detectorSnapshotsRepo } from './detector-snapshots.ts';
+import { outboxRepo } from './outbox.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -18,6 +19,8 @@ export interface Store {
   deadLetters: ReturnType<typeof deadLettersRepo>;
   readings: ReturnType<typeof readingsRepo>;
   detectorSnapshots: ReturnType<typeof detectorSnapshotsRepo>;
+  /** Notifications (durable outbox), their attempts, the planner's wake-ups. */
+  outbox: ReturnType<typeof outboxRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -45,6 +48,7 @@ export function openStore(path: string): Store {
       deadLetters: deadLettersRepo(db),
       readings: readingsRepo(db),
       detectorSnapshots: detectorSnapshotsRepo(db),
+      outbox: outboxRepo(db),
       migrated,
       ping() {
         try {
