@@ -100,13 +100,15 @@ describe('escalation policy (pure, manual clock)', () => {
 
   it('reminders stop after maxReminders; nothing is ever sent twice', () => {
     const opened = t('09:00');
-    const { log, history, lastWake } = play(alertOf('no-usage', opened), opened, t('20:00'));
+    const { log, history, lastWake } = play(alertOf('no-usage', opened), opened, t('08:00', 1));
     expect(log.filter((l) => l.includes('reminder') && l.endsWith('grid'))).toEqual([
       '10:25 reminder-1→grid', // check-in 09:00, rungs 09:30, 09:50, 10:10, then every 15 min
       '10:40 reminder-2→grid',
       '10:55 reminder-3→grid',
       '11:10 reminder-4→grid',
     ]);
+    // Still unacknowledged when night falls: one voice call per rung told that has a phone.
+    expect(log.filter((l) => l.includes('voice'))).toEqual(['22:00 voice-1→grid (voice)', '22:00 voice-2→son (voice)']);
     const keys = history.map((h) => `${h.step}|${h.contactId}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(lastWake).toBeUndefined();
