@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Secret } from '../../config.ts';
 import type { Notifier, SendResult } from '../types.ts';
 import type { TemplateMap } from './config.ts';
-import { acs3Date, signAcs3 } from '../sign/acs3.ts';
+import { acs3CanonicalQuery, acs3Date, signAcs3 } from '../sign/acs3.ts';
 import { fail, httpCall, parseJson } from './http.ts';
 import { toAliyunNumber } from './phone.ts';
 import { pickTemplate } from './template-ref.ts';
@@ -47,7 +47,8 @@ export function createAliyunSms(o: AliyunSmsOptions): Notifier {
       const query: Record<string, string> = { PhoneNumbers: phone, SignName: o.signName, TemplateCode: tpl.id, TemplateParam: JSON.stringify(vars), OutId: msg.idempotencyKey };
       const url = new URL(o.baseUrl);
       const headers = signAcs3({ accessKeyId: o.accessKeyId.reveal(), accessKeySecret: o.accessKeySecret.reveal(), method: 'POST', host: url.host, action: 'SendSms', version: '2017-05-25', query, body: '', date: acs3Date(o.now()), nonce: nonce() });
-      const qs = new URLSearchParams(query).toString();
+      // Sent exactly as canonicalised (RFC 3986, %20 for space), so server and signature agree byte for byte.
+      const qs = acs3CanonicalQuery(query);
       const out = await httpCall({ method: 'POST', url: `${url.origin}${url.pathname.replace(/\/+$/, '')}/?${qs}`, headers }, signal, o.timeoutMs);
       if (!out.ok) return out.failure;
       const parsed = parseJson(out);
