@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import type { Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -14,12 +15,22 @@ import { buildServer } from './http/server.ts';
 import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
+import { createChannels } from './notify/channels/config.ts';
+import { createAcks, type Acks } from './notify/acks.ts';
+import { loggingOutboxSink } from './notify/outbox-sink.ts';
+import { createNotifyService, type NotifyService } from './notify/service.ts';
+import { offsetMinutes } from './notify/tz.ts';
+import type { ChannelKind, Notifier, OutgoingMessage } from './notify/types.ts';
 
 export interface AppOptions {
   clock?: () => number;
   logger?: Logger;
   /** Tests drive time themselves: no cron jobs. */
   jobs?: boolean;
+  /** Replace channels (a recording Notifier in tests); the rest come from config.notify.channels. */
+  notifiers?: Map<ChannelKind, Notifier>;
+  /** Also told of every message the outbox channel stores (the drill prints them). */
+  onOutboxMessage?: (msg: OutgoingMessage) => void;
 }
 
 export interface App {
@@ -27,6 +38,9 @@ export interface App {
   store: Store;
   metrics: Metrics;
   monitor: Monitor;
+  /** Absent when config.notify.enabled is false. */
+  notify: NotifyService | undefined;
+  acks: Acks;
   http: FastifyInstance;
   /** Opens the MQTT and HTTP ports; returns the real ones (0 in config = ephemeral). */
   start(): Promise<{ mqttPort: number; httpPort: number }>;
@@ -76,6 +90,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
 
   for (const h of store.households.list({ limit: 100_000, offset: 0 }).items) if (h.awayUntil) monitor.syncAway(h.id);
 
+  // ── notify (issue 7): escalation ladder, durable outbox, acknowledgement links, SMS replies ──
+  let notify: NotifyService | undefined;
+  const onOperatorChange = (a: Alert) => {
+    monitor.recordOperatorChange(a);
+    notify?.onAlertChanged(a);
+  };
+  const acks = createAcks({ store, clock, policy: config.notify.policy, onChange: onOperatorChange });
+  if (config.notify.enabled) {
+    const sink = loggingOutboxSink(logger, opts.onOutboxMessage);
+    const notifiers = new Map([...createChannels(config.notify.channels, { outboxSink: sink, now: clock }), ...(opts.notifiers ?? [])]);
+    const service = createNotifyService({ store, config: config.notify, notifiers, clock, logger, metrics });
+    notify = service;
+    monitor.onAlert((change) => service.onAlert(change));
+    teardown.push(() => service.stop());
+  }
+  // ── end notify ──
+
   let broker: Broker | undefined;
   const http = buildServer({
     store,
@@ -83,12 +114,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: createAlertActions(store, clock, (a) => monitor.recordOperatorChange(a)),
+    alerts: { ...createAlertActions(store, clock, onOperatorChange), acknowledge: (id, by, note) => acks.acknowledge(id, by, 'api', note) },
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: (meterId) => {
       if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
     },
+    ...(notify && {
+      notify: {
+        store,
+        clock,
+        links: notify.links,
+        acks,
+        offsetMin: () => offsetMinutes(config.notify.timeZone, clock()),
+        replyKeywords: config.notify.replyKeywords,
+        ...(config.notify.smsReplyToken && { replyToken: config.notify.smsReplyToken }),
+      },
+    }),
   });
   teardown.push(() => http.close());
 
@@ -97,6 +139,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     store,
     metrics,
     monitor,
+    notify,
+    acks,
     http,
     broker: () => broker,
     async start() {
@@ -118,6 +162,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (opts.jobs !== false) {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
+          every(config.notify.tickSeconds, 'notify-tick', () => notify?.tick()),
           every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           daily('retention', () => {

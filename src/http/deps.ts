@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Alert } from '../domain/alert.ts';
 import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
+import type { NotifyHttpDeps } from './routes/notify.ts';
 
 export type AlertActionResult = Alert | TransitionError;
 
@@ -31,4 +32,6 @@ export interface ServerDeps {
   onMeterChanged?: (meterId: string) => void;
   /** Called after consent is given or withdrawn (processing of its meters starts or stops). */
   onConsentChanged?: (householdId: string) => void;
+  /** Acknowledgement links, SMS-reply callbacks, /api/alerts/:id/notifications (src/notify). */
+  notify?: NotifyHttpDeps;
 }

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.ts';
 import { householdRoutes } from './routes/households.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { notificationApiRoutes, notifyRoutes } from './routes/notify.ts';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
@@ -32,6 +33,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
+  // Outside /api: the signed link is the credential (no login); callbacks carry their own secret.
+  const notify = deps.notify;
+  if (notify) app.register(async (scope) => notifyRoutes(scope, notify));
 
   // An encapsulated plugin: the auth hook covers exactly the routes registered inside it.
   app.register(
@@ -42,6 +46,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       meterRoutes(api, deps);
       alertRoutes(api, deps);
       deadLetterRoutes(api, deps);
+      if (deps.notify) notificationApiRoutes(api, deps.notify);
     },
     { prefix: '/api' },
   );

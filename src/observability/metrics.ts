@@ -14,6 +14,10 @@ export interface Metrics {
   alertsActive: Gauge<'type'>;
   metersConnected: Gauge;
   deadLetters: Counter;
+  /** Notifications delivered / failed for good / attempts that will be retried, by channel and provider. */
+  notificationsSent: Counter<'channel' | 'provider'>;
+  notificationsFailed: Counter<'channel' | 'provider'>;
+  notificationRetries: Counter<'channel' | 'provider'>;
   render(): string;
 }
 
@@ -27,6 +31,9 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     alertsActive: registry.gauge('anxin_alerts_active', 'Alerts open or acknowledged, by type.', ['type']),
     metersConnected: registry.gauge('anxin_meters_connected', 'Meters connected to the broker now.'),
     deadLetters: registry.counter('anxin_dead_letters_total', 'Messages stored as dead letters.'),
+    notificationsSent: registry.counter('anxin_notifications_sent_total', 'Notifications delivered to a provider (or the outbox), by channel.', ['channel', 'provider']),
+    notificationsFailed: registry.counter('anxin_notifications_failed_total', 'Notification attempts that failed for good on a channel, by channel.', ['channel', 'provider']),
+    notificationRetries: registry.counter('anxin_notification_retries_total', 'Notification attempts that failed and will be retried, by channel.', ['channel', 'provider']),
     render: () => registry.render(),
   };
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".
