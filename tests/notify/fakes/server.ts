@@ -21,8 +21,8 @@ export type Override = { kind: 'status'; status: number; body?: string; headers?
 export interface Fake {
   readonly url: string;
   readonly requests: Received[];
-  /** Queue a behaviour for the next request (applied after the request is recorded). */
-  override(o: Override): void;
+  /** Queue a behaviour for the next request (to `path` only, when given), applied after the request is recorded. */
+  override(o: Override, path?: string): void;
   /** Resolves once `n` requests have arrived in total (for aborting a hung call without sleeping). */
   arrived(n: number): Promise<void>;
   close(): Promise<void>;
@@ -30,7 +30,7 @@ export interface Fake {
 
 export async function startFake(handle: (req: Received) => Answer | Promise<Answer>): Promise<Fake> {
   const requests: Received[] = [];
-  const overrides: Override[] = [];
+  const overrides: { o: Override; path: string | undefined }[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -41,7 +41,8 @@ export async function startFake(handle: (req: Received) => Answer | Promise<Answ
       const rec: Received = { method: req.method ?? '', url: new URL(req.url ?? '/', 'http://fake'), headers, raw: Buffer.concat(chunks) };
       requests.push(rec);
       for (const w of waiters.filter((w) => requests.length >= w.n)) w.resolve();
-      const o = overrides.shift();
+      const i = overrides.findIndex((x) => x.path === undefined || x.path === rec.url.pathname);
+      const o = i >= 0 ? overrides.splice(i, 1)[0]!.o : undefined;
       if (o?.kind === 'hang') return; // never answer; the client's AbortSignal must end it
       let answer: Answer;
       if (o?.kind === 'status') answer = { status: o.status, body: o.body ?? '', headers: o.headers ?? {} };
@@ -57,7 +58,7 @@ export async function startFake(handle: (req: Received) => Answer | Promise<Answ
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    override: (o) => void overrides.push(o),
+    override: (o, path) => void overrides.push({ o, path }),
     arrived: (n) => (requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
     close: () =>
       new Promise((resolve) => {
