@@ -45,11 +45,12 @@ export function createAliyunSms(o: AliyunSmsOptions): Notifier {
       // so de-duplication stays with the pipeline's idempotency key, which we pass here for matching.
       if (msg.idempotencyKey.length > ALIYUN_SMS_LIMITS.outIdMaxChars) return fail(false, 'out-id-too-long', 'idempotency key exceeds 255 characters');
       const query: Record<string, string> = { PhoneNumbers: phone, SignName: o.signName, TemplateCode: tpl.id, TemplateParam: JSON.stringify(vars), OutId: msg.idempotencyKey };
+      // The base URL is an origin: RPC-style APIs sign CanonicalURI "/", so any path would break the signature.
       const url = new URL(o.baseUrl);
       const headers = signAcs3({ accessKeyId: o.accessKeyId.reveal(), accessKeySecret: o.accessKeySecret.reveal(), method: 'POST', host: url.host, action: 'SendSms', version: '2017-05-25', query, body: '', date: acs3Date(o.now()), nonce: nonce() });
       // Sent exactly as canonicalised (RFC 3986, %20 for space), so server and signature agree byte for byte.
       const qs = acs3CanonicalQuery(query);
-      const out = await httpCall({ method: 'POST', url: `${url.origin}${url.pathname.replace(/\/+$/, '')}/?${qs}`, headers }, signal, o.timeoutMs);
+      const out = await httpCall({ method: 'POST', url: `${url.origin}/?${qs}`, headers }, signal, o.timeoutMs);
       if (!out.ok) return out.failure;
       const parsed = parseJson(out);
       if (!parsed.ok) return parsed.failure;

@@ -34,7 +34,8 @@ export async function callTencent(opts: TencentCallOptions, body: unknown, signa
     timestampSec: Math.floor(opts.now() / 1000),
     payload,
   });
-  const out = await httpCall({ method: 'POST', url: url.toString(), headers, body: payload }, signal, opts.timeoutMs);
+  // API 3.0 signs CanonicalURI "/": the base URL is an origin and requests go to its root.
+  const out = await httpCall({ method: 'POST', url: `${url.origin}/`, headers, body: payload }, signal, opts.timeoutMs);
   if (!out.ok) return out.failure;
   const parsed = parseJson(out);
   if (!parsed.ok) return parsed.failure;
