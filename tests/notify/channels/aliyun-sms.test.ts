@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/config.ts';
 import { createAliyunSms } from '../../../src/notify/channels/aliyun-sms.ts';
+import { acs3CanonicalQuery, signAcs3 } from '../../../src/notify/sign/acs3.ts';
 import { startAliyunFake, type AliyunFake } from '../fakes/aliyun.ts';
 import { manualClock } from '../fakes/server.ts';
 import { T0, live, message } from './helpers.ts';
@@ -54,6 +55,18 @@ describe('Alibaba SendSms', () => {
     const bad = createAliyunSms({ accessKeyId: new Secret('LTAIother'), accessKeySecret: new Secret('x'), signName: '安心社区', templates: { alert: { id: 'SMS_15305001', params: [] } }, baseUrl: fake.url, timeoutMs: 5_000, now: clock.now });
     expect(await bad.send(message(), live())).toMatchObject({ ok: false, retryable: false, code: 'InvalidAccessKeyId.NotFound' });
     expect(fake.delivered).toHaveLength(0);
+  });
+
+  it('the fake recomputes the signature from what it received: a query or body changed after signing is rejected', async () => {
+    const query = { PhoneNumbers: '13800138000', SignName: '安心社区', TemplateCode: 'SMS_15305002', TemplateParam: '{"since":"07:10"}' };
+    const h = signAcs3({ accessKeyId: 'LTAIanxintest', accessKeySecret: 'aliyun-secret-test', method: 'POST', host: new URL(fake.url).host, action: 'SendSms', version: '2017-05-25', query, body: '', date: '2026-12-01T02:00:00Z', nonce: 'n-a' });
+    const changed = acs3CanonicalQuery({ ...query, PhoneNumbers: '13900139000' });
+    const r1 = await fetch(`${fake.url}/?${changed}`, { method: 'POST', headers: h });
+    expect([r1.status, (await r1.json()).Code]).toEqual([400, 'SignatureDoesNotMatch']);
+    const r2 = await fetch(`${fake.url}/?${acs3CanonicalQuery(query)}`, { method: 'POST', headers: h, body: 'x' });
+    expect([r2.status, (await r2.json()).Code]).toEqual([400, 'SignatureDoesNotMatch']);
+    const r3 = await fetch(`${fake.url}/?${acs3CanonicalQuery(query)}`, { method: 'POST', headers: h });
+    expect((await r3.json()).Code).toBe('OK');
   });
 
   it('a replayed nonce is SignatureNonceUsed, which is retryable (the next attempt draws a fresh nonce)', async () => {

@@ -130,6 +130,12 @@ describe('Tencent SendSms', () => {
     expect(await pending).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
   });
 
+  it("the channel's own timeout ends a hung call too (timeoutMs), also as a retryable timeout", async () => {
+    fake.override({ kind: 'hang' });
+    const sms = createTencentSms({ secretId: new Secret('AKIDanxintest'), secretKey: new Secret('sk-anxin-test'), region: 'ap-guangzhou', sdkAppId: APP, signName: '安心社区', templates: { alert: { id: '100001', params: ['place', 'since', 'action'] } }, baseUrl: fake.url, timeoutMs: 100, now: clock.now });
+    expect(await sms.send(message(), live())).toEqual({ ok: false, retryable: true, code: 'timeout', message: 'no answer within 100 ms' });
+  });
+
   it('an unreachable endpoint is a retryable network failure', async () => {
     const url = fake.url;
     await fake.close();
