@@ -143,7 +143,15 @@ export function createNotifyService(deps: NotifyDeps) {
   /** Durable first (the wake-up row), then soon: ingest never waits for planning or sending. */
   function wake(alertId: string): void {
     outbox.wakeNoLaterThan(alertId, clock());
-    if (!stopped && !soon) soon = setImmediate(() => ((soon = undefined), tick()));
+    if (!stopped && !soon)
+      soon = setImmediate(() => {
+        soon = undefined;
+        try {
+          tick();
+        } catch (err) {
+          logger.error({ err }, 'notify tick failed; the next tick retries');
+        }
+      });
   }
 
   // A restart: what was in flight goes again (same idempotency key); every active alert is re-planned.
@@ -161,6 +169,8 @@ export function createNotifyService(deps: NotifyDeps) {
       wake(alert.id);
     },
     tick,
+    /** Plan one alert now without sending (the next tick sends). */
+    plan: planAlert,
     /** For tests and the drill: plan and send until nothing more is due now. */
     async settle(): Promise<void> {
       for (let i = 0; i < 100; i++) {

@@ -6,25 +6,18 @@
 // first (monitor injection, as tests/integration/restart.test.ts: 2,000 readings through MQTT
 // would only test the broker again), so the alert is the learned one, not the 12 h backstop.
 // Sends go to a recording Notifier (the channels' wire contracts are tested in tests/notify/channels).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig, type ConfigInput } from '../../src/config.ts';
 import type { Reading } from '../../src/domain/reading.ts';
-import { HOUR, MIN, at, household, show } from '../detect/timeline.ts';
+import { HOUR, MIN, at, household } from '../detect/timeline.ts';
 import { Recorder } from './recorder.ts';
+import { tempDb } from './temp.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-export const ELDER = '13900000001';
-export const GRID = '13800000002';
-export const SON = '13700000003';
+const ELDER = '13900000001';
+const GRID = '13800000002';
+const SON = '13700000003';
 
 // A 15-min meter; on day 20 the resident stops using water at 09:00 (a fall) until the family arrive at 18:00.
 const incident = at(20, '09:00');
@@ -33,14 +26,8 @@ const h = household({ meterId: 'm-1', cadenceMin: 15, days: 22, seed: 7 });
 h.silence(incident, family).use(family);
 const readings = h.readings();
 
-export function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-ladder-'));
-  dirs.push(dir);
-  return join(dir, 'anxin.db');
-}
-
 /** One app on `dbPath` on a manual clock, driven like the live service. */
-export class Run {
+class Run {
   readonly app: App;
   private fed: number;
 

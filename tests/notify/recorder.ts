@@ -7,7 +7,7 @@ export type Behaviour = 'ok' | 'retry' | 'fail' | 'hang';
 export class Recorder {
   readonly sent: (OutgoingMessage & { at: number })[] = [];
   readonly attempts: { key: string; behaviour: Behaviour }[] = [];
-  /** Per phone (or recipient id): how the next attempts go; default ok. */
+  /** Per "channel:phone" or phone (or recipient id): how the next attempts go; default ok. */
   readonly script = new Map<string, Behaviour[]>();
 
   constructor(private readonly clock: () => number) {}
@@ -22,7 +22,7 @@ export class Recorder {
       provider: 'recorder',
       send: (msg, signal) => {
         const who = msg.to.phone ?? msg.to.id;
-        const behaviour = this.script.get(who)?.shift() ?? 'ok';
+        const behaviour = this.script.get(`${kind}:${who}`)?.shift() ?? this.script.get(who)?.shift() ?? 'ok';
         this.attempts.push({ key: msg.idempotencyKey, behaviour });
         if (behaviour === 'hang')
           return new Promise<SendResult>((resolve) =>
