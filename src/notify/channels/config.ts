@@ -70,11 +70,6 @@ export const ChannelsConfigSchema = z.strictObject({
       baseUrl: baseUrl.default('https://api.weixin.qq.com'),
     })
     .optional(),
-  /**
-   * Shared secrets for the inbound SMS-reply callback URLs (…/<token>): neither Tencent's reply callback nor
-   * Alibaba's SmsUp push is signed by the provider (see replies.ts), so the URL path carries the secret.
-   */
-  inbound: z.strictObject({ tencentToken: z.string().min(16).transform((s) => new Secret(s)).optional(), aliyunToken: z.string().min(16).transform((s) => new Secret(s)).optional() }).prefault({}),
 });
 export type ChannelsConfig = z.output<typeof ChannelsConfigSchema>;
 export type ChannelsConfigInput = z.input<typeof ChannelsConfigSchema>;

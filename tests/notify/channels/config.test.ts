@@ -60,17 +60,17 @@ describe('channels config', () => {
   });
 
   it('keys are Secrets: the parsed config never prints them', () => {
-    const cfg = ChannelsConfigSchema.parse({ tencent, aliyun, inbound: { tencentToken: 'reply-callback-token-0123' } });
+    const cfg = ChannelsConfigSchema.parse({ tencent, aliyun });
     const printed = `${JSON.stringify(cfg)} ${inspect(cfg, { depth: 10 })}`;
-    for (const s of ['sk-anxin-test', 'AKIDanxintest', 'aliyun-secret-test', 'reply-callback-token-0123']) expect(printed).not.toContain(s);
+    for (const s of ['sk-anxin-test', 'AKIDanxintest', 'aliyun-secret-test', 'LTAIanxintest']) expect(printed).not.toContain(s);
     expect(cfg.tencent!.secretKey.reveal()).toBe('sk-anxin-test');
   });
 
-  it('bad settings are clear errors: unknown keys, a non-numeric SdkAppId, a short callback token, a bad URL', () => {
+  it('bad settings are clear errors: unknown keys, a non-numeric SdkAppId, an empty sign name, a bad URL', () => {
     const issues = (input: unknown) => ChannelsConfigSchema.safeParse(input).error?.issues.map((i) => i.path.join('.')) ?? [];
     expect(issues({ tencnet: {} })).toEqual(['']);
     expect(issues({ tencent: { ...tencent, sms: { ...tencent.sms, sdkAppId: 'abc' } } })).toEqual(['tencent.sms.sdkAppId']);
-    expect(issues({ inbound: { aliyunToken: 'short' } })).toEqual(['inbound.aliyunToken']);
+    expect(issues({ aliyun: { ...aliyun, signName: '' } })).toEqual(['aliyun.signName']);
     expect(issues({ wecom: { baseUrl: 'not a url' } })).toEqual(['wecom.baseUrl']);
   });
 
