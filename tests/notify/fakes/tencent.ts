@@ -18,7 +18,12 @@ export interface TencentFakeOptions {
   templates: Record<string, number>;
   /** Per-variable character limit (12 for individually verified accounts; Infinity for enterprises). */
   maxVariableChars?: number;
-  /** Per-number frequency limits (console defaults: 30 s → 1, 1 h → 5, natural day → 10). */
+  /**
+   * Per-number frequency limits. Documented defaults: one message per 30 s (FAQ "What is the default sending
+   * frequency limit", https://tencentcloud.com/document/product/382/13303 — it says "same content"; the fake
+   * is stricter and counts any content) and 10 per natural day (the console's default policy); the hourly
+   * limit is console-configurable with no published default — 5 here is this fake's assumption.
+   */
   limits?: { thirtySeconds: number; hour: number; day: number };
   blacklist?: string[];
 }
