@@ -77,7 +77,10 @@ const PERSONAL_PARAMS = ['name', 'place'] as const;
 export function render(i: TemplateInput): Rendered {
   const zh = i.lang !== 'en';
   const a = i.alert;
-  const since = clockText(a.observedAt, i.offsetMin);
+  // "Since when": the detector's own clock time of the last use / last report when it gives one
+  // (src/detect/explain.ts facts), else when the condition was observed.
+  const fact = a.reason.facts.lastUse ?? a.reason.facts.lastReport;
+  const since = typeof fact === 'string' && /^\d\d:\d\d$/.test(fact) ? fact : clockText(a.observedAt, i.offsetMin);
   const params: Record<string, string> = {
     name: clip(i.householdName, SHORT_PARAM),
     place: clip(i.place ?? '', SHORT_PARAM),

@@ -61,3 +61,11 @@ describe('templates', () => {
     expect(masked).toContain('/a/<token>');
   });
 });
+
+describe('since when', () => {
+  it("uses the detector's last-use clock time when it gives one", () => {
+    const r = render({ ...base, purpose: 'alert', alert: { ...alert, reason: { ...alert.reason, facts: { lastUse: '21:22' } } } });
+    expect(r.params.since).toBe('21:22');
+    expect(r.text).toContain('自21:22起');
+  });
+});
