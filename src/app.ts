@@ -114,7 +114,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: { ...createAlertActions(store, clock, onOperatorChange), acknowledge: (id, by, note) => acks.acknowledge(id, by, 'api', note) },
+    alerts: { ...createAlertActions(store, clock, onOperatorChange), acknowledge: (id, by, note, via) => acks.acknowledge(id, by, via ?? 'api', note) },
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: (meterId) => {

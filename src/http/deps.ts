@@ -9,7 +9,8 @@ export type AlertActionResult = Alert | TransitionError;
 
 /** Operator actions on an alert; the composition root keeps its in-memory AlertBook in step. */
 export interface AlertActions {
-  acknowledge(id: string, by: string, note?: string): AlertActionResult | Promise<AlertActionResult>;
+  /** `via`: how it was acknowledged, recorded in the history (default 'api'). */
+  acknowledge(id: string, by: string, note?: string, via?: 'api' | 'dashboard'): AlertActionResult | Promise<AlertActionResult>;
   resolve(id: string, by: string, note: string): AlertActionResult | Promise<AlertActionResult>;
 }
 

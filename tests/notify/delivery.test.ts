@@ -119,6 +119,10 @@ describe('delivery', () => {
     expect(r.rec.sent).toEqual([]);
     expect(r.rows(a.id).map((n) => `${n.step} ${n.status}`)).toEqual(['rung-1 cancelled']);
     expect(r.app.store.alerts.history(a.id).find((e) => e.kind === 'acknowledged')).toEqual({ alertId: a.id, at: T0 + 10_000, kind: 'acknowledged', by: '社区值班 张', note: 'via api: 已电话联系' });
+    // The dashboard says it was the dashboard.
+    const b = r.raise('surge');
+    await r.app.http.inject({ method: 'POST', url: `/api/alerts/${b.id}/ack`, payload: { by: '网格员 陈', via: 'dashboard' } });
+    expect(r.app.store.alerts.history(b.id).find((e) => e.kind === 'acknowledged')?.note).toBe('via dashboard');
     await r.app.stop();
   });
 

@@ -4,8 +4,10 @@
 // use resumes. The app is stopped in the middle and created again on the same file: nothing is
 // lost and nothing is sent twice. The detector learns three weeks of a household's routine
 // first (monitor injection, as tests/integration/restart.test.ts: 2,000 readings through MQTT
-// would only test the broker again), so the alert is the learned one, not the 12 h backstop.
+// would only test the broker again), so the alert is the learned one, not the 12 h backstop;
+// the water use that ends it arrives as a real meter would send it, over MQTT (mqtt.js → aedes TCP).
 // Sends go to a recording Notifier (the channels' wire contracts are tested in tests/notify/channels).
+import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
@@ -29,7 +31,8 @@ const readings = h.readings();
 /** One app on `dbPath` on a manual clock, driven like the live service. */
 class Run {
   readonly app: App;
-  private fed: number;
+  fed: number;
+  token = '';
 
   constructor(
     readonly dbPath: string,
@@ -56,6 +59,7 @@ class Run {
     s.households.giveConsent('hh-1', { consentedBy: '王秀英', consentedAt: this.clock.now, scope: ['water-monitoring', 'notify-family', 'notify-grid-worker'] });
     const p = s.meters.provision('m-1', 'hh-1', this.clock.now);
     if ('error' in p) throw new Error(p.message);
+    this.token = p.token;
     s.contacts.add('hh-1', { name: '王秀英', role: 'elder', phone: ELDER });
     s.contacts.add('hh-1', { name: '陈网格', role: 'grid-worker', phone: GRID });
     s.contacts.add('hh-1', { name: '李明', role: 'family', phone: SON, channels: ['sms'] });
@@ -144,6 +148,18 @@ describe('the ladder over the real app', () => {
     // Acknowledged: no more rungs, no reminders, until water use resumes at 18:00.
     await b.advance(family - MIN);
     expect(rec.sent).toHaveLength(3);
+
+    // 18:00: the family arrive and use water. The meter's readings come over MQTT from here on.
+    const { mqttPort } = await b.app.start();
+    const meter = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'm-1', username: 'm-1', password: a.token, protocolVersion: 4, reconnectPeriod: 0 });
+    const cleared = new Promise<void>((resolve) => b.app.monitor.onAlert((ch) => ch.kind === 'resolved' && ch.alert.id === alert.id && resolve()));
+    for (; b.fed < readings.length && readings[b.fed]!.receivedAt <= family + 30 * MIN; b.fed++) {
+      const r = readings[b.fed]!;
+      clock.now = r.receivedAt; // the broker stamps arrival with the app's clock
+      await meter.publishAsync('meters/m-1/reading', JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), { qos: 1 });
+    }
+    await cleared;
+    await meter.endAsync();
     await b.advance(family + 30 * MIN);
     const resolved = b.app.store.alerts.get(alert.id)!;
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'auto' });
