@@ -31,6 +31,9 @@ export function recipientLabel(r: Recipient): string {
   return [r.name ? maskName(r.name) : r.id, r.phone ? maskPhone(r.phone) : undefined].filter(Boolean).join(' ');
 }
 
+/** A provider's error text may quote the number it refused: masked before it is logged or stored. */
+export const scrubPhones = (text: string): string => text.replace(/(?<!\d)(?:\+?86)?(1\d{10})(?!\d)/g, (_m, n: string) => maskPhone(n));
+
 /** Exponential backoff: base, 2×base, 4×base … capped; a provider's Retry-After wins when longer. */
 export function backoffMs(attempt: number, retry: DispatcherDeps['retry'], retryAfterMs?: number): number {
   const exp = Math.min(retry.maxSeconds, retry.baseSeconds * 2 ** Math.max(0, attempt - 1)) * 1000;
@@ -89,6 +92,7 @@ export function createDispatcher(d: DispatcherDeps) {
     const res = await sendOnce(notifier, msg);
     const now = d.clock();
     const labels = { channel, provider: notifier.provider };
+    if (!res.ok) res.message = scrubPhones(res.message);
     d.outbox.addAttempt({
       notificationId: n.id,
       at: now,

@@ -226,3 +226,17 @@ describe('escalation policy (pure, manual clock)', () => {
     expect(log).toEqual(['23:10 rung-0→elder']);
   });
 });
+
+describe('escalation policy: switches', () => {
+  it('allClear: false tells nobody at the end; a rule without reminders stops after its last rung', () => {
+    const policy = PolicySchema.parse({ allClear: false });
+    const { log, lastWake } = play(alertOf('data-fault', t('10:00')), t('10:00'), t('20:00'), { policy, at: [[t('12:00'), resolve(t('12:00'))]] });
+    expect(log).toEqual(['10:00 rung-1→grid']);
+    expect(lastWake).toBeUndefined();
+  });
+
+  it('a ladder with nobody reachable plans nothing and asks for no wake-up', () => {
+    const p = planEscalation({ alert: alertOf('surge', t('10:00')), history: [], ladder: [], policy: PolicySchema.parse({}), now: t('10:00'), offsetMin: OFFSET });
+    expect(p).toEqual({ sends: [] });
+  });
+});
