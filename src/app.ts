@@ -125,6 +125,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         store,
         clock,
         links: notify.links,
+        linkTtlMs: config.notify.linkTtlHours * 3_600_000,
         acks,
         offsetMin: () => offsetMinutes(config.notify.timeZone, clock()),
         replyKeywords: config.notify.replyKeywords,

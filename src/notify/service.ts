@@ -114,7 +114,7 @@ export function createNotifyService(deps: NotifyDeps) {
         });
         if (!row) continue; // already queued (idempotent)
         // The link names this very row, so it can say who acknowledged and how.
-        const token = links.sign(row.id, now + config.linkTtlHours * 3_600_000);
+        const token = links.sign(row.id);
         const link = `${config.publicBaseUrl}/a/${token}`;
         const final = render({ ...base, link, token, windowMin: config.policy.checkIn.windowMin, ...(s.step.startsWith('reminder-') && { reminder: Number(s.step.slice(9)) }) });
         outbox.setBody(row.id, final.text, final.params);

@@ -7,6 +7,7 @@ import type { Alert, AlertType } from '../domain/alert.ts';
 import { maskName } from '../domain/household.ts';
 import type { NotificationPurpose } from '../alerting/escalation.ts';
 import { clockText } from '../alerting/quiet-hours.ts';
+import { TOKEN_PATTERN } from './links.ts';
 import type { Language } from './types.ts';
 
 /** Tencent SMS, individual accounts: "每个变量取值最多支持12个字" (limits.ts TENCENT_SMS_LIMITS). */
@@ -143,5 +144,5 @@ export function maskText(text: string, params: Record<string, string>): string {
     const v = params[k];
     if (v && v.length > 1) out = out.split(v.replace(/…$/, '')).join(maskName(v));
   }
-  return out.replace(/\/a\/[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]+/g, '/a/<token>');
+  return out.replace(new RegExp(TOKEN_PATTERN.source, 'g'), '/a/<token>');
 }

@@ -24,6 +24,8 @@ export interface NotifyHttpDeps {
   store: Store;
   clock: () => number;
   links: LinkSigner;
+  /** How long a link stays valid after its message was queued. */
+  linkTtlMs: number;
   acks: Acks;
   offsetMin: () => number;
   replyKeywords: readonly string[];
@@ -59,13 +61,15 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   function resolveToken(token: string, reply: FastifyReply) {
-    const v = d.links.verify(token, d.clock());
-    if (!v.ok && v.reason !== 'expired') return { done: page(reply, 404, '链接无效', '<p>链接无效。</p><p class="en">This link is not valid.</p>') };
-    const row = store.outbox.get(v.notificationId!);
+    const invalid = () => ({ done: page(reply, 404, '链接无效', '<p>链接无效。</p><p class="en">This link is not valid.</p>') });
+    const v = d.links.verify(token);
+    if (!v.ok) return invalid();
+    const row = store.outbox.get(v.notificationId);
     const alert = row && store.alerts.get(row.alertId);
     const contact = row && store.contacts.get(row.contactId);
-    if (!row || !alert) return { done: page(reply, 404, '链接无效', '<p>链接无效。</p><p class="en">This link is not valid.</p>') };
-    if (!v.ok) return { done: page(reply, 410, '链接已过期', '<p>此链接已过期，请联系社区网格员。</p><p class="en">This link has expired.</p>') };
+    if (!row || !alert) return invalid();
+    // A link lives as long as its message: linkTtlHours after it was queued.
+    if (d.clock() >= row.createdAt + d.linkTtlMs) return { done: page(reply, 410, '链接已过期', '<p>此链接已过期，请联系社区网格员。</p><p class="en">This link has expired.</p>') };
     return { row, alert, contact };
   }
 
