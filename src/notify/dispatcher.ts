@@ -42,6 +42,7 @@ export function backoffMs(attempt: number, retry: DispatcherDeps['retry'], retry
 
 export function createDispatcher(d: DispatcherDeps) {
   const running = new Set<Promise<void>>();
+  const anyReal = [...d.notifiers.values()].some((n) => n.provider !== 'outbox');
   let stopped = false;
 
   const event = (n: NotificationRow, kind: 'notification-sent' | 'notification-failed' | 'notification-cancelled', note: string) =>
@@ -89,7 +90,13 @@ export function createDispatcher(d: DispatcherDeps) {
       text: n.body,
     };
     const t0 = performance.now();
-    const res = await sendOnce(notifier, msg);
+    // Once any real provider is configured, a channel left on the outbox reaches nobody: it must
+    // not count as delivered (the contact's next channel, then the next rung, must take over).
+    // With no provider at all (the embedded default) the outbox is the point: it stores and logs.
+    const res: SendResult =
+      anyReal && notifier.provider === 'outbox'
+        ? { ok: false, retryable: false, code: 'channel-not-configured', message: `no provider is configured for '${channel}'` }
+        : await sendOnce(notifier, msg);
     const now = d.clock();
     const labels = { channel, provider: notifier.provider };
     if (!res.ok) res.message = scrubPhones(res.message);
