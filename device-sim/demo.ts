@@ -149,7 +149,7 @@ drill.onMessage = (msg) => {
   const role = roleOf(msg.to.phone);
   const step = msg.idempotencyKey.split(':')[1];
   const who = `${ROLE_ZH[role] ?? role} ${maskName(msg.to.name ?? '')} ${msg.to.phone ? maskPhone(msg.to.phone) : ''}`;
-  console.log(`📨 [sim ${local(simClock())} CST] ${step} · ${msg.channel.toUpperCase()} → ${who}\n   ${msg.text.replace(/https?:\/\/\S+\/a\/\S+?(?=\s|。|$)/, (l) => `${l.slice(0, 40)}…`)}`);
+  console.log(`📨 [sim ${local(simClock())} CST] ${step} · ${msg.channel.toUpperCase()} → ${who}\n   ${msg.text}`);
   if (msg.template === 'check-in') console.log('   (演练: the elder does not reply; after the window the grid worker is told)');
   // The family taps the signed link a little later (a real HTTP POST, as the page's button does).
   if (role === 'family' && step === 'rung-2') {
