@@ -42,6 +42,7 @@ export function backoffMs(attempt: number, retry: DispatcherDeps['retry'], retry
 
 export function createDispatcher(d: DispatcherDeps) {
   const running = new Set<Promise<void>>();
+  const controllers = new Set<AbortController>();
   const anyReal = [...d.notifiers.values()].some((n) => n.provider !== 'outbox');
   let stopped = false;
 
@@ -50,20 +51,25 @@ export function createDispatcher(d: DispatcherDeps) {
 
   async function sendOnce(notifier: Notifier, msg: OutgoingMessage): Promise<SendResult> {
     const ac = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<SendResult>((resolve) => {
-      timer = setTimeout(() => {
-        ac.abort(new Error('send timeout'));
-        resolve({ ok: false, retryable: true, code: 'timeout', message: `no answer within ${d.timeoutMs} ms` });
-      }, d.timeoutMs);
-    });
+    controllers.add(ac);
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), ac.abort(new Error('send timeout'))), d.timeoutMs);
+    // Settles on abort even when a provider ignores its signal: a hung call never holds a slot.
+    const cutOff = new Promise<SendResult>((resolve) =>
+      ac.signal.addEventListener(
+        'abort',
+        () => resolve(timedOut ? { ok: false, retryable: true, code: 'timeout', message: `no answer within ${d.timeoutMs} ms` } : { ok: false, retryable: true, code: 'aborted', message: 'the service was stopping' }),
+        { once: true },
+      ),
+    );
     try {
       return await Promise.race([
         notifier.send(msg, ac.signal).catch((err: unknown): SendResult => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) })),
-        timedOut,
+        cutOff,
       ]);
     } finally {
       clearTimeout(timer);
+      controllers.delete(ac);
     }
   }
 
@@ -165,8 +171,10 @@ export function createDispatcher(d: DispatcherDeps) {
     async idle(): Promise<void> {
       while (running.size) await Promise.allSettled([...running]);
     },
+    /** Stops taking rows; sends in flight are aborted (recorded as retryable, so they resume after a restart). */
     async stop(): Promise<void> {
       stopped = true;
+      for (const ac of controllers) ac.abort(new Error('stopping'));
       await Promise.allSettled([...running]);
     },
   };

@@ -139,3 +139,20 @@ describe('delivery', () => {
     await r.app.stop();
   });
 });
+
+describe('stopping', () => {
+  it('a stop aborts a hung send at once (no 15 s wait); it is retried after the restart, once', async () => {
+    const first = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } }, sendTimeoutMs: 60_000 } } }).seed();
+    first.rec.script.set('13800000002', ['hang']);
+    const a = first.raise();
+    first.app.notify!.tick();
+    expect(first.app.store.outbox.forAlert(a.id)[0]!.status).toBe('sending');
+    await first.app.stop(); // would outlast the test's 5 s timeout if it waited for the 60 s send timeout
+    const second = new AppRun(first.path, { clock: first.clock, rec: first.rec, config: { notify: { policy: { checkIn: { enabled: false } } } } });
+    expect(second.rows(a.id)[0]).toMatchObject({ status: 'pending', lastError: 'aborted: the service was stopping' });
+    second.clock.now += 60_000;
+    await second.app.notify!.settle();
+    expect(second.rec.lines()).toEqual(['rung-1→13800000002 sms']);
+    await second.app.stop();
+  });
+});
