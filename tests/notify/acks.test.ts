@@ -137,3 +137,20 @@ describe('acknowledgements', () => {
     await r.app.stop();
   });
 });
+
+describe('secrets in URLs', () => {
+  it('the reply token and link tokens never reach the log', async () => {
+    const r = new AppRun().seed();
+    r.raise();
+    await r.advance(T0 + MIN);
+    const link = /\/a\/\S+?(?=\s|。|$)/.exec(r.rec.sent[0]!.text)![0];
+    await r.app.http.inject({ url: link });
+    await r.app.http.inject({ method: 'POST', url: `/callbacks/sms/tencent/${TOKEN}`, payload: tencentReply('13900000001', '1') });
+    await r.app.http.inject({ url: '/health' });
+    const logs = JSON.stringify(r.logs);
+    expect(logs).toContain('/health'); // request logging is on…
+    expect(logs).not.toContain(TOKEN); // …but not for these routes
+    expect(logs).not.toContain(link);
+    await r.app.stop();
+  });
+});

@@ -91,7 +91,11 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     return undefined;
   }
 
-  app.get('/a/:token', async (req, reply) => {
+  // The token in these URLs is a credential: fastify's per-request info logs (which print the
+  // URL) are off for these routes; warnings and errors still log.
+  const quiet = { logLevel: 'warn' as const };
+
+  app.get('/a/:token', quiet, async (req, reply) => {
     const { token } = parse('params', Token, req.params);
     const r = resolveToken(token, reply);
     if ('done' in r) return r.done;
@@ -102,7 +106,7 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     return page(reply, 200, '安心提醒', `${describe(r.alert)}<form method="post"><button type="submit">${label}</button></form>`);
   });
 
-  app.post('/a/:token', async (req, reply) => {
+  app.post('/a/:token', quiet, async (req, reply) => {
     const { token } = parse('params', Token, req.params);
     const r = resolveToken(token, reply);
     if ('done' in r) return r.done;
@@ -122,14 +126,14 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
       return outcome;
     };
     // Tencent "短信回复" callback, https://cloud.tencent.com/document/product/382/5809 (answer {result: 0, errmsg}).
-    app.post('/callbacks/sms/tencent/:token', async (req, reply) => {
+    app.post('/callbacks/sms/tencent/:token', quiet, async (req, reply) => {
       const r = parseTencentReply({ pathToken: (req.params as { token?: string }).token, headers: req.headers, body: req.body }, secret);
       if (!r.ok) return respond(reply, r);
       handle(r.reply.phone, r.reply.text);
       return r.ack;
     });
     // Alibaba SmsUp HTTP batch push, https://help.aliyun.com/document_detail/414223.htm (answer {code: 0, msg}).
-    app.post('/callbacks/sms/aliyun/:token', async (req, reply) => {
+    app.post('/callbacks/sms/aliyun/:token', quiet, async (req, reply) => {
       const r = parseAliyunSmsUp({ pathToken: (req.params as { token?: string }).token, headers: req.headers, body: req.body }, secret);
       if (!r.ok) return respond(reply, r);
       for (const one of r.replies) handle(one.phone, one.text);
