@@ -29,6 +29,20 @@ export const NotifyConfigSchema = z.strictObject({
    * provider signs its callback (src/notify/channels/replies.ts). Unset = the callbacks are not mounted.
    */
   smsReplyToken: z.string().min(16).transform((s) => new Secret(s)).optional(),
+  /**
+   * A grid's WeCom group chat (群机器人), told with the grid workers of every household in that
+   * grid: { "futian-01": { "key": "<the key= of the robot webhook>" } }.
+   */
+  wecomGroups: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        key: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'expected the key= part of a WeCom robot webhook URL').transform((s) => new Secret(s)),
+        rung: z.number().int().min(0).max(9).default(1),
+        lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+      }),
+    )
+    .default({}),
   /** What an SMS reply must say to count ("1" = 平安 / 已知晓). */
   replyKeywords: z.array(z.string().min(1)).default(['1', '平安', '已知晓', '收到']),
   /** How often the planner and sender run (also woken at once by every alert change). */

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { AlertChange } from '../alerting/lifecycle.ts';
 import { planEscalation, type LadderContact, type NotificationRecord } from '../alerting/escalation.ts';
 import type { Alert } from '../domain/alert.ts';
-import { contactChannels, contactRung } from '../domain/household.ts';
+import { contactChannels, contactRung, type Contact } from '../domain/household.ts';
 import type { Store } from '../store/index.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { NotifyConfig } from './config.ts';
@@ -17,6 +17,8 @@ import { offsetMinutes } from './tz.ts';
 import type { ChannelKind, Notifier, Recipient } from './types.ts';
 
 const MIN = 60_000;
+/** Ladder entries that are a grid's WeCom group (notify.wecomGroups), not a stored contact. */
+export const GROUP_PREFIX = 'wecom:';
 
 export interface NotifyDeps {
   store: Store;
@@ -56,8 +58,16 @@ export function createNotifyService(deps: NotifyDeps) {
     const householdId = store.meters.householdOf(alert.meterId);
     const household = householdId ? store.households.get(householdId) : undefined;
     const contacts = householdId ? store.contacts.list(householdId) : [];
+    const group = household?.gridId !== undefined ? groupContact(household.id, household.gridId) : undefined;
+    if (group) contacts.push(group);
     const ladder: LadderContact[] = contacts.map((c) => ({ id: c.id, role: c.role, rung: contactRung(c), channels: contactChannels(c) }));
     return { household, contacts, ladder };
+  }
+
+  /** The grid's WeCom group as a ladder entry (config, not a stored contact). */
+  function groupContact(householdId: string, gridId: string): Contact | undefined {
+    const g = config.wecomGroups[gridId];
+    return g && { id: `${GROUP_PREFIX}${gridId}`, householdId, name: `网格群 ${gridId}`, role: 'grid-worker', rung: g.rung, channels: ['wecom'], lang: g.lang, wecomKey: g.key.reveal() };
   }
 
   /** Plan one alert now: queue what is due, remember when to look again. */

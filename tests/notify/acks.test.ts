@@ -2,6 +2,7 @@
 // (Tencent and Alibaba SMS-reply callbacks, with the callback's secret checked), a tap on the
 // signed link, replies from others, check-in-stage alerts and the link's own rules.
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.ts';
 import { AppRun, MIN, T0 } from './app-harness.ts';
 
 const TOKEN = 'reply-token-0123456789';
@@ -154,3 +155,23 @@ describe('secrets in URLs', () => {
     await r.app.stop();
   });
 });
+
+describe('a grid WeCom group (notify.wecomGroups)', () => {
+  it('is told with the grid worker, and a tap on its link acknowledges for the group', async () => {
+    const r = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } }, wecomGroups: { 'futian-01': { key: '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa' } } } } }).seed();
+    const a = r.raise();
+    await r.advance(T0 + MIN);
+    expect(r.rec.lines()).toEqual(['rung-1→13800000002 sms', 'rung-1→wecom:futian-01 wecom']);
+    const toGroup = r.rec.sent[1]!;
+    expect(toGroup.to).toMatchObject({ id: 'wecom:futian-01', wecomKey: '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa' });
+    const link = /\/a\/\S+?(?=\s|$)/.exec(toGroup.text)![0];
+    expect((await r.app.http.inject({ method: 'POST', url: link })).statusCode).toBe(200);
+    expect(r.app.store.alerts.get(a.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: '网格群 futian-01 (grid-worker)' });
+    expect(JSON.stringify(parseConfigForPrint())).not.toContain('693a91f6');
+    await r.app.stop();
+  });
+});
+
+function parseConfigForPrint() {
+  return parseConfig({ notify: { wecomGroups: { g: { key: '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa' } } } }).notify.wecomGroups;
+}

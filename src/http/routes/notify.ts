@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Secret } from '../../config.ts';
-import { maskName } from '../../domain/household.ts';
+import { maskName, type Contact } from '../../domain/household.ts';
+import { GROUP_PREFIX } from '../../notify/service.ts';
 import type { Alert } from '../../domain/alert.ts';
 import { clockText } from '../../alerting/quiet-hours.ts';
 import type { Store } from '../../store/index.ts';
@@ -66,7 +67,9 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     if (!v.ok) return invalid();
     const row = store.outbox.get(v.notificationId);
     const alert = row && store.alerts.get(row.alertId);
-    const contact = row && store.contacts.get(row.contactId);
+    // A grid's WeCom group is no stored contact: whoever taps its link acknowledges for the group.
+    const contact: Contact | undefined =
+      row && (row.contactId.startsWith(GROUP_PREFIX) ? { id: row.contactId, householdId: '', name: `网格群 ${row.contactId.slice(GROUP_PREFIX.length)}`, role: 'grid-worker' } : store.contacts.get(row.contactId));
     if (!row || !alert) return invalid();
     // A link lives as long as its message: linkTtlHours after it was queued.
     if (d.clock() >= row.createdAt + d.linkTtlMs) return { done: page(reply, 410, '链接已过期', '<p>此链接已过期，请联系社区网格员。</p><p class="en">This link has expired.</p>') };
