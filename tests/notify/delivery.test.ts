@@ -156,3 +156,24 @@ describe('stopping', () => {
     await second.app.stop();
   });
 });
+
+describe('quiet hours in the configured time zone', () => {
+  const night = Date.parse('2026-03-03T23:30:00+08:00');
+  it('a leak at 23:30 in Shanghai waits for 07:00 there; the same instant in UTC (15:30) goes at once', async () => {
+    const cn = new AppRun(undefined, { clock: { now: night } }).seed();
+    const a = cn.raise('leak');
+    await cn.advance(night + 7 * 60 * MIN + 29 * MIN); // 06:59
+    expect(cn.rec.sent).toEqual([]);
+    await cn.advance(night + 7 * 60 * MIN + 31 * MIN); // 07:01
+    expect(cn.rec.lines()).toEqual(['rung-0→13900000001 sms']);
+    expect(cn.rec.sent[0]!.at).toBe(Date.parse('2026-03-04T07:00:00+08:00'));
+    expect(cn.rows(a.id)).toHaveLength(1);
+    await cn.app.stop();
+
+    const utc = new AppRun(undefined, { clock: { now: night }, config: { notify: { timeZone: 'UTC' } } }).seed();
+    utc.raise('leak');
+    await utc.app.notify!.settle();
+    expect(utc.rec.lines()).toEqual(['rung-0→13900000001 sms']);
+    await utc.app.stop();
+  });
+});
