@@ -100,6 +100,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   if (config.notify.enabled) {
     const sink = loggingOutboxSink(logger, opts.onOutboxMessage);
     const notifiers = new Map([...createChannels(config.notify.channels, { outboxSink: sink, now: clock }), ...(opts.notifiers ?? [])]);
+    const providers = [...new Set([...notifiers.values()].filter((n) => n.provider !== 'outbox').map((n) => n.provider))];
+    if (providers.length) logger.info({ providers }, 'notify: providers configured');
+    else logger.info('notify: no provider configured, so messages are stored and logged (outbox channel), not sent; see README "Notifications"');
     const service = createNotifyService({ store, config: config.notify, notifiers, clock, logger, metrics });
     notify = service;
     monitor.onAlert((change) => service.onAlert(change));
