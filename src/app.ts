@@ -22,12 +22,22 @@ import { createPrivacy } from './service/consent-lifecycle.ts';
 import { runRetention } from './service/retention.ts';
 import { createEventHub, hubListener } from './http/routes/events.ts';
 import { meterStatus } from './detect/status.ts';
+import { createChannels } from './notify/channels/config.ts';
+import { createAcks, type Acks } from './notify/acks.ts';
+import { loggingOutboxSink } from './notify/outbox-sink.ts';
+import { createNotifyService, type NotifyService } from './notify/service.ts';
+import { offsetMinutes } from './notify/tz.ts';
+import type { ChannelKind, Notifier, OutgoingMessage } from './notify/types.ts';
 
 export interface AppOptions {
   clock?: () => number;
   logger?: Logger;
   /** Tests drive time themselves: no cron jobs. */
   jobs?: boolean;
+  /** Replace channels (a recording Notifier in tests); the rest come from config.notify.channels. */
+  notifiers?: Map<ChannelKind, Notifier>;
+  /** Also told of every message the outbox channel stores (the drill prints them). */
+  onOutboxMessage?: (msg: OutgoingMessage) => void;
 }
 
 export interface App {
@@ -37,6 +47,9 @@ export interface App {
   monitor: Monitor;
   /** History to InfluxDB; undefined unless `timeseries.url` is configured. */
   timeseries?: TimeseriesWriter;
+  /** Absent when config.notify.enabled is false. */
+  notify: NotifyService | undefined;
+  acks: Acks;
   http: FastifyInstance;
   /** Opens the MQTT and HTTP ports; returns the real ones (0 in config = ephemeral). */
   start(): Promise<{ mqttPort: number; httpPort: number }>;
@@ -95,13 +108,46 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const hub = createEventHub({ store, clock });
   monitor.onAlert(hubListener(hub));
   const dashboard = { hub, meterStatus: (id: string, now: number) => meterStatus(monitor.detector, id, now), onAlertUpdated: (a: Alert) => monitor.recordOperatorChange(a) };
-
-  let broker: Broker | undefined;
-  const alertActions = createAlertActions(store, clock, (a) => {
+  // ── notify (issue 7): escalation ladder, durable outbox, acknowledgement links, SMS replies ──
+  let notify: NotifyService | undefined;
+  // Every change made outside the detector (API, dashboard, link, SMS reply) reaches the
+  // detector's book, the history writer, the live board and the ladder.
+  const onOperatorChange = (a: Alert) => {
     monitor.recordOperatorChange(a);
     timeseries?.operatorChange(a);
     hub.publish(a.status === 'resolved' ? 'resolved' : 'acknowledged', a);
-  });
+    notify?.onAlertChanged(a);
+  };
+  const acks = createAcks({ store, clock, policy: config.notify.policy, onChange: onOperatorChange });
+  if (config.notify.enabled) {
+    const sink = loggingOutboxSink(logger, opts.onOutboxMessage);
+    const notifiers = new Map([...createChannels(config.notify.channels, { outboxSink: sink, now: clock }), ...(opts.notifiers ?? [])]);
+    const providers = [...new Set([...notifiers.values()].filter((n) => n.provider !== 'outbox').map((n) => n.provider))];
+    if (providers.length) logger.info({ providers }, 'notify: providers configured');
+    else logger.info('notify: no provider configured, so messages are stored and logged (outbox channel), not sent; see README "Notifications"');
+    const service = createNotifyService({
+      store,
+      config: config.notify,
+      notifiers,
+      clock,
+      logger,
+      metrics,
+      // Deliveries show on the live board at once and go to the history (notified / notify-failed).
+      onDelivery: (e) => {
+        const alert = store.alerts.get(e.alertId);
+        if (!alert) return;
+        hub.publish(e.outcome === 'sent' ? 'notified' : 'notify-failed', alert);
+        timeseries?.alertEvent({ kind: e.outcome === 'sent' ? 'notified' : 'notify-failed', alert, at: e.at, tags: { channel: e.channel } });
+      },
+    });
+    notify = service;
+    monitor.onAlert((change) => service.onAlert(change));
+    teardown.push(() => service.stop());
+  }
+  // ── end notify ──
+
+  let broker: Broker | undefined;
+  const alertActions = createAlertActions(store, clock, onOperatorChange);
   // PIPL lifecycle (src/service/consent-lifecycle.ts): a withdrawal revokes and disconnects the
   // meters, makes the detector forget them, resolves open alerts like an operator would, and
   // erases the data now or, after security.erasureGraceDays, in the daily job. HTTPS when http.tls.
@@ -123,7 +169,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     clock,
     logger,
     apiToken: config.http.apiToken?.reveal(),
-    alerts: alertActions,
+    alerts: { ...alertActions, acknowledge: (id, by, note, via) => acks.acknowledge(id, by, via ?? 'api', note) },
     security: config.security,
     privacy,
     ...(https && { https }),
@@ -131,6 +177,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: disconnectIfRevoked,
+    ...(notify && {
+      notify: {
+        store,
+        clock,
+        links: notify.links,
+        linkTtlMs: config.notify.linkTtlHours * 3_600_000,
+        acks,
+        offsetMin: () => offsetMinutes(config.notify.timeZone, clock()),
+        replyKeywords: config.notify.replyKeywords,
+        ...(config.notify.smsReplyToken && { replyToken: config.notify.smsReplyToken }),
+      },
+    }),
   });
   teardown.push(() => http.close());
   const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger }, clock());
@@ -141,6 +199,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     metrics,
     monitor,
     timeseries,
+    notify,
+    acks,
     http,
     broker: () => broker,
     runRetention: retention,
@@ -165,6 +225,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (opts.jobs !== false) {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
+          every(config.notify.tickSeconds, 'notify-tick', () => notify?.tick()),
           every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),

@@ -6,6 +6,7 @@ import { DetectorConfigSchema } from './detect/config.ts';
 import { TIMESERIES_ENV, timeseriesConfigSchema } from './timeseries/config.ts';
 import { SecurityConfigSchema, TlsConfigSchema } from './http/auth/config.ts';
 import { RetentionSchema } from './service/retention.ts';
+import { NotifyConfigSchema } from './notify/config.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -52,6 +53,8 @@ export const ConfigSchema = z.strictObject({
   retention: RetentionSchema.prefault({}),
   /** Sessions, sign-in limits, the erasure grace period after a consent withdrawal (src/http/auth/config.ts). */
   security: SecurityConfigSchema.prefault({}),
+  /** Who is told about alerts and how: escalation policy, links, channels (src/notify/config.ts). */
+  notify: NotifyConfigSchema.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   /** History in InfluxDB 2 (src/timeseries/config.ts); off unless `timeseries.url` is set. */
   timeseries: timeseriesConfigSchema((s) => new Secret(s)).prefault({}),

@@ -27,13 +27,50 @@ export interface Meter {
   createdAt: number;
 }
 
+/**
+ * Who a contact is on the household's ladder. 'elder' is the resident (asked first, 关怀确认);
+ * 'duty-officer' is the community's 值班人员, the last rung. 'neighbour'/'other' stay valid.
+ */
+export const CONTACT_ROLES = ['elder', 'grid-worker', 'family', 'duty-officer', 'neighbour', 'other'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+/** How a contact can be reached, in order of preference (a subset of the notify channels). */
+export const CONTACT_CHANNELS = ['sms', 'voice', 'wechat', 'wecom'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type ContactLanguage = (typeof LANGUAGES)[number];
+
+/** The rung a role stands on when none is given: the elder first, the duty officer last. */
+export const DEFAULT_RUNG: Record<ContactRole, number> = { elder: 0, 'grid-worker': 1, neighbour: 1, family: 2, other: 2, 'duty-officer': 3 };
+
 export interface Contact {
   id: string;
   householdId: string;
   name: string;
-  role: 'family' | 'grid-worker' | 'neighbour' | 'other';
+  role: ContactRole;
   phone?: string;
   wechatOpenId?: string;
+  /** Position on the escalation ladder (0 = asked first); absent = DEFAULT_RUNG[role]. */
+  rung?: number;
+  /** Preference order; absent = sms (with a phone), then wechat (with an open id). */
+  channels?: ContactChannel[];
+  /** Absent = zh-CN. */
+  lang?: ContactLanguage;
+  /** WeCom group robot key (for a grid's group chat), used by the 'wecom' channel. */
+  wecomKey?: string;
+}
+
+export const contactRung = (c: Pick<Contact, 'role' | 'rung'>): number => c.rung ?? DEFAULT_RUNG[c.role];
+
+/** The channels a contact can actually be reached on, in their order of preference. */
+export function contactChannels(c: Pick<Contact, 'channels' | 'phone' | 'wechatOpenId' | 'wecomKey'>): ContactChannel[] {
+  const wanted = c.channels ?? (['sms', 'wechat', 'wecom'] as ContactChannel[]);
+  return wanted.filter((ch) => (ch === 'sms' || ch === 'voice' ? !!c.phone : ch === 'wechat' ? !!c.wechatOpenId : !!c.wecomKey));
+}
+
+/** 王奶奶 → 王**; for logs (PIPL). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 4))}`;
 }
 
 export function hasActiveConsent(h: Pick<Household, 'consent'>): boolean {

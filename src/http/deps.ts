@@ -7,12 +7,14 @@ import type { Counter } from '../observability/metrics.ts';
 import type { SecurityConfig } from './auth/config.ts';
 import type { PrivacyActions } from '../service/consent-lifecycle.ts';
 import type { DashboardDeps } from './dashboard.ts';
+import type { NotifyHttpDeps } from './routes/notify.ts';
 
 export type AlertActionResult = Alert | TransitionError;
 
 /** Operator actions on an alert; the composition root keeps its in-memory AlertBook in step. */
 export interface AlertActions {
-  acknowledge(id: string, by: string, note?: string): AlertActionResult | Promise<AlertActionResult>;
+  /** `via`: how it was acknowledged, recorded in the history (default 'api'). */
+  acknowledge(id: string, by: string, note?: string, via?: 'api' | 'dashboard'): AlertActionResult | Promise<AlertActionResult>;
   resolve(id: string, by: string, note: string): AlertActionResult | Promise<AlertActionResult>;
 }
 
@@ -44,4 +46,6 @@ export interface ServerDeps {
   https?: { cert: Buffer; key: Buffer };
   /** The dashboard (live events, detector status); absent = no dashboard routes (unit tests of the API). */
   dashboard?: DashboardDeps;
+  /** Acknowledgement links, SMS-reply callbacks, /api/alerts/:id/notifications (src/notify). */
+  notify?: NotifyHttpDeps;
 }

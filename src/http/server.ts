@@ -19,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { familyPublicRoutes } from './routes/family.ts';
 import { webPlugin } from '../web/plugin.ts';
+import { notificationApiRoutes, notifyRoutes } from './routes/notify.ts';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
@@ -50,6 +51,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
+  // Outside /api: the signed link is the credential (no login); callbacks carry their own secret.
+  const notify = deps.notify;
+  if (notify) app.register(async (scope) => notifyRoutes(scope, notify));
 
   app.register(
     async (api) => {
@@ -62,6 +66,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       alertRoutes(api, deps);
       deadLetterRoutes(api, deps);
       if (deps.dashboard) dashboardRoutes(api, { ...deps, dashboard: deps.dashboard }); // the dashboard's /api routes
+      if (deps.notify) notificationApiRoutes(api, deps.notify);
     },
     { prefix: '/api' },
   );

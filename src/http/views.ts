@@ -12,6 +12,8 @@ export function householdView(h: Household, now: number) {
 }
 
 export function contactView(c: Contact) {
-  const { phone, ...rest } = c;
-  return phone === undefined ? rest : { ...rest, phone: maskPhone(phone) };
+  const { phone, wecomKey, ...rest } = c;
+  // A WeCom robot key lets anyone post into the group: shown only as set / not set.
+  const shown = wecomKey === undefined ? rest : { ...rest, wecomKey: 'set' };
+  return phone === undefined ? shown : { ...shown, phone: maskPhone(phone) };
 }

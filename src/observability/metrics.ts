@@ -28,6 +28,10 @@ export interface Metrics {
   /** Dashboard/API sign-ins: result ok | bad-credentials | rate-limited (src/http/auth/session-routes.ts). */
   signIns: Counter<'result'>;
   /** The service's metrics only (synchronous). */
+  /** Notifications delivered / failed for good / attempts that will be retried, by channel and provider. */
+  notificationsSent: Counter<'channel' | 'provider'>;
+  notificationsFailed: Counter<'channel' | 'provider'>;
+  notificationRetries: Counter<'channel' | 'provider'>;
   render(): string;
   /** What /metrics serves: the service's metrics, then process and Node runtime metrics. */
   exposition(): Promise<string>;
@@ -56,6 +60,9 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
       return registry.render();
     },
     exposition: async () => m.render() + (await renderRuntime()),
+    notificationsSent: registry.counter('anxin_notifications_sent_total', 'Notifications delivered to a provider (or the outbox), by channel.', ['channel', 'provider']),
+    notificationsFailed: registry.counter('anxin_notifications_failed_total', 'Notification attempts that failed for good on a channel, by channel.', ['channel', 'provider']),
+    notificationRetries: registry.counter('anxin_notification_retries_total', 'Notification attempts that failed and will be retried, by channel.', ['channel', 'provider']),
   };
   for (const result of ['ok', 'bad-credentials', 'rate-limited']) m.signIns.inc({ result }, 0);
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".

@@ -4,7 +4,19 @@ import type { Database } from 'better-sqlite3';
 import type { Alert, AlertStage, AlertStatus, AlertType, VisitOutcome } from '../domain/alert.ts';
 import type { AlertChange } from '../alerting/lifecycle.ts';
 
-export const ALERT_EVENT_KINDS = ['opened', 'acknowledged', 'resolved', 'note', 'escalated', 'outcome'] as const;
+export const ALERT_EVENT_KINDS = [
+  'opened',
+  'acknowledged',
+  'resolved',
+  'note',
+  'escalated',
+  'outcome',
+  // Delivery (src/notify): a notification queued in the outbox, delivered, failed for good, cancelled (ladder stopped).
+  'notification-queued',
+  'notification-sent',
+  'notification-failed',
+  'notification-cancelled',
+] as const;
 export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
 
 export interface AlertEvent {
@@ -149,6 +161,13 @@ export function alertsRepo(db: Database) {
       }
       const resolvedNote = note ?? a.note;
       return update(a, { kind: 'resolved', at: a.resolvedAt ?? a.openedAt, by: a.resolvedBy ?? 'system', ...(resolvedNote !== undefined && { note: resolvedNote }) });
+    },
+
+    /** A timeline entry that changes nothing on the alert row (a notification step). */
+    addEvent(e: AlertEvent): boolean {
+      if (!byId.get(e.alertId)) return false;
+      addEvent(e);
+      return true;
     },
 
     addNote(alertId: string, at: number, by: string, note: string): boolean {

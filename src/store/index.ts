@@ -15,6 +15,7 @@ import { sessionsRepo } from './sessions.ts';
 import { accessLogRepo } from './access-log.ts';
 import { erasureRepo } from './erasure.ts';
 import { familyLinksRepo } from './family-links.ts';
+import { outboxRepo } from './outbox.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -31,6 +32,8 @@ export interface Store {
   accessLog: ReturnType<typeof accessLogRepo>;
   erasure: ReturnType<typeof erasureRepo>;
   familyLinks: ReturnType<typeof familyLinksRepo>;
+  /** Notifications (durable outbox), their attempts, the planner's wake-ups. */
+  outbox: ReturnType<typeof outboxRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** A trivial query: false when the database cannot be read (for /health). */
@@ -64,6 +67,7 @@ export function openStore(path: string): Store {
       accessLog: accessLogRepo(db),
       erasure: erasureRepo(db),
       familyLinks: familyLinksRepo(db),
+      outbox: outboxRepo(db),
       migrated,
       ping() {
         try {

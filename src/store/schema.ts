@@ -160,18 +160,78 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    id: 8,
-    name: 'time-series spool',
+    id: 6,
+    name: 'notifications: contact ladder, durable outbox with attempts, planner wake-ups, settings',
     sql: `
-      -- Line-protocol points InfluxDB has not accepted yet (src/timeseries/spool.ts), oldest
-      -- first. AUTOINCREMENT: ids never go back, so draining by id keeps the original order.
-      CREATE TABLE ts_spool (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        class TEXT NOT NULL,           -- 'reading' | 'derived' | 'alert': what may be dropped when full
-        line TEXT NOT NULL,
-        spooled_at INTEGER NOT NULL
+      -- Contacts rebuilt without the CHECK on role (elder and duty-officer join; validated in
+      -- code: CONTACT_ROLES in src/domain/household.ts), with their place on the ladder.
+      CREATE TABLE contacts_new (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        phone TEXT,
+        wechat_open_id TEXT,
+        rung INTEGER,                  -- NULL = the role's default rung
+        channels TEXT,                 -- JSON array in order of preference; NULL = by what is known
+        lang TEXT,                     -- 'zh-CN' | 'en'; NULL = zh-CN
+        wecom_key TEXT
       );
-      CREATE INDEX ts_spool_class ON ts_spool(class, id);
+      INSERT INTO contacts_new (id, household_id, name, role, phone, wechat_open_id)
+        SELECT id, household_id, name, role, phone, wechat_open_id FROM contacts ORDER BY rowid;
+      DROP TABLE contacts;
+      ALTER TABLE contacts_new RENAME TO contacts;
+      CREATE INDEX contacts_household ON contacts(household_id);
+      CREATE INDEX contacts_phone ON contacts(phone);
+
+      -- One row per (alert, step, recipient), written BEFORE anything is sent. idem_key is unique:
+      -- a step is queued for a person once, whatever restarts happen.
+      CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        step TEXT NOT NULL,            -- 'check-in' | 'rung-1' | 'voice-1' | 'reminder-2' | 'all-clear'
+        purpose TEXT NOT NULL,         -- check-in | alert | voice | reminder | all-clear
+        rung INTEGER NOT NULL,
+        contact_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL UNIQUE,
+        recipient TEXT NOT NULL,       -- JSON Recipient (the phone in full: the channel must dial it)
+        channels TEXT NOT NULL,        -- JSON array, preference order; channel_index is the current one
+        channel_index INTEGER NOT NULL DEFAULT 0,
+        lang TEXT NOT NULL,
+        template TEXT NOT NULL,
+        params TEXT NOT NULL,          -- JSON
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,          -- pending | sending | sent | failed | cancelled
+        attempts INTEGER NOT NULL DEFAULT 0,   -- on the current channel
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER,
+        provider TEXT,
+        provider_message_id TEXT,
+        last_error TEXT
+      );
+      CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+      CREATE INDEX notifications_alert ON notifications(alert_id, id);
+
+      CREATE TABLE notification_attempts (
+        id INTEGER PRIMARY KEY,
+        notification_id INTEGER NOT NULL REFERENCES notifications(id),
+        at INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        code TEXT,
+        message TEXT,
+        duration_ms INTEGER NOT NULL
+      );
+      CREATE INDEX notification_attempts_n ON notification_attempts(notification_id, id);
+
+      -- When the escalation planner must look at an alert again (durable across restarts).
+      CREATE TABLE notify_wakeups (alert_id TEXT PRIMARY KEY, wake_at INTEGER NOT NULL);
+      CREATE INDEX notify_wakeups_at ON notify_wakeups(wake_at);
+
+      -- Small service settings (the generated link-signing secret when none is configured).
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
   {
@@ -235,6 +295,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX erased_households_id ON erased_households(household_id);
       CREATE INDEX erased_households_at ON erased_households(erased_at);
+    `,
+  },
+  {
+    id: 8,
+    name: 'time-series spool',
+    sql: `
+      -- Line-protocol points InfluxDB has not accepted yet (src/timeseries/spool.ts), oldest
+      -- first. AUTOINCREMENT: ids never go back, so draining by id keeps the original order.
+      CREATE TABLE ts_spool (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        class TEXT NOT NULL,           -- 'reading' | 'derived' | 'alert': what may be dropped when full
+        line TEXT NOT NULL,
+        spooled_at INTEGER NOT NULL
+      );
+      CREATE INDEX ts_spool_class ON ts_spool(class, id);
     `,
   },
   {

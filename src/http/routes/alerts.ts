@@ -19,7 +19,12 @@ const ListQuery = z.strictObject({
 });
 const AlertParams = z.strictObject({ id: z.string().min(1).max(100) });
 const By = z.string({ error: 'expected "by": who is acting (a name or staff id)' }).trim().min(1, 'expected a non-empty name').max(100);
-const AckBody = z.strictObject({ by: By, note: z.string().trim().max(2000).optional() });
+const AckBody = z.strictObject({
+  by: By,
+  note: z.string().trim().max(2000).optional(),
+  /** How the person acknowledged (the dashboard says so); recorded with who and when. */
+  via: z.enum(['api', 'dashboard'], { error: 'expected via: api or dashboard' }).optional(),
+});
 const ResolveBody = z.strictObject({
   by: By,
   note: z
@@ -70,7 +75,7 @@ export function alertRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const { id } = parse('params', AlertParams, req.params);
     visibleAlert(req, store, id);
     const b = parse('body', principalOf(req).kind === 'session' ? SessionAckBody : AckBody, req.body);
-    return settle(await deps.alerts.acknowledge(id, actor(req, b.by), b.note || undefined));
+    return settle(await deps.alerts.acknowledge(id, actor(req, b.by), b.note || undefined, b.via ?? (principalOf(req).kind === 'session' ? 'dashboard' : 'api')));
   });
 
   app.post('/alerts/:id/resolve', carers, async (req) => {

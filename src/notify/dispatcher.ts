@@ -1,0 +1,195 @@
+// The sender: takes due rows from the durable outbox and hands each to its channel, beside the
+// core (ingest and detection never wait on it). Bounded: at most `concurrency` sends in flight,
+// each cut off after `timeoutMs` through its AbortSignal (and abandoned even if a provider
+// ignores the signal). Every attempt is a row; a retryable failure is tried again after a
+// backoff kept in the row (next_attempt_at), so retries survive restarts — which is why this is
+// not an in-memory retry library; a failure for good moves to the contact's next channel, and
+// when none is left the row fails and the planner is woken to move to the next rung.
+import type { Logger } from 'pino';
+import { maskName, maskPhone } from '../domain/household.ts';
+import type { AlertsRepo } from '../store/alerts.ts';
+import type { NotificationRow, OutboxRepo } from '../store/outbox.ts';
+import type { Counter } from '../observability/registry.ts';
+import type { ChannelKind, Notifier, OutgoingMessage, Recipient, SendResult } from './types.ts';
+
+export interface DispatcherDeps {
+  outbox: OutboxRepo;
+  alerts: Pick<AlertsRepo, 'get' | 'addEvent'>;
+  notifiers: ReadonlyMap<ChannelKind, Notifier>;
+  clock: () => number;
+  logger: Logger;
+  metrics: { notificationsSent: Counter<'channel' | 'provider'>; notificationsFailed: Counter<'channel' | 'provider'>; notificationRetries: Counter<'channel' | 'provider'> };
+  concurrency: number;
+  timeoutMs: number;
+  retry: { maxAttempts: number; baseSeconds: number; maxSeconds: number };
+  /** A row reached a final state (sent, failed, cancelled): the planner may have something to do. */
+  onSettled(alertId: string): void;
+  /** Heard after each delivery or final failure on a channel (the live board, history in InfluxDB). */
+  onDelivery?(e: DeliveryEvent): void;
+}
+
+export interface DeliveryEvent {
+  alertId: string;
+  outcome: 'sent' | 'failed';
+  channel: ChannelKind;
+  provider: string;
+  at: number;
+}
+
+/** "grid-worker 陈** 138****8000" — who a row is for, as logs and the timeline may show it. */
+export function recipientLabel(r: Recipient): string {
+  return [r.name ? maskName(r.name) : r.id, r.phone ? maskPhone(r.phone) : undefined].filter(Boolean).join(' ');
+}
+
+/** A provider's error text may quote the number it refused: masked before it is logged or stored. */
+export const scrubPhones = (text: string): string => text.replace(/(?<!\d)(?:\+?86)?(1\d{10})(?!\d)/g, (_m, n: string) => maskPhone(n));
+
+/** Exponential backoff: base, 2×base, 4×base … capped; a provider's Retry-After wins when longer. */
+export function backoffMs(attempt: number, retry: DispatcherDeps['retry'], retryAfterMs?: number): number {
+  const exp = Math.min(retry.maxSeconds, retry.baseSeconds * 2 ** Math.max(0, attempt - 1)) * 1000;
+  return Math.max(exp, retryAfterMs ?? 0);
+}
+
+export function createDispatcher(d: DispatcherDeps) {
+  const running = new Set<Promise<void>>();
+  const controllers = new Set<AbortController>();
+  const anyReal = [...d.notifiers.values()].some((n) => n.provider !== 'outbox');
+  let stopped = false;
+
+  const event = (n: NotificationRow, kind: 'notification-sent' | 'notification-failed' | 'notification-cancelled', note: string) =>
+    d.alerts.addEvent({ alertId: n.alertId, at: d.clock(), kind, by: 'notify', note: `${n.step} → ${recipientLabel(JSON.parse(n.recipient) as Recipient)}: ${note}` });
+
+  async function sendOnce(notifier: Notifier, msg: OutgoingMessage): Promise<SendResult> {
+    const ac = new AbortController();
+    controllers.add(ac);
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), ac.abort(new Error('send timeout'))), d.timeoutMs);
+    // Settles on abort even when a provider ignores its signal: a hung call never holds a slot.
+    const cutOff = new Promise<SendResult>((resolve) =>
+      ac.signal.addEventListener(
+        'abort',
+        () => resolve(timedOut ? { ok: false, retryable: true, code: 'timeout', message: `no answer within ${d.timeoutMs} ms` } : { ok: false, retryable: true, code: 'aborted', message: 'the service was stopping' }),
+        { once: true },
+      ),
+    );
+    try {
+      return await Promise.race([
+        notifier.send(msg, ac.signal).catch((err: unknown): SendResult => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) })),
+        cutOff,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      controllers.delete(ac);
+    }
+  }
+
+  async function attempt(n: NotificationRow): Promise<void> {
+    const alert = d.alerts.get(n.alertId);
+    // The ladder stopped while this waited (acknowledged, resolved): it never goes out.
+    if (!alert || (n.purpose !== 'all-clear' && alert.status !== 'open')) {
+      d.outbox.save({ ...n, status: 'cancelled', settledAt: d.clock() });
+      event(n, 'notification-cancelled', alert ? `alert ${alert.status} before it was sent` : 'alert gone');
+      d.onSettled(n.alertId);
+      return;
+    }
+    const channel = n.channels[n.channelIndex] as ChannelKind;
+    const notifier = d.notifiers.get(channel) ?? d.notifiers.get('outbox');
+    if (!notifier) throw new Error(`no notifier for channel '${channel}' and no outbox channel`);
+    const msg: OutgoingMessage = {
+      // Stable per (alert, step, recipient, channel): a resend after a crash is not a second message.
+      idempotencyKey: `${n.idemKey}:${channel}`,
+      channel,
+      to: JSON.parse(n.recipient) as Recipient,
+      lang: n.lang,
+      template: n.template,
+      params: n.params,
+      text: n.body,
+    };
+    const t0 = performance.now();
+    // Once any real provider is configured, a channel left on the outbox reaches nobody: it must
+    // not count as delivered (the contact's next channel, then the next rung, must take over).
+    // With no provider at all (the embedded default) the outbox is the point: it stores and logs.
+    const res: SendResult =
+      anyReal && notifier.provider === 'outbox'
+        ? { ok: false, retryable: false, code: 'channel-not-configured', message: `no provider is configured for '${channel}'` }
+        : await sendOnce(notifier, msg);
+    const now = d.clock();
+    const labels = { channel, provider: notifier.provider };
+    if (!res.ok) res.message = scrubPhones(res.message);
+    d.outbox.addAttempt({
+      notificationId: n.id,
+      at: now,
+      channel,
+      provider: notifier.provider,
+      ok: res.ok,
+      ...(!res.ok && { code: res.code, message: res.message.slice(0, 500) }),
+      durationMs: Math.round(performance.now() - t0),
+    });
+    const who = recipientLabel(msg.to);
+    if (res.ok) {
+      d.outbox.save({ ...n, status: 'sent', attempts: n.attempts + 1, settledAt: now, provider: notifier.provider, ...(res.providerMessageId !== undefined && { providerMessageId: res.providerMessageId }) });
+      d.metrics.notificationsSent.inc(labels);
+      event(n, 'notification-sent', `${channel} (${notifier.provider})`);
+      d.onDelivery?.({ alertId: n.alertId, outcome: 'sent', channel, provider: notifier.provider, at: now });
+      d.logger.info({ alertId: n.alertId, step: n.step, to: who, channel, provider: notifier.provider }, 'notification sent');
+      d.onSettled(n.alertId);
+      return;
+    }
+    const attempts = n.attempts + 1;
+    if (res.retryable && attempts < d.retry.maxAttempts) {
+      const next = now + backoffMs(attempts, d.retry, res.retryAfterMs);
+      d.outbox.save({ ...n, status: 'pending', attempts, nextAttemptAt: next, provider: notifier.provider, lastError: `${res.code}: ${res.message}` });
+      d.metrics.notificationRetries.inc(labels);
+      d.logger.warn({ alertId: n.alertId, step: n.step, to: who, channel, code: res.code, retryAt: new Date(next).toISOString() }, 'notification attempt failed, will retry');
+      return;
+    }
+    d.metrics.notificationsFailed.inc(labels);
+    d.logger.warn({ alertId: n.alertId, step: n.step, to: who, channel, code: res.code, message: res.message }, 'notification failed on this channel');
+    if (n.channelIndex + 1 < n.channels.length) {
+      // [falls back to the next channel]: the contact's next preference, at once.
+      d.outbox.save({ ...n, status: 'pending', attempts: 0, channelIndex: n.channelIndex + 1, nextAttemptAt: now, provider: notifier.provider, lastError: `${res.code}: ${res.message}` });
+      return;
+    }
+    d.outbox.save({ ...n, status: 'failed', attempts, settledAt: now, provider: notifier.provider, lastError: `${res.code}: ${res.message}` });
+    event(n, 'notification-failed', `${channel} ${res.code}`);
+    d.onDelivery?.({ alertId: n.alertId, outcome: 'failed', channel, provider: notifier.provider, at: now });
+    // [or contact]: the planner sees the rung unreachable and moves on.
+    d.onSettled(n.alertId);
+  }
+
+  function pump(): void {
+    if (stopped) return;
+    const free = d.concurrency - running.size;
+    if (free <= 0) return;
+    for (const n of d.outbox.due(d.clock(), free)) {
+      if (!d.outbox.claim(n.id)) continue;
+      const p: Promise<void> = attempt({ ...n, status: 'sending' })
+        .catch((err: unknown) => {
+          d.logger.error({ err, notificationId: n.id }, 'notification send crashed; it will be retried');
+          d.outbox.save({ ...n, status: 'pending', nextAttemptAt: d.clock() + backoffMs(n.attempts + 1, d.retry) });
+        })
+        .finally(() => {
+          running.delete(p);
+          pump();
+        });
+      running.add(p);
+    }
+  }
+
+  return {
+    pump,
+    inFlight: () => running.size,
+    /** Resolves when nothing is in flight (sends started while waiting are awaited too). */
+    async idle(): Promise<void> {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+    /** Stops taking rows; sends in flight are aborted (recorded as retryable, so they resume after a restart). */
+    async stop(): Promise<void> {
+      stopped = true;
+      for (const ac of controllers) ac.abort(new Error('stopping'));
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

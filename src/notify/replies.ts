@@ -1,0 +1,26 @@
+// An SMS reply, matched to the alert it answers: the sender's number → their contact entries →
+// the open alerts of those households (one this contact was told about first, newest first).
+import type { Store } from '../store/index.ts';
+import { maskPhone } from '../domain/household.ts';
+import { isReplyKeyword, type Acks, type Response } from './acks.ts';
+
+export type ReplyOutcome =
+  | { matched: true; alertId: string; response: Response }
+  | { matched: false; reason: 'not-a-keyword' | 'unknown-number' | 'no-open-alert'; phone: string };
+
+export function handleSmsReply(deps: { store: Store; acks: Acks; keywords: readonly string[] }, reply: { phone: string; text: string }): ReplyOutcome {
+  const { store } = deps;
+  const phone = maskPhone(reply.phone);
+  if (!isReplyKeyword(reply.text, deps.keywords)) return { matched: false, reason: 'not-a-keyword', phone };
+  const contacts = store.contacts.byPhone(reply.phone);
+  if (!contacts.length) return { matched: false, reason: 'unknown-number', phone };
+  const candidates = contacts.flatMap((c) =>
+    store.alerts
+      .list({ householdId: c.householdId, status: 'open', limit: 50, offset: 0 })
+      .items.map((a) => ({ a, c, told: store.outbox.forAlert(a.id).some((n) => n.contactId === c.id && n.status === 'sent') })),
+  );
+  if (!candidates.length) return { matched: false, reason: 'no-open-alert', phone };
+  candidates.sort((x, y) => Number(y.told) - Number(x.told) || y.a.openedAt - x.a.openedAt);
+  const best = candidates[0]!;
+  return { matched: true, alertId: best.a.id, response: deps.acks.respond(best.a.id, best.c, 'sms-reply') };
+}

@@ -1,0 +1,232 @@
+// The durable outbox: every notification is a row before it is sent, every attempt is a row,
+// and the planner's next look at an alert is a row. The idempotency key is UNIQUE, so a step
+// is queued for a person once, whatever restarts happen (design.md: persist before you notify).
+import type { Database } from 'better-sqlite3';
+import type { NotificationPurpose, NotificationStatus } from '../alerting/escalation.ts';
+
+export interface NotificationRow {
+  id: number;
+  alertId: string;
+  step: string;
+  purpose: NotificationPurpose;
+  rung: number;
+  contactId: string;
+  idemKey: string;
+  /** JSON of the Recipient (src/notify/types.ts). */
+  recipient: string;
+  channels: string[];
+  channelIndex: number;
+  lang: 'zh-CN' | 'en';
+  template: string;
+  params: Record<string, string>;
+  body: string;
+  status: NotificationStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: number;
+  settledAt?: number;
+  provider?: string;
+  providerMessageId?: string;
+  lastError?: string;
+}
+
+export type NewNotification = Pick<
+  NotificationRow,
+  'alertId' | 'step' | 'purpose' | 'rung' | 'contactId' | 'idemKey' | 'recipient' | 'channels' | 'lang' | 'template' | 'params' | 'body' | 'nextAttemptAt' | 'createdAt'
+>;
+
+export interface AttemptRow {
+  notificationId: number;
+  at: number;
+  channel: string;
+  provider: string;
+  ok: boolean;
+  code?: string;
+  message?: string;
+  durationMs: number;
+}
+
+interface Raw {
+  id: number;
+  alert_id: string;
+  step: string;
+  purpose: NotificationPurpose;
+  rung: number;
+  contact_id: string;
+  idem_key: string;
+  recipient: string;
+  channels: string;
+  channel_index: number;
+  lang: 'zh-CN' | 'en';
+  template: string;
+  params: string;
+  body: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  settled_at: number | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+}
+
+function toRow(r: Raw): NotificationRow {
+  const n: NotificationRow = {
+    id: r.id,
+    alertId: r.alert_id,
+    step: r.step,
+    purpose: r.purpose,
+    rung: r.rung,
+    contactId: r.contact_id,
+    idemKey: r.idem_key,
+    recipient: r.recipient,
+    channels: JSON.parse(r.channels) as string[],
+    channelIndex: r.channel_index,
+    lang: r.lang,
+    template: r.template,
+    params: JSON.parse(r.params) as Record<string, string>,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    createdAt: r.created_at,
+  };
+  if (r.settled_at !== null) n.settledAt = r.settled_at;
+  if (r.provider !== null) n.provider = r.provider;
+  if (r.provider_message_id !== null) n.providerMessageId = r.provider_message_id;
+  if (r.last_error !== null) n.lastError = r.last_error;
+  return n;
+}
+
+export function outboxRepo(db: Database) {
+  const insert = db.prepare(
+    `INSERT INTO notifications (alert_id, step, purpose, rung, contact_id, idem_key, recipient, channels, lang, template, params, body,
+       status, next_attempt_at, created_at)
+     VALUES (@alertId, @step, @purpose, @rung, @contactId, @idemKey, @recipient, @channels, @lang, @template, @params, @body,
+       'pending', @nextAttemptAt, @createdAt)
+     ON CONFLICT (idem_key) DO NOTHING`,
+  );
+  const setBody = db.prepare('UPDATE notifications SET body = ?, params = ? WHERE id = ?');
+  const byId = db.prepare<[number], Raw>('SELECT * FROM notifications WHERE id = ?');
+  const byAlert = db.prepare<[string], Raw>('SELECT * FROM notifications WHERE alert_id = ? ORDER BY id');
+  const due = db.prepare<[number, number], Raw>(
+    "SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+  );
+  const claim = db.prepare("UPDATE notifications SET status = 'sending' WHERE id = ? AND status = 'pending'");
+  const update = db.prepare(
+    `UPDATE notifications SET status = @status, attempts = @attempts, channel_index = @channelIndex, next_attempt_at = @nextAttemptAt,
+       settled_at = @settledAt, provider = @provider, provider_message_id = @providerMessageId, last_error = @lastError
+     WHERE id = @id`,
+  );
+  const addAttempt = db.prepare(
+    `INSERT INTO notification_attempts (notification_id, at, channel, provider, ok, code, message, duration_ms)
+     VALUES (@notificationId, @at, @channel, @provider, @ok, @code, @message, @durationMs)`,
+  );
+  const attemptsOf = db.prepare<[number], { notification_id: number; at: number; channel: string; provider: string; ok: number; code: string | null; message: string | null; duration_ms: number }>(
+    'SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY id',
+  );
+  const cancelPending = db.prepare(
+    "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear'",
+  );
+  const wakeSet = db.prepare('INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = excluded.wake_at');
+  const wakeEarlier = db.prepare(
+    'INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = min(wake_at, excluded.wake_at)',
+  );
+  const wakeDel = db.prepare('DELETE FROM notify_wakeups WHERE alert_id = ?');
+  const wakesDue = db.prepare<[number], { alert_id: string }>('SELECT alert_id FROM notify_wakeups WHERE wake_at <= ? ORDER BY wake_at');
+  const wakeOf = db.prepare<[string], { wake_at: number }>('SELECT wake_at FROM notify_wakeups WHERE alert_id = ?');
+  const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const putSetting = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING');
+
+  return {
+    /** The new row, or undefined when this idempotency key was already queued (nothing written). */
+    enqueue(n: NewNotification): NotificationRow | undefined {
+      const r = insert.run({ ...n, channels: JSON.stringify(n.channels), params: JSON.stringify(n.params) });
+      return r.changes ? toRow(byId.get(Number(r.lastInsertRowid))!) : undefined;
+    },
+    setBody(id: number, body: string, params: Record<string, string>): void {
+      setBody.run(body, JSON.stringify(params), id);
+    },
+    get(id: number): NotificationRow | undefined {
+      const r = byId.get(id);
+      return r && toRow(r);
+    },
+    forAlert(alertId: string): NotificationRow[] {
+      return byAlert.all(alertId).map(toRow);
+    },
+    due(now: number, limit: number): NotificationRow[] {
+      return due.all(now, limit).map(toRow);
+    },
+    /** Pending → sending; false when another sender got it first. */
+    claim(id: number): boolean {
+      return claim.run(id).changes > 0;
+    },
+    save(n: NotificationRow): void {
+      update.run({
+        id: n.id,
+        status: n.status,
+        attempts: n.attempts,
+        channelIndex: n.channelIndex,
+        nextAttemptAt: n.nextAttemptAt,
+        settledAt: n.settledAt ?? null,
+        provider: n.provider ?? null,
+        providerMessageId: n.providerMessageId ?? null,
+        lastError: n.lastError ?? null,
+      });
+    },
+    addAttempt(a: AttemptRow): void {
+      addAttempt.run({ ...a, ok: a.ok ? 1 : 0, code: a.code ?? null, message: a.message ?? null });
+    },
+    attempts(notificationId: number): AttemptRow[] {
+      return attemptsOf.all(notificationId).map((r) => ({
+        notificationId: r.notification_id,
+        at: r.at,
+        channel: r.channel,
+        provider: r.provider,
+        ok: r.ok === 1,
+        ...(r.code !== null && { code: r.code }),
+        ...(r.message !== null && { message: r.message }),
+        durationMs: r.duration_ms,
+      }));
+    },
+    /** The ladder stopped (acknowledged or resolved): what has not gone out yet never will; all-clears stay. */
+    cancelPending(alertId: string, at: number): number {
+      return cancelPending.run({ alertId, at }).changes;
+    },
+    /**
+     * A send that was in flight when the process stopped may or may not have reached the
+     * provider: it goes again with the same idempotency key (providers that take one drop the copy).
+     */
+    recoverInFlight(): number {
+      return db.prepare("UPDATE notifications SET status = 'pending' WHERE status = 'sending'").run().changes;
+    },
+    wakeAt(alertId: string, at: number): void {
+      wakeSet.run(alertId, at);
+    },
+    wakeNoLaterThan(alertId: string, at: number): void {
+      wakeEarlier.run(alertId, at);
+    },
+    clearWake(alertId: string): void {
+      wakeDel.run(alertId);
+    },
+    wakeOf(alertId: string): number | undefined {
+      return wakeOf.get(alertId)?.wake_at;
+    },
+    wakesDue(now: number): string[] {
+      return wakesDue.all(now).map((r) => r.alert_id);
+    },
+    setting(key: string): string | undefined {
+      return setting.get(key)?.value;
+    },
+    /** First writer wins; returns the stored value. */
+    settingOnce(key: string, value: string): string {
+      putSetting.run(key, value);
+      return setting.get(key)!.value;
+    },
+    /** Several writes as one (a queued row and its timeline entry). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+  };
+}
+
+export type OutboxRepo = ReturnType<typeof outboxRepo>;
