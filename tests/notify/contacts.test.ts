@@ -20,7 +20,7 @@ describe('contact ladder', () => {
     raw.prepare("INSERT INTO contacts (id, household_id, name, role, wechat_open_id) VALUES ('ct-a', 'hh-1', '女儿', 'family', 'o-1')").run();
     raw.close();
     const store = openStore(path);
-    expect(store.migrated).toEqual([6]);
+    expect(store.migrated).toEqual(MIGRATIONS.filter((m) => m.id > 5).map((m) => m.id));
     expect(store.contacts.list('hh-1')).toEqual([
       { id: 'ct-b', householdId: 'hh-1', name: '邻居 赵', role: 'neighbour', phone: '13600000000' },
       { id: 'ct-a', householdId: 'hh-1', name: '女儿', role: 'family', wechatOpenId: 'o-1' },
