@@ -40,10 +40,26 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const teardown: (() => Promise<void> | void)[] = [];
 
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
-  const store = openStore(config.dbPath);
-  teardown.push(() => store.close());
   const metrics = createMetrics();
-  const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger });
+  // Storage (issue 11.8, 12.1): group commit, bounded dead letters, faults loud in the log,
+  // /metrics and /health; a write that can never succeed is a bug, logged.
+  const store = openStore(config.dbPath, {
+    commitMs: config.limits.store.commitMs,
+    commitRows: config.limits.store.commitRows,
+    deadLetters: { perMeter: config.limits.store.deadLettersPerMeter, totalRows: config.limits.store.deadLettersTotal, totalBytes: config.limits.store.deadLetterBytesTotal },
+    tokenCacheEntries: config.limits.auth.cacheEntries,
+    onPermanentWriteError: (err) => logger.error({ err }, 'a queued write failed and was skipped'),
+    now: clock,
+  });
+  store.faults.on((e) => {
+    metrics.storeHealthy.set({}, e.kind === 'failing' ? 0 : 1);
+    metrics.storePendingRows.set({}, store.writes.pendingRows);
+    if (e.kind === 'recovered') return logger.warn({ code: e.fault.code, attempts: e.fault.attempts, failedForMs: clock() - e.fault.since }, 'storage recovered');
+    metrics.storeWriteFailures.inc({ code: e.fault.code });
+    if (e.fault.attempts === 1) logger.error({ err: e.err, code: e.fault.code }, `storage failing: ${e.fault.reason}; writes are held and retried`);
+  });
+  teardown.push(() => store.close());
+  const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger, sliceMs: config.limits.sliceMs });
   const saveDetectorState = (why: string) => {
     try {
       // Every few minutes is routine (debug); the save at stop is worth a line in the log.
@@ -55,12 +71,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // Teardown is LIFO: this runs after the jobs, the broker and HTTP have stopped (no reading
   // can change the state after it) and before the store closes.
   teardown.push(() => saveDetectorState('stop'));
+  // Before the snapshot: what the broker accepted last is stored (or reported as not).
+  teardown.push(() => monitor.flush());
+  // A rotation or revocation closes every session opened with the old token, whichever
+  // path made it (API, consent withdrawal): the store's own write methods announce it.
+  store.meters.onChange((meterId, change) => {
+    if (change !== 'provisioned') broker?.disconnectMeter(meterId);
+  });
 
   const ingest = createIngest({
     logger,
     deadLetters: {
+      // Through the group commit, like readings: bounded per meter and in total (dead-letters.ts).
       add: (d) => {
-        store.deadLetters.add(d);
+        store.writes.add(() => {
+          store.deadLetters.add(d);
+          metrics.deadLettersDropped.set({}, store.deadLetters.droppedCount());
+        });
         metrics.deadLetters.inc();
       },
     },
@@ -84,7 +111,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     logger,
     apiToken: config.http.apiToken?.reveal(),
     alerts: createAlertActions(store, clock, (a) => monitor.recordOperatorChange(a)),
-    health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
+    health: () => {
+      const fault = store.faults.current;
+      return {
+        ok: store.ping() && broker !== undefined && fault === undefined,
+        broker: broker ? 'up' : 'down',
+        metersConnected: broker?.connectedCount() ?? 0,
+        // A storage fault is red with its reason; acknowledgements wait until it clears.
+        storage: fault ? { state: 'failing', code: fault.code, reason: fault.reason, since: new Date(fault.since).toISOString(), attempts: fault.attempts } : 'ok',
+        pendingWrites: store.writes.pendingRows,
+        alertsUnstored: metrics.alertsUnstored.get(),
+      };
+    },
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: (meterId) => {
       if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
@@ -103,13 +141,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       broker = await startBroker({
         port: config.mqtt.port,
         host: config.mqtt.host,
-        auth: { verify: (id, pw) => store.meters.verify(id, pw) },
+        auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
           ingest.handle(meterId, topic, payload, receivedAt);
           metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+          // The PUBACK waits for this: processed, committed, alerts stored.
+          return monitor.settled(meterId);
         },
         clock,
         logger,
+        limits: config.limits.mqtt,
+        authLimits: config.limits.auth,
+        counters: {
+          socketRefused: (reason) => metrics.mqttSocketsRefused.inc({ reason }),
+          packetTooLarge: (phase) => metrics.mqttPacketsTooLarge.inc({ phase }),
+          connectRefused: (reason) => metrics.mqttConnectRefused.inc({ reason }),
+          publishLimited: (action) => metrics.mqttPublishLimited.inc({ action }),
+        },
       });
       teardown.push(() => broker?.close());
       await http.listen({ port: config.http.port, host: config.http.host });
@@ -118,7 +166,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (opts.jobs !== false) {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
-          every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
+          every(15, 'meters-connected', () => {
+            metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+            metrics.storePendingRows.set({}, store.writes.pendingRows);
+          }),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           daily('retention', () => {
             store.readings.prune(clock() - config.retention.readingsDays * 86_400_000);

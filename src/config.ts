@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DetectorConfigSchema } from './detect/config.ts';
+import { LimitsSchema } from './broker/limits.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -44,6 +45,8 @@ export const ConfigSchema = z.strictObject({
   /** How often the detector's learned state is saved (also at a clean stop); a crash loses at most this much learning. */
   snapshotMinutes: z.number().int().min(1).max(60).default(5),
   retention: z.strictObject({ readingsDays: z.number().int().min(1).default(30), deadLetterDays: z.number().int().min(1).default(90) }).prefault({}),
+  /** What a hostile or failing peer may cost: MQTT limits, auth backoff, group commit, dead-letter bounds (src/broker/limits.ts). */
+  limits: LimitsSchema.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
 export type Config = z.output<typeof ConfigSchema>;

@@ -64,8 +64,12 @@ export const AuthLimitsSchema = z.strictObject({
 });
 
 export const StoreLimitsSchema = z.strictObject({
-  /** Group commit: readings and dead letters wait at most this long for their transaction. */
-  commitMs: int(0, 1000).default(5),
+  /**
+   * Group commit: readings and dead letters wait at most this long for their transaction.
+   * 0 = until the end of the current event-loop turn: everything parsed from all sockets in
+   * one turn shares one transaction, so batches grow with load and cost no latency idle.
+   */
+  commitMs: int(0, 1000).default(0),
   /** …or until this many are waiting. */
   commitRows: int(1, 100_000).default(500),
   deadLettersPerMeter: int(1, 1_000_000).default(200),

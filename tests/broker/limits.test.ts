@@ -8,7 +8,7 @@ import { closed, connectPacket, rawSocket, remainingLength, streamUntilClosed } 
 
 const MB = 1024 * 1024;
 
-function limits(over: Partial<MqttLimits> & { publish?: Partial<MqttLimits['publish']> } = {}): MqttLimits {
+function limits(over: Partial<Omit<MqttLimits, 'publish'>> & { publish?: Partial<MqttLimits['publish']> } = {}): MqttLimits {
   return { ...DEFAULT_LIMITS.mqtt, ...over, publish: { ...DEFAULT_LIMITS.mqtt.publish, ...over.publish } };
 }
 
