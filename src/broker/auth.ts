@@ -69,10 +69,12 @@ export function createAuthenticate(
     const address = client.conn && 'remoteAddress' in client.conn ? String((client.conn as { remoteAddress?: string }).remoteAddress) : '?';
     const claimed = username !== undefined && METER_ID.test(username) ? username : '';
     const refuse = (why: Refusal, holdMs = 0) => {
-      // Only the (bounded) username is logged, never the password — and the username only
-      // when it has the shape of a meter id: a password typed into the username field
-      // (issue 11.8) would otherwise end up in the log.
-      logger.warn({ meterId: claimed || undefined, clientId: claimed ? client.id : undefined, address, refusal: why, holdMs }, 'mqtt connect refused');
+      // Never the password — and the username only once the store knows it as a meter
+      // (bad-password, revoked): a token typed into the username field has the shape of
+      // a meter id, and it must not end up in the log (issue 11.8). The client id is
+      // scoped by the username (identity.ts), so it is held back too.
+      const known = why === 'bad-password' || why === 'revoked';
+      logger.warn({ meterId: known ? claimed : undefined, clientId: known ? client.id : undefined, usernameLength: username?.length, address, refusal: why, holdMs }, 'mqtt connect refused');
       deps.onRefused?.(why);
       // [MQTT-3.2.2-5]: aedes sends the CONNACK with this code, then closes.
       delay(holdMs, () => done(refusal(returnCodeFor[why], why), false));

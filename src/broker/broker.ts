@@ -145,11 +145,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     const meterId = identities.of(client);
     if (meterId !== undefined) connections.removed(meterId, client);
   });
+  // The client id embeds the claimed username (identity.ts), which may be a mistyped
+  // token: only an authenticated client's id is logged.
   aedes.on('clientError', (client: Client, err: Error) => {
-    logger.info({ meterId: identities.of(client), clientId: client.id, err: err.message }, 'mqtt client error');
+    const meterId = identities.of(client);
+    logger.info({ meterId, clientId: meterId === undefined ? undefined : client.id, err: err.message }, 'mqtt client error');
   });
-  aedes.on('connectionError', (client: Client, err: Error) => {
-    logger.debug({ clientId: client.id, err: err.message }, 'mqtt connection error before CONNECT');
+  aedes.on('connectionError', (_client: Client, err: Error) => {
+    logger.debug({ err: err.message }, 'mqtt connection error before CONNECT');
   });
   // aedes emits 'error' on persistence failures; unhandled it would crash the process.
   // (Its typings omit the event, hence the upcast.)
