@@ -15,6 +15,9 @@ import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
 
+/** Payloads larger than this (a batch of a few hundred readings) are ingested in a later turn of their own. */
+const DEFER_PAYLOAD_BYTES = 16 * 1024;
+
 export interface AppOptions {
   clock?: () => number;
   logger?: Logger;
@@ -143,7 +146,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         host: config.mqtt.host,
         auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
-          ingest.handle(meterId, topic, payload, receivedAt);
+          // A large payload (a batch) is parsed in a turn of its own; a meter's messages stay in order.
+          const step = () => void ingest.handle(meterId, topic, payload, receivedAt);
+          if (payload.length > DEFER_PAYLOAD_BYTES || monitor.isBusy(meterId)) monitor.enqueue(meterId, step);
+          else step();
           metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
           // The PUBACK waits for this: processed, committed, alerts stored.
           return monitor.settled(meterId);

@@ -8,10 +8,11 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const MqttLimitsSchema = z.strictObject({
   /**
    * Largest MQTT packet accepted, in bytes of "remaining length" (MQTT 3.1.1 §2.2.3).
-   * Checked from the fixed header, before the body is buffered. 256 KiB holds a
-   * 5,000-reading batch (about 60 bytes a reading).
+   * Checked from the fixed header, before the body is buffered. The wire contract allows
+   * 5,000 readings a batch: 43 bytes each with epoch-ms `ts` (215 KB), up to ~100 with an
+   * ISO `ts`, seq, flowLpm and battery (~500 KB), so 512 KiB and not less.
    */
-  maxPacketBytes: int(1024, 268_435_455).default(256 * 1024),
+  maxPacketBytes: int(1024, 268_435_455).default(512 * 1024),
   /** Largest CONNECT: it arrives before anyone is authenticated, and a meter's is < 300 bytes. */
   maxConnectBytes: int(64, 65_536).default(4096),
   /**
@@ -39,7 +40,7 @@ export const MqttLimitsSchema = z.strictObject({
       /** Sustained payload bytes per second per meter. */
       bytesPerSecond: int(1024, 1 << 30).default(256 * 1024),
       /** Payload bytes at once: four full-size batches. */
-      burstBytes: int(1024, 1 << 30).default(1024 * 1024),
+      burstBytes: int(1024, 1 << 30).default(2 * 1024 * 1024),
       /** A publish that would have to wait longer than this disconnects the meter instead. */
       maxDelayMs: int(0, 60_000).default(2000),
     })
