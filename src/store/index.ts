@@ -73,8 +73,16 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     // With WAL, NORMAL is durable across process crashes; only power loss may lose the last commits.
     db.pragma('synchronous = NORMAL');
     const migrated = migrate(db);
-    // A read-only file opens fine and fails at the first write: find out now.
-    if (path !== ':memory:') db.prepare('BEGIN IMMEDIATE').run(), db.prepare('ROLLBACK').run();
+    // A read-only file opens fine and fails at the first write: find out now (a schema
+    // change needs a real page write; the rollback leaves nothing behind).
+    if (path !== ':memory:') {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec('CREATE TABLE anxin_write_check (x)');
+      } finally {
+        db.exec('ROLLBACK');
+      }
+    }
     const faults = new StoreFaults(opts.now);
     const writes = new WriteQueue(db, faults, {
       commitMs: opts.commitMs ?? 0,

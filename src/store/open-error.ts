@@ -20,7 +20,8 @@ export function explainOpenError(path: string, err: unknown): StoreOpenError {
     return say(`the file is not an SQLite database or is corrupt (${detail}). Restore it from a backup, or move it away to start with an empty one.`);
   if (code?.startsWith('SQLITE_READONLY'))
     return say(`the file or its directory is read-only (${detail}). Anxin writes to it: fix the permissions or the mount, or set ANXIN_DB to a writable path.`);
-  if (code?.startsWith('SQLITE_CANTOPEN'))
+  // better-sqlite3 checks the directory itself and throws a TypeError without a code.
+  if (code?.startsWith('SQLITE_CANTOPEN') || /directory does not exist/.test(detail))
     return say(`it cannot be opened or created (${detail}). Check that the directory exists and is writable, or set ANXIN_DB.`);
   if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED'))
     return say(`another process holds it locked (${detail}). Stop the other process (a backup, a sqlite3 shell) and start again.`);
