@@ -59,11 +59,11 @@ export async function streamUntilClosed(s: net.Socket, max: number, chunk = 64 *
   const zeros = Buffer.alloc(chunk);
   let written = 0;
   let gone = false;
-  void closed(s).then(() => (gone = true));
+  const end = closed(s).then(() => void (gone = true));
   while (!gone && written < max) {
     const ok = s.write(zeros);
     written += chunk;
-    if (!ok) await new Promise<void>((r) => { s.once('drain', r); s.once('close', r); });
+    if (!ok) await Promise.race([new Promise<void>((r) => s.once('drain', r)), end]);
   }
   await closed(s);
   return written;
