@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { startBroker, type Broker } from './broker/index.ts';
+import { assertConformanceHost, readTlsFiles } from './broker/listeners.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -42,6 +43,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? pino({ level: config.log.level });
   const teardown: (() => Promise<void> | void)[] = [];
 
+  assertConformanceHost(config.mqtt.conformance); // refused off loopback, before anything opens
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
   const metrics = createMetrics();
   // Storage (issue 11.8, 12.1): group commit, bounded dead letters, faults loud in the log,
@@ -158,6 +160,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         logger,
         limits: config.limits.mqtt,
         authLimits: config.limits.auth,
+        tls: config.mqtt.tls && { port: config.mqtt.tls.port, host: config.mqtt.tls.host, ...readTlsFiles(config.mqtt.tls) },
+        conformance: config.mqtt.conformance.enabled ? config.mqtt.conformance : undefined,
         counters: {
           socketRefused: (reason) => metrics.mqttSocketsRefused.inc({ reason }),
           packetTooLarge: (phase) => metrics.mqttPacketsTooLarge.inc({ phase }),

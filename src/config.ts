@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DetectorConfigSchema } from './detect/config.ts';
 import { LimitsSchema } from './broker/limits.ts';
+import { ConformanceSchema, MqttTlsSchema } from './broker/listeners.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -30,7 +31,16 @@ const port = z.number().int().min(0).max(65535);
 export const ConfigSchema = z.strictObject({
   /** SQLite file; ':memory:' for throwaway runs. */
   dbPath: z.string().min(1).default('./data/anxin.db'),
-  mqtt: z.strictObject({ port: port.default(1883), host: z.string().default('0.0.0.0') }).prefault({}),
+  mqtt: z
+    .strictObject({
+      port: port.default(1883),
+      host: z.string().default('0.0.0.0'),
+      /** MQTT over TLS (8883), beside plain TCP; off unless set (src/broker/listeners.ts). */
+      tls: MqttTlsSchema.optional(),
+      /** Anonymous listener for the Paho interoperability suite; off, loopback only. */
+      conformance: ConformanceSchema.prefault({}),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       port: port.default(8080),

@@ -9,6 +9,7 @@
 // internal MQTT subscription collapses throughput under load; this stays a direct call.
 import type { EventEmitter } from 'node:events';
 import net from 'node:net';
+import tls from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
 import { Admission, type AdmissionRefusal } from './admission.ts';
@@ -52,6 +53,10 @@ export interface BrokerOptions {
   /** Holds refusal CONNACKs (default setTimeout); injectable for tests. */
   delay?: (ms: number, fn: () => void) => void;
   counters?: BrokerCounters;
+  /** MQTT over TLS beside plain TCP: same hooks and limits (listeners.ts). */
+  tls?: { port: number; host?: string; cert: Buffer; key: Buffer };
+  /** Anonymous listener with stock aedes behaviour for conformance suites; loopback only (listeners.ts). */
+  conformance?: { port: number; host: string };
 }
 
 export interface Broker {
@@ -62,6 +67,9 @@ export interface Broker {
   disconnectMeter(meterId: string): number;
   /** Sockets open that have not authenticated yet. */
   unauthenticatedCount(): number;
+  /** Ports of the TLS and conformance listeners, when configured. */
+  tlsPort?: number;
+  conformancePort?: number;
   close(): Promise<void>;
   aedes: Aedes;
 }
@@ -78,6 +86,17 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const limiter = new PublishLimiter(limits.publish, monotonic);
   const backoff = new AuthBackoff(opts.authLimits ?? DEFAULT_LIMITS.auth, monotonic);
   const authorize = createAuthorizePublish(identities, logger);
+
+  // Sockets of the conformance listener: anonymous, may subscribe, stock aedes rules.
+  const anonymous = new WeakSet<object>();
+  const isAnonymous = (client: Client | null) => client !== null && anonymous.has(client.conn as object);
+  const meterAuthenticate = createAuthenticate(opts.auth, identities, logger, {
+    backoff,
+    delay: opts.delay,
+    onAuthenticated: (client) => admission.authenticated(client.conn as net.Socket),
+    onRefused: (why) => counters.connectRefused?.(why),
+  });
+  const meterSubscribe = createAuthorizeSubscribe(identities, logger);
 
   const preConnect: NonNullable<AedesOptions['preConnect']> = (client, packet, done) => {
     // MQTT 3.1.1 §3.1.2.10: keepalive 0 means "never time out"; more than the maximum is
@@ -113,13 +132,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     preConnect,
     maxClientsIdLength: SCOPED_CLIENT_ID_MAX,
     connectTimeout: limits.connectTimeoutMs,
-    authenticate: createAuthenticate(opts.auth, identities, logger, {
-      backoff,
-      delay: opts.delay,
-      onAuthenticated: (client) => admission.authenticated(client.conn as net.Socket),
-      onRefused: (why) => counters.connectRefused?.(why),
-    }),
-    authorizePublish: (client, packet, done) =>
+    authenticate: (client, username, password, done) => {
+      if (!isAnonymous(client)) return meterAuthenticate(client, username, password, done);
+      admission.authenticated(client.conn as net.Socket);
+      done(null, true);
+    },
+    authorizePublish: (client, packet, done) => {
+      // Stock aedes: only `$SYS` is reserved; retained messages kept; nothing is ingested.
+      if (isAnonymous(client)) return done(packet.topic.startsWith('$SYS') ? new Error('$SYS topic is reserved') : null);
       authorize(client, packet, (err) => {
         if (err) return done(err);
         const meterId = identities.of(client)!; // authorize refuses identity-less publishes
@@ -133,8 +153,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         counters.publishLimited?.('delayed');
         // Slowed: only this socket waits (aedes reads its next chunk after this callback).
         setTimeout(() => ingest(meterId, packet, done), verdict.ms);
-      }),
-    authorizeSubscribe: createAuthorizeSubscribe(identities, logger),
+      });
+    },
+    authorizeSubscribe: (client, sub, done) => (isAnonymous(client) ? done(null, sub) : meterSubscribe(client, sub, done)),
+    // What meters send is personal data: never forwarded to an anonymous subscriber.
+    authorizeForward: (client, packet) => (isAnonymous(client) && packet.topic.startsWith('meters/') ? null : packet),
   });
 
   aedes.on('client', (client: Client) => {
@@ -161,7 +184,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // aedes.close() only closes registered clients; sockets still before or in
   // CONNECT would otherwise hold server.close() open until connectTimeout.
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const accept = (socket: net.Socket, conformance = false) => {
     const refused = admission.admit(socket);
     if (refused) {
       counters.socketRefused?.(refused);
@@ -169,6 +192,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       socket.destroy();
       return;
     }
+    if (conformance) anonymous.add(socket);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
@@ -178,20 +202,43 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
     });
     aedes.handle(socket);
-  });
+  };
+  const servers: net.Server[] = [];
+  const server = net.createServer((socket) => accept(socket));
+  servers.push(server);
+  const tlsServer = opts.tls
+    ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.connectTimeoutMs, minVersion: 'TLSv1.2' }, (socket) => accept(socket))
+    : undefined;
+  if (tlsServer) {
+    // A failed handshake (a scanner, a wrong CA) is the peer's problem, not an error of ours.
+    tlsServer.on('tlsClientError', (err) => logger.info({ err: err.message }, 'mqtt tls handshake failed'));
+    servers.push(tlsServer);
+  }
+  const conformanceServer = opts.conformance ? net.createServer((socket) => accept(socket, true)) : undefined;
+  if (conformanceServer) servers.push(conformanceServer);
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port, opts.host, () => {
-        server.off('error', reject);
-        resolve();
+  const listen = (srv: net.Server, port: number, host?: string) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, host, () => {
+        srv.off('error', reject);
+        const a = srv.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
       });
     });
+  let tlsPort: number | undefined;
+  let conformancePort: number | undefined;
+  try {
+    await listen(server, opts.port, opts.host);
+    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host);
+    if (conformanceServer) conformancePort = await listen(conformanceServer, opts.conformance!.port, opts.conformance!.host);
   } catch (err) {
+    for (const srv of servers) if (srv.listening) srv.close();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     throw err;
   }
+  if (tlsPort !== undefined) logger.info({ port: tlsPort, host: opts.tls!.host }, 'mqtt over tls listening');
+  if (conformancePort !== undefined) logger.warn({ port: conformancePort, host: opts.conformance!.host }, 'mqtt conformance listener open: anonymous, for test suites only');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   logger.info({ port, host: opts.host }, 'mqtt broker listening');
@@ -199,6 +246,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let closing: Promise<void> | undefined;
   return {
     port,
+    tlsPort,
+    conformancePort,
     aedes,
     connectedCount: () => connections.count(),
     unauthenticatedCount: () => admission.unauthenticated,
@@ -209,7 +258,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     },
     close() {
       closing ??= (async () => {
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const serverClosed = Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await serverClosed;
