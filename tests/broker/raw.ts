@@ -1,6 +1,5 @@
 // Raw TCP peers for the limit tests: they speak bytes, not a polite MQTT client.
 import net from 'node:net';
-import mqttPacket from 'mqtt-packet';
 
 export function rawSocket(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -17,17 +16,23 @@ export function closed(s: net.Socket): Promise<void> {
   return new Promise((resolve) => s.once('close', () => resolve()));
 }
 
+/** A CONNECT written byte by byte (MQTT 3.1.1 §3.1), so the test owns every field. */
 export function connectPacket(o: { username?: string; password?: string; keepalive?: number; clientId?: string }): Buffer {
-  return mqttPacket.generate({
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 4,
-    clean: true,
-    clientId: o.clientId ?? '',
-    keepalive: o.keepalive ?? 60,
-    ...(o.username !== undefined && { username: o.username }),
-    ...(o.password !== undefined && { password: Buffer.from(o.password) }),
-  });
+  const str = (v: string) => {
+    const b = Buffer.from(v, 'utf8');
+    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+  };
+  // flags: clean session (bit 1), username (bit 7), password (bit 6)
+  const flags = 0x02 | (o.username !== undefined ? 0x80 : 0) | (o.password !== undefined ? 0x40 : 0);
+  const keepalive = o.keepalive ?? 60;
+  const body = Buffer.concat([
+    str('MQTT'),
+    Buffer.from([4, flags, keepalive >> 8, keepalive & 0xff]),
+    str(o.clientId ?? ''),
+    ...(o.username !== undefined ? [str(o.username)] : []),
+    ...(o.password !== undefined ? [str(o.password)] : []),
+  ]);
+  return Buffer.concat([Buffer.from([0x10]), remainingLength(body.length), body]);
 }
 
 /** MQTT remaining-length varint (§2.2.3). */
@@ -40,15 +45,6 @@ export function remainingLength(n: number): Buffer {
     out.push(b);
   } while (n > 0);
   return Buffer.from(out);
-}
-
-/** Parses what the server sends back (CONNACK, PUBACK…). */
-export function packetsFrom(s: net.Socket): mqttPacket.Packet[] {
-  const got: mqttPacket.Packet[] = [];
-  const parser = mqttPacket.parser({ protocolVersion: 4 });
-  parser.on('packet', (p) => got.push(p));
-  s.on('data', (d) => parser.parse(d));
-  return got;
 }
 
 /**
