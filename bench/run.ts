@@ -1,6 +1,7 @@
 // npm run bench — speed and memory targets, measured (not asserted in tests):
 //   replay core ≥ 200,000 readings/s on this 2-core machine (issue: detection targets);
 //   the full replay CLI path (JSONL parse + core + output) on the same trace.
+//   `npm run bench -- connect`: the cost per CONNECT only (bench/connect.ts; also run at the end).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,11 @@ import { simulateMeter } from '../device-sim/meter-sim.ts';
 import { makeProfile, ARCHETYPES } from '../device-sim/profile.ts';
 import { Rng } from '../device-sim/rng.ts';
 import type { Cadence } from '../device-sim/meter.ts';
+
+if (process.argv[2] === 'connect') {
+  await import('./connect.ts');
+  process.exit(0);
+}
 
 const DAY = 86_400_000;
 const from = Date.parse('2026-01-01T00:00:00+08:00');
@@ -82,3 +88,5 @@ try {
 // History writes to a real InfluxDB-compatible server (bench/timeseries.ts).
 const { benchTimeseries } = await import('./timeseries.ts');
 await benchTimeseries();
+// The cost per CONNECT (issue 11.2): `npm run bench -- connect` runs only this part.
+await import('./connect.ts');

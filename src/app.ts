@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
+import { assertConformanceHost, readTlsFiles } from './broker/listeners.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -28,6 +29,9 @@ import { loggingOutboxSink } from './notify/outbox-sink.ts';
 import { createNotifyService, type NotifyService } from './notify/service.ts';
 import { offsetMinutes } from './notify/tz.ts';
 import type { ChannelKind, Notifier, OutgoingMessage } from './notify/types.ts';
+
+/** Payloads larger than this (a batch of a few hundred readings) are ingested in a later turn of their own. */
+const DEFER_PAYLOAD_BYTES = 16 * 1024;
 
 export interface AppOptions {
   clock?: () => number;
@@ -64,11 +68,28 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? pino({ level: config.log.level });
   const teardown: (() => Promise<void> | void)[] = [];
 
+  assertConformanceHost(config.mqtt.conformance); // refused off loopback, before anything opens
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
-  const store = openStore(config.dbPath);
-  teardown.push(() => store.close());
   const metrics = createMetrics();
-  const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger });
+  // Storage (issue 11.8, 12.1): group commit, bounded dead letters, faults loud in the log,
+  // /metrics and /health; a write that can never succeed is a bug, logged.
+  const store = openStore(config.dbPath, {
+    commitMs: config.limits.store.commitMs,
+    commitRows: config.limits.store.commitRows,
+    deadLetters: { perMeter: config.limits.store.deadLettersPerMeter, totalRows: config.limits.store.deadLettersTotal, totalBytes: config.limits.store.deadLetterBytesTotal },
+    tokenCacheEntries: config.limits.auth.cacheEntries,
+    onPermanentWriteError: (err) => logger.error({ err }, 'a queued write failed and was skipped'),
+    now: clock,
+  });
+  store.faults.on((e) => {
+    metrics.storeHealthy.set({}, e.kind === 'failing' ? 0 : 1);
+    metrics.storePendingRows.set({}, store.writes.pendingRows);
+    if (e.kind === 'recovered') return logger.warn({ code: e.fault.code, attempts: e.fault.attempts, failedForMs: clock() - e.fault.since }, 'storage recovered');
+    metrics.storeWriteFailures.inc({ code: e.fault.code });
+    if (e.fault.attempts === 1) logger.error({ err: e.err, code: e.fault.code }, `storage failing: ${e.fault.reason}; writes are held and retried`);
+  });
+  teardown.push(() => store.close());
+  const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger, sliceMs: config.limits.sliceMs });
   const saveDetectorState = (why: string) => {
     try {
       // Every few minutes is routine (debug); the save at stop is worth a line in the log.
@@ -83,12 +104,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // History in InfluxDB (src/timeseries), only when configured; closes before the store (its spool lives there).
   const timeseries = config.timeseries.url ? attachTimeseries({ config, store, metrics, monitor, clock, logger }) : undefined;
   if (timeseries) teardown.push(() => timeseries.close());
+  // Before the snapshot: what the broker accepted last is stored (or reported as not).
+  teardown.push(() => monitor.flush());
+  // A rotation or revocation closes every session opened with the old token, whichever
+  // path made it (API, consent withdrawal): the store's own write methods announce it.
+  store.meters.onChange((meterId, change) => {
+    if (change !== 'provisioned') broker?.disconnectMeter(meterId);
+  });
 
   const ingest = createIngest({
     logger,
     deadLetters: {
+      // Through the group commit, like readings: bounded per meter and in total (dead-letters.ts).
       add: (d) => {
-        store.deadLetters.add(d);
+        store.writes.add(() => {
+          store.deadLetters.add(d);
+          metrics.deadLettersDropped.set({}, store.deadLetters.droppedCount());
+        });
         metrics.deadLetters.inc();
       },
     },
@@ -174,7 +206,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     privacy,
     ...(https && { https }),
     dashboard,
-    health: () => ({ ok: store.ping() && broker !== undefined, broker: broker ? 'up' : 'down', metersConnected: broker?.connectedCount() ?? 0 }),
+    health: () => {
+      const fault = store.faults.current;
+      return {
+        ok: store.ping() && broker !== undefined && fault === undefined,
+        broker: broker ? 'up' : 'down',
+        metersConnected: broker?.connectedCount() ?? 0,
+        // A storage fault is red with its reason; acknowledgements wait until it clears.
+        storage: fault ? { state: 'failing', code: fault.code, reason: fault.reason, since: new Date(fault.since).toISOString(), attempts: fault.attempts } : 'ok',
+        pendingWrites: store.writes.pendingRows,
+        alertsUnstored: metrics.alertsUnstored.get(),
+      };
+    },
     onAwayChanged: (id) => monitor.syncAway(id),
     onMeterChanged: disconnectIfRevoked,
     ...(notify && {
@@ -210,13 +253,28 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       broker = await startBroker({
         port: config.mqtt.port,
         host: config.mqtt.host,
-        auth: { verify: (id, pw) => store.meters.verify(id, pw) },
+        auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
-          ingest.handle(meterId, topic, payload, receivedAt);
+          // A large payload (a batch) is parsed in a turn of its own; a meter's messages stay in order.
+          const step = () => void ingest.handle(meterId, topic, payload, receivedAt);
+          if (payload.length > DEFER_PAYLOAD_BYTES || monitor.isBusy(meterId)) monitor.enqueue(meterId, step);
+          else step();
           metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+          // The PUBACK waits for this: processed, committed, alerts stored.
+          return monitor.settled(meterId);
         },
         clock,
         logger,
+        limits: config.limits.mqtt,
+        authLimits: config.limits.auth,
+        tls: config.mqtt.tls && { port: config.mqtt.tls.port, host: config.mqtt.tls.host, ...readTlsFiles(config.mqtt.tls) },
+        conformance: config.mqtt.conformance.enabled ? config.mqtt.conformance : undefined,
+        counters: {
+          socketRefused: (reason) => metrics.mqttSocketsRefused.inc({ reason }),
+          packetTooLarge: (phase) => metrics.mqttPacketsTooLarge.inc({ phase }),
+          connectRefused: (reason) => metrics.mqttConnectRefused.inc({ reason }),
+          publishLimited: (action) => metrics.mqttPublishLimited.inc({ action }),
+        },
       });
       teardown.push(() => broker?.close());
       await http.listen({ port: config.http.port, host: config.http.host });
@@ -226,7 +284,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
           every(config.notify.tickSeconds, 'notify-tick', () => notify?.tick()),
-          every(15, 'meters-connected', () => metrics.metersConnected.set({}, broker?.connectedCount() ?? 0)),
+          every(15, 'meters-connected', () => {
+            metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+            metrics.storePendingRows.set({}, store.writes.pendingRows);
+          }),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
           daily('retention', () => void retention().catch((err) => logger.error({ err }, 'retention job failed'))),

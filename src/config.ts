@@ -7,6 +7,8 @@ import { TIMESERIES_ENV, timeseriesConfigSchema } from './timeseries/config.ts';
 import { SecurityConfigSchema, TlsConfigSchema } from './http/auth/config.ts';
 import { RetentionSchema } from './service/retention.ts';
 import { NotifyConfigSchema } from './notify/config.ts';
+import { LimitsSchema } from './broker/limits.ts';
+import { ConformanceSchema, MqttTlsSchema } from './broker/listeners.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -33,7 +35,16 @@ const port = z.number().int().min(0).max(65535);
 export const ConfigSchema = z.strictObject({
   /** SQLite file; ':memory:' for throwaway runs. */
   dbPath: z.string().min(1).default('./data/anxin.db'),
-  mqtt: z.strictObject({ port: port.default(1883), host: z.string().default('0.0.0.0') }).prefault({}),
+  mqtt: z
+    .strictObject({
+      port: port.default(1883),
+      host: z.string().default('0.0.0.0'),
+      /** MQTT over TLS (8883), beside plain TCP; off unless set (src/broker/listeners.ts). */
+      tls: MqttTlsSchema.optional(),
+      /** Anonymous listener for the Paho interoperability suite; off, loopback only. */
+      conformance: ConformanceSchema.prefault({}),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       port: port.default(8080),
@@ -55,6 +66,8 @@ export const ConfigSchema = z.strictObject({
   security: SecurityConfigSchema.prefault({}),
   /** Who is told about alerts and how: escalation policy, links, channels (src/notify/config.ts). */
   notify: NotifyConfigSchema.prefault({}),
+  /** What a hostile or failing peer may cost: MQTT limits, auth backoff, group commit, dead-letter bounds (src/broker/limits.ts). */
+  limits: LimitsSchema.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   /** History in InfluxDB 2 (src/timeseries/config.ts); off unless `timeseries.url` is set. */
   timeseries: timeseriesConfigSchema((s) => new Secret(s)).prefault({}),

@@ -14,6 +14,8 @@ let app;
 try {
   app = createApp(config);
 } catch (err) {
+  // A missing directory, a corrupt or read-only file (StoreOpenError), a bad TLS path: one line
+  // that says what to do, not a stack trace.
   console.error((err as Error).message);
   process.exit(2);
 }

@@ -1,18 +1,41 @@
-// The MQTT listener: aedes on plain TCP with our auth and ACL hooks. Every
-// authorized PUBLISH is handed to `onPublish` straight from the `published`
-// hook; design.md measured that routing ingest through an internal MQTT
-// subscription collapses throughput under load.
+// The MQTT listener: aedes on plain TCP with our auth and ACL hooks, behind the limits a
+// hostile peer must not get past (issue 11.1): admission (unauthenticated and per-address
+// caps) and a packet-size guard on the raw socket, keepalive capped at CONNECT, a publish
+// budget per meter. Every authorized PUBLISH is handed to `onPublish` from the
+// `authorizePublish` hook, and the hook's callback — which gates the QoS 1 PUBACK — waits
+// for the promise `onPublish` returns: aedes writes the PUBACK *before* `published` runs
+// (node_modules/aedes/lib/handlers/publish.js, enqueuePublish case 1), so `published` could
+// never make "acknowledged" mean "kept". design.md measured that routing ingest through an
+// internal MQTT subscription collapses throughput under load; this stays a direct call.
 import type { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { Aedes, type Client } from 'aedes';
+import tls from 'node:tls';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
-import { createAuthenticate, type MeterAuthenticator } from './auth.ts';
+import { Admission, type AdmissionRefusal } from './admission.ts';
+import { AuthBackoff } from './auth-backoff.ts';
+import { createAuthenticate, type MeterAuthenticator, type Refusal } from './auth.ts';
 import { createAuthorizePublish, createAuthorizeSubscribe } from './acl.ts';
 import { Connections } from './connections.ts';
+import { FrameScanner, guardSocket } from './frame-guard.ts';
 import { Identities, SCOPED_CLIENT_ID_MAX, scopeClientId } from './identity.ts';
+import { DEFAULT_LIMITS, type AuthLimits, type MqttLimits } from './limits.ts';
+import { PublishLimiter } from './rate-limit.ts';
 
-/** Receives every authorized publish. Must not block; a throw is logged and swallowed. */
-export type OnPublish = (meterId: string, topic: string, payload: Buffer, receivedAt: number) => void;
+/**
+ * Receives every authorized publish. Must not block. When it returns a promise, the
+ * publish is acknowledged (QoS 1 PUBACK) only once that promise settles; a throw or a
+ * rejection is logged and swallowed (an error would cost the meter its connection).
+ */
+export type OnPublish = (meterId: string, topic: string, payload: Buffer, receivedAt: number) => unknown;
+
+/** What the broker refused, for /metrics; the app maps these onto its counters. */
+export interface BrokerCounters {
+  socketRefused?(why: AdmissionRefusal): void;
+  packetTooLarge?(phase: 'connect' | 'session'): void;
+  connectRefused?(why: Refusal): void;
+  publishLimited?(action: 'delayed' | 'disconnected'): void;
+}
 
 export interface BrokerOptions {
   /** 0 picks an ephemeral port; the real one is in the result. */
@@ -23,6 +46,17 @@ export interface BrokerOptions {
   /** Stamps `receivedAt`; injectable for tests. */
   clock?: () => number;
   logger?: Logger;
+  limits?: MqttLimits;
+  authLimits?: AuthLimits;
+  /** Monotonic milliseconds for budgets and backoff (default performance.now); injectable for tests. */
+  monotonic?: () => number;
+  /** Holds refusal CONNACKs (default setTimeout); injectable for tests. */
+  delay?: (ms: number, fn: () => void) => void;
+  counters?: BrokerCounters;
+  /** MQTT over TLS beside plain TCP: same hooks and limits (listeners.ts). */
+  tls?: { port: number; host?: string; cert: Buffer; key: Buffer };
+  /** Anonymous listener with stock aedes behaviour for conformance suites; loopback only (listeners.ts). */
+  conformance?: { port: number; host: string };
 }
 
 export interface Broker {
@@ -31,6 +65,11 @@ export interface Broker {
   connectedCount(): number;
   /** Closes every live session of a meter (e.g. after revocation); returns how many. */
   disconnectMeter(meterId: string): number;
+  /** Sockets open that have not authenticated yet. */
+  unauthenticatedCount(): number;
+  /** Ports of the TLS and conformance listeners, when configured. */
+  tlsPort?: number;
+  conformancePort?: number;
   close(): Promise<void>;
   aedes: Aedes;
 }
@@ -38,29 +77,87 @@ export interface Broker {
 export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const logger = (opts.logger ?? pino({ enabled: false })).child({ component: 'broker' });
   const clock = opts.clock ?? Date.now;
+  const limits = opts.limits ?? DEFAULT_LIMITS.mqtt;
+  const monotonic = opts.monotonic ?? (() => performance.now());
+  const counters = opts.counters ?? {};
   const identities = new Identities();
   const connections = new Connections();
+  const admission = new Admission(limits);
+  const limiter = new PublishLimiter(limits.publish, monotonic);
+  const backoff = new AuthBackoff(opts.authLimits ?? DEFAULT_LIMITS.auth, monotonic);
+  const authorize = createAuthorizePublish(identities, logger);
+
+  // Sockets of the conformance listener: anonymous, may subscribe, stock aedes rules.
+  const anonymous = new WeakSet<object>();
+  const isAnonymous = (client: Client | null) => client !== null && anonymous.has(client.conn as object);
+  const meterAuthenticate = createAuthenticate(opts.auth, identities, logger, {
+    backoff,
+    delay: opts.delay,
+    onAuthenticated: (client) => admission.authenticated(client.conn as net.Socket),
+    onRefused: (why) => counters.connectRefused?.(why),
+  });
+  const meterSubscribe = createAuthorizeSubscribe(identities, logger);
+
+  const preConnect: NonNullable<AedesOptions['preConnect']> = (client, packet, done) => {
+    // MQTT 3.1.1 §3.1.2.10: keepalive 0 means "never time out"; more than the maximum is
+    // as bad for a half-open socket. Both get the maximum: aedes then closes a silent
+    // client after 1.5 × it [MQTT-3.1.2-24]. (3.1.1 cannot tell the client; v5 could.)
+    const asked = packet.keepalive ?? 0;
+    if (!(asked > 0) || asked > limits.maxKeepaliveSeconds) packet.keepalive = limits.maxKeepaliveSeconds;
+    scopeClientId(client, packet, done);
+  };
+
+  /** Runs ingest, then lets aedes go on (to the PUBACK) once what it wrote is kept. */
+  const ingest = (meterId: string, packet: { topic: string; payload: Buffer | string }, done: (err: Error | null) => void) => {
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    let result: unknown;
+    try {
+      result = opts.onPublish(meterId, packet.topic, payload, clock());
+    } catch (err) {
+      // An error passed to `done` would disconnect the meter; the bug is ours.
+      logger.error({ meterId, topic: packet.topic, err }, 'onPublish threw');
+      return done(null);
+    }
+    if (result === null || typeof result !== 'object' || typeof (result as Promise<unknown>).then !== 'function') return done(null);
+    (result as Promise<unknown>).then(
+      () => done(null),
+      (err: unknown) => {
+        logger.error({ meterId, topic: packet.topic, err }, 'onPublish failed');
+        done(null);
+      },
+    );
+  };
 
   const aedes = await Aedes.createBroker({
-    preConnect: scopeClientId,
+    preConnect,
     maxClientsIdLength: SCOPED_CLIENT_ID_MAX,
-    authenticate: createAuthenticate(opts.auth, identities, logger),
-    authorizePublish: createAuthorizePublish(identities, logger),
-    authorizeSubscribe: createAuthorizeSubscribe(identities, logger),
-    published: (packet, client, done) => {
-      // Broker-internal publishes ($SYS heartbeats, client notices) have no client.
-      const meterId = identities.of(client);
-      if (meterId !== undefined) {
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        try {
-          opts.onPublish(meterId, packet.topic, payload, clock());
-        } catch (err) {
-          // An error passed to `done` would disconnect the meter; the bug is ours.
-          logger.error({ meterId, topic: packet.topic, err }, 'onPublish threw');
-        }
-      }
-      done();
+    connectTimeout: limits.connectTimeoutMs,
+    authenticate: (client, username, password, done) => {
+      if (!isAnonymous(client)) return meterAuthenticate(client, username, password, done);
+      admission.authenticated(client.conn as net.Socket);
+      done(null, true);
     },
+    authorizePublish: (client, packet, done) => {
+      // Stock aedes: only `$SYS` is reserved; retained messages kept; nothing is ingested.
+      if (isAnonymous(client)) return done(packet.topic.startsWith('$SYS') ? new Error('$SYS topic is reserved') : null);
+      authorize(client, packet, (err) => {
+        if (err) return done(err);
+        const meterId = identities.of(client)!; // authorize refuses identity-less publishes
+        const verdict = limiter.take(meterId, packet.payload.length);
+        if (verdict.action === 'pass') return ingest(meterId, packet, done);
+        if (verdict.action === 'disconnect') {
+          counters.publishLimited?.('disconnected');
+          logger.warn({ meterId, waitMs: verdict.ms }, 'mqtt publish rate far over budget: disconnecting');
+          return done(new Error('publish rate exceeded'));
+        }
+        counters.publishLimited?.('delayed');
+        // Slowed: only this socket waits (aedes reads its next chunk after this callback).
+        setTimeout(() => ingest(meterId, packet, done), verdict.ms);
+      });
+    },
+    authorizeSubscribe: (client, sub, done) => (isAnonymous(client) ? done(null, sub) : meterSubscribe(client, sub, done)),
+    // What meters send is personal data: never forwarded to an anonymous subscriber.
+    authorizeForward: (client, packet) => (isAnonymous(client) && packet.topic.startsWith('meters/') ? null : packet),
   });
 
   aedes.on('client', (client: Client) => {
@@ -71,11 +168,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     const meterId = identities.of(client);
     if (meterId !== undefined) connections.removed(meterId, client);
   });
+  // The client id embeds the claimed username (identity.ts), which may be a mistyped
+  // token: only an authenticated client's id is logged.
   aedes.on('clientError', (client: Client, err: Error) => {
-    logger.info({ meterId: identities.of(client), clientId: client.id, err: err.message }, 'mqtt client error');
+    const meterId = identities.of(client);
+    logger.info({ meterId, clientId: meterId === undefined ? undefined : client.id, err: err.message }, 'mqtt client error');
   });
-  aedes.on('connectionError', (client: Client, err: Error) => {
-    logger.debug({ clientId: client.id, err: err.message }, 'mqtt connection error before CONNECT');
+  aedes.on('connectionError', (_client: Client, err: Error) => {
+    logger.debug({ err: err.message }, 'mqtt connection error before CONNECT');
   });
   // aedes emits 'error' on persistence failures; unhandled it would crash the process.
   // (Its typings omit the event, hence the upcast.)
@@ -84,24 +184,61 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // aedes.close() only closes registered clients; sockets still before or in
   // CONNECT would otherwise hold server.close() open until connectTimeout.
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const accept = (socket: net.Socket, conformance = false) => {
+    const refused = admission.admit(socket);
+    if (refused) {
+      counters.socketRefused?.(refused);
+      logger.warn({ address: socket.remoteAddress, refused }, 'mqtt socket refused');
+      socket.destroy();
+      return;
+    }
+    if (conformance) anonymous.add(socket);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
+    guardSocket(socket, scanner, (v) => {
+      const phase = scanner.packets <= 1 ? 'connect' : 'session';
+      counters.packetTooLarge?.(phase);
+      logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
+    });
     aedes.handle(socket);
-  });
+  };
+  const servers: net.Server[] = [];
+  const server = net.createServer((socket) => accept(socket));
+  servers.push(server);
+  const tlsServer = opts.tls
+    ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.connectTimeoutMs, minVersion: 'TLSv1.2' }, (socket) => accept(socket))
+    : undefined;
+  if (tlsServer) {
+    // A failed handshake (a scanner, a wrong CA) is the peer's problem, not an error of ours.
+    tlsServer.on('tlsClientError', (err) => logger.info({ err: err.message }, 'mqtt tls handshake failed'));
+    servers.push(tlsServer);
+  }
+  const conformanceServer = opts.conformance ? net.createServer((socket) => accept(socket, true)) : undefined;
+  if (conformanceServer) servers.push(conformanceServer);
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port, opts.host, () => {
-        server.off('error', reject);
-        resolve();
+  const listen = (srv: net.Server, port: number, host?: string) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, host, () => {
+        srv.off('error', reject);
+        const a = srv.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
       });
     });
+  let tlsPort: number | undefined;
+  let conformancePort: number | undefined;
+  try {
+    await listen(server, opts.port, opts.host);
+    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host);
+    if (conformanceServer) conformancePort = await listen(conformanceServer, opts.conformance!.port, opts.conformance!.host);
   } catch (err) {
+    for (const srv of servers) if (srv.listening) srv.close();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     throw err;
   }
+  if (tlsPort !== undefined) logger.info({ port: tlsPort, host: opts.tls!.host }, 'mqtt over tls listening');
+  if (conformancePort !== undefined) logger.warn({ port: conformancePort, host: opts.conformance!.host }, 'mqtt conformance listener open: anonymous, for test suites only');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   logger.info({ port, host: opts.host }, 'mqtt broker listening');
@@ -109,8 +246,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let closing: Promise<void> | undefined;
   return {
     port,
+    tlsPort,
+    conformancePort,
     aedes,
     connectedCount: () => connections.count(),
+    unauthenticatedCount: () => admission.unauthenticated,
     disconnectMeter(meterId) {
       const clients = connections.clientsOf(meterId);
       for (const client of clients) client.close();
@@ -118,7 +258,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     },
     close() {
       closing ??= (async () => {
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const serverClosed = Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await serverClosed;

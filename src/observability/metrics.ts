@@ -32,6 +32,16 @@ export interface Metrics {
   notificationsSent: Counter<'channel' | 'provider'>;
   notificationsFailed: Counter<'channel' | 'provider'>;
   notificationRetries: Counter<'channel' | 'provider'>;
+  // Broker limits and storage faults (issue 11.1, 11.2, 11.8).
+  mqttSocketsRefused: Counter<'reason'>;
+  mqttPacketsTooLarge: Counter<'phase'>;
+  mqttConnectRefused: Counter<'reason'>;
+  mqttPublishLimited: Counter<'action'>;
+  deadLettersDropped: Gauge;
+  storeWriteFailures: Counter<'code'>;
+  storeHealthy: Gauge;
+  storePendingRows: Gauge;
+  alertsUnstored: Gauge;
   render(): string;
   /** What /metrics serves: the service's metrics, then process and Node runtime metrics. */
   exposition(): Promise<string>;
@@ -63,7 +73,17 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     notificationsSent: registry.counter('anxin_notifications_sent_total', 'Notifications delivered to a provider (or the outbox), by channel.', ['channel', 'provider']),
     notificationsFailed: registry.counter('anxin_notifications_failed_total', 'Notification attempts that failed for good on a channel, by channel.', ['channel', 'provider']),
     notificationRetries: registry.counter('anxin_notification_retries_total', 'Notification attempts that failed and will be retried, by channel.', ['channel', 'provider']),
+    mqttSocketsRefused: registry.counter('anxin_mqtt_sockets_refused_total', 'Sockets closed on accept: unauthenticated-cap or address-cap.', ['reason']),
+    mqttPacketsTooLarge: registry.counter('anxin_mqtt_packets_too_large_total', 'Connections cut for a packet over the size limit, by phase (connect, session).', ['phase']),
+    mqttConnectRefused: registry.counter('anxin_mqtt_connect_refused_total', 'CONNECTs refused, by reason (bad-password, unknown, locked-out…).', ['reason']),
+    mqttPublishLimited: registry.counter('anxin_mqtt_publish_limited_total', 'Publishes over a meter\'s budget: delayed or disconnected.', ['action']),
+    deadLettersDropped: registry.gauge('anxin_dead_letters_dropped', 'Oldest dead letters dropped to stay within the bounds, since start.'),
+    storeWriteFailures: registry.counter('anxin_store_write_failures_total', 'Failed write attempts, by SQLite code (retried until they succeed).', ['code']),
+    storeHealthy: registry.gauge('anxin_store_healthy', '1 while writes succeed, 0 during a storage fault (disk full, locked, read-only).'),
+    storePendingRows: registry.gauge('anxin_store_pending_rows', 'Rows waiting for their group commit (held during a storage fault).'),
+    alertsUnstored: registry.gauge('anxin_alerts_unstored', 'Alert changes waiting to be stored (retried; nobody is told before).'),
   };
+  m.storeHealthy.set({}, 1);
   for (const result of ['ok', 'bad-credentials', 'rate-limited']) m.signIns.inc({ result }, 0);
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".
   for (const type of ALERT_TYPES satisfies readonly AlertType[]) {

@@ -1,5 +1,7 @@
 // Messages ingest could not use, kept for an operator to inspect. Payloads are capped so a
-// misbehaving meter cannot fill the disk with one message.
+// misbehaving meter cannot fill the disk with one message, and the table is bounded per
+// meter and in total (rows and bytes), the oldest dropped first and counted, so no meter
+// can fill the disk with many (issue 11: bad payloads grew the database at 39–79 MiB/s).
 import type { Database } from 'better-sqlite3';
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -54,18 +56,75 @@ const toDeadLetter = (r: Row): DeadLetter => ({
   receivedAt: r.received_at,
 });
 
-export function deadLettersRepo(db: Database) {
+export interface DeadLetterBounds {
+  perMeter: number;
+  totalRows: number;
+  totalBytes: number;
+}
+
+export const DEFAULT_DEAD_LETTER_BOUNDS: DeadLetterBounds = { perMeter: 200, totalRows: 20_000, totalBytes: 64 * 1024 * 1024 };
+
+export function deadLettersRepo(db: Database, bounds: DeadLetterBounds = DEFAULT_DEAD_LETTER_BOUNDS) {
   const insert = db.prepare(
-    'INSERT INTO dead_letters (topic, meter_id, payload, truncated, reason, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO dead_letters (topic, meter_id, payload, truncated, reason, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters');
   const countMeter = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM dead_letters WHERE meter_id = ?');
+  const countNoMeter = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters WHERE meter_id IS NULL');
+  const totals = db.prepare<[], { n: number; bytes: number | null }>('SELECT count(*) AS n, sum(bytes) AS bytes FROM dead_letters');
+  // Oldest first, by the (meter_id, id) index; RETURNING keeps the running totals exact.
+  const dropOldestOfMeter = db.prepare<[string], { bytes: number }>(
+    'DELETE FROM dead_letters WHERE id = (SELECT min(id) FROM dead_letters WHERE meter_id = ?) RETURNING bytes',
+  );
+  const dropOldestNoMeter = db.prepare<[], { bytes: number }>(
+    'DELETE FROM dead_letters WHERE id = (SELECT min(id) FROM dead_letters WHERE meter_id IS NULL) RETURNING bytes',
+  );
+  const dropOldest = db.prepare<[], { bytes: number }>('DELETE FROM dead_letters WHERE id = (SELECT min(id) FROM dead_letters) RETURNING bytes');
+  let dropped = 0;
+  const start = totals.get()!;
+  let approxRows = start.n;
+  let approxBytes = start.bytes ?? 0;
+
+  const ofMeter = (meterId: string | undefined) => (meterId === undefined ? countNoMeter.get()! : countMeter.get(meterId)!).n;
 
   return {
+    /** Stores one letter, then drops the oldest beyond the bounds; returns the new id. */
     add(d: NewDeadLetter): number {
       const { text, truncated } = capPayload(d.payload);
-      const info = insert.run(d.topic, d.meterId ?? null, text, truncated ? 1 : 0, d.reason, d.receivedAt);
+      const bytes = Buffer.byteLength(text);
+      const info = insert.run(d.topic, d.meterId ?? null, text, truncated ? 1 : 0, d.reason, d.receivedAt, bytes);
+      // Counted in SQL inside the caller's transaction (a rolled-back batch cannot leave a
+      // count wrong), from the indexes; the per-meter count is at most perMeter + 1 rows.
+      for (let n = ofMeter(d.meterId); n > bounds.perMeter; n--) {
+        void (d.meterId === undefined ? dropOldestNoMeter.get() : dropOldestOfMeter.get(d.meterId));
+        dropped++;
+      }
+      // The table's total: an upper estimate kept in memory (a rollback only makes it too
+      // high) decides when to count exactly; trimming to 95 % leaves room before the next count.
+      approxRows++;
+      approxBytes += bytes;
+      if (approxRows > bounds.totalRows || approxBytes > bounds.totalBytes) {
+        const t = totals.get()!;
+        let rows = t.n;
+        let total = t.bytes ?? 0;
+        if (rows > bounds.totalRows || total > bounds.totalBytes) {
+          while (rows > 1 && (rows > bounds.totalRows * 0.95 || total > bounds.totalBytes * 0.95)) {
+            const gone = dropOldest.get();
+            if (!gone) break;
+            rows--;
+            total -= gone.bytes;
+            dropped++;
+          }
+        }
+        approxRows = rows;
+        approxBytes = total;
+      }
       return Number(info.lastInsertRowid);
+    },
+
+    /** Letters dropped to stay within the bounds since this store was opened. */
+    droppedCount(): number {
+      return dropped;
     },
 
     /** Newest first. */
@@ -83,7 +142,11 @@ export function deadLettersRepo(db: Database) {
 
     /** Retention: deletes letters received before `before` (epoch ms); returns how many. */
     prune(before: number): number {
-      return db.prepare('DELETE FROM dead_letters WHERE received_at < ?').run(before).changes;
+      const n = db.prepare('DELETE FROM dead_letters WHERE received_at < ?').run(before).changes;
+      const t = totals.get()!;
+      approxRows = t.n;
+      approxBytes = t.bytes ?? 0;
+      return n;
     },
   };
 }

@@ -1,6 +1,12 @@
 // The SQLite store: one connection, migrated at open, repositories over it.
-// better-sqlite3 is synchronous; every call here is short and indexed.
+// better-sqlite3 is synchronous; every call here is short and indexed. Per-message writes
+// go through the group-commit queue (`writes`); storage faults are tracked in `faults` and
+// turn /health red; an unusable file at open is one clear StoreOpenError.
 import Database from 'better-sqlite3';
+import { StoreFaults } from './faults.ts';
+import { StoreOpenError, explainOpenError } from './open-error.ts';
+import { ProcessingView, invalidatingWrites } from './processing-view.ts';
+import { WriteQueue } from './write-queue.ts';
 import { migrate } from './migrate.ts';
 import { householdsRepo } from './households.ts';
 import { contactsRepo } from './contacts.ts';
@@ -36,29 +42,82 @@ export interface Store {
   outbox: ReturnType<typeof outboxRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
+  /** Group commit for per-message writes (readings, dead letters); see write-queue.ts. */
+  writes: WriteQueue;
+  /** The current storage fault, if any (disk full, locked, read-only…). */
+  faults: StoreFaults;
   /** A trivial query: false when the database cannot be read (for /health). */
   ping(): boolean;
+  /** The connection, for maintenance and fault-injection tests only; the service uses the repositories. */
+  db: Database.Database;
+  /** Commits what is queued, then closes. */
   close(): void;
 }
 
-/** `path` is a file or ':memory:'. Throws if the file is from a newer build. */
-export function openStore(path: string): Store {
-  const db = new Database(path);
+export interface StoreOptions {
+  commitMs?: number;
+  commitRows?: number;
+  deadLetters?: { perMeter: number; totalRows: number; totalBytes: number };
+  /** Verified meter tokens kept (keyed HMACs), 0 = no cache. */
+  tokenCacheEntries?: number;
+  /** A write that could never succeed (not a storage fault): the caller logs it. */
+  onPermanentWriteError?: (err: unknown) => void;
+  now?: () => number;
+}
+
+/**
+ * `path` is a file or ':memory:'. A file that is corrupt, not a database, read-only, from
+ * a newer build or in a directory that cannot be written throws a StoreOpenError whose
+ * message says what is wrong and what to do.
+ */
+export function openStore(path: string, opts: StoreOptions = {}): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw explainOpenError(path, err);
+  }
   try {
     // WAL lets readers (HTTP) run beside the writer (ingest); it is a no-op for ':memory:'.
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    // Another process (a CLI, a backup) may hold the write lock briefly: wait, do not fail.
-    db.pragma('busy_timeout = 5000');
+    // Another process (a backup, an operator's sqlite3 shell) may hold the write lock. Wait
+    // only briefly: better-sqlite3 waits ON the event loop, and issue 11 saw a 5 s timeout
+    // freeze acknowledgements and /health for 9.9 s. A queued write is retried by the
+    // write queue instead, and /health says "locked" meanwhile.
+    db.pragma('busy_timeout = 50');
     // With WAL, NORMAL is durable across process crashes; only power loss may lose the last commits.
     db.pragma('synchronous = NORMAL');
     const migrated = migrate(db);
+    // A read-only file opens fine and fails at the first write: find out now (a schema
+    // change needs a real page write; the rollback leaves nothing behind).
+    if (path !== ':memory:') {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec('CREATE TABLE anxin_write_check (x)');
+      } finally {
+        db.exec('ROLLBACK');
+      }
+    }
+    const faults = new StoreFaults(opts.now);
+    const writes = new WriteQueue(db, faults, {
+      commitMs: opts.commitMs ?? 0,
+      commitRows: opts.commitRows ?? 500,
+      onPermanentError: opts.onPermanentWriteError ?? (() => {}),
+    });
+    const meters = metersRepo(db, { cacheEntries: opts.tokenCacheEntries });
+    const processing = new ProcessingView((id) => meters.isProcessingAllowed(id));
+    const forget = () => processing.invalidate();
     return {
-      households: householdsRepo(db),
+      households: invalidatingWrites(householdsRepo(db), ['get', 'list', 'consentHistory'], forget),
       contacts: contactsRepo(db),
-      meters: metersRepo(db),
+      meters: {
+        ...invalidatingWrites(meters, ['get', 'list', 'householdOf', 'isProcessingAllowed', 'verify', 'verifyAsync', 'verifyCached', 'onChange'], forget),
+        // Asked once per message by ingest: from memory (processing-view.ts).
+        isProcessingAllowed: (id: string) => processing.allowed(id),
+      },
       alerts: alertsRepo(db),
-      deadLetters: deadLettersRepo(db),
+      deadLetters: deadLettersRepo(db, opts.deadLetters),
       readings: readingsRepo(db),
       detectorSnapshots: detectorSnapshotsRepo(db),
       timeseries: timeseriesRepo(db),
@@ -69,6 +128,9 @@ export function openStore(path: string): Store {
       familyLinks: familyLinksRepo(db),
       outbox: outboxRepo(db),
       migrated,
+      writes,
+      faults,
+      db,
       ping() {
         try {
           return db.prepare('SELECT 1 AS one').get() !== undefined;
@@ -77,16 +139,21 @@ export function openStore(path: string): Store {
         }
       },
       close() {
-        if (db.open) db.close();
+        if (!db.open) return;
+        writes.close();
+        db.close();
       },
     };
   } catch (err) {
     db.close();
-    throw err;
+    throw err instanceof StoreOpenError ? err : explainOpenError(path, err);
   }
 }
 
 export { isFailure, type Failure } from './failure.ts';
+export { StoreOpenError } from './open-error.ts';
+export { isTransient, type StorageFault } from './faults.ts';
+export type { MeterChange, MeterChangeListener } from './meters.ts';
 export type { NewHousehold, HouseholdPatch, ConsentLogEntry } from './households.ts';
 export type { NewContact } from './contacts.ts';
 export type { VerifyResult } from './meters.ts';

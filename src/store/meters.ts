@@ -3,7 +3,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Meter } from '../domain/household.ts';
 import { fail, type Failure } from './failure.ts';
-import { burnVerifyTime, generateToken, hashToken, tokenMatches } from './meter-token.ts';
+import { burnVerifyTime, burnVerifyTimeAsync, generateToken, hashToken, tokenMatches, tokenMatchesAsync } from './meter-token.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 interface MeterRow {
   id: string;
@@ -17,7 +18,19 @@ export type VerifyResult = 'ok' | 'unknown' | 'revoked' | 'bad-password';
 
 const toMeter = (r: MeterRow): Meter => ({ id: r.id, householdId: r.household_id, status: r.status, createdAt: r.created_at });
 
-export function metersRepo(db: Database) {
+/** Why a meter's credentials or status changed; sessions opened before must not outlive it. */
+export type MeterChange = 'provisioned' | 'rotated' | 'revoked';
+export type MeterChangeListener = (meterId: string, change: MeterChange) => void;
+
+export function metersRepo(db: Database, opts: { cacheEntries?: number } = {}) {
+  const verified = new VerifiedTokens(opts.cacheEntries ?? 100_000);
+  const listeners: MeterChangeListener[] = [];
+  // Fired after the write, by the write methods themselves, so every path (API, CLI, a
+  // consent withdrawal that revokes) invalidates the cache and closes old sessions.
+  const changed = (meterId: string, change: MeterChange) => {
+    verified.forget(meterId);
+    for (const l of listeners) l(meterId, change);
+  };
   const byId = db.prepare<[string], MeterRow>('SELECT * FROM meters WHERE id = ?');
   const householdExists = db.prepare<[string], { id: string }>('SELECT id FROM households WHERE id = ?');
   const insert = db.prepare('INSERT INTO meters (id, household_id, status, token_hash, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -45,6 +58,7 @@ export function metersRepo(db: Database) {
       if (byId.get(meterId)) return fail('meter-exists', `meter "${meterId}" is already provisioned; rotate its token instead`);
       const token = generateToken();
       insert.run(meterId, householdId, 'active', hashToken(token), now);
+      changed(meterId, 'provisioned');
       return { meter: get(meterId)!, token };
     },
 
@@ -56,6 +70,7 @@ export function metersRepo(db: Database) {
       if (!byId.get(meterId)) return fail('meter-not-found', `no meter with id "${meterId}"`);
       const token = generateToken();
       setHash.run(hashToken(token), meterId);
+      changed(meterId, 'rotated');
       return { meter: get(meterId)!, token };
     },
 
@@ -71,9 +86,45 @@ export function metersRepo(db: Database) {
       return matches ? 'ok' : 'bad-password';
     },
 
+    /**
+     * The CONNECT path: scrypt runs off the event loop, and a token verified before against
+     * the same stored hash is recognised by its keyed HMAC without hashing again.
+     */
+    async verifyAsync(meterId: string, password: string): Promise<VerifyResult> {
+      const row = byId.get(meterId);
+      if (!row) {
+        await burnVerifyTimeAsync(password);
+        return 'unknown';
+      }
+      let matches = verified.has(meterId, password, row.token_hash);
+      if (!matches) {
+        matches = await tokenMatchesAsync(password, row.token_hash);
+        // The token may have been rotated (or the meter revoked) while scrypt ran: judge by
+        // the row as it is now, never cache a token checked against a hash that is gone.
+        const now = byId.get(meterId);
+        if (!now || now.token_hash !== row.token_hash) return 'bad-password';
+        if (matches) verified.remember(meterId, password, row.token_hash);
+        return now.status === 'revoked' ? (matches ? 'revoked' : 'bad-password') : matches ? 'ok' : 'bad-password';
+      }
+      return row.status === 'revoked' ? 'revoked' : 'ok';
+    },
+
+    /** Only the cache (no hashing): 'ok'/'revoked' for a token verified before, else undefined. */
+    verifyCached(meterId: string, password: string): VerifyResult | undefined {
+      const row = byId.get(meterId);
+      if (!row || !verified.has(meterId, password, row.token_hash)) return undefined;
+      return row.status === 'revoked' ? 'revoked' : 'ok';
+    },
+
+    /** Hears provision, rotation and revocation (after the write). */
+    onChange(l: MeterChangeListener): void {
+      listeners.push(l);
+    },
+
     /** Idempotent: revoking a revoked meter is not an error. */
     revoke(meterId: string): Meter | Failure<'meter-not-found'> {
       if (setRevoked.run(meterId).changes === 0) return fail('meter-not-found', `no meter with id "${meterId}"`);
+      changed(meterId, 'revoked');
       return get(meterId)!;
     },
 

@@ -313,6 +313,17 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    id: 9,
+    name: 'dead letters carry their size, so their total is bounded without reading payloads',
+    sql: `
+      -- Bytes of the stored (capped) payload. The index covers count(*) and sum(bytes), so
+      -- the bound on the table's total (src/store/dead-letters.ts) never reads a payload.
+      ALTER TABLE dead_letters ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE dead_letters SET bytes = length(CAST(payload AS BLOB));
+      CREATE INDEX dead_letters_bytes ON dead_letters(bytes);
+    `,
+  },
+  {
     id: 10,
     name: 'family links',
     sql: `

@@ -2,7 +2,7 @@
 // clients, and a Map-backed MeterAuthenticator. Waits are on events, never on
 // wall-clock sleeps.
 import mqtt, { type MqttClient } from 'mqtt';
-import { startBroker, type Broker, type MeterAuthenticator, type OnPublish } from '../../src/broker/index.ts';
+import { startBroker, type Broker, type BrokerOptions, type MeterAuthenticator, type OnPublish } from '../../src/broker/index.ts';
 
 export interface Credential {
   token: string;
@@ -52,9 +52,9 @@ export const METERS = new Map<string, Credential>([
 
 export async function startTestBroker(
   onPublish: OnPublish,
-  extra: { clock?: () => number; auth?: MeterAuthenticator } = {},
+  extra: Partial<Omit<BrokerOptions, 'onPublish' | 'auth'>> & { auth?: MeterAuthenticator } = {},
 ): Promise<Broker> {
-  return startBroker({ port: 0, host: '127.0.0.1', auth: extra.auth ?? mapAuthenticator(METERS), onPublish, clock: extra.clock });
+  return startBroker({ port: 0, host: '127.0.0.1', ...extra, auth: extra.auth ?? mapAuthenticator(METERS), onPublish });
 }
 
 export function connect(broker: Broker, username: string, password: string, clientId?: string): Promise<MqttClient> {

@@ -1,0 +1,81 @@
+// MQTT over TLS (a certificate made at test time with openssl) and the conformance
+// listener (anonymous, may subscribe, stock aedes rules, never sees meters' data, loopback only).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import type { Broker } from '../../src/broker/index.ts';
+import { isLoopback } from '../../src/broker/listeners.ts';
+import { Inbox, connect, startTestBroker } from './harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'anxin-tls-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function makeCert(): { cert: Buffer; key: Buffer } {
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  return { cert: readFileSync(certPath), key: readFileSync(keyPath) };
+}
+
+describe('extra listeners', () => {
+  let broker: Broker | undefined;
+  const clients: MqttClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+    await broker?.close();
+    broker = undefined;
+  });
+
+  it('serves meters over TLS with the same authentication, ACL and ingest', async () => {
+    const { cert, key } = makeCert();
+    const inbox = new Inbox();
+    broker = await startTestBroker(inbox.onPublish, { tls: { port: 0, host: '127.0.0.1', cert, key } });
+    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.tlsPort}`, { username: 'm-001', password: 'tok-001', protocolVersion: 4, reconnectPeriod: 0, ca: cert });
+    clients.push(c);
+    await c.publishAsync('meters/m-001/reading', '{"ts":1,"totalLiters":2}', { qos: 1 });
+    expect(await inbox.next()).toMatchObject({ meterId: 'm-001', payload: '{"ts":1,"totalLiters":2}' });
+    await expect(mqtt.connectAsync(`mqtts://127.0.0.1:${broker.tlsPort}`, { username: 'm-001', password: 'nope', protocolVersion: 4, reconnectPeriod: 0, ca: cert })).rejects.toMatchObject({ code: 4 });
+    // a client that does not trust the certificate never gets to MQTT
+    await expect(mqtt.connectAsync(`mqtts://127.0.0.1:${broker.tlsPort}`, { username: 'm-001', password: 'tok-001', protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/self[- ]signed/);
+  });
+
+  it('opens an anonymous conformance listener with stock behaviour that never sees meter data', async () => {
+    const inbox = new Inbox();
+    broker = await startTestBroker(inbox.onPublish, { conformance: { port: 0, host: '127.0.0.1' } });
+    const url = `mqtt://127.0.0.1:${broker.conformancePort}`;
+    const pub = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, clientId: 'paho-a' });
+    clients.push(pub);
+    await pub.publishAsync('TopicA/B', 'retained', { qos: 1, retain: true });
+    const sub = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, clientId: 'paho-b' });
+    clients.push(sub);
+    const got: string[] = [];
+    sub.on('message', (topic, payload) => got.push(`${topic}=${payload}`));
+    const granted = await sub.subscribeAsync(['TopicA/+', '#'], { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1, 1]);
+    await expect.poll(() => got).toContain('TopicA/B=retained'); // retained messages are kept here
+    // A meter publishing on the main listener: ingested, and not forwarded to '#'.
+    const meter = await connect(broker, 'm-001', 'tok-001');
+    clients.push(meter);
+    await meter.publishAsync('meters/m-001/reading', '{"ts":1,"totalLiters":2}', { qos: 1 });
+    await pub.publishAsync('TopicA/C', 'after', { qos: 1 });
+    await expect.poll(() => got).toContain('TopicA/C=after');
+    expect(got.filter((g) => g.startsWith('meters/'))).toEqual([]);
+    expect(inbox.all.map((m) => m.topic)).toEqual(['meters/m-001/reading']); // anonymous publishes are not ingested
+    // the main listener still refuses anonymous clients
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toMatchObject({ code: 4 });
+  });
+
+  it('is off by default and refused on a non-loopback address', () => {
+    expect(parseConfig({}).mqtt.conformance.enabled).toBe(false);
+    expect(parseConfig({}).mqtt.tls).toBeUndefined();
+    const config = parseConfig({ dbPath: ':memory:', mqtt: { conformance: { enabled: true, host: '0.0.0.0' } } });
+    expect(() => createApp(config)).toThrow(/mqtt.conformance.host "0.0.0.0" is not a loopback address/);
+    expect(['127.0.0.1', '127.9.9.9', '::1', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
