@@ -31,6 +31,8 @@ export async function rig(opts: { listen?: boolean } = {}): Promise<Rig> {
   const feed = (meterId: string, ts: number, totalLiters: number, extra: Partial<Reading> = {}) => {
     clock.now = Math.max(clock.now, ts);
     app.monitor.onReadings([{ meterId, ts, totalLiters, receivedAt: ts, ...extra }]);
+    // Readings are group-committed; the rig commits at once so a read right after sees them.
+    app.store.writes.flushSync();
   };
   return {
     app,
