@@ -25,6 +25,14 @@ export class SimMeter {
   }
 
   /**
+   * A meter sends at most one reading per millisecond (`ts` has ms resolution and must advance):
+   * at small N this caps what the generator can offer at N × 1,000/s.
+   */
+  canSend(now: number): boolean {
+    return now > this.#lastTs;
+  }
+
+  /**
    * The next reading, stamped now (or 1 ms after the previous one, so `ts` always advances):
    * about 100 bytes, e.g. {"ts":"2026-12-01T22:29:41.123Z","totalLiters":12345.678,"seq":12,"flowLpm":4.21,"battery":87}.
    * The ISO `ts` is always 24 characters at offset 7: the empty-handler baseline reads it there.

@@ -119,7 +119,7 @@ function run(p: PhasePlan): Promise<RunStats> {
       while (budget > 0 && skipped < live.length) {
         const s = live[rr]!;
         rr = (rr + 1) % live.length;
-        if (!s.up) {
+        if (!s.up || !s.meter.canSend(now)) {
           skipped++;
           continue;
         }
@@ -130,7 +130,7 @@ function run(p: PhasePlan): Promise<RunStats> {
           continue;
         }
         skipped = 0;
-        const sentAt = Date.now();
+        const sentAt = now;
         const payload = s.meter.next(sentAt);
         st.sent++;
         if (sentAt >= p.windowFrom && sentAt < p.windowTo) st.sentInWindow++;
