@@ -55,7 +55,10 @@ export interface LoadReport {
   at: string;
   host: { cpus: number; loadAvg: number[]; node: string; ulimitN: number };
   options: Record<string, unknown>;
+  /** The median of each figure over the rounds (or the one round). */
   systems: SystemReport[];
+  /** With --rounds > 1: every round, per system. */
+  rounds?: SystemReport[][];
   markdown: string;
 }
 

@@ -32,6 +32,8 @@ const Options = z.strictObject({
   connectTimeoutSeconds: z.coerce.number().positive().max(600).default(120),
   /** Extra Anxin config (JSON), merged over the bench's: e.g. '{"limits":{"store":{"commitMs":2}}}'. */
   config: z.string().optional(),
+  /** Rounds of (aedes, Anxin); the table shows the median of each figure. */
+  rounds: z.coerce.number().int().min(1).max(9).default(1),
   out: z.string().optional(),
   only: z.enum(['anxin', 'aedes']).optional(),
 });
@@ -45,7 +47,7 @@ function parse(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(
-      ['meters', 'phase-seconds', 'warmup-seconds', 'rates', 'window', 'workers', 'drain-seconds', 'connect-timeout-seconds', 'config', 'out', 'only'].map((k) => [k, { type: 'string' as const }]),
+      ['meters', 'phase-seconds', 'warmup-seconds', 'rates', 'window', 'workers', 'drain-seconds', 'connect-timeout-seconds', 'config', 'rounds', 'out', 'only'].map((k) => [k, { type: 'string' as const }]),
     ),
     strict: true,
   });
@@ -168,10 +170,10 @@ async function runPhase(o: Options, target: Target, gen: Generator, spec: PhaseS
   };
 }
 
-async function runSystem(o: Options, system: SystemReport['system'], log: (s: string) => void): Promise<SystemReport> {
+/** `dir`: the bench's temporary directory for this system, kept across rounds (database, tokens). */
+async function runSystem(o: Options, system: SystemReport['system'], dir: string, log: (s: string) => void): Promise<SystemReport> {
   const label = system === 'anxin' ? 'Anxin' : 'aedes + empty handler';
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-load-'));
-  const env: Record<string, string> = { LOAD_METERS: String(o.meters), LOAD_DB: join(dir, 'anxin.db') };
+  const env: Record<string, string> = { LOAD_METERS: String(o.meters), LOAD_DB: join(dir, 'anxin.db'), LOAD_CREDS: join(dir, 'creds.json') };
   if (o.config) env.LOAD_CONFIG = o.config;
   const target = new Target(label, system === 'anxin' ? 'service.ts' : 'aedes-empty.ts', env);
   let gen: Generator | undefined;
@@ -224,8 +226,53 @@ async function runSystem(o: Options, system: SystemReport['system'], log: (s: st
   } finally {
     await gen?.close();
     await target.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Each figure the median over the rounds; a marker (†, ‡) if any round had it. */
+function medianOf(runs: SystemReport[]): SystemReport {
+  if (runs.length === 1) return runs[0]!;
+  const m = <T>(pick: (s: T) => number | null | undefined, xs: T[]) => {
+    const v = xs.map(pick).filter((x): x is number => typeof x === 'number');
+    return v.length ? median(v) : null;
+  };
+  const first = runs[0]!;
+  const conn = (k: 'connect' | 'reconnect') => {
+    const c = first[k];
+    return c && { ...c, ms: m((s) => s[k]?.ms, runs)!, connected: Math.min(...runs.map((s) => s[k]?.connected ?? 0)), failed: Math.max(...runs.map((s) => s[k]?.failed ?? 0)) };
+  };
+  return {
+    ...first,
+    connect: conn('connect')!,
+    reconnect: conn('reconnect'),
+    kibPerMeterConnected: m((s) => s.kibPerMeterConnected, runs)!,
+    kibPerMeterAfterLoad: m((s) => s.kibPerMeterAfterLoad, runs)!,
+    rssEndMiB: m((s) => s.rssEndMiB, runs)!,
+    peakRssMiB: Math.max(...runs.map((s) => s.peakRssMiB)),
+    phases: first.phases.map((p, i) => {
+      const ps = runs.map((s) => s.phases[i]!);
+      const lat = (k: 'p50' | 'p90' | 'p99' | 'max') => m((x) => x.latencyMs?.[k], ps);
+      return {
+        ...p,
+        throughput: m((x) => x.throughput, ps)!,
+        sentRate: m((x) => x.sentRate, ps)!,
+        generatorShort: ps.some((x) => x.generatorShort),
+        notSaturated: ps.some((x) => x.notSaturated),
+        latencyMs: p.latencyMs && { p50: lat('p50')!, p90: lat('p90')!, p99: lat('p99')!, max: lat('max')! },
+        unhandled: Math.max(...ps.map((x) => x.unhandled)),
+        serviceCpuPct: m((x) => x.serviceCpuPct, ps)!,
+        generatorCpuPct: m((x) => x.generatorCpuPct, ps)!,
+        cpuUsPerReading: m((x) => x.cpuUsPerReading, ps),
+        serviceRssMiB: m((x) => x.serviceRssMiB, ps)!,
+        healthMaxMs: m((x) => x.healthMaxMs, ps),
+      };
+    }),
+  };
 }
 
 export async function main(argv: string[]): Promise<LoadReport | undefined> {
@@ -234,21 +281,31 @@ export async function main(argv: string[]): Promise<LoadReport | undefined> {
   if (ulimit === 're-exec') return undefined;
   const log = (s: string) => console.error(`[load ${new Date().toISOString().slice(11, 19)}] ${s}`);
   log(`${o.meters} meters, ${o.workers} generator threads, phases ${o.warmupSeconds} s warm-up + ${o.phaseSeconds} s measured; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const systems: SystemReport[] = [];
-  if (o.only !== 'anxin') systems.push(await runSystem(o, 'aedes-empty', log));
-  if (o.only !== 'aedes') systems.push(await runSystem(o, 'anxin', log));
+  const which: SystemReport['system'][] = o.only === 'anxin' ? ['anxin'] : o.only === 'aedes' ? ['aedes-empty'] : ['aedes-empty', 'anxin'];
+  const dirs = Object.fromEntries(which.map((w) => [w, mkdtempSync(join(tmpdir(), `anxin-load-${w}-`))]));
+  const rounds: SystemReport[][] = which.map(() => []);
+  try {
+    for (let r = 0; r < o.rounds; r++) {
+      if (o.rounds > 1) log(`round ${r + 1} of ${o.rounds}`);
+      for (const [i, w] of which.entries()) rounds[i]!.push(await runSystem(o, w, dirs[w]!, log));
+    }
+  } finally {
+    for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
+  }
+  const systems = rounds.map(medianOf);
   const md = markdown(systems, o.rates);
   const report: LoadReport = {
     at: new Date().toISOString(),
     host: { cpus: cpus().length, loadAvg: loadavg(), node: process.version, ulimitN: ulimit },
     options: { ...o },
     systems,
+    ...(o.rounds > 1 ? { rounds } : {}),
     markdown: md,
   };
   const out = resolve(o.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results', `load-${report.at.replace(/[:.]/g, '-')}-n${o.meters}.json`));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-  console.log(`\n## Load benchmark — ${o.meters.toLocaleString('en-US')} meters, load average ${loadavg()[0]!.toFixed(2)} (${cpus().length} cores)\n\n${md}\n`);
+  console.log(`\n## Load benchmark — ${o.meters.toLocaleString('en-US')} meters${o.rounds > 1 ? `, median of ${o.rounds} rounds` : ''}, load average ${loadavg()[0]!.toFixed(2)} (${cpus().length} cores)\n\n${md}\n`);
   log(`JSON record: ${out}`);
   return report;
 }

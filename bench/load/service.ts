@@ -7,6 +7,7 @@
 // `app.monitor.onReadings` from the outside (ingest calls it through the monitor object),
 // and records each reading when the call has finished — or, if the monitor returns a
 // promise (a queued/group-committed pipeline), when that promise settles.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -18,7 +19,9 @@ const send = (m: FromChild) => process.send?.(m);
 try {
   const meters = Number(process.env.LOAD_METERS ?? 0);
   const dbPath = process.env.LOAD_DB ?? ':memory:';
-  const reuse = process.env.LOAD_REUSE === '1';
+  // Later rounds reuse the database and the tokens of the first (provisioning is scrypt per meter).
+  const credsFile = process.env.LOAD_CREDS;
+  const reuse = credsFile !== undefined && existsSync(credsFile);
   const extra = process.env.LOAD_CONFIG ? (JSON.parse(process.env.LOAD_CONFIG) as Record<string, unknown>) : {};
   const limits = benchLimits();
   const config = parseConfig(
@@ -51,9 +54,10 @@ try {
   }) as typeof app.monitor.onReadings;
 
   // Provisioning: one household per meter, with consent, through the API; the token comes back once.
-  const creds: { id: string; token: string }[] = [];
+  let creds: { id: string; token: string }[] = [];
   const t0 = performance.now();
-  if (!reuse) {
+  if (reuse) creds = JSON.parse(readFileSync(credsFile!, 'utf8')) as typeof creds;
+  else {
     for (let i = 0; i < meters; i++) {
       const id = meterId(i);
       const h = await app.http.inject({ method: 'POST', url: '/api/households', payload: { id: `hh-${id}`, name: `负载测试 ${i}` } });
@@ -64,11 +68,13 @@ try {
       if (m.statusCode !== 201) throw new Error(`POST /api/meters → ${m.statusCode} ${m.body}`);
       creds.push({ id, token: (m.json() as { token: string }).token });
     }
+    // Only the bench's own temporary directory; removed at the end of the run.
+    if (credsFile) writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
   }
-  const provisionMs = Math.round(performance.now() - t0);
+  const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
   const ports = await app.start();
   serveParent(rec, () => app.stop());
-  send({ type: 'ready', mqttPort: ports.mqttPort, httpPort: ports.httpPort, meters: creds, provisionMs, limits: limits.applied });
+  send({ type: 'ready', mqttPort: ports.mqttPort, httpPort: ports.httpPort, meters: creds, ...(provisionMs === undefined ? {} : { provisionMs }), limits: limits.applied });
 } catch (err) {
   send({ type: 'fatal', message: (err as Error).stack ?? String(err) });
   process.exit(1);
