@@ -168,3 +168,4 @@ parentPort!.on('message', async (m: ToWorker) => {
     post({ ev: 'closed' });
   }
 });
+post({ ev: 'ready' });

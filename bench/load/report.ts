@@ -16,7 +16,7 @@ export interface PhaseReport {
   sentRate: number;
   /** Rate phase: the generator could not issue the offered rate (< 97 %). */
   generatorShort: boolean;
-  /** Max phase: the service process was below 85 % of a core, so something else (the generator, other load) was the limit. */
+  /** Max phase: the service process was below 85 % of a core: held back by the generator or other load, or waiting on I/O. */
   notSaturated: boolean;
   latencyMs: PhaseResult['latencyMs'];
   /** Readings sent in the window that the system never handled before the drain deadline. */
@@ -135,7 +135,7 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
   return [
     table(head, rows),
     '',
-    '† the service process used < 85 % of a core: it was not the limit (the generator or other load on the machine was), so this is not its maximum.',
+    '† the service process used < 85 % of a core: the generator or other load on the machine held it back (see generator CPU and the load average), or it waited on I/O; not a clean maximum.',
     '‡ the generator could not issue the offered rate; the figure is for what it did send.',
     'Latency: from the reading\'s `ts` (stamped at send) to the end of the handler — the detector in Anxin, the empty `published` hook in aedes; 1 ms resolution.',
     '',
