@@ -1,7 +1,7 @@
 // One generator thread: a slice of the simulated meters, each a real mqtt.js 3.1.1 client
 // over TCP to 127.0.0.1 with its own credentials. Driven by the bench's main thread
 // (generator.ts); several of these run in parallel so one JS thread is not the bottleneck.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import mqtt, { type MqttClient } from 'mqtt';
 import { SimMeter } from './fleet.ts';
 import type { PhasePlan, ToWorker, FromWorker, RunStats, ConnectStats } from './generator.ts';
@@ -14,8 +14,10 @@ interface Sim {
   inflight: number;
 }
 
-const { host, port, meters } = workerData as { host: string; port: number; meters: { id: string; token: string; seed: number }[] };
-const sims: Sim[] = meters.map((m) => ({ meter: new SimMeter(m.id, m.seed), token: m.token, up: false, inflight: 0 }));
+// Set by 'attach' for each system under test (the same worker drives one, then the other).
+let host = '127.0.0.1';
+let port = 0;
+let sims: Sim[] = [];
 const post = (m: FromWorker) => parentPort!.postMessage(m);
 let drops = 0;
 
@@ -157,7 +159,11 @@ function run(p: PhasePlan): Promise<RunStats> {
 }
 
 parentPort!.on('message', async (m: ToWorker) => {
-  if (m.cmd === 'connect') post({ ev: 'connected', stats: await connectAll(m.timeoutMs) });
+  if (m.cmd === 'attach') {
+    ({ host, port } = m);
+    sims = m.meters.map((x) => ({ meter: new SimMeter(x.id, x.seed), token: x.token, up: false, inflight: 0 }));
+    post({ ev: 'attached' });
+  } else if (m.cmd === 'connect') post({ ev: 'connected', stats: await connectAll(m.timeoutMs) });
   else if (m.cmd === 'blip') post({ ev: 'connected', stats: await blip(m.timeoutMs) });
   else if (m.cmd === 'run') {
     const before = drops;
@@ -165,6 +171,7 @@ parentPort!.on('message', async (m: ToWorker) => {
     post({ ev: 'ran', stats: { ...stats, drops: drops - before } });
   } else if (m.cmd === 'close') {
     await Promise.all(sims.map((s) => new Promise<void>((r) => (s.client ? s.client.end(false, {}, () => r()) : r()))));
+    sims = [];
     post({ ev: 'closed' });
   }
 });

@@ -39,20 +39,21 @@ export interface ConnectStats {
   refused: number;
 }
 
-export type ToWorker = { cmd: 'connect'; timeoutMs: number } | { cmd: 'blip'; timeoutMs: number } | { cmd: 'run'; plan: PhasePlan } | { cmd: 'close' };
-export type FromWorker = { ev: 'ready' } | { ev: 'connected'; stats: ConnectStats } | { ev: 'ran'; stats: RunStats } | { ev: 'closed' };
+export type ToWorker =
+  | { cmd: 'attach'; host: string; port: number; meters: { id: string; token: string; seed: number }[] }
+  | { cmd: 'connect'; timeoutMs: number } | { cmd: 'blip'; timeoutMs: number } | { cmd: 'run'; plan: PhasePlan } | { cmd: 'close' };
+export type FromWorker = { ev: 'ready' } | { ev: 'attached' } | { ev: 'connected'; stats: ConnectStats } | { ev: 'ran'; stats: RunStats } | { ev: 'closed' };
 
 export class Generator {
   readonly #workers: Worker[];
 
-  constructor(host: string, port: number, meters: { id: string; token: string }[], threads: number) {
-    const n = Math.max(1, Math.min(threads, meters.length));
-    const slices: { id: string; token: string; seed: number }[][] = Array.from({ length: n }, () => []);
-    meters.forEach((m, i) => slices[i % n]!.push({ ...m, seed: i }));
+  /** Threads are started once for the whole run; `attach` points them at a system. */
+  constructor(threads: number) {
+    const n = Math.max(1, threads);
     // A worker does not inherit the tsx loader (nor take it from --import on Node 20):
     // a two-line bootstrap registers it, then loads the TypeScript worker.
     const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./generator-worker.ts', import.meta.url).href)}); })`;
-    this.#workers = slices.map((meters) => new Worker(boot, { eval: true, workerData: { host, port, meters } }));
+    this.#workers = Array.from({ length: n }, () => new Worker(boot, { eval: true }));
     // A worker that dies fails the phase at once instead of leaving the bench waiting forever.
     this.#failed = new Promise((_, reject) => {
       for (const w of this.#workers) {
@@ -91,6 +92,30 @@ export class Generator {
     return Promise.race([p, this.#failed]);
   }
 
+  /** The meters of one system, dealt round-robin over the threads. */
+  async attach(host: string, port: number, meters: { id: string; token: string }[]): Promise<void> {
+    await this.#ready;
+    const n = this.#workers.length;
+    const slices: { id: string; token: string; seed: number }[][] = Array.from({ length: n }, () => []);
+    meters.forEach((m, i) => slices[i % n]!.push({ ...m, seed: i }));
+    await this.#guard(
+      Promise.all(
+        this.#workers.map(
+          (w, i) =>
+            new Promise<void>((resolve) => {
+              const on = (m: FromWorker) => {
+                if (m.ev !== 'attached') return;
+                w.off('message', on);
+                resolve();
+              };
+              w.on('message', on);
+              w.postMessage({ cmd: 'attach', host, port, meters: slices[i]! } satisfies ToWorker);
+            }),
+        ),
+      ),
+    );
+  }
+
   /** All meters at once; the time is until the last CONNACK. */
   async connect(timeoutMs: number, blip = false): Promise<ConnectStats> {
     await this.#ready;
@@ -120,9 +145,13 @@ export class Generator {
     return { sent: sum('sent'), sentInWindow: sum('sentInWindow'), acked: sum('acked'), ackErrors: sum('ackErrors'), unacked: sum('unacked'), drops: sum('drops') };
   }
 
+  /** Every meter disconnects cleanly (bounded: 5 s). */
+  async detach(): Promise<void> {
+    await Promise.race([this.#all({ cmd: 'close' }, 'closed').catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
-    await Promise.race([this.#all({ cmd: 'close' }, 'closed').catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }

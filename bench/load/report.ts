@@ -63,7 +63,7 @@ export interface LoadReport {
 }
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const ms = (x: number | undefined | null) => (x == null ? 'n/a' : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x < 10 ? x.toFixed(1) : n0(x)} ms`);
+const ms = (x: number | undefined | null) => (x == null ? 'n/a' : x < 1 ? '< 1 ms' : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x < 10 ? x.toFixed(1) : n0(x)} ms`);
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? 'n/a' : `${(a / b).toFixed(2)}×`);
 
 function phase(s: SystemReport, name: string): PhaseReport | undefined {

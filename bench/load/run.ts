@@ -171,18 +171,19 @@ async function runPhase(o: Options, target: Target, gen: Generator, spec: PhaseS
 }
 
 /** `dir`: the bench's temporary directory for this system, kept across rounds (database, tokens). */
-async function runSystem(o: Options, system: SystemReport['system'], dir: string, log: (s: string) => void): Promise<SystemReport> {
+async function runSystem(o: Options, gen: Generator, system: SystemReport['system'], dir: string, log: (s: string) => void): Promise<SystemReport> {
   const label = system === 'anxin' ? 'Anxin' : 'aedes + empty handler';
   const env: Record<string, string> = { LOAD_METERS: String(o.meters), LOAD_DB: join(dir, 'anxin.db'), LOAD_CREDS: join(dir, 'creds.json') };
   if (o.config) env.LOAD_CONFIG = o.config;
   const target = new Target(label, system === 'anxin' ? 'service.ts' : 'aedes-empty.ts', env);
-  let gen: Generator | undefined;
+  let attached = false;
   try {
     if (system === 'anxin') log(`${label}: starting, provisioning ${o.meters} meters through POST /api/meters…`);
     const ready = await target.ready;
     if (ready.provisionMs !== undefined) log(`${label}: provisioned in ${(ready.provisionMs / 1000).toFixed(1)} s`);
     const baseline = target.proc();
-    gen = new Generator(HOST, ready.mqttPort, ready.meters, o.workers);
+    await gen.attach(HOST, ready.mqttPort, ready.meters);
+    attached = true;
     const connect = await gen.connect(o.connectTimeoutSeconds * 1000);
     log(`${label}: ${connect.connected}/${o.meters} meters connected in ${(connect.ms / 1000).toFixed(1)} s (${connect.retries} retries, ${connect.failed} failed)`);
     if (connect.connected === 0) throw new Error(`${label}: no meter could connect`);
@@ -224,7 +225,7 @@ async function runSystem(o: Options, system: SystemReport['system'], dir: string
     if (ready.httpPort) report.metricsCheck = await metricsCheck(ready.httpPort);
     return report;
   } finally {
-    await gen?.close();
+    if (attached) await gen.detach();
     await target.stop();
   }
 }
@@ -284,12 +285,15 @@ export async function main(argv: string[]): Promise<LoadReport | undefined> {
   const which: SystemReport['system'][] = o.only === 'anxin' ? ['anxin'] : o.only === 'aedes' ? ['aedes-empty'] : ['aedes-empty', 'anxin'];
   const dirs = Object.fromEntries(which.map((w) => [w, mkdtempSync(join(tmpdir(), `anxin-load-${w}-`))]));
   const rounds: SystemReport[][] = which.map(() => []);
+  // Started once, while the first system starts: never inside a measurement.
+  const gen = new Generator(Math.min(o.workers, o.meters));
   try {
     for (let r = 0; r < o.rounds; r++) {
       if (o.rounds > 1) log(`round ${r + 1} of ${o.rounds}`);
-      for (const [i, w] of which.entries()) rounds[i]!.push(await runSystem(o, w, dirs[w]!, log));
+      for (const [i, w] of which.entries()) rounds[i]!.push(await runSystem(o, gen, w, dirs[w]!, log));
     }
   } finally {
+    await gen.close();
     for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
   }
   const systems = rounds.map(medianOf);

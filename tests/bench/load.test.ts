@@ -1,5 +1,5 @@
 // Smoke test of the load benchmark TOOL (bench/load), not of the service's speed: at 20
-// meters and 1-second phases it must run both systems end to end as child processes, over
+// meters and half-second phases it must run both systems end to end as child processes, over
 // real MQTT on loopback, and write a well-formed report. Speed targets are the benchmark's
 // business (`npm run bench -- load`), never asserted here.
 import { spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ describe('load benchmark (bench/load) at 20 meters', () => {
   it('runs aedes + empty handler and Anxin and reports throughput, latency, acks and connect times', async () => {
     const out = join(dir, 'report.json');
     const meters = 20;
-    const r = await runBench(['--meters', String(meters), '--phase-seconds', '1', '--warmup-seconds', '0.2', '--rates', '100,200', '--workers', '2', '--drain-seconds', '8', '--out', out], 55_000);
+    const r = await runBench(['--meters', String(meters), '--phase-seconds', '0.5', '--warmup-seconds', '0.2', '--rates', '100,200', '--workers', '2', '--drain-seconds', '8', '--out', out], 55_000);
     expect(r.code, r.stderr).toBe(0);
 
     const report = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
