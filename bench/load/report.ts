@@ -84,7 +84,10 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
     ...rates.map((r, i) => {
       const p = phase(s, rateName(r));
       if (!p) return 'n/a';
-      const short = p.generatorShort ? ` (generator sent only ${n0(p.sentRate)}/s ‡)` : '';
+      const short =
+        (p.generatorShort ? ` (generator sent only ${n0(p.sentRate)}/s ‡)` : '') +
+        // Handling less than was sent in the window: the backlog (and the latency) grows.
+        (p.throughput < 0.95 * p.sentRate ? ' (falling behind)' : '');
       return i === 0 ? `${ms(p.latencyMs?.p99)}${short}` : `${n0(p.throughput)}/s, p99 ${ms(p.latencyMs?.p99)}${short}`;
     }),
     `${ms(s.connect.ms)}${s.connect.failed ? ` (${s.connect.failed} failed)` : ''}`,
