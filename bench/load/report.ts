@@ -70,6 +70,9 @@ function phase(s: SystemReport, name: string): PhaseReport | undefined {
   return s.phases.find((p) => p.name === name);
 }
 
+/** Meters that gave up, or connected and were dropped again before all were up, are shown. */
+const connectCell = (c: SystemReport['connect'], meters: number) => `${ms(c.ms)}${c.connected < meters ? ` (${n0(c.connected)} of ${n0(meters)} up)` : ''}`;
+
 const flagMax = (p: PhaseReport | undefined) => (p ? `${n0(p.throughput)}/s${p.notSaturated ? ' †' : ''}` : 'n/a');
 
 export function markdown(systems: SystemReport[], rates: number[]): string {
@@ -90,8 +93,8 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
         (p.throughput < 0.95 * p.sentRate ? ' (falling behind)' : '');
       return i === 0 ? `${ms(p.latencyMs?.p99)}${short}` : `${n0(p.throughput)}/s, p99 ${ms(p.latencyMs?.p99)}${short}`;
     }),
-    `${ms(s.connect.ms)}${s.connect.failed ? ` (${s.connect.failed} failed)` : ''}`,
-    s.reconnect ? `${ms(s.reconnect.ms)}${s.reconnect.failed ? ` (${s.reconnect.failed} failed)` : ''}` : 'n/a',
+    connectCell(s.connect, s.meters),
+    s.reconnect ? connectCell(s.reconnect, s.meters) : 'n/a',
     `${s.kibPerMeterAfterLoad.toFixed(1)} KiB`,
   ];
   const rows: string[][] = [];
@@ -133,7 +136,7 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
         `${p.generatorCpuPct.toFixed(0)} %`,
         `${p.serviceRssMiB.toFixed(0)} MiB`,
         ms(p.healthMaxMs),
-        p.qos === 1 ? `${n0(p.gen.acked)}/${n0(p.gen.sent)}${p.gen.unacked ? ` (${n0(p.gen.unacked)} unacked)` : ''}` : '—',
+        (p.qos === 1 ? `${n0(p.gen.acked)}/${n0(p.gen.sent)}${p.gen.unacked ? ` (${n0(p.gen.unacked)} unacked)` : ''}` : '—') + (p.gen.drops ? `, ${n0(p.gen.drops)} meters dropped` : ''),
       ]);
   return [
     table(head, rows),

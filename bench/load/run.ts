@@ -29,8 +29,8 @@ const Options = z.strictObject({
   window: z.coerce.number().int().min(1).optional(),
   workers: z.coerce.number().int().min(1).max(16).default(Math.max(2, cpus().length)),
   /** Seconds to wait for PUBACKs / handling after a phase stops sending. */
-  drainSeconds: z.coerce.number().min(0).max(120).default(20),
-  connectTimeoutSeconds: z.coerce.number().positive().max(600).default(120),
+  drainSeconds: z.coerce.number().min(0).max(120).default(10),
+  connectTimeoutSeconds: z.coerce.number().positive().max(600).default(60),
   /** Extra Anxin config (JSON), merged over the bench's: e.g. '{"limits":{"store":{"commitMs":2}}}'. */
   config: z.string().optional(),
   /** Rounds of (aedes, Anxin); the table shows the median of each figure. */
