@@ -19,6 +19,15 @@ if (process.argv[2] === 'connect') {
   await import('./connect.ts');
   process.exit(0);
 }
+// `npm run bench -- load …`: the load benchmark (bench/load/run.ts, issue 12) instead of this one.
+if (process.argv[2] === 'load') {
+  const { main } = await import('./load/run.ts');
+  await main(process.argv.slice(3)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+  process.exit();
+}
 
 const DAY = 86_400_000;
 const from = Date.parse('2026-01-01T00:00:00+08:00');

@@ -1,0 +1,92 @@
+// Receiver-side bookkeeping shared by both child processes (Anxin and aedes + empty handler):
+// how many readings were handled inside each measurement window, and how long each reading
+// sent inside a window took from the meter's `ts` (its send time) to the handler.
+// Both clocks are Date.now() on the same machine, so the resolution is 1 ms.
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+
+export interface PhaseWindow {
+  name: string;
+  /** Epoch ms; the window is [from, to). */
+  from: number;
+  to: number;
+}
+
+export interface PhaseResult {
+  name: string;
+  /** Readings handled while the window was open (throughput = handled / window). */
+  handled: number;
+  /** Readings whose send time fell in the window and that were handled (so far). */
+  measured: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number } | null;
+}
+
+interface Phase extends PhaseWindow {
+  handled: number;
+  hist: RecordableHistogram;
+}
+
+export class Recorder {
+  readonly #phases: Phase[] = [];
+  total = 0;
+
+  open(w: PhaseWindow): void {
+    // Values are microseconds, 1 µs … 10 min.
+    this.#phases.push({ ...w, handled: 0, hist: createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 }) });
+  }
+
+  /** One reading reached the handler at `now`; `sentAt` is its `ts`. */
+  saw(sentAt: number, now: number): void {
+    this.total++;
+    // Only the last two windows can still be receiving: scanning from the end is O(1).
+    for (let i = this.#phases.length - 1; i >= 0 && i >= this.#phases.length - 2; i--) {
+      const p = this.#phases[i]!;
+      if (now >= p.from && now < p.to) p.handled++;
+      if (sentAt >= p.from && sentAt < p.to) p.hist.record(Math.min(600_000_000, Math.max(1, (now - sentAt) * 1000)));
+    }
+  }
+
+  result(name: string): PhaseResult | undefined {
+    const p = this.#phases.find((x) => x.name === name);
+    if (!p) return undefined;
+    const h = p.hist;
+    const ms = (q: number) => Math.round(h.percentile(q) / 10) / 100;
+    return {
+      name,
+      handled: p.handled,
+      measured: h.count,
+      latencyMs: h.count ? { p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(h.max / 10) / 100 } : null,
+    };
+  }
+}
+
+/** Messages between the bench (parent) and a child process over the IPC channel. */
+export type ToChild =
+  | { type: 'open'; window: PhaseWindow }
+  | { type: 'result'; name: string }
+  | { type: 'total' }
+  | { type: 'stop' };
+
+export type FromChild =
+  | { type: 'ready'; mqttPort: number; httpPort?: number; meters: { id: string; token: string }[]; provisionMs?: number; limits?: unknown }
+  | { type: 'result'; result: PhaseResult | null }
+  | { type: 'total'; total: number }
+  | { type: 'stopped' }
+  | { type: 'fatal'; message: string };
+
+/** Wires a child's IPC channel to a recorder; `stop` is the child's own teardown. */
+export function serveParent(rec: Recorder, stop: () => Promise<void>): void {
+  const send = (m: FromChild) => process.send?.(m);
+  process.on('message', async (m: ToChild) => {
+    if (m.type === 'open') rec.open(m.window);
+    else if (m.type === 'result') send({ type: 'result', result: rec.result(m.name) ?? null });
+    else if (m.type === 'total') send({ type: 'total', total: rec.total });
+    else if (m.type === 'stop') {
+      await stop();
+      send({ type: 'stopped' });
+      process.disconnect?.();
+      process.exit(0);
+    }
+  });
+  // The bench died: do not linger holding 10,000 sockets.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,81 @@
+// The real Anxin service in its own process, for the load bench: createApp with a real
+// SQLite file, MQTT and HTTP on loopback ephemeral ports, jobs on, meters provisioned through
+// the HTTP API (the same requests an operator makes, so any cache the service keeps is
+// invalidated the normal way). The parent measures this process's CPU and RSS from /proc.
+//
+// Reading-to-detector latency without touching src/: this wrapper replaces
+// `app.monitor.onReadings` from the outside (ingest calls it through the monitor object),
+// and records each reading when the call has finished — or, if the monitor returns a
+// promise (a queued/group-committed pipeline), when that promise settles.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createApp } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import type { Reading } from '../../src/domain/reading.ts';
+import { meterId } from './fleet.ts';
+import { benchLimits, deepMerge } from './limits.ts';
+import { Recorder, serveParent, type FromChild } from './recorder.ts';
+
+const send = (m: FromChild) => process.send?.(m);
+try {
+  const meters = Number(process.env.LOAD_METERS ?? 0);
+  const dbPath = process.env.LOAD_DB ?? ':memory:';
+  // Later rounds reuse the database and the tokens of the first (provisioning is scrypt per meter).
+  const credsFile = process.env.LOAD_CREDS;
+  const reuse = credsFile !== undefined && existsSync(credsFile);
+  const extra = process.env.LOAD_CONFIG ? (JSON.parse(process.env.LOAD_CONFIG) as Record<string, unknown>) : {};
+  const limits = benchLimits();
+  const config = parseConfig(
+    deepMerge(
+      {
+        dbPath,
+        mqtt: { port: 0, host: '127.0.0.1' },
+        http: { port: 0, host: '127.0.0.1' },
+        log: { level: 'warn' },
+        ...limits.config,
+      },
+      extra,
+    ),
+  );
+  const app = createApp(config);
+
+  const rec = new Recorder();
+  const original = app.monitor.onReadings.bind(app.monitor);
+  const seen = (readings: Reading[]) => {
+    const now = Date.now();
+    for (const r of readings) rec.saw(r.ts, now);
+  };
+  // See the header: an outside wrapper, so the bench needs no hook in src/.
+  app.monitor.onReadings = ((readings: Reading[]) => {
+    const out = original(readings) as unknown;
+    if (out && typeof (out as Promise<unknown>).then === 'function') {
+      (out as Promise<unknown>).then(() => seen(readings), () => seen(readings));
+    } else seen(readings);
+    return out;
+  }) as typeof app.monitor.onReadings;
+
+  // Provisioning: one household per meter, with consent, through the API; the token comes back once.
+  let creds: { id: string; token: string }[] = [];
+  const t0 = performance.now();
+  if (reuse) creds = JSON.parse(readFileSync(credsFile!, 'utf8')) as typeof creds;
+  else {
+    for (let i = 0; i < meters; i++) {
+      const id = meterId(i);
+      const h = await app.http.inject({ method: 'POST', url: '/api/households', payload: { id: `hh-${id}`, name: `负载测试 ${i}` } });
+      if (h.statusCode !== 201) throw new Error(`POST /api/households → ${h.statusCode} ${h.body}`);
+      const c = await app.http.inject({ method: 'POST', url: `/api/households/hh-${id}/consent`, payload: { consentedBy: 'load bench', scope: ['water-monitoring'] } });
+      if (c.statusCode !== 200) throw new Error(`POST consent → ${c.statusCode} ${c.body}`);
+      const m = await app.http.inject({ method: 'POST', url: '/api/meters', payload: { meterId: id, householdId: `hh-${id}` } });
+      if (m.statusCode !== 201) throw new Error(`POST /api/meters → ${m.statusCode} ${m.body}`);
+      creds.push({ id, token: (m.json() as { token: string }).token });
+    }
+    // Only the bench's own temporary directory; removed at the end of the run.
+    if (credsFile) writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+  }
+  const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
+  const ports = await app.start();
+  serveParent(rec, () => app.stop());
+  send({ type: 'ready', mqttPort: ports.mqttPort, httpPort: ports.httpPort, meters: creds, ...(provisionMs === undefined ? {} : { provisionMs }), limits: limits.applied });
+} catch (err) {
+  send({ type: 'fatal', message: (err as Error).stack ?? String(err) });
+  process.exit(1);
+}

@@ -1,0 +1,72 @@
+// Smoke test of the load benchmark TOOL (bench/load), not of the service's speed: at 20
+// meters and half-second phases it must run both systems end to end as child processes, over
+// real MQTT on loopback, and write a well-formed report. Speed targets are the benchmark's
+// business (`npm run bench -- load`), never asserted here.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LoadReport } from '../../bench/load/report.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'anxin-load-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // The tool bounds every phase itself; this only stops a hung run from outliving the test.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('load benchmark (bench/load) at 20 meters', () => {
+  it('runs aedes + empty handler and Anxin and reports throughput, latency, acks and connect times', async () => {
+    const out = join(dir, 'report.json');
+    const meters = 20;
+    const r = await runBench(['--meters', String(meters), '--phase-seconds', '0.5', '--warmup-seconds', '0.2', '--rates', '100,200', '--workers', '2', '--drain-seconds', '8', '--out', out], 55_000);
+    expect(r.code, r.stderr).toBe(0);
+
+    const report = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
+    expect(report.systems.map((s) => s.system)).toEqual(['aedes-empty', 'anxin']);
+    for (const s of report.systems) {
+      expect(s.meters).toBe(meters);
+      expect(s.connect.connected).toBe(meters);
+      expect(s.reconnect?.connected).toBe(meters);
+      expect(s.phases.map((p) => p.name)).toEqual(['qos1-100', 'qos1-200', 'qos1-max', 'qos0-max']);
+      // Something was handled in every phase, and the windows saw real throughput.
+      for (const p of s.phases) {
+        expect(p.gen.sent, `${s.system} ${p.name} sent`).toBeGreaterThan(0);
+        expect(p.unhandled, `${s.system} ${p.name}: readings sent in the window and never handled`).toBe(0);
+        expect(p.latencyMs?.p99, `${s.system} ${p.name} p99`).toBeGreaterThan(0);
+        expect(p.serviceRssMiB).toBeGreaterThan(0);
+      }
+      expect(s.phases.reduce((a, p) => a + p.throughput, 0), s.system).toBeGreaterThan(0);
+      // Every QoS 1 publish got its PUBACK.
+      for (const p of s.phases.filter((x) => x.qos === 1)) {
+        expect(p.gen.ackErrors, `${s.system} ${p.name}`).toBe(0);
+        expect(p.gen.unacked, `${s.system} ${p.name}`).toBe(0);
+        expect(p.gen.acked, `${s.system} ${p.name}`).toBe(p.gen.sent);
+      }
+    }
+    // The generator's readings follow the wire contract: Anxin accepted every one.
+    const anxin = report.systems.find((s) => s.system === 'anxin')!;
+    const sent = anxin.phases.reduce((a, p) => a + p.gen.sent, 0);
+    expect(anxin.metricsCheck?.['anxin_readings_accepted_total']).toBe(sent);
+    expect(Object.keys(anxin.metricsCheck ?? {}).filter((k) => k.startsWith('anxin_readings_rejected_total') && anxin.metricsCheck![k]! > 0)).toEqual([]);
+    expect(anxin.metricsCheck?.['anxin_readings_duplicate_total'] ?? 0).toBe(0);
+
+    // The issue's table, as Markdown, on stdout and in the record.
+    for (const row of ['| aedes + empty handler |', '| Anxin |', '| ratio Anxin / aedes |']) expect(report.markdown).toContain(row);
+    expect(report.markdown).toContain('QoS 1 max | QoS 0 max | p99 at 100/s QoS 1 | at 200/s QoS 1 offered');
+    expect(r.stdout).toContain(report.markdown);
+  }, 60_000);
+});
