@@ -45,6 +45,9 @@ export interface RoutineState {
   /** 90th-percentile / latest morning first-use minute of the learned days, -1 when unknown. */
   usualFirstUseMin: number;
   latestFirstUseMin: number;
+  /** Silences people confirmed were normal ("elder fine"), as [start, end, …] pairs; they age
+   *  out with the history (learn.ts). */
+  taught: number[];
   /** Bumped whenever the learned history changes, to invalidate the cached verdict. */
   version: number;
   cache: { since: number; version: number; verdict: SilenceVerdict } | null;
@@ -57,6 +60,7 @@ export const createRoutine = (): RoutineState => ({
   nightMidMin: DEFAULT_NIGHT_MID_MIN,
   usualFirstUseMin: -1,
   latestFirstUseMin: -1,
+  taught: [],
   version: 0,
   cache: null,
 });
@@ -144,6 +148,9 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
   if (done.observedMs < MIN_OBSERVED) done.excluded = true;
   r.history.push(done);
   while (r.history.length > cfg.historyDays) r.history.shift();
+  // Taught silences age out with the days they began on.
+  const oldest = r.history[0]!.day;
+  while (r.taught.length && dayIndex(r.taught[0]!, cfg.utcOffsetMinutes) < oldest) r.taught.splice(0, 2);
   recompute(r);
 }
 

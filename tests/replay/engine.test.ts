@@ -31,7 +31,7 @@ describe('replay engine', () => {
     ]);
     expect(offlineAfter(15 * MIN)).toBe(45 * MIN);
     expect(engine.clock).toBe(end + 5 * HOUR);
-    expect(engine.verdicts).toEqual({ accepted: rs.length - 4, duplicate: 0, 'out-of-order': 0, fault: 4 });
+    expect(engine.verdicts).toEqual({ accepted: rs.length - 4, duplicate: 0, 'out-of-order': 0, fault: 4, held: 0, late: 0, implausible: 0 });
   });
 
   it('opens one alert per condition episode for every rule in the trace', () => {
