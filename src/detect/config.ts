@@ -45,7 +45,7 @@ export const DetectorConfigSchema = z.strictObject({
            *  silence is longer than every precedent). */
           marginScale: z.number().min(0).max(1).default(0.25),
           /** While learning: the check-in backstop (the confirmed one is backstopMs). */
-          backstopMs: z.number().positive().default(hours(8)),
+          backstopMs: z.number().positive().default(hours(10)),
         })
         .prefault({}),
     })

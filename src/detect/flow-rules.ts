@@ -44,7 +44,7 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   // Away, the hour rule's tiny threshold already covers any burst.
   const shortBig = !away && f.shortLiters >= shortThr;
   if (m.active.has('surge')) {
-    if (f.runMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
+    if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
     return;
   }
   if (!runLong && !sustained && !hourBig && !shortBig && !steady) return;

@@ -131,7 +131,8 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 
   // Coarse intervals that each hold a tap's worth of water (30 L in 15 min, 120 L in an hour):
   // whatever the run rule says about continuity inside them, water ran the whole time.
-  if (!fine && !gap && useLpm >= cfg.surge.steadyLpm) {
+  // (Coarse registers step in whole litres: one litre of slack per interval.)
+  if (!fine && !gap && useLpm * dtMin >= cfg.surge.steadyLpm * dtMin - 1) {
     if (Number.isNaN(f.steadyStart)) {
       f.steadyStart = t0;
       f.steadyLiters = 0;
