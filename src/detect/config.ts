@@ -44,6 +44,9 @@ export const DetectorConfigSchema = z.strictObject({
           /** The check-in deadline uses the confirmed deadline's margins × this (0: the moment a
            *  silence is longer than every precedent). */
           marginScale: z.number().min(0).max(1).default(0.25),
+          /** ...from the rank-th latest precedent end (1 = the latest, as confirmed) and, for a
+           *  silence through the night, the usual (90th-percentile) first use, not the latest. */
+          precedentRank: z.number().int().min(1).max(10).default(2),
           /** While learning: the check-in backstop (the confirmed one is backstopMs). */
           backstopMs: z.number().positive().default(hours(10)),
         })

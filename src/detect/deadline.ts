@@ -49,11 +49,20 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
     return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs) };
   }
   let end = NaN;
+  // The check-in stage trusts less: the rank-th latest precedent end (a silence beyond the few
+  // longest this household had at that time in 4 weeks is worth asking the elder about).
+  const rank = nu.checkIn.precedentRank;
+  const top: number[] = [];
   const consider = (start: number, stop: number) => {
     const diff = clockDiff(start, since);
     if (diff > nu.precedentAfterMs) return;
     const e = since + diff + (stop - start);
     if (!(e <= end)) end = e;
+    if (top.length < rank || e > top[top.length - 1]!) {
+      top.push(e);
+      top.sort((a, b) => b - a);
+      if (top.length > rank) top.pop();
+    }
   };
   for (const d of r.history) {
     if (d.excluded) continue;
@@ -63,23 +72,24 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
   // Silences people said were fine ("elder fine" answers, see learn.ts) are precedents too.
   const taught = r.taught;
   for (let i = 0; i < taught.length; i += 2) consider(taught[i]!, taught[i + 1]!);
-  const deadline = withMargins(r, since, end, 1, cfg);
-  const checkIn = Math.min(deadline, withMargins(r, since, end, nu.checkIn.marginScale, cfg));
+  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, cfg);
+  const ciEnd = top.length >= rank ? top[rank - 1]! : top.length ? top[top.length - 1]! : NaN;
+  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, cfg));
   return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn };
 }
 
 /** The deadline from the latest precedent's end with the margins scaled by `scale`. */
-function withMargins(r: RoutineState, since: number, end: number, scale: number, cfg: DetectorConfig): number {
+function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, cfg: DetectorConfig): number {
   const nu = cfg.noUsage;
   const widen = youth(r, cfg) * scale;
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
-  const beforeMorning = sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
-  if (r.latestFirstUseMin >= 0 && (beforeMorning || crossesClock(since, deadline, r.nightMidMin, off))) {
+  const beforeMorning = sinceRel < afterMin(firstUseMin, r.nightMidMin);
+  if (firstUseMin >= 0 && (beforeMorning || crossesClock(since, deadline, r.nightMidMin, off))) {
     // A silence that normally lasts the night ends with the morning's first use: it is held to
-    // the latest first use seen (or a later precedent), plus the morning margin.
-    const first = nextClock(since, r.latestFirstUseMin, off);
+    // the latest first use seen (check-in: the usual one) or a later precedent, plus the morning margin.
+    const first = nextClock(since, firstUseMin, off);
     deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
   }
   return Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));

@@ -71,7 +71,9 @@ const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, 
 const NIGHT_SILENCE = 3 * HOUR;
 /** Shorter silences never decide a deadline (the minimum threshold is longer); not kept. */
 const RECORD_MIN = 30 * MINUTE;
-/** A day with less data than this (a long outage) is not learned. */
+/** A day with less data than this (a long outage) is not learned. (Measured on the real DAIAD
+ *  homes, which drop readings for hours hundreds of times a year: learning from half-observed
+ *  days, 12 h, raised false alarms from 0.70 to 1.11 per household-month and gained no delay.) */
 const MIN_OBSERVED = 20 * HOUR;
 /** Middle of the night until one is learned (03:00). */
 const DEFAULT_NIGHT_MID_MIN = 3 * 60;
