@@ -23,6 +23,8 @@ export interface DatasetResult {
   events: Record<string, number>;
   normals: number;
   systems: SystemResult[];
+  /** Real homes: anxin's false alarms and check-ins per home. */
+  perMeter?: { meterId: string; months: number; falseAlarms: number; checkIns: number }[];
 }
 
 const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -110,6 +112,12 @@ export function formatDatasetBlock(r: DatasetResult): string {
     return by.length ? [`${x.system}: ${by.map(([k, v]) => `${k} ${v}`).join(', ')}`] : [];
   });
   if (periods.length) out.push(`  false alarms in labelled normal periods — ${periods.join(' · ')}`);
+  if (r.perMeter?.length) {
+    out.push(
+      `  anxin per home (false alarms / household-month outside absences · check-ins / household-month): ` +
+        r.perMeter.map((p) => `${p.meterId.replace(/^daiad-/, '')} ${n2(p.falseAlarms / p.months)} · ${n2(p.checkIns / p.months)}`).join(' | '),
+    );
+  }
   const late = r.systems.filter((x) => (x.score?.afterSpan ?? 0) > 0).map((x) => `${x.system} ${x.score!.afterSpan}`);
   if (late.length) out.push(`  alerts opened after the labelled span (trace end; not counted) — ${late.join(' · ')}`);
   const anxin = r.systems.find((x) => x.system === 'anxin' && x.run);
