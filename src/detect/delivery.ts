@@ -64,6 +64,7 @@ export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number =
  */
 export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig): boolean {
   const lag = ts - receivedAt;
+  let lagged = true;
   if (receivedAt !== s.msgAt) {
     if (!Number.isNaN(s.msgAt)) {
       s.lags.push(s.msgLag);
@@ -72,6 +73,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
     s.msgAt = receivedAt;
     s.msgLag = lag;
   } else if (lag > s.msgLag) s.msgLag = lag;
+  else lagged = false;
 
   let opened = false;
   if (Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) {
@@ -85,7 +87,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
     opened = true;
   }
   if (!(receivedAt <= s.lastAt)) s.lastAt = receivedAt;
-  updateOffset(s, dataCadenceMs, cfg);
+  if (lagged || opened) updateOffset(s, dataCadenceMs, cfg);
   return opened;
 }
 

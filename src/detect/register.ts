@@ -27,7 +27,8 @@ export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0,
 const RECENT = 48;
 function remember(r: RegisterState, ts: number, total: number): void {
   r.recent.push(ts, total);
-  if (r.recent.length > 2 * RECENT) r.recent.splice(0, 2);
+  // Trimmed in chunks: a splice per reading would cost more than the rest of the register.
+  if (r.recent.length > 4 * RECENT) r.recent.splice(0, 2 * RECENT);
 }
 
 /** A reading older than the register's: a re-send of a known one, or one that fits between two. */
