@@ -96,7 +96,7 @@ export function generateDataset(opts: DatasetOptions): Dataset {
   setups.forEach((setup, i) => {
     const planned = scenarios[i] ?? { resolved: [], normals: [], skipped: [] };
     const sim = simulateMeter({ ...setup, from, scenarios: planned.resolved });
-    drain(sim, to, (line) => keyed.push({ arrival: arrivalOf(line), line }));
+    drain(sim, to, (line) => keyed.push({ arrival: arrivalOf(line), line }), setup.delivery?.skewMs ?? 0);
     // Water-use labels happen in the household's own time; the meter's faults in real time.
     const real = (x: string) => iso(Date.parse(x) - householdShift(setup, Date.parse(x)));
     const toReal = <T extends { start: string; end: string }>(l: T): T => ({ ...l, start: real(l.start), end: real(l.end) });
@@ -116,11 +116,12 @@ export function generateDataset(opts: DatasetOptions): Dataset {
 }
 
 /** Reports until the meter's span ends; late re-sends of in-span readings are kept. */
-function drain(sim: MeterSim, to: number, emit: (line: SimTraceLine) => void): void {
+function drain(sim: MeterSim, to: number, emit: (line: SimTraceLine) => void, skewMs = 0): void {
   for (;;) {
     const next = sim.reports.next();
     if (next.done || next.value.sendAt >= to + 2 * HOUR) return;
-    const inSpan = { ...next.value, readings: next.value.readings.filter((r) => r.ts < to) };
+    // The span is real time: a meter whose clock runs fast stamps its last readings past `to`.
+    const inSpan = { ...next.value, readings: next.value.readings.filter((r) => r.ts - skewMs < to) };
     for (const line of reportToLines(sim.meterId, inSpan)) emit(line);
   }
 }

@@ -62,7 +62,7 @@ export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number =
  * One reading arrived (raw meter `ts`). Updates the delivery pattern and the clock estimate;
  * returns true when it opened a new delivery.
  */
-export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig): boolean {
+export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig, fresh = true): boolean {
   const lag = ts - receivedAt;
   let lagged = true;
   if (receivedAt !== s.msgAt) {
@@ -76,7 +76,9 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   else lagged = false;
 
   let opened = false;
-  if (Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) {
+  // A burst that only re-sends what was already delivered (a lost PUBACK, a modem retry) proves
+  // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
+  if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) && fresh) {
     if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
       s.gaps.push(receivedAt - s.startAt);
       if (s.gaps.length > GAP_WINDOW) s.gaps.shift();

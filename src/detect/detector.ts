@@ -48,7 +48,10 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   const m = meterOf(d, r.meterId);
   const events: DetectorEvent[] = [];
   const dv = m.delivery;
-  const opened = noteArrival(dv, r.ts, r.receivedAt, m.dataCadenceMs, cfg);
+  // Fresh: newer than anything released or held (else a re-send, which opens no delivery).
+  const heldMax = m.held.length ? m.held[m.held.length - 3]! : -Infinity;
+  const fresh = !(r.ts - dv.offsetMs <= Math.max(m.register.lastTs, heldMax));
+  const opened = noteArrival(dv, r.ts, r.receivedAt, m.dataCadenceMs, cfg, fresh);
   m.arrivalCadenceMs = dv.intervalMs;
   if (!(r.receivedAt <= m.lastArrival)) m.lastArrival = r.receivedAt;
   clear(m, events, 'offline', now, r.ts);
