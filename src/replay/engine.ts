@@ -59,6 +59,7 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       }
       clock = Math.max(clock, dl);
       emit(tickMeter(detector, m, dl));
+      schedule(m); // a released delivery leaves its offline deadline pending
     }
     if (t > clock) clock = t;
   };
