@@ -13,7 +13,7 @@ import type { Reading } from '../src/domain/reading.ts';
 import { simulateMeter } from '../device-sim/meter-sim.ts';
 import { makeProfile, ARCHETYPES } from '../device-sim/profile.ts';
 import { Rng } from '../device-sim/rng.ts';
-import type { Cadence } from '../device-sim/meter.ts';
+import type { Cadence, DeliveryStyle } from '../device-sim/meter.ts';
 
 if (process.argv[2] === 'connect') {
   await import('./connect.ts');
@@ -32,11 +32,11 @@ if (process.argv[2] === 'load') {
 const DAY = 86_400_000;
 const from = Date.parse('2026-01-01T00:00:00+08:00');
 
-function trace(meters: number, days: number, cadence: Cadence): Reading[] {
+function trace(meters: number, days: number, cadence: Cadence, delivery?: DeliveryStyle): Reading[] {
   const out: Reading[] = [];
   const rng = new Rng(42);
   for (let i = 0; i < meters; i++) {
-    const sim = simulateMeter({ meterId: `b-${i}`, profile: makeProfile(ARCHETYPES[i % ARCHETYPES.length]!, rng), seed: i, cadence, from });
+    const sim = simulateMeter({ meterId: `b-${i}`, profile: makeProfile(ARCHETYPES[i % ARCHETYPES.length]!, rng), seed: i, cadence, from, delivery });
     for (let r = sim.reports.next(); !r.done && r.value.sendAt < from + days * DAY; r = sim.reports.next())
       for (const x of r.value.readings) out.push({ meterId: sim.meterId, ts: x.ts, totalLiters: x.totalLiters, receivedAt: r.value.sendAt });
   }
@@ -71,7 +71,9 @@ function core(readings: Reading[]): { rate: number; alerts: number } {
 console.log('generating traces (simulator)…');
 const fine = trace(60, 30, '1min');
 const coarse = trace(600, 60, '15min');
-for (const [name, t] of [['1-min, 60 meters × 30 days', fine], ['15-min, 600 meters × 60 days', coarse]] as const) {
+// Issue 9: hourly batches sent as shuffled single-reading messages (the reorder buffer's path).
+const shuffled = trace(600, 30, 'hourly-batch', { shuffled: true, spreadMs: 120_000 });
+for (const [name, t] of [['1-min, 60 meters × 30 days', fine], ['15-min, 600 meters × 60 days', coarse], ['hourly batches as shuffled messages, 600 meters × 30 days', shuffled]] as const) {
   core(t.slice(0, 50_000)); // warm the JIT
   const best = [core(t), core(t), core(t)].sort((a, b) => b.rate - a.rate)[0]!;
   const meters = new Set(t.map((r) => r.meterId)).size;

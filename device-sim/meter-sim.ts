@@ -4,7 +4,7 @@ import type { LabelledEvent, LabelledNormal } from '../eval/labels.ts';
 import { planDays, type DayPlan } from './day-plan.ts';
 import { applyReportFaults } from './faults.ts';
 import { applyFlowEffects, householdSegments } from './flow.ts';
-import { meterReports, type Cadence, type Report } from './meter.ts';
+import { meterReports, type Cadence, type DeliveryStyle, type Report } from './meter.ts';
 import type { Profile } from './profile.ts';
 import { Register } from './register.ts';
 import { hashSeed, Rng } from './rng.ts';
@@ -22,6 +22,17 @@ export interface MeterSimConfig {
   /** Register value at `from`: meters are not new, so it is rarely 0. */
   initialLiters?: number;
   scenarios?: readonly ResolvedScenario[];
+  /** How reports reach the server: shuffled batch messages, a skewed meter clock. */
+  delivery?: DeliveryStyle;
+  /** The household lives this far ahead of the configured (China) clock: another time zone,
+   *  plus one hour from `dstAt` on (daylight-saving time). Its water use shifts in real time. */
+  zoneShiftMs?: number;
+  dstAt?: number;
+}
+
+/** sim-time − real time of a household (see zoneShiftMs). */
+export function householdShift(cfg: Pick<MeterSimConfig, 'zoneShiftMs' | 'dstAt'>, t: number): number {
+  return (cfg.zoneShiftMs ?? 0) + (cfg.dstAt !== undefined && t >= cfg.dstAt ? 3_600_000 : 0);
 }
 
 export interface MeterSim {
@@ -55,7 +66,9 @@ export function simulateMeter(cfg: MeterSimConfig): MeterSim {
   const flowing = applyFlowEffects(segments, scenarios.flatMap((s) => s.flow));
   const initial = cfg.initialLiters ?? new Rng(hashSeed(seed, 'register')).int(1_000, 400_000);
   const register = new Register(flowing, from, initial);
-  const raw = meterReports(register, cadence, from, new Rng(hashSeed(seed, 'meter')));
+  // Real time t is the household's own (sim) time t + shift: a house an hour ahead uses water an hour earlier.
+  const shifted = cfg.zoneShiftMs || cfg.dstAt !== undefined ? { at: (t: number) => register.at(Math.max(from, t + householdShift(cfg, t))) } : register;
+  const raw = meterReports(shifted, cadence, from, new Rng(hashSeed(seed, 'meter')), cfg.delivery);
   const reports = applyReportFaults(raw, scenarios.flatMap((s) => s.faults), new Rng(hashSeed(seed, 'faults')), (hit) => {
     const label = faultLabel(hit.fault, hit.start, hit.end);
     if (label) events.push({ meterId, ...label });

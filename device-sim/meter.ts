@@ -41,22 +41,44 @@ export function quantise(litres: number, cadence: Cadence): number {
   return cadence === '1min' ? Math.round(litres * 1000) / 1000 : Math.floor(litres + 1e-9);
 }
 
+/** How a meter's data reaches the server, beyond its cadence (issue 9: arrival is not order). */
+export interface DeliveryStyle {
+  /** Batch meters: each reading of the hour as its own message, in shuffled order, spread over
+   *  up to `spreadMs` (NB-IoT retries, QoS 1 redelivery after a reconnect). */
+  shuffled?: boolean;
+  spreadMs?: number;
+  /** The meter clock runs this far ahead of real time (negative: behind); stamps only. */
+  skewMs?: number;
+}
+
 /** Endless reports starting after `from`, on cadence boundaries (UTC and China time agree on them). */
-export function* meterReports(register: Register, cadence: Cadence, from: number, rng: Rng): Generator<Report> {
+export function* meterReports(register: Pick<Register, 'at'>, cadence: Cadence, from: number, rng: Rng, style: DeliveryStyle = {}): Generator<Report> {
   const step = SAMPLE_INTERVAL[cadence];
+  const skew = style.skewMs ?? 0;
+  const stamp = (t: number): SimReading => ({ ts: t + skew, totalLiters: quantise(register.at(t), cadence) });
   let t = Math.floor(from / step) * step + step;
   if (cadence !== 'hourly-batch') {
     for (;; t += step) {
-      yield { sendAt: t, kind: 'reading', readings: [{ ts: t, totalLiters: quantise(register.at(t), cadence) }] };
+      yield { sendAt: t, kind: 'reading', readings: [stamp(t)] };
     }
   }
   let batch: SimReading[] = [];
   for (;; t += step) {
-    batch.push({ ts: t, totalLiters: quantise(register.at(t), cadence) });
+    batch.push(stamp(t));
     if (t % HOUR === 0) {
       // The radio sends a few seconds to a few minutes after the hour (network attach, backoff).
       const delay = Math.round(rng.float(5, 180)) * SECOND;
-      yield { sendAt: t + delay, kind: 'batch', readings: batch };
+      if (!style.shuffled) yield { sendAt: t + delay, kind: 'batch', readings: batch };
+      else {
+        // One message per reading, shuffled, spread over the delivery.
+        const spread = style.spreadMs ?? 2 * 60 * SECOND;
+        const order = rng.shuffle(batch);
+        let at = t + delay;
+        for (const r of order) {
+          yield { sendAt: at, kind: 'reading', readings: [r] };
+          at += Math.round(rng.float(0, spread / Math.max(1, order.length)));
+        }
+      }
       batch = [];
     }
   }

@@ -63,7 +63,8 @@ const DEFAULT_DURATION: Record<ScenarioName, Draw> = {
 const DEFAULT_LPM: Partial<Record<ScenarioName, Draw>> = {
   'shower-fall': (r) => r.float(6.5, 7.5),
   'burst-pipe': (r) => r.float(15, 30),
-  'tap-left-running': (r) => r.float(4, 8),
+  // Issue 9: low-rate taps too (2–4 L/min fill a 15-min interval with 30–60 L, less than a shower).
+  'tap-left-running': (r) => r.float(2, 8),
   'slow-leak': (r) => r.float(0.05, 0.5),
 };
 

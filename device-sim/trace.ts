@@ -16,7 +16,8 @@ export interface SimTraceLine {
 export function reportToLines(meterId: string, report: Report): SimTraceLine[] {
   return report.readings.map((r) => {
     const line: SimTraceLine = { meterId, ts: iso(r.ts), totalLiters: r.totalLiters };
-    if (report.sendAt > r.ts) line.receivedAt = iso(report.sendAt);
+    // Whenever arrival differs from the stamp: batches, re-sends, and a meter clock running fast.
+    if (report.sendAt !== r.ts) line.receivedAt = iso(report.sendAt);
     return line;
   });
 }

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { DatasetUnavailable, type Dataset, type DatasetSpec } from './datasets/dataset.ts';
 import { writeJson, writeJsonl } from './io.ts';
-import { householdMonths, poolScores, scoreAlerts } from './score.ts';
+import { householdMonths, isAbsence, poolScores, scoreAlerts, scoreParts, type ScoreParts } from './score.ts';
 import { SystemUnavailable, type System } from './systems/system.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
 import { countEvents, type DatasetResult, type SummaryInput, type SystemResult } from './table.ts';
@@ -64,7 +64,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResults> {
       try {
         progress(`  running ${sys.name} on ${ds.name} (${ds.lines.length.toLocaleString('en-US')} readings)`);
         const { alerts, ...run } = await sys.run(ds, { trace, alerts: join(dir, `alerts-${sys.name}.jsonl`), until });
-        systems.push({ system: sys.name, score: scoreAlerts(ds.labels, alerts), run });
+        // Grid-worker alerts: confirmed ones (an escalated check-in counts from its confirmation).
+        // First contact: every alert as first raised (a check-in asks only the elder).
+        const confirmed = alerts.filter((a) => a.stage !== 'check-in');
+        const checkIn = alerts.some((a) => a.stage === 'check-in') ? scoreParts(ds.labels, alerts.filter((a) => !a.escalated)) : undefined;
+        systems.push({ system: sys.name, score: scoreAlerts(ds.labels, confirmed), run, ...(checkIn && { checkIn }) });
       } catch (err) {
         const msg = (err as Error).message;
         if (err instanceof SystemUnavailable) unavailable.set(sys.name, msg);
@@ -73,22 +77,62 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResults> {
     }
     const result: DatasetResult = {
       dataset: ds.name,
+      group: spec.group ?? 'other',
       readings: ds.lines.length,
       score: { meters: ds.labels.meters.length, householdMonths: householdMonths(ds.labels) },
       events: countEvents(ds.labels.events.map((e) => e.type)),
       normals: ds.labels.normals.length,
       systems,
     };
+    const anxin = systems.find((x) => x.system === 'anxin' && x.score);
+    if (anxin && (spec.group ?? '').startsWith('real homes')) {
+      result.perMeter = ds.labels.meters.map((m) => ({
+        meterId: m.meterId,
+        months: Math.max(1e-9, (toMs(m.to) - toMs(m.from)) / 86_400_000 / 30),
+        falseAlarms: anxin.score!.falseAlarmList.filter((f) => f.alert.meterId === m.meterId && !isAbsence(f.normal)).length,
+        checkIns: (anxin.checkIn?.falseAlarmList ?? []).filter((f) => f.alert.meterId === m.meterId && f.alert.stage === 'check-in' && f.alert.type === 'no-usage' && !isAbsence(f.normal)).length,
+      }));
+    }
     datasets.push(result);
     opts.onDataset?.(result);
   }
   return { datasets, skipped, summary: summarise(datasets, opts.systems.map((s) => s.name)) };
 }
 
+/** Check-in facts pooled over datasets: no-usage first-contact delays and false check-ins. */
+export function poolCheckIns(parts: readonly ScoreParts[]): ScoreParts | undefined {
+  if (!parts.length) return undefined;
+  return {
+    meters: parts.reduce((s, x) => s + x.meters, 0),
+    householdMonths: parts.reduce((s, x) => s + x.householdMonths, 0),
+    alerts: parts.reduce((s, x) => s + x.alerts, 0),
+    outcomes: parts.flatMap((x) => x.outcomes),
+    falseAlarmList: parts.flatMap((x) => x.falseAlarmList),
+    dataFaultSurges: 0,
+    dataFaults: 0,
+    afterSpan: 0,
+    absencePeriods: parts.reduce((s, x) => s + x.absencePeriods, 0),
+    monthsByCadence: {},
+  };
+}
+
 function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
   const pooled = order.flatMap((system) => {
-    const scores = datasets.flatMap((d) => d.systems.filter((s) => s.system === system && s.score).map((s) => s.score!));
-    return scores.length ? [{ system, score: poolScores(scores) }] : [];
+    const runs = datasets.flatMap((d) => d.systems.filter((s) => s.system === system && s.score));
+    const checkIn = poolCheckIns(runs.flatMap((s) => (s.checkIn ? [s.checkIn] : [])));
+    return runs.length ? [{ system, score: poolScores(runs.map((s) => s.score!)), ...(checkIn && { checkIn }) }] : [];
+  });
+  // anxin per group of datasets (tuning seeds, held-out seeds, real homes, held-out real homes).
+  const groups = [...new Set(datasets.map((d) => d.group))].map((group) => {
+    const runs = datasets.filter((d) => d.group === group).flatMap((d) => d.systems.filter((s) => s.system === 'anxin' && s.score));
+    const ref = datasets.filter((d) => d.group === group).flatMap((d) => d.systems.filter((s) => s.system === 'fixed-10L-12h' && s.score));
+    return {
+      group,
+      datasets: datasets.filter((d) => d.group === group).map((d) => d.dataset),
+      score: runs.length ? poolScores(runs.map((s) => s.score!)) : undefined,
+      checkIn: poolCheckIns(runs.flatMap((s) => (s.checkIn ? [s.checkIn] : []))),
+      fixed: ref.length ? poolScores(ref.map((s) => s.score!)) : undefined,
+    };
   });
   const anxinFailures: { dataset: string; failed: TargetCheck[] }[] = [];
   let speed: SummaryInput['anxinSpeed'];
@@ -107,6 +151,7 @@ function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
     datasets: datasets.length,
     householdMonths: datasets.reduce((sum, d) => sum + d.score.householdMonths, 0),
     pooled,
+    groups,
     anxinFailures,
     anxinSpeed: speed,
   };

@@ -24,6 +24,10 @@ export const EARLY_TOLERANCE_MS = 30 * MINUTE;
 export const LATE_TOLERANCE_MS = HOUR;
 export const LABEL_TYPES: readonly LabelType[] = ['no-usage', 'surge', 'leak', 'offline', 'data-fault'];
 export const ROUTINE = '(routine)';
+/** Unannounced multi-day absences (a trip nobody registered): reported on a line of their own,
+ *  not in the false-alarm rate (every water-only rule raises one alert per trip). */
+export const ABSENCE_KINDS: readonly string[] = ['trip', 'absence'];
+export const isAbsence = (normalKind: string): boolean => ABSENCE_KINDS.includes(normalKind);
 
 export type Cadence = DatasetLabels['meters'][number]['cadence'];
 
@@ -37,6 +41,8 @@ export interface EventOutcome {
 
 export interface FalseAlarm {
   alert: EvalAlert;
+  /** Cadence of the alert's meter (offline false alarms are judged per meter type). */
+  cadence?: Cadence;
   /** The kind of labelled normal period it fell in ("trip", "late waking"), or ROUTINE. */
   normal: string;
 }
@@ -56,12 +62,18 @@ export interface Score {
   alerts: number;
   byType: Record<LabelType, TypeScore>;
   overall: TypeScore;
+  /** False alarms outside unannounced absences (those are in `absences`). */
   falseAlarms: {
     total: number;
     perHouseholdMonth: number | null;
     byType: Record<string, number>;
     byNormal: Record<string, number>;
   };
+  /** False offline alerts per household-month, per meter cadence. */
+  falseOfflineByCadence: Record<string, number>;
+  monthsByCadence: Record<string, number>;
+  /** Unannounced multi-day absences labelled, and the alerts raised during them. */
+  absences: { periods: number; alerts: number };
   /** Surge alerts inside a labelled data fault (event or fault normal), explained by nothing else. */
   dataFaultSurges: number;
   /** Labelled data faults: data-fault events plus normal periods labelled as a data fault. */
@@ -82,6 +94,9 @@ export interface ScoreParts {
   dataFaultSurges: number;
   dataFaults: number;
   afterSpan: number;
+  absencePeriods: number;
+  /** Household-months per meter cadence. */
+  monthsByCadence: Record<string, number>;
 }
 
 interface Window {
@@ -100,6 +115,18 @@ const eventWindow = (e: LabelledEvent | { meterId: string; start: string; end: s
 export const normalKind = (what: string): string => what.split(/[:(]/)[0]!.trim() || what;
 const isFaultNormal = (what: string): boolean => /duplicate|data[- ]fault/i.test(what);
 const accepts = (e: LabelledEvent, type: string): boolean => e.type === type || (e.alsoAccept ?? []).some((t) => t === type);
+
+function monthsByCadence(labels: DatasetLabels): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of labels.meters) out[m.cadence] = (out[m.cadence] ?? 0) + Math.max(0, toMs(m.to) - toMs(m.from)) / DAY / 30;
+  return out;
+}
+
+const addUp = (rs: readonly Record<string, number>[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const r of rs) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  return out;
+};
 
 export function householdMonths(labels: DatasetLabels): number {
   return labels.meters.reduce((s, m) => s + Math.max(0, toMs(m.to) - toMs(m.from)) / DAY / 30, 0);
@@ -142,7 +169,7 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
     const inFault = around.some(({ e }) => e.type === 'data-fault') || faultNormals.some(({ w }) => inWindow(w, a.meterId, t));
     if (a.type === 'surge' && inFault) dataFaultSurges++;
     const normal = normals.find(({ w }) => inWindow(w, a.meterId, t));
-    falseAlarmList.push({ alert: a, normal: normal ? normalKind(normal.what) : ROUTINE });
+    falseAlarmList.push({ alert: a, normal: normal ? normalKind(normal.what) : ROUTINE, cadence: cadence.get(a.meterId) });
   }
 
   return {
@@ -154,6 +181,8 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
     dataFaultSurges,
     dataFaults: labels.events.filter((e) => e.type === 'data-fault').length + faultNormals.length,
     afterSpan,
+    absencePeriods: labels.normals.filter((n) => isAbsence(normalKind(n.what))).length,
+    monthsByCadence: monthsByCadence(labels),
   };
 }
 
@@ -177,7 +206,8 @@ export function summarise(parts: ScoreParts): Score {
   const byType = Object.fromEntries(
     LABEL_TYPES.map((type) => [type, typeScore(parts.outcomes.filter((o) => o.event.type === type))]),
   ) as Record<LabelType, TypeScore>;
-  const fa = parts.falseAlarmList;
+  const fa = parts.falseAlarmList.filter((f) => !isAbsence(f.normal));
+  const inAbsence = parts.falseAlarmList.length - fa.length;
   return {
     meters: parts.meters,
     householdMonths: parts.householdMonths,
@@ -190,11 +220,16 @@ export function summarise(parts: ScoreParts): Score {
       byType: countBy(fa, (f) => f.alert.type),
       byNormal: countBy(fa, (f) => f.normal),
     },
+    absences: { periods: parts.absencePeriods, alerts: inAbsence },
+    monthsByCadence: parts.monthsByCadence,
+    falseOfflineByCadence: Object.fromEntries(
+      Object.entries(parts.monthsByCadence).map(([c, months]) => [c, months > 0 ? fa.filter((f) => f.alert.type === 'offline' && f.cadence === c).length / months : 0]),
+    ),
     dataFaultSurges: parts.dataFaultSurges,
     dataFaults: parts.dataFaults,
     afterSpan: parts.afterSpan,
     outcomes: parts.outcomes,
-    falseAlarmList: fa,
+    falseAlarmList: parts.falseAlarmList,
   };
 }
 
@@ -209,5 +244,7 @@ export function poolScores(scores: readonly Score[]): Score {
     dataFaultSurges: scores.reduce((s, x) => s + x.dataFaultSurges, 0),
     dataFaults: scores.reduce((s, x) => s + x.dataFaults, 0),
     afterSpan: scores.reduce((s, x) => s + x.afterSpan, 0),
+    absencePeriods: scores.reduce((s, x) => s + x.absences.periods, 0),
+    monthsByCadence: addUp(scores.map((x) => x.monthsByCadence)),
   });
 }

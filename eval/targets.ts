@@ -65,6 +65,12 @@ export function checkTargets(score: Score): TargetCheck[] {
       ok: off.n ? off.ok === off.n : null,
     },
     {
+      id: 'offline-false',
+      label: 'false offline ≤ 0.1 / hh-month, every meter type',
+      value: Object.entries(score.falseOfflineByCadence).map(([c, v]) => `${c} ${v.toFixed(2)}`).join(', ') || '—',
+      ok: Object.keys(score.falseOfflineByCadence).length ? Object.values(score.falseOfflineByCadence).every((v) => v <= 0.1) : null,
+    },
+    {
       id: 'no-fault-surges',
       label: 'surge alerts on glitches/resets/dups = 0',
       value: `${score.dataFaultSurges} (in ${faults} faults)`,

@@ -16,8 +16,12 @@ export interface TraceLine {
 export interface EvalAlert {
   meterId: string;
   type: string;
-  /** Clock time the alert was raised, ISO-8601 UTC. */
+  /** Clock time the alert was raised, ISO-8601 UTC (for an escalation: when it was confirmed). */
   openedAt: string;
+  /** 'check-in': the earlier stage only the elder hears (issue 7); absent = confirmed. */
+  stage?: 'check-in' | 'confirmed';
+  /** This line is a check-in alert confirmed later (replay `"change":"escalated"`), not a new alert. */
+  escalated?: true;
 }
 
 export const MINUTE = 60_000;
@@ -47,12 +51,16 @@ export function parseAlertLines(text: string): EvalAlert[] {
     } catch {
       throw new Error(`alerts line ${i + 1}: expected JSON, got ${line.slice(0, 80)}`);
     }
-    const o = v as Partial<EvalAlert>;
+    const o = v as Partial<EvalAlert> & { change?: unknown; escalatedAt?: unknown };
     if (typeof o.meterId !== 'string' || typeof o.type !== 'string' || typeof o.openedAt !== 'string') {
       throw new Error(`alerts line ${i + 1}: expected {meterId, type, openedAt} strings, got ${line.slice(0, 80)}`);
     }
     toMs(o.openedAt);
-    alerts.push({ meterId: o.meterId, type: o.type, openedAt: o.openedAt });
+    if (o.change === 'escalated') {
+      if (typeof o.escalatedAt !== 'string') throw new Error(`alerts line ${i + 1}: an escalation needs escalatedAt, got ${line.slice(0, 80)}`);
+      toMs(o.escalatedAt);
+      alerts.push({ meterId: o.meterId, type: o.type, openedAt: o.escalatedAt, stage: 'confirmed', escalated: true });
+    } else alerts.push({ meterId: o.meterId, type: o.type, openedAt: o.openedAt, ...(o.stage === 'check-in' && { stage: 'check-in' as const }) });
   });
   return alerts;
 }

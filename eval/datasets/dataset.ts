@@ -13,6 +13,8 @@ export interface DatasetSpec {
   name: string;
   /** One line: where it comes from and how big it is. */
   about: string;
+  /** Reported together in the summary: 'sim', 'sim held-out', 'real', 'real held-out'. */
+  group?: string;
   build(): Promise<Dataset>;
 }
 

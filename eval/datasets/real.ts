@@ -78,4 +78,4 @@ export async function buildRealDataset(f: RealFile): Promise<Dataset> {
 }
 
 export const realSpecs = (): DatasetSpec[] =>
-  REAL_FILES.map((f) => ({ name: f.name, about: f.about, build: () => buildRealDataset(f) }));
+  REAL_FILES.map((f) => ({ name: f.name, group: 'real (fixtures)', about: f.about, build: () => buildRealDataset(f) }));

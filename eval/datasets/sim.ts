@@ -26,6 +26,12 @@ const FULL: SimRequest[] = [
     start: START,
     scenarioPlan: { cleanShare: 0.2, events: ['incapacitation', 'shower-fall', 'burst-pipe', 'tap-left-running'] },
   },
+  // Issue 9: realistic and varied delivery — hourly batches as one message or as many shuffled
+  // messages spread over minutes, meter clocks minutes or hours off (labelled data-fault past
+  // 30 min), households in another time zone than configured, daylight-saving time.
+  { name: 'sim-realistic', seed: 20260301, households: 40, days: 45, cadenceMix: 'mix', start: START, realism: true },
+  // Held out like sim-heldout: never used to tune; reported on its own line.
+  { name: 'sim-realistic-heldout', seed: 77_000_002, households: 40, days: 45, cadenceMix: 'mix', start: START, realism: true },
 ];
 /** --quick: the simulator's 14 learning days plus room for one scenario per household, few households. */
 const QUICK = FULL.map((r) => ({ ...r, households: r.cadenceMix === 'mix' ? 10 : 8, days: 20 }));
@@ -56,7 +62,8 @@ export async function buildSimDataset(req: SimRequest): Promise<Dataset> {
 export function simSpecs(quick: boolean): DatasetSpec[] {
   return (quick ? QUICK : FULL).map((req) => ({
     name: req.name,
-    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadenceMix}, seed ${req.seed}`,
+    group: req.name.includes('heldout') ? 'sim held-out seeds' : 'sim (tuning seeds)',
+    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadenceMix}${req.realism ? ', realistic delivery/clocks/zones' : ''}, seed ${req.seed}`,
     build: () => buildSimDataset(req),
   }));
 }

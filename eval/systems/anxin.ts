@@ -2,8 +2,8 @@
 //   npm run replay -- --input <trace> --output <alerts> --until <ISO>
 // so the evaluation exercises exactly what operators run, not an in-process shortcut.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { readAlerts } from '../io.ts';
@@ -23,6 +23,21 @@ export function parseReportedRate(output: string): number | undefined {
 
 const tail = (s: string, lines = 15): string => s.trimEnd().split('\n').slice(-lines).join('\n');
 
+/**
+ * The eval measures both no-usage stages (issue 7 item 3): the check-in to the elder and the
+ * confirmed alert to the grid worker. The check-in stage is off in the detector's defaults
+ * (the live service asks elders only once the notification ladder is configured), so the eval
+ * turns it on — unless the given config decides it — and writes the config it used beside the alerts.
+ */
+function withCheckIn(file: string | undefined, out: string): string {
+  const cfg = (file ? JSON.parse(readFileSync(file, 'utf8')) : {}) as { noUsage?: { checkIn?: { enabled?: boolean } } };
+  const noUsage = cfg.noUsage ?? {};
+  const checkIn = noUsage.checkIn ?? {};
+  const merged = { ...cfg, noUsage: { ...noUsage, checkIn: { ...checkIn, enabled: checkIn.enabled ?? true } } };
+  writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
+  return out;
+}
+
 export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string): System {
   return {
     name: 'anxin',
@@ -32,7 +47,7 @@ export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string): Syste
       }
       rmSync(files.alerts, { force: true });
       const args = ['run', '--silent', 'replay', '--', '--input', files.trace, '--output', files.alerts, '--until', iso(files.until)];
-      if (detectorConfig) args.push('--config', detectorConfig);
+      args.push('--config', withCheckIn(detectorConfig, join(dirname(files.alerts), 'anxin-detector.json')));
       const t0 = performance.now();
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
         const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DetectorConfigSchema } from '../detect/config.ts';
+import type { Alert } from '../domain/alert.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
 import { describeZodError } from '../domain/wire.ts';
 import { createReplayEngine } from '../replay/engine.ts';
@@ -12,7 +13,8 @@ import { createReplayEngine } from '../replay/engine.ts';
 const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json]
   input:  JSONL, one reading per line in arrival order:
           {"meterId":"m-001","ts":"2026-01-05T07:31:00Z","totalLiters":1234.5,"receivedAt"?:ISO}
-  output: JSONL, one line per alert opened: {"meterId","type","openedAt",...}`;
+  output: JSONL, one line per alert opened ("change":"opened") and per check-in confirmed
+          ("change":"escalated", "escalatedAt"): {"meterId","type","openedAt","stage",...}`;
 
 async function main(): Promise<number> {
   let args;
@@ -45,8 +47,7 @@ async function main(): Promise<number> {
 
   const out = createWriteStream(args.output);
   const byType: Record<string, number> = {};
-  const engine = createReplayEngine(cfgParsed.data, (a) => {
-    byType[a.type] = (byType[a.type] ?? 0) + 1;
+  const write = (a: Alert, change: 'opened' | 'escalated', at?: number) => {
     const line: AlertLine = {
       meterId: a.meterId,
       type: a.type,
@@ -55,9 +56,25 @@ async function main(): Promise<number> {
       reason: a.reason.en,
       reasonZh: a.reason.zh,
       facts: a.reason.facts,
+      change,
+      stage: a.stage ?? 'confirmed',
+      ...(at !== undefined && { escalatedAt: new Date(at).toISOString() }),
+      alertId: a.id,
     };
     out.write(`${JSON.stringify(line)}\n`);
-  });
+  };
+  const engine = createReplayEngine(
+    cfgParsed.data,
+    (a) => {
+      const key = a.stage === 'check-in' ? `${a.type}:check-in` : a.type;
+      byType[key] = (byType[key] ?? 0) + 1;
+      write(a, 'opened');
+    },
+    (a, at) => {
+      byType[`${a.type}:escalated`] = (byType[`${a.type}:escalated`] ?? 0) + 1;
+      write(a, 'escalated', at);
+    },
+  );
 
   const started = performance.now();
   let lineNo = 0, readings = 0, invalid = 0;
@@ -77,6 +94,7 @@ async function main(): Promise<number> {
     readings++;
   }
   if (until !== undefined) engine.advanceTo(until);
+  else engine.flush(); // a delivery still held at the end of the input is complete now
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const secs = (performance.now() - started) / 1000;
   const rate = Math.round(readings / Math.max(secs, 1e-6));

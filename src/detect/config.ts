@@ -35,6 +35,22 @@ export const DetectorConfigSchema = z.strictObject({
       /** A past silence is a precedent for the current one if it was already under way, or began
        *  at most this much later in the day (day-to-day jitter of the routine; ≥ a coarse interval). */
       precedentAfterMs: z.number().nonnegative().default(minutes(90)),
+      /** The check-in stage (issue 7: ask the elder first): an earlier, lower-confidence deadline
+       *  at which no-usage is raised with stage 'check-in' (only the elder is asked); the full
+       *  deadline above then confirms it (grid workers are woken). */
+      checkIn: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** The check-in deadline uses the confirmed deadline's margins × this (0: the moment a
+           *  silence is longer than every precedent). */
+          marginScale: z.number().min(0).max(1).default(0.25),
+          /** ...from the rank-th latest precedent end (1 = the latest, as confirmed) and, for a
+           *  silence through the night, the usual (90th-percentile) first use, not the latest. */
+          precedentRank: z.number().int().min(1).max(10).default(2),
+          /** While learning: the check-in backstop (the confirmed one is backstopMs). */
+          backstopMs: z.number().positive().default(hours(10)),
+        })
+        .prefault({}),
     })
     .prefault({}),
 
@@ -57,6 +73,12 @@ export const DetectorConfigSchema = z.strictObject({
        *  interval past the household's longest such run is a surge (other runs need two past the
        *  longest run). A 6–9 L/min shower of ≤ 15 min never fills two whole 15-min intervals. */
       sustainedLpm: z.number().positive().default(6),
+      /** A coarse meter whose every interval holds at least this (L/min; 30 L per 15 min) is a tap
+       *  or pipe running, whatever the run rule says: longer than the household's longest such
+       *  streak plus steadyExtraIntervals, and at least steadyMinMs, is a surge. */
+      steadyLpm: z.number().positive().default(2),
+      steadyMinMs: z.number().positive().default(hours(2)),
+      steadyExtraIntervals: z.number().int().min(0).default(2),
       /** Volume in any trailing hour above max(this, learned hourly max × hourFactor) is a surge. */
       minHourLiters: z.number().positive().default(500),
       hourFactor: z.number().min(1).default(2),
@@ -114,6 +136,34 @@ export const DetectorConfigSchema = z.strictObject({
       rebaseConfirmations: z.number().int().min(1).default(3),
       /** A data-fault alert clears after this long of clean data. */
       clearAfterMs: z.number().positive().default(hours(2)),
+    })
+    .prefault({}),
+
+  /** Delivery: arrival is not order. Readings are grouped into deliveries (messages whose
+   *  arrivals are close together); a meter seen delivering out of order has each delivery held
+   *  and released in event time once it is complete. */
+  delivery: z
+    .strictObject({
+      /** Messages at most this far apart (and within half the data cadence) are one delivery. */
+      groupGapMs: z.number().positive().default(minutes(2)),
+      /** A held delivery is released at the latest this long after its first message (bounded lateness). */
+      maxHoldMs: z.number().positive().default(minutes(10)),
+      /** A reading older than the released watermark by more than this is not even counted as a re-sort candidate. */
+      maxLatenessMs: z.number().positive().default(hours(2)),
+    })
+    .prefault({}),
+
+  /** Meter clocks: the offset is estimated from arrival times and steady skew corrected. */
+  clock: z
+    .strictObject({
+      /** A skew smaller than this is left alone (network latency, batching). */
+      correctAboveMs: z.number().nonnegative().default(minutes(2)),
+      /** A clock off by more than this raises data-fault (the readings are still corrected and used). */
+      alertAboveMs: z.number().positive().default(minutes(30)),
+      /** After correction, a reading still this far in the future is implausible (dead letter). */
+      maxFutureMs: z.number().positive().default(minutes(10)),
+      /** Arrival samples (messages) the estimate looks at. */
+      window: z.number().int().min(4).max(200).default(24),
     })
     .prefault({}),
 

@@ -12,6 +12,8 @@ export interface SilenceVerdict {
   learned: boolean;
   /** Latest end of a comparable past silence, mapped onto this silence's timeline (NaN: none). */
   precedentEnd: number;
+  /** The earlier, lower-confidence check-in deadline (margins × checkIn.marginScale). */
+  checkInDeadline: number;
 }
 
 /** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
@@ -42,32 +44,55 @@ export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig)
 
 function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   const nu = cfg.noUsage;
-  if (r.learnedDays < cfg.minHistoryDays)
-    return { deadline: since + Math.min(nu.backstopMs, nu.hardCapMs), learned: false, precedentEnd: NaN };
+  if (r.learnedDays < cfg.minHistoryDays) {
+    const deadline = since + Math.min(nu.backstopMs, nu.hardCapMs);
+    return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs) };
+  }
   let end = NaN;
+  // The check-in stage trusts less: the rank-th latest precedent end (a silence beyond the few
+  // longest this household had at that time in 4 weeks is worth asking the elder about).
+  const rank = nu.checkIn.precedentRank;
+  const top: number[] = [];
+  const consider = (start: number, stop: number) => {
+    const diff = clockDiff(start, since);
+    if (diff > nu.precedentAfterMs) return;
+    const e = since + diff + (stop - start);
+    if (!(e <= end)) end = e;
+    if (top.length < rank || e > top[top.length - 1]!) {
+      top.push(e);
+      top.sort((a, b) => b - a);
+      if (top.length > rank) top.pop();
+    }
+  };
   for (const d of r.history) {
     if (d.excluded) continue;
     const s = d.silences;
-    for (let i = 0; i < s.length; i += 2) {
-      const diff = clockDiff(s[i]!, since);
-      if (diff > nu.precedentAfterMs) continue;
-      const e = since + diff + (s[i + 1]! - s[i]!);
-      if (!(e <= end)) end = e;
-    }
+    for (let i = 0; i < s.length; i += 2) consider(s[i]!, s[i + 1]!);
   }
-  const widen = youth(r, cfg);
+  // Silences people said were fine ("elder fine" answers, see learn.ts) are precedents too.
+  const taught = r.taught;
+  for (let i = 0; i < taught.length; i += 2) consider(taught[i]!, taught[i + 1]!);
+  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, cfg);
+  const ciEnd = top.length >= rank ? top[rank - 1]! : top.length ? top[top.length - 1]! : NaN;
+  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, cfg));
+  return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn };
+}
+
+/** The deadline from the latest precedent's end with the margins scaled by `scale`. */
+function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, cfg: DetectorConfig): number {
+  const nu = cfg.noUsage;
+  const widen = youth(r, cfg) * scale;
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);
-  const beforeMorning = sinceRel < afterMin(r.latestFirstUseMin, r.nightMidMin);
-  if (r.latestFirstUseMin >= 0 && (beforeMorning || crossesClock(since, deadline, r.nightMidMin, off))) {
+  const beforeMorning = sinceRel < afterMin(firstUseMin, r.nightMidMin);
+  if (firstUseMin >= 0 && (beforeMorning || crossesClock(since, deadline, r.nightMidMin, off))) {
     // A silence that normally lasts the night ends with the morning's first use: it is held to
-    // the latest first use seen (or a later precedent), plus the morning margin.
-    const first = nextClock(since, r.latestFirstUseMin, off);
+    // the latest first use seen (check-in: the usual one) or a later precedent, plus the morning margin.
+    const first = nextClock(since, firstUseMin, off);
     deadline = Math.max(first, Number.isNaN(end) ? first : end) + widen * nu.morningMarginMs;
   }
-  deadline = Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
-  return { deadline, learned: true, precedentEnd: end };
+  return Math.min(since + nu.hardCapMs, Math.max(since + nu.minThresholdMs, deadline));
 }
 
 /** The first time after t whose local clock reads `minute`. */

@@ -3,7 +3,8 @@
 // evaluation run exactly the same code. Each rule lives in its own small function below.
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
-import type { DetectorEvent, ReadingResult } from './events.ts';
+import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
+import { groupGapMs, noteArrival } from './delivery.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
 import { excludeFlowToday, observeFlow } from './flow.ts';
@@ -34,38 +35,112 @@ export function meterOf(d: DetectorState, meterId: string): MeterState {
   return m;
 }
 
-/** One reading. `now` is the clock (arrival time); the reading's `ts` is data time. */
+/**
+ * One reading. `now` is the clock (arrival time); the reading's `ts` is the meter's clock.
+ * Arrival is not order: the reading first tells the delivery pattern and the clock estimate
+ * (delivery.ts), its timestamp is corrected for the meter's clock, and a meter that delivers out
+ * of order has its delivery held and released in event time once complete (tickMeter, or the
+ * next delivery). A reading older than what was already released is late: counted and reported
+ * by its verdict (the shell keeps it), never folded into the register out of order.
+ */
 export function onReading(d: DetectorState, r: Reading, now: number = r.receivedAt): ReadingResult {
   const cfg = d.cfg;
   const m = meterOf(d, r.meterId);
   const events: DetectorEvent[] = [];
-
-  if (!Number.isNaN(m.lastArrival) && r.receivedAt - m.lastArrival > 1000)
-    m.arrivalCadenceMs = pushGap(m.arrivalGaps, r.receivedAt - m.lastArrival);
+  const dv = m.delivery;
+  // Fresh: newer than anything released or held (else a re-send, which opens no delivery).
+  const heldMax = m.held.length ? m.held[m.held.length - 3]! : -Infinity;
+  const fresh = !(r.ts - dv.offsetMs <= Math.max(m.register.lastTs, heldMax));
+  const opened = noteArrival(dv, r.ts, r.receivedAt, m.dataCadenceMs, cfg, fresh);
+  m.arrivalCadenceMs = dv.intervalMs;
   if (!(r.receivedAt <= m.lastArrival)) m.lastArrival = r.receivedAt;
   clear(m, events, 'offline', now, r.ts);
-
   if (r.battery !== undefined) checkBattery(d, m, events, r.battery, r.ts, now);
 
-  const out = advanceRegister(m.register, r.ts, r.totalLiters, cfg.dataFault);
+  const ts = r.ts - dv.offsetMs;
+  checkClock(d, m, events, ts, now);
+  if (ts > r.receivedAt + cfg.clock.maxFutureMs) {
+    const ahead = Math.round((ts - r.receivedAt) / MINUTE);
+    const reason = `ts ${new Date(r.ts).toISOString()} is ${ahead} min after receipt even after correcting the meter clock by ${Math.round(dv.offsetMs / MINUTE)} min`;
+    return { verdict: 'implausible', usedLiters: 0, events, reason };
+  }
+  // A new delivery began: the previous one is complete and can be released in order.
+  if (opened && m.held.length) releaseHeld(d, m, now, events);
+
+  const reg = m.register;
+  if (ts < reg.lastTs) {
+    const out = advanceRegister(reg, ts, r.totalLiters, cfg.dataFault);
+    if (out.kind === 'duplicate') return { verdict: 'duplicate', usedLiters: 0, events };
+    // Later than the watermark: counted and handed back for keeping. A meter that does this
+    // within a delivery delivers out of order: from now on its deliveries are re-sorted.
+    dv.late++;
+    if (reg.lastTs - ts <= cfg.delivery.maxLatenessMs) dv.shuffles = true;
+    return { verdict: 'late', usedLiters: 0, events, fits: out.kind === 'out-of-order' && out.fits };
+  }
+  if (dv.shuffles) {
+    if (!hold(m, ts, r.totalLiters, r.receivedAt)) return { verdict: 'duplicate', usedLiters: 0, events };
+    return { verdict: 'held', usedLiters: 0, events };
+  }
+  const res = processReading(d, m, ts, r.totalLiters, now, events);
+  return { verdict: res.verdict, usedLiters: res.usedLiters, events };
+}
+
+/** Insert into the reorder buffer in ts order; false for an exact duplicate of a held reading. */
+function hold(m: MeterState, ts: number, total: number, receivedAt: number): boolean {
+  const h = m.held;
+  let i = h.length;
+  while (i > 0 && h[i - 3]! > ts) i -= 3;
+  if (i > 0 && h[i - 3] === ts && Math.abs(h[i - 2]! - total) < 1e-9) return false;
+  h.splice(i, 0, ts, total, receivedAt);
+  return true;
+}
+
+function releaseHeld(d: DetectorState, m: MeterState, now: number, events: DetectorEvent[]): void {
+  const h = m.held;
+  m.held = [];
+  for (let i = 0; i < h.length; i += 3) processReading(d, m, h[i]!, h[i + 1]!, now, events);
+}
+
+/** When the held delivery is complete: no message for a grouping gap, or the lateness bound. */
+export function heldDeadline(d: DetectorState, m: MeterState): number {
+  const h = m.held;
+  if (!h.length) return NaN;
+  let first = Infinity;
+  for (let i = 2; i < h.length; i += 3) if (h[i]! < first) first = h[i]!;
+  return Math.min(m.delivery.lastAt + groupGapMs(d.cfg, m.dataCadenceMs), first + d.cfg.delivery.maxHoldMs);
+}
+
+function checkClock(d: DetectorState, m: MeterState, out: DetectorEvent[], ts: number, now: number): void {
+  const off = m.delivery.offsetMs;
+  if (Math.abs(off) <= d.cfg.clock.alertAboveMs) return;
+  // Kept fresh while the clock is off, so the data-fault does not clear and re-open.
+  m.lastFaultAt = ts;
+  raise(m, out, 'data-fault', now, ts, ex.explainClock(off));
+}
+
+/** One reading in event time (corrected ts): the register, then every rule. */
+function processReading(d: DetectorState, m: MeterState, ts: number, total: number, now: number, events: DetectorEvent[]): { verdict: ReadingVerdict; usedLiters: number } {
+  const cfg = d.cfg;
+  const out = advanceRegister(m.register, ts, total, cfg.dataFault);
   switch (out.kind) {
     case 'duplicate':
-      return { verdict: 'duplicate', usedLiters: 0, events };
+      return { verdict: 'duplicate', usedLiters: 0 };
     case 'out-of-order':
-      return { verdict: 'out-of-order', usedLiters: 0, events };
+      m.delivery.late++;
+      return { verdict: 'late', usedLiters: 0 };
     case 'fault':
-      m.lastFaultAt = r.ts;
-      raise(m, events, 'data-fault', now, r.ts, ex.explainFault(out.why, out.deltaLiters));
-      return { verdict: 'fault', usedLiters: 0, events };
+      m.lastFaultAt = ts;
+      raise(m, events, 'data-fault', now, ts, ex.explainFault(out.why, out.deltaLiters));
+      return { verdict: 'fault', usedLiters: 0 };
     case 'rebased':
       // A new register baseline: nothing is known about use across the swap.
-      m.lastFaultAt = r.ts;
-      m.lastUseAt = r.ts;
-      raise(m, events, 'data-fault', now, r.ts, ex.explainFault('rebased', out.to - out.from));
-      return { verdict: 'accepted', usedLiters: 0, events };
+      m.lastFaultAt = ts;
+      m.lastUseAt = ts;
+      raise(m, events, 'data-fault', now, ts, ex.explainFault('rebased', out.to - out.from));
+      return { verdict: 'accepted', usedLiters: 0 };
     case 'first':
-      m.lastUseAt = r.ts;
-      return { verdict: 'accepted', usedLiters: 0, events };
+      m.lastUseAt = ts;
+      return { verdict: 'accepted', usedLiters: 0 };
   }
 
   const { t0, t1, liters } = out;
@@ -89,7 +164,7 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   checkSurge(cfg, m, events, f, away, t1, now);
   checkLeak(cfg, m, events, f, t1, now);
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
-  return { verdict: 'accepted', usedLiters: Math.max(0, liters), events };
+  return { verdict: 'accepted', usedLiters: Math.max(0, liters) };
 }
 
 function checkBattery(d: DetectorState, m: MeterState, out: DetectorEvent[], battery: number, t: number, now: number): void {
@@ -109,26 +184,41 @@ export function onStatus(d: DetectorState, s: MeterStatus, now: number = s.recei
 }
 
 function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], used: boolean, away: boolean, t: number, now: number): void {
-  if (m.active.has('no-usage')) {
-    if (used || away) clear(m, out, 'no-usage', now, t);
+  const active = m.active.has('no-usage');
+  if (active && (used || away)) {
+    clear(m, out, 'no-usage', now, t);
+    m.noUsageCheckIn = false;
+    m.noUsageSince = NaN;
     return;
   }
-  if (away || used || Number.isNaN(m.lastUseAt)) return;
+  // Raised and confirmed (or answered): nothing more until use resumes.
+  if ((active && !m.noUsageCheckIn) || away || used || Number.isNaN(m.lastUseAt)) return;
   const cfg = d.cfg;
   // Back from being away: the silence at home starts at the return, not at the last use before the trip.
   const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
   // Skip the routine lookup for the many silences too short to be due.
   if (t - since < soonestDeadlineMs(cfg)) return;
   const v = deadlineFor(m.routine, since, cfg);
-  if (t < v.deadline) return;
+  const confirmed = t >= v.deadline;
+  if (!confirmed && (active || !cfg.noUsage.checkIn.enabled || t < v.checkInDeadline)) return;
   const off = cfg.utcOffsetMinutes;
+  const due = confirmed ? v.deadline : v.checkInDeadline;
   const reason =
     v.learned && isMorningAfterNight(m.routine, since, t, off)
-      ? ex.explainMorning(since, t, m.routine.usualFirstUseMin, v.deadline - since, off)
-      : ex.explainSilence(since, t, v, m.routine.learnedDays, off);
+      ? ex.explainMorning(since, t, m.routine.usualFirstUseMin, due - since, off)
+      : ex.explainSilence(since, t, v, m.routine.learnedDays, off, due);
   // The day stays learnable: if use resumes, this silence was the household's own (a day out)
   // and must teach the model; an absence-length one is excluded by the routine itself.
-  raise(m, out, 'no-usage', now, t, reason);
+  m.noUsageSince = since;
+  if (confirmed) {
+    // A check-in already open becomes confirmed (the lifecycle turns this into 'escalated').
+    if (active) m.active.delete('no-usage');
+    m.noUsageCheckIn = false;
+    raise(m, out, 'no-usage', now, t, reason);
+  } else {
+    m.noUsageCheckIn = true;
+    raise(m, out, 'no-usage', now, t, reason, 'check-in');
+  }
 }
 
 /** When this meter would be offline if nothing arrives (NaN before its first reading). */
@@ -137,11 +227,20 @@ export function offlineDeadline(d: DetectorState, m: MeterState): number {
   return m.lastArrival + Math.max(d.cfg.offline.minMs, d.cfg.offline.intervals * m.arrivalCadenceMs);
 }
 
-/** Time passes for one meter: only "offline" depends on time alone. */
+/** The next moment time alone changes something for this meter (NaN: nothing pending). */
+export function nextDeadline(d: DetectorState, m: MeterState): number {
+  const a = heldDeadline(d, m);
+  const b = offlineDeadline(d, m);
+  return Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
+}
+
+/** Time passes for one meter: a held delivery is released once complete; "offline" depends on time alone. */
 export function tickMeter(d: DetectorState, m: MeterState, now: number): DetectorEvent[] {
-  const deadline = offlineDeadline(d, m);
-  if (Number.isNaN(deadline) || now < deadline) return [];
   const events: DetectorEvent[] = [];
+  const held = heldDeadline(d, m);
+  if (!Number.isNaN(held) && now >= held) releaseHeld(d, m, now, events);
+  const deadline = offlineDeadline(d, m);
+  if (Number.isNaN(deadline) || now < deadline) return events;
   raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, m.arrivalCadenceMs, m.lastArrival, d.cfg.utcOffsetMinutes));
   return events;
 }

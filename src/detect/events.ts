@@ -21,11 +21,18 @@ export type ReadingVerdict =
   | 'accepted'
   | 'duplicate'
   | 'out-of-order'
-  | 'fault'; // bad data: absurd jump, counter reset, conflicting duplicate
+  | 'fault' // bad data: absurd jump, counter reset, conflicting duplicate
+  | 'held' // in the reorder buffer: released in event time once its delivery is complete
+  | 'late' // older than what was already released (the watermark): counted, kept by the shell
+  | 'implausible'; // still in the future after correcting the meter clock: dead-lettered by the shell
 
 export interface ReadingResult {
   verdict: ReadingVerdict;
   /** Litres attributed to use by this reading (0 unless accepted). */
   usedLiters: number;
   events: DetectorEvent[];
+  /** 'implausible': why, for the dead letter. */
+  reason?: string;
+  /** 'late': it fits between known readings (consistent history, just late). */
+  fits?: boolean;
 }

@@ -2,6 +2,7 @@
 // with the numbers behind the sentence.
 import type { Explanation } from '../domain/alert.ts';
 import type { SilenceVerdict } from './deadline.ts';
+import { describeDuration, describeInterval } from './delivery.ts';
 import { afterMin, clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);
@@ -10,17 +11,18 @@ export function explainMorning(lastUseAt: number, t: number, usualFirstUseMin: n
   const now = clockOf(t, off);
   const usual = hhmm(usualFirstUseMin);
   const lateMs = afterMin(minuteOfDay(t, off), usualFirstUseMin) * 60_000;
+  const late = describeDuration(lateMs);
   return {
-    zh: `平时通常在 ${usual} 前开始用水；今天到 ${now} 仍未用水（比平时晚 ${h(lateMs)} 小时，上次用水 ${clockOf(lastUseAt, off)}）。`,
-    en: `Usually first uses water by ${usual}; none by ${now} (${h(lateMs)} h later than usual; last use ${clockOf(lastUseAt, off)}).`,
+    zh: `平时通常在 ${usual} 前开始用水；今天到 ${now} 仍未用水（比平时晚 ${late.zh}，上次用水 ${clockOf(lastUseAt, off)}）。`,
+    en: `Usually first uses water by ${usual}; none by ${now} (${late.en} later than usual; last use ${clockOf(lastUseAt, off)}).`,
     facts: { usualFirstUse: usual, observedAt: now, hoursLate: hours1(lateMs), silenceHours: hours1(t - lastUseAt), thresholdHours: hours1(thresholdMs), lastUse: clockOf(lastUseAt, off), model: 'learned' },
   };
 }
 
-export function explainSilence(lastUseAt: number, t: number, v: SilenceVerdict, learnedDays: number, off: number): Explanation {
+export function explainSilence(lastUseAt: number, t: number, v: SilenceVerdict, learnedDays: number, off: number, due = v.deadline): Explanation {
   const since = clockOf(lastUseAt, off);
   const s = t - lastUseAt;
-  const thresholdMs = v.deadline - lastUseAt;
+  const thresholdMs = due - lastUseAt;
   if (!v.learned)
     return {
       zh: `自 ${since} 起已 ${h(s)} 小时未用水（仍在学习该住户作息，暂用固定阈值 ${h(thresholdMs)} 小时）。`,
@@ -71,6 +73,19 @@ export function explainSustainedRun(runMs: number, liters: number, minLpm: numbe
   };
 }
 
+/** Every coarse interval held a tap's worth of water for hours. */
+export function explainSteady(ms: number, liters: number, intervalMs: number, intervals: number): Explanation {
+  const dur = describeDuration(ms);
+  const every = describeInterval(intervalMs);
+  const per = Math.round(liters / Math.max(1, intervals));
+  const lpm = Math.round((liters / Math.max(1, ms / 60_000)) * 10) / 10;
+  return {
+    zh: `已连续 ${dur.zh}${every.zh}都在用水，平均每次读数约 ${per} 升（约每分钟 ${lpm} 升），比该住户平时持续得久：可能是水龙头未关或水管漏水。`,
+    en: `Water has been used in every reading interval (${every.en}) for ${dur.en}, about ${per} L each (about ${lpm} L/min), longer than this household ever does: a tap left running or a leaking pipe?`,
+    facts: { runMinutes: Math.round(ms / 60_000), runLiters: Math.round(liters), litersPerInterval: per, litersPerMinute: lpm, away: 'no' },
+  };
+}
+
 /** Too much water in the short window; `usualL` is the household's learned maximum there (NaN while learning). */
 export function explainShortVolume(liters: number, windowMs: number, thresholdL: number, usualL: number): Explanation {
   const w = Math.round(windowMs / 60_000);
@@ -102,12 +117,26 @@ export function explainLeak(wetMs: number, minLpm: number): Explanation {
   };
 }
 
-export function explainOffline(silentMs: number, cadenceMs: number, lastAt: number, off: number): Explanation {
-  const every = Math.round(cadenceMs / 60_000);
+/** Offline in delivery terms: "通常每小时上报一次，已 3 小时未上报". `intervalMs` is the learned delivery interval. */
+export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number): Explanation {
+  const every = describeInterval(intervalMs);
+  const silent = describeDuration(silentMs);
+  const last = clockOf(lastAt, off);
   return {
-    zh: `水表已 ${h(silentMs)} 小时没有上报（通常每 ${every} 分钟一次，最后一次在 ${clockOf(lastAt, off)}）。请检查水表或网络；这不代表住户未用水。`,
-    en: `The meter has not reported for ${h(silentMs)} h (it usually reports every ${every} min; last at ${clockOf(lastAt, off)}). Check the meter or its network; this says nothing about water use.`,
-    facts: { silentHours: hours1(silentMs), cadenceMinutes: every, lastReport: clockOf(lastAt, off) },
+    zh: `水表通常${every.zh}上报一次，已 ${silent.zh}未上报（最后一次在 ${last}）。请检查水表或网络；这不代表住户未用水。`,
+    en: `The meter usually reports ${every.en}; it has not reported for ${silent.en} (last at ${last}). Check the meter or its network; this says nothing about water use.`,
+    facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), cadenceMinutes: Math.round(intervalMs / 60_000), lastReport: last },
+  };
+}
+
+/** The meter's clock is off: its readings are corrected by the estimated offset and still used. */
+export function explainClock(offsetMs: number): Explanation {
+  const fast = offsetMs > 0;
+  const by = describeDuration(Math.abs(offsetMs));
+  return {
+    zh: `水表时钟${fast ? '偏快' : '偏慢'}约 ${by.zh}（按到达时间估计）。读数时间已自动校正并继续使用；请校准水表时钟。`,
+    en: `The meter's clock runs ${fast ? 'fast' : 'slow'} by about ${by.en} (estimated from arrival times). Its readings are corrected and still used; please set the meter's clock.`,
+    facts: { fault: 'clock-skew', clockOffsetMinutes: Math.round(offsetMs / 60_000) },
   };
 }
 

@@ -35,15 +35,22 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   const sustainedIntervals = Math.max(s.minRunIntervalsCoarse, Math.round(learnedSustained / m.dataCadenceMs) + 1);
   const sustained = coarse && learned && !away && f.runIntervals >= sustainedIntervals && runMs >= s.minRunMs && f.runTailMinLpm >= s.sustainedLpm;
   const runLong = runMs >= runThr && coarseOk;
+  // A coarse meter with a tap's worth of water in every interval for hours (issue 9): longer
+  // than the household's longest such streak plus a margin of intervals, and at least steadyMinMs.
+  const learnedSteady = m.flow.learnedMaxSteadyMs;
+  const steadyThr = Math.max(s.steadyMinMs, (Number.isNaN(learnedSteady) ? s.steadyMinMs : learnedSteady) + s.steadyExtraIntervals * m.dataCadenceMs);
+  const steady = coarse && !away && f.steadyMs >= steadyThr;
   const hourBig = hourLiters >= hourThr;
   // Away, the hour rule's tiny threshold already covers any burst.
   const shortBig = !away && f.shortLiters >= shortThr;
   if (m.active.has('surge')) {
-    if (f.runMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
+    if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
     return;
   }
-  if (!runLong && !sustained && !hourBig && !shortBig) return;
-  const reason = runLong
+  if (!runLong && !sustained && !hourBig && !shortBig && !steady) return;
+  const reason = steady && !runLong && !sustained && !hourBig && !shortBig
+    ? ex.explainSteady(f.steadyMs, f.steadyLiters, m.dataCadenceMs, f.steadyIntervals)
+    : runLong
     ? ex.explainRun(runMs, f.runLiters, runThr, away, learned)
     : sustained
       ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)

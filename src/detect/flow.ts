@@ -25,6 +25,8 @@ interface FlowDay {
   maxShortL: number;
   /** Longest completed streak of never-dry intervals (some households have long ones). */
   maxWetMs: number;
+  /** Longest streak of coarse intervals each holding at least surge.steadyLpm. */
+  maxSteadyMs: number;
   excluded: boolean;
 }
 
@@ -37,6 +39,10 @@ export interface FlowState {
   runTailMinLpm: number;
   /** How long the run has been sustained (every interval after the first ≥ surge.sustainedLpm). */
   runSustainedMs: number;
+  /** The current streak of coarse intervals each at ≥ surge.steadyLpm (a tap or pipe running). */
+  steadyStart: number;
+  steadyLiters: number;
+  steadyIntervals: number;
   /** End of the last interval whose flow dropped below the leak floor. */
   lastDryAt: number;
   wetIntervals: number;
@@ -50,6 +56,7 @@ export interface FlowState {
   learnedMaxHourL: number;
   learnedMaxShortL: number;
   learnedMaxWetMs: number;
+  learnedMaxSteadyMs: number;
 }
 
 export const createFlow = (): FlowState => ({
@@ -59,6 +66,9 @@ export const createFlow = (): FlowState => ({
   runIntervals: 0,
   runTailMinLpm: Infinity,
   runSustainedMs: 0,
+  steadyStart: NaN,
+  steadyLiters: 0,
+  steadyIntervals: 0,
   lastDryAt: NaN,
   wetIntervals: 0,
   wetMinLpm: Infinity,
@@ -70,6 +80,7 @@ export const createFlow = (): FlowState => ({
   learnedMaxHourL: NaN,
   learnedMaxShortL: NaN,
   learnedMaxWetMs: NaN,
+  learnedMaxSteadyMs: NaN,
 });
 
 export interface FlowFeatures {
@@ -83,6 +94,9 @@ export interface FlowFeatures {
   wetMs: number;
   wetIntervals: number;
   wetMinLpm: number;
+  steadyMs: number;
+  steadyIntervals: number;
+  steadyLiters: number;
 }
 
 /** Fold one interval in; `gap` marks an interval too long to say anything about continuity. */
@@ -113,6 +127,22 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
       f.today.maxSustainedMs = Math.max(f.today.maxSustainedMs, f.runSustainedMs);
     }
     f.runStart = NaN;
+  }
+
+  // Coarse intervals that each hold a tap's worth of water (30 L in 15 min, 120 L in an hour):
+  // whatever the run rule says about continuity inside them, water ran the whole time.
+  // (Coarse registers step in whole litres: one litre of slack per interval.)
+  if (!fine && !gap && useLpm * dtMin >= cfg.surge.steadyLpm * dtMin - 1) {
+    if (Number.isNaN(f.steadyStart)) {
+      f.steadyStart = t0;
+      f.steadyLiters = 0;
+      f.steadyIntervals = 0;
+    }
+    f.steadyLiters += liters;
+    f.steadyIntervals++;
+  } else {
+    if (!Number.isNaN(f.steadyStart) && f.today && !f.today.excluded) f.today.maxSteadyMs = Math.max(f.today.maxSteadyMs, t0 - f.steadyStart);
+    f.steadyStart = NaN;
   }
 
   if (gap || lpm < cfg.leak.minLpm || Number.isNaN(f.lastDryAt)) {
@@ -150,6 +180,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     wetMs: t1 - f.lastDryAt,
     wetIntervals: f.wetIntervals,
     wetMinLpm: f.wetMinLpm,
+    steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
+    steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
+    steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
   };
 }
 
@@ -180,13 +213,15 @@ function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
       f.learnedMaxHourL = Math.max(...good.map((d) => d.maxHourL));
       f.learnedMaxShortL = Math.max(...good.map((d) => d.maxShortL));
       f.learnedMaxWetMs = Math.max(...good.map((d) => d.maxWetMs));
+      f.learnedMaxSteadyMs = Math.max(...good.map((d) => d.maxSteadyMs));
     } else {
       f.learnedMaxRunMs = NaN;
       f.learnedMaxSustainedMs = NaN;
       f.learnedMaxHourL = NaN;
       f.learnedMaxShortL = NaN;
       f.learnedMaxWetMs = NaN;
+      f.learnedMaxSteadyMs = NaN;
     }
   }
-  f.today = { day, maxRunMs: 0, maxSustainedMs: 0, maxHourL: 0, maxShortL: 0, maxWetMs: 0, excluded: false };
+  f.today = { day, maxRunMs: 0, maxSustainedMs: 0, maxHourL: 0, maxShortL: 0, maxWetMs: 0, maxSteadyMs: 0, excluded: false };
 }

@@ -1,4 +1,5 @@
 import type { AlertType } from '../domain/alert.ts';
+import { createDelivery, type DeliveryState } from './delivery.ts';
 import { createFlow, type FlowState } from './flow.ts';
 import { createRegister, type RegisterState } from './register.ts';
 import { createRoutine, type RoutineState } from './routine.ts';
@@ -11,12 +12,21 @@ export interface MeterState {
   flow: FlowState;
   /** Data time water was last used (end of the interval that showed use). NaN: unknown. */
   lastUseAt: number;
-  /** Recent reading-to-reading gaps (data time) and arrival gaps, for the learned cadences. */
+  /** Recent reading-to-reading gaps (data time), for the learned data cadence. */
   dataGaps: number[];
-  arrivalGaps: number[];
   dataCadenceMs: number;
+  /** The delivery interval (delivery.intervalMs, kept here for the offline rule and the API). */
   arrivalCadenceMs: number;
   lastArrival: number;
+  /** Deliveries and the meter clock (delivery.ts). */
+  delivery: DeliveryState;
+  /** The reorder buffer: readings of the current delivery held until it is complete, as
+   *  [ts (corrected), totalLiters, receivedAt, …] triples in ts order. */
+  held: number[];
+  /** The raised no-usage is at the check-in stage (not yet confirmed). */
+  noUsageCheckIn: boolean;
+  /** Start of the silence the raised no-usage is about (NaN when none). */
+  noUsageSince: number;
   lastFaultAt: number;
   awayFrom: number;
   awayUntil: number;
@@ -32,10 +42,13 @@ export function createMeterState(meterId: string, defaultCadenceMs: number): Met
     flow: createFlow(),
     lastUseAt: NaN,
     dataGaps: [],
-    arrivalGaps: [],
     dataCadenceMs: defaultCadenceMs,
     arrivalCadenceMs: defaultCadenceMs,
     lastArrival: NaN,
+    delivery: createDelivery(defaultCadenceMs),
+    held: [],
+    noUsageCheckIn: false,
+    noUsageSince: NaN,
     lastFaultAt: NaN,
     awayFrom: NaN,
     awayUntil: NaN,

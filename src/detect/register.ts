@@ -9,17 +9,42 @@ export interface RegisterState {
   lastTotal: number;
   /** A register value that disagrees with ours; adopted once confirmed (meter replaced). */
   pending: { ts: number; total: number; count: number } | null;
+  /** Recently accepted readings as [ts, total, …] pairs: a late re-send of one is a duplicate. */
+  recent: number[];
 }
 
 export type RegisterOutcome =
   | { kind: 'first' }
   | { kind: 'interval'; t0: number; t1: number; liters: number }
   | { kind: 'duplicate' }
-  | { kind: 'out-of-order' }
+  | { kind: 'out-of-order'; fits: boolean }
   | { kind: 'fault'; why: 'absurd-jump' | 'counter-reset' | 'conflicting-duplicate'; deltaLiters: number }
   | { kind: 'rebased'; from: number; to: number };
 
-export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null });
+export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: [] });
+
+/** Readings remembered for recognising late duplicates (pairs). */
+const RECENT = 48;
+function remember(r: RegisterState, ts: number, total: number): void {
+  r.recent.push(ts, total);
+  // Trimmed in chunks: a splice per reading would cost more than the rest of the register.
+  if (r.recent.length > 4 * RECENT) r.recent.splice(0, 2 * RECENT);
+}
+
+/** A reading older than the register's: a re-send of a known one, or one that fits between two. */
+function behind(r: RegisterState, ts: number, total: number): RegisterOutcome {
+  const k = r.recent;
+  let before = NaN;
+  let after = NaN;
+  for (let i = 0; i < k.length; i += 2) {
+    if (k[i] === ts) return Math.abs(k[i + 1]! - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
+    if (k[i]! < ts) before = k[i + 1]!;
+    else if (Number.isNaN(after)) after = k[i + 1]!;
+  }
+  // It fits when its register value lies between its known neighbours' (it is consistent history).
+  const fits = !Number.isNaN(before) && !Number.isNaN(after) && total >= before - JITTER_L && total <= after + JITTER_L;
+  return { kind: 'out-of-order', fits };
+}
 
 /** Register noise we ignore: coarse meters round to whole litres. */
 const JITTER_L = 1;
@@ -35,13 +60,14 @@ export function advanceRegister(
   if (Number.isNaN(r.lastTs)) {
     r.lastTs = ts;
     r.lastTotal = total;
+    remember(r, ts, total);
     return { kind: 'first' };
   }
   if (ts === r.lastTs) {
     if (Math.abs(total - r.lastTotal) < 1e-9) return { kind: 'duplicate' };
     return { kind: 'fault', why: 'conflicting-duplicate', deltaLiters: total - r.lastTotal };
   }
-  if (ts < r.lastTs) return { kind: 'out-of-order' };
+  if (ts < r.lastTs) return behind(r, ts, total);
 
   const delta = total - r.lastTotal;
   const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs)) / MINUTE + JITTER_L;
@@ -50,6 +76,7 @@ export function advanceRegister(
     const t0 = r.lastTs;
     r.lastTs = ts;
     r.lastTotal = Math.max(total, r.lastTotal);
+    remember(r, ts, r.lastTotal);
     return { kind: 'interval', t0, t1: ts, liters: Math.max(0, delta) };
   }
 
@@ -65,6 +92,8 @@ export function advanceRegister(
       r.lastTs = ts;
       r.lastTotal = total;
       r.pending = null;
+      r.recent.length = 0; // the old register's values say nothing about the new one
+      remember(r, ts, total);
       return { kind: 'rebased', from, to: total };
     }
   } else {

@@ -45,6 +45,9 @@ export interface RoutineState {
   /** 90th-percentile / latest morning first-use minute of the learned days, -1 when unknown. */
   usualFirstUseMin: number;
   latestFirstUseMin: number;
+  /** Silences people confirmed were normal ("elder fine"), as [start, end, …] pairs; they age
+   *  out with the history (learn.ts). */
+  taught: number[];
   /** Bumped whenever the learned history changes, to invalidate the cached verdict. */
   version: number;
   cache: { since: number; version: number; verdict: SilenceVerdict } | null;
@@ -57,6 +60,7 @@ export const createRoutine = (): RoutineState => ({
   nightMidMin: DEFAULT_NIGHT_MID_MIN,
   usualFirstUseMin: -1,
   latestFirstUseMin: -1,
+  taught: [],
   version: 0,
   cache: null,
 });
@@ -67,7 +71,9 @@ const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, 
 const NIGHT_SILENCE = 3 * HOUR;
 /** Shorter silences never decide a deadline (the minimum threshold is longer); not kept. */
 const RECORD_MIN = 30 * MINUTE;
-/** A day with less data than this (a long outage) is not learned. */
+/** A day with less data than this (a long outage) is not learned. (Measured on the real DAIAD
+ *  homes, which drop readings for hours hundreds of times a year: learning from half-observed
+ *  days, 12 h, raised false alarms from 0.70 to 1.11 per household-month and gained no delay.) */
 const MIN_OBSERVED = 20 * HOUR;
 /** Middle of the night until one is learned (03:00). */
 const DEFAULT_NIGHT_MID_MIN = 3 * 60;
@@ -144,6 +150,9 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
   if (done.observedMs < MIN_OBSERVED) done.excluded = true;
   r.history.push(done);
   while (r.history.length > cfg.historyDays) r.history.shift();
+  // Taught silences age out with the days they began on.
+  const oldest = r.history[0]!.day;
+  while (r.taught.length && dayIndex(r.taught[0]!, cfg.utcOffsetMinutes) < oldest) r.taught.splice(0, 2);
   recompute(r);
 }
 

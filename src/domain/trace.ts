@@ -22,6 +22,12 @@ export interface AlertLine {
   reason: string;
   reasonZh: string;
   facts: Record<string, number | string>;
+  /** Issue 9/7: 'opened' (one per alert) or 'escalated' (a check-in alert confirmed at `escalatedAt`). */
+  change?: 'opened' | 'escalated';
+  /** 'check-in' = the earlier, lower-confidence stage (only the elder is asked); else 'confirmed'. */
+  stage?: 'check-in' | 'confirmed';
+  escalatedAt?: string;
+  alertId?: string;
 }
 
 /**

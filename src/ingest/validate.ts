@@ -18,8 +18,14 @@ export interface Plausibility {
   earliestTs: number;
 }
 
+/**
+ * Issue 9: a meter whose clock runs fast is not rejected here any more — the detector estimates
+ * each meter's clock offset from arrival times and corrects a steady skew (src/detect/delivery.ts);
+ * what is still in the future after that correction is dead-lettered by the monitor with the
+ * reason. Ingest only refuses what no correction can explain: a clock more than a day ahead.
+ */
 export const DEFAULT_PLAUSIBILITY: Plausibility = {
-  maxFutureMs: 10 * 60_000,
+  maxFutureMs: 24 * 60 * 60_000,
   earliestTs: Date.UTC(2000, 0, 1),
 };
 

@@ -5,7 +5,7 @@
 import type { Alert } from '../domain/alert.ts';
 import type { Reading } from '../domain/reading.ts';
 import { applyDetectorEvent, createAlertBook, type AlertBook } from '../alerting/lifecycle.ts';
-import { createDetector, offlineDeadline, onReading, tickMeter, type DetectorState } from '../detect/detector.ts';
+import { createDetector, nextDeadline, onReading, tickMeter, type DetectorState } from '../detect/detector.ts';
 import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent, ReadingVerdict } from '../detect/events.ts';
 import type { MeterState } from '../detect/meter-state.ts';
@@ -20,22 +20,28 @@ export interface ReplayEngine {
   readonly detector: DetectorState;
   readonly book: AlertBook;
   readonly verdicts: Record<ReadingVerdict, number>;
+  /** Run the clock on until nothing is held any more (end of input without --until). */
+  flush(): void;
 }
 
-export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void): ReplayEngine {
+export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void, onEscalated?: (a: Alert, at: number) => void): ReplayEngine {
   const detector = createDetector(cfg);
   const book = createAlertBook();
   const heap = new MinHeap<MeterState>();
   const queued = new Set<MeterState>();
-  const verdicts: Record<ReadingVerdict, number> = { accepted: 0, duplicate: 0, 'out-of-order': 0, fault: 0 };
+  const verdicts: Record<ReadingVerdict, number> = { accepted: 0, duplicate: 0, 'out-of-order': 0, fault: 0, held: 0, late: 0, implausible: 0 };
   let clock = -Infinity;
 
   const emit = (events: DetectorEvent[]) => {
-    for (const ev of events) for (const ch of applyDetectorEvent(book, ev)) if (ch.kind === 'opened') onOpened(ch.alert);
+    for (const ev of events)
+      for (const ch of applyDetectorEvent(book, ev)) {
+        if (ch.kind === 'opened') onOpened(ch.alert);
+        else if (ch.kind === 'escalated') onEscalated?.(ch.alert, ch.at);
+      }
   };
   const schedule = (m: MeterState) => {
     if (queued.has(m)) return;
-    const dl = offlineDeadline(detector, m);
+    const dl = nextDeadline(detector, m);
     if (Number.isNaN(dl)) return;
     heap.push(dl, m);
     queued.add(m);
@@ -45,7 +51,7 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       const due = heap.peekKey();
       const m = heap.pop()!;
       queued.delete(m);
-      const dl = offlineDeadline(detector, m);
+      const dl = nextDeadline(detector, m);
       if (Number.isNaN(dl)) continue;
       if (dl > due) {
         schedule(m); // it reported since: its deadline moved on
@@ -53,6 +59,7 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       }
       clock = Math.max(clock, dl);
       emit(tickMeter(detector, m, dl));
+      schedule(m); // a released delivery leaves its offline deadline pending
     }
     if (t > clock) clock = t;
   };
@@ -66,6 +73,11 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       schedule(detector.meters.get(r.meterId)!);
     },
     advanceTo,
+    flush() {
+      let t = clock;
+      for (const m of detector.meters.values()) if (m.held.length) t = Math.max(t, clock + cfg.delivery.maxHoldMs);
+      if (t > clock) advanceTo(t);
+    },
     get clock() {
       return clock;
     },

@@ -7,7 +7,9 @@
 // stripped: a field the detector dropped does not invalidate old snapshots.
 import { z } from 'zod';
 import { ALERT_TYPES } from '../domain/alert.ts';
+import { createDelivery } from '../detect/delivery.ts';
 import type { MeterState } from '../detect/meter-state.ts';
+import { HOUR } from '../detect/time.ts';
 
 /** Any number: NaN and ±Infinity mean "unknown" / "none yet" in the detector (z.number() refuses them). */
 const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
@@ -17,6 +19,7 @@ const register = z.object({
   lastTs: num,
   lastTotal: num,
   pending: z.object({ ts: num, total: num, count: num }).nullable(),
+  recent: nums.default([]),
 });
 
 const dayRecord = z.object({
@@ -29,7 +32,7 @@ const dayRecord = z.object({
   excluded: z.boolean(),
 });
 
-const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num });
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
 
 const routine = z.object({
   cur: dayRecord.nullable(),
@@ -38,6 +41,7 @@ const routine = z.object({
   nightMidMin: num,
   usualFirstUseMin: num,
   latestFirstUseMin: num,
+  taught: nums.default([]),
   version: num,
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
@@ -49,6 +53,7 @@ const flowDay = z.object({
   maxHourL: num,
   maxShortL: num,
   maxWetMs: num,
+  maxSteadyMs: num.default(0),
   excluded: z.boolean(),
 });
 
@@ -59,6 +64,9 @@ const flow = z.object({
   runIntervals: num,
   runTailMinLpm: num,
   runSustainedMs: num,
+  steadyStart: num.default(NaN),
+  steadyLiters: num.default(0),
+  steadyIntervals: num.default(0),
   lastDryAt: num,
   wetIntervals: num,
   wetMinLpm: num,
@@ -70,6 +78,23 @@ const flow = z.object({
   learnedMaxHourL: num,
   learnedMaxShortL: num,
   learnedMaxWetMs: num,
+  learnedMaxSteadyMs: num.default(NaN),
+});
+
+// Added with issue 9 (deliveries, clocks, reorder buffer, check-in): defaults let snapshots of
+// the earlier format load; the meter then relearns only its delivery pattern.
+const delivery = z.object({
+  startAt: num,
+  lastAt: num,
+  gaps: nums,
+  intervalMs: num,
+  count: num,
+  lags: nums,
+  msgAt: num,
+  msgLag: num,
+  offsetMs: num,
+  shuffles: z.boolean(),
+  late: num,
 });
 
 const schema = z.object({
@@ -79,10 +104,13 @@ const schema = z.object({
   flow,
   lastUseAt: num,
   dataGaps: nums,
-  arrivalGaps: nums,
   dataCadenceMs: num,
   arrivalCadenceMs: num,
   lastArrival: num,
+  delivery: delivery.optional().transform((v) => v ?? createDelivery(HOUR)),
+  held: nums.default([]),
+  noUsageCheckIn: z.boolean().default(false),
+  noUsageSince: num.default(NaN),
   lastFaultAt: num,
   awayFrom: num,
   awayUntil: num,

@@ -13,6 +13,7 @@ import { applyDetectorEvent, createAlertBook, recordInBook, type AlertChange } f
 import { createDetector, meterOf, onReading, onStatus, onTick, setAway } from '../detect/detector.ts';
 import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent } from '../detect/events.ts';
+import { learnFromOutcome } from '../detect/learn.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Store } from '../store/index.ts';
 import { restoreDetector, snapshotRows } from './detector-snapshot.ts';
@@ -76,11 +77,21 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     while (i < readings.length) {
       const r = readings[i++]!;
       const res = onReading(detector, r, r.receivedAt);
-      if (res.verdict === 'accepted') {
+      // issue 9: 'held' readings wait in the detector's reorder buffer (released by tick); they,
+      // and 'late' ones (behind the watermark), are good data and kept. 'implausible' (still in
+      // the future after the meter-clock correction) goes to dead letters with its reason.
+      if (res.verdict === 'accepted' || res.verdict === 'held') {
         metrics.readingsAccepted.inc();
         kept.push(r);
       } else if (res.verdict === 'duplicate') metrics.readingsDuplicate.inc();
-      else metrics.readingsRejected.inc({ reason: res.verdict === 'fault' ? 'data-fault' : 'out-of-order' });
+      else if (res.verdict === 'implausible') {
+        const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: `implausible-time: ${res.reason}`, receivedAt: r.receivedAt };
+        store.writes.add(() => store.deadLetters.add(d));
+        metrics.deadLetters.inc();
+      } else {
+        if (res.verdict === 'late') kept.push(r);
+        metrics.readingsRejected.inc({ reason: res.verdict === 'fault' ? 'data-fault' : 'out-of-order' });
+      }
       handle(res.events);
       if ((i - from) % 32 === 0 && performance.now() >= deadline) break;
     }
@@ -228,6 +239,9 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {
       recordInBook(book, alert);
+      // issue 9 item 6: an answer of 'elder-fine' teaches the household's routine that this
+      // silence was normal ('hospital'/'deceased' never teach; see src/detect/learn.ts).
+      if (alert.status === 'resolved' && alert.outcome) learnFromOutcome(detector, alert, deps.clock());
       refreshActiveGauge();
     },
   };

@@ -58,7 +58,7 @@ describe('data faults', () => {
     expect(used).toBeCloseTo(after.at(-1)!.totalLiters - rs[i + 2]!.totalLiters, 6);
   });
 
-  it('identical duplicate → "duplicate", no events; conflicting duplicate → fault; older reading → "out-of-order"', () => {
+  it('identical duplicate → "duplicate", no events; a re-send of an older reading → "duplicate"; conflicting duplicate → fault', () => {
     const h = household({ cadenceMin: 1, days: 2, seed: 3 });
     const base = between(h.readings(), at(0, '00:00'), at(1, '12:00'));
     const t = at(1, '09:00');
@@ -70,8 +70,8 @@ describe('data faults', () => {
     expect(same).toEqual({ verdict: 'duplicate', usedLiters: 0, events: [] });
 
     const older = base.find((r) => r.ts === t - 30 * MIN)!;
-    const late = onReading(d, { ...older, receivedAt: orig.receivedAt + 20_000 });
-    expect(late).toEqual({ verdict: 'out-of-order', usedLiters: 0, events: [] });
+    const resent = onReading(d, { ...older, receivedAt: orig.receivedAt + 20_000 });
+    expect(resent).toEqual({ verdict: 'duplicate', usedLiters: 0, events: [] });
 
     const conflicting = onReading(d, { ...orig, totalLiters: orig.totalLiters + 5, receivedAt: orig.receivedAt + 30_000 });
     expect(conflicting.verdict).toBe('fault');
@@ -87,7 +87,7 @@ describe('data faults', () => {
     noisy = outOfOrder(noisy, at(8, '11:00'), at(8, '10:30'));
     const a = drive(createDetector(cfg), clean);
     const b = drive(createDetector(cfg), noisy);
-    expect(count(b.verdicts)).toEqual({ accepted: clean.length, duplicate: 1, 'out-of-order': 1 });
+    expect(count(b.verdicts)).toEqual({ accepted: clean.length, duplicate: 2 }); // the older one is a re-send
     expect(summary(b.events)).toEqual(summary(a.events));
     expect(raises(a.events, 'no-usage')).toHaveLength(1);
     expect(raises(a.events, 'no-usage')[0]!.observedAt).toBeLessThan(at(8, '16:00')); // before use resumes

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetLabels } from '../../eval/labels.ts';
 import { householdMonths, poolScores, ROUTINE, scoreAlerts } from '../../eval/score.ts';
-import { HOUR, iso, MINUTE, type EvalAlert } from '../../eval/trace.ts';
+import { HOUR, iso, MINUTE, parseAlertLines, type EvalAlert } from '../../eval/trace.ts';
 
 const D = Date.parse('2026-01-10T00:00:00Z');
 const t = (h: number, m = 0): number => D + h * HOUR + m * MINUTE;
@@ -80,10 +80,25 @@ describe('scoreAlerts: false alarms', () => {
     expect(s.falseAlarms).toMatchObject({ total: 1, byType: { 'no-usage': 1 }, byNormal: { [ROUTINE]: 1 } });
   });
 
-  it('attributes a false alarm to the kind of normal period it fell in', () => {
+  it('attributes a false alarm to the kind of normal period it fell in; an unannounced trip is counted apart, not in the rate', () => {
     const s = scoreAlerts(LABELS, [alert('m1', 'no-usage', t(24 * 6)), alert('m2', 'no-usage', t(24 * 3 + 8)), alert('m2', 'no-usage', t(24 * 6))]);
-    expect(s.falseAlarms.byNormal).toEqual({ trip: 1, 'late waking': 1, [ROUTINE]: 1 });
+    expect(s.falseAlarms.byNormal).toEqual({ 'late waking': 1, [ROUTINE]: 1 });
+    expect(s.falseAlarms.total).toBe(2);
+    expect(s.absences).toEqual({ periods: 1, alerts: 1 });
     expect(s.falseAlarmList.map((f) => f.normal)).toEqual(['late waking', 'trip', ROUTINE]);
+  });
+
+  it('reads check-in lines and escalations of the replay output (issue 7: both stages)', () => {
+    const text = [
+      JSON.stringify({ meterId: 'm1', type: 'no-usage', openedAt: iso(t(10)), change: 'opened', stage: 'check-in' }),
+      JSON.stringify({ meterId: 'm1', type: 'no-usage', openedAt: iso(t(10)), change: 'escalated', stage: 'confirmed', escalatedAt: iso(t(12)) }),
+      JSON.stringify({ meterId: 'm1', type: 'surge', openedAt: iso(t(20)) }),
+    ].join('\n');
+    expect(parseAlertLines(text)).toEqual([
+      { meterId: 'm1', type: 'no-usage', openedAt: iso(t(10)), stage: 'check-in' },
+      { meterId: 'm1', type: 'no-usage', openedAt: iso(t(12)), stage: 'confirmed', escalated: true },
+      { meterId: 'm1', type: 'surge', openedAt: iso(t(20)) },
+    ]);
   });
 
   it('a surge on a glitch is a false alarm and a data-fault surge (a data fault explains only data-fault alerts)', () => {

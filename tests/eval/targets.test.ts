@@ -36,7 +36,7 @@ describe('checkTargets', () => {
     ]);
     expect(Object.values(c).map((x) => [x.id, x.ok])).toEqual([
       ['no-usage-recall', true], ['no-usage-delay', true], ['false-alarms', true], ['surge-recall', true],
-      ['surge-delay', true], ['leak-24h', true], ['offline-3-intervals', true], ['no-fault-surges', true],
+      ['surge-delay', true], ['leak-24h', true], ['offline-3-intervals', true], ['offline-false', true], ['no-fault-surges', true],
     ]);
   });
 

@@ -69,12 +69,12 @@ describe('ingest', () => {
     expect(sinks.readings).toHaveLength(1);
   });
 
-  it('dead-letters a reading from the future with a reason and counts it', () => {
+  it('dead-letters a reading more than a day in the future with a reason and counts it', () => {
     const { sinks, handle } = rig();
-    const payload = JSON.stringify({ ts: RECEIVED + 11 * MIN, totalLiters: 1 });
+    const payload = JSON.stringify({ ts: RECEIVED + 25 * 60 * MIN, totalLiters: 1 });
     const out = handle('m-001', 'meters/m-001/reading', payload, RECEIVED);
     expect(out).toMatchObject({ status: 'rejected', code: 'implausible-time' });
-    expect(sinks.dead).toEqual([{ topic: 'meters/m-001/reading', meterId: 'm-001', payload, reason: expect.stringContaining('11 min after receipt'), receivedAt: RECEIVED }]);
+    expect(sinks.dead).toEqual([{ topic: 'meters/m-001/reading', meterId: 'm-001', payload, reason: expect.stringContaining('1500 min after receipt'), receivedAt: RECEIVED }]);
     expect(sinks.counts.rejected).toEqual({ 'implausible-time': 1 });
     expect(sinks.readings).toEqual([]);
   });

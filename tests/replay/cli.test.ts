@@ -51,8 +51,11 @@ describe('replay CLI', () => {
         openedAt: iso(end + 45 * MIN), // 3 × the 15-min cadence
         observedAt: iso(end),
         reason: expect.stringContaining('has not reported'),
-        reasonZh: expect.stringContaining('没有上报'),
-        facts: { silentHours: 0.8, cadenceMinutes: 15, lastReport: '20:00' },
+        reasonZh: expect.stringContaining('未上报'),
+        facts: { silentHours: 0.8, silentMinutes: 45, cadenceMinutes: 15, lastReport: '20:00' },
+        change: 'opened',
+        stage: 'confirmed',
+        alertId: expect.any(String),
       },
     ]);
     expect(r.lines[0]!.openedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -120,6 +123,9 @@ describe('replay CLI', () => {
         reason: x.reason.en,
         reasonZh: x.reason.zh,
         facts: x.reason.facts,
+        change: 'opened',
+        stage: 'confirmed',
+        alertId: x.id,
       })),
     );
     expect(a.lines.map((l) => l.type)).toEqual(['data-fault', 'leak', 'no-usage', 'surge', 'offline', 'offline', 'offline']);

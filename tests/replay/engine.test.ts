@@ -31,7 +31,7 @@ describe('replay engine', () => {
     ]);
     expect(offlineAfter(15 * MIN)).toBe(45 * MIN);
     expect(engine.clock).toBe(end + 5 * HOUR);
-    expect(engine.verdicts).toEqual({ accepted: rs.length - 4, duplicate: 0, 'out-of-order': 0, fault: 4 });
+    expect(engine.verdicts).toEqual({ accepted: rs.length - 4, duplicate: 0, 'out-of-order': 0, fault: 4, held: 0, late: 0, implausible: 0 });
   });
 
   it('opens one alert per condition episode for every rule in the trace', () => {
@@ -76,5 +76,29 @@ describe('replay engine', () => {
     engine.advanceTo(at(0, '00:30'));
     expect(engine.clock).toBe(at(1, '00:00'));
     expect(alerts).toEqual([]);
+  });
+});
+
+describe('replay engine: held deliveries', () => {
+  it('a meter delivering hourly batches as shuffled messages that then stops: held readings are released in order and offline still fires after 3 delivery intervals', () => {
+    const h = household({ cadenceMin: 15, days: 4, seed: 3 });
+    const rs = between(h.readings(), 0, at(3, '10:00') + 1);
+    // Each hour as 4 single-reading messages in reverse order, 20 s apart, from hh:00:30.
+    const hours = new Map<number, typeof rs>();
+    for (const r of rs) {
+      const hr = Math.ceil(r.ts / HOUR) * HOUR;
+      hours.set(hr, [...(hours.get(hr) ?? []), r]);
+    }
+    const msgs = [...hours].flatMap(([hr, group]) => group.reverse().map((r, i) => ({ ...r, receivedAt: hr + 30_000 + i * 20_000 })));
+    const alerts: Alert[] = [];
+    const engine = createReplayEngine(defaultDetectorConfig, (a) => alerts.push(a));
+    for (const r of msgs) engine.push(r);
+    engine.advanceTo(at(3, '18:00'));
+    const last = msgs.at(-1)!.receivedAt;
+    const offline = alerts.filter((a) => a.type === 'offline');
+    expect(offline.map((a) => show(a.openedAt))).toEqual([show(last + 3 * HOUR)]);
+    expect(engine.verdicts.held).toBeGreaterThan(200);
+    expect(engine.verdicts.late).toBeLessThanOrEqual(3);
+    void MIN;
   });
 });

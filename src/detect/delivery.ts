@@ -1,0 +1,140 @@
+// When and how a meter delivers, learned from arrivals: its deliveries (not the spacing of the
+// readings inside one) and its clock. A delivery is a burst of messages close together in
+// arrival time: one reading, one batch message, or an hour of readings sent as many messages
+// in no particular order over a minute or two (NB-IoT retries, QoS 1 redelivery). The offline
+// rule waits for missed *deliveries*; the clock estimate corrects a steady skew.
+//
+// Clock: a reading cannot be taken after it arrives, so `ts − arrival` above zero is the meter
+// clock running fast by at least that much; the freshest reading of a message is normally taken
+// just before it is sent, so the largest lag over recent messages estimates the offset (the
+// second largest once there are a few, so one corrupt timestamp does not move it). A lag below
+// zero is also what batching and latency look like; it is taken for a slow clock only when even
+// the freshest reading is older than a whole delivery interval (no batching explains that).
+import type { DetectorConfig } from './config.ts';
+import { HOUR } from './time.ts';
+
+export interface DeliveryState {
+  /** First arrival of the current delivery and last arrival of any message (NaN before any). */
+  startAt: number;
+  lastAt: number;
+  /** Recent delivery start-to-start gaps; their median is the learned delivery interval. */
+  gaps: number[];
+  intervalMs: number;
+  /** Deliveries seen (the interval is trusted after a few). */
+  count: number;
+  /** Newest-reading lag (ts − arrival) of recent messages, and of the current one. */
+  lags: number[];
+  msgAt: number;
+  msgLag: number;
+  /** The correction applied to this meter's timestamps: meter clock − real time (ms). */
+  offsetMs: number;
+  /** This meter has delivered out of order: its deliveries are held and re-sorted. */
+  shuffles: boolean;
+  /** Readings that came later than the watermark (counted; see detector onReading). */
+  late: number;
+}
+
+export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
+  startAt: NaN,
+  lastAt: NaN,
+  gaps: [],
+  intervalMs: defaultIntervalMs,
+  count: 0,
+  lags: [],
+  msgAt: NaN,
+  msgLag: NaN,
+  offsetMs: 0,
+  shuffles: false,
+  late: 0,
+});
+
+const GAP_WINDOW = 9;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Messages this close in arrival belong to one delivery: never more than half the data cadence. */
+export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number => Math.max(1000, Math.min(cfg.delivery.groupGapMs, dataCadenceMs / 2));
+
+/**
+ * One reading arrived (raw meter `ts`). Updates the delivery pattern and the clock estimate;
+ * returns true when it opened a new delivery.
+ */
+export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig, fresh = true): boolean {
+  const lag = ts - receivedAt;
+  let lagged = true;
+  if (receivedAt !== s.msgAt) {
+    if (!Number.isNaN(s.msgAt)) {
+      s.lags.push(s.msgLag);
+      if (s.lags.length > cfg.clock.window) s.lags.shift();
+    }
+    s.msgAt = receivedAt;
+    s.msgLag = lag;
+  } else if (lag > s.msgLag) s.msgLag = lag;
+  else lagged = false;
+
+  let opened = false;
+  // A burst that only re-sends what was already delivered (a lost PUBACK, a modem retry) proves
+  // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
+  if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) && fresh) {
+    if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
+      s.gaps.push(receivedAt - s.startAt);
+      if (s.gaps.length > GAP_WINDOW) s.gaps.shift();
+      s.intervalMs = median(s.gaps);
+    }
+    s.startAt = receivedAt;
+    s.count++;
+    opened = true;
+  }
+  if (!(receivedAt <= s.lastAt)) s.lastAt = receivedAt;
+  if (lagged || opened) updateOffset(s, dataCadenceMs, cfg);
+  return opened;
+}
+
+function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConfig): void {
+  // Robust maximum of the lags: the largest while few are known, else the second largest.
+  let a = s.msgLag;
+  let b = -Infinity;
+  for (const x of s.lags) {
+    if (x > a) (b = a), (a = x);
+    else if (x > b) b = x;
+  }
+  const top = s.lags.length + 1 < 4 ? a : b;
+  const c = cfg.clock.correctAboveMs;
+  let est = 0;
+  if (top > c) est = top;
+  else if (top < -(Math.max(s.intervalMs, dataCadenceMs) + c)) est = top;
+  if (Math.abs(est - s.offsetMs) > c / 2) s.offsetMs = Math.round(est / 1000) * 1000;
+}
+
+/** Hours or minutes, rounded for people: "每小时", "每 15 分钟", "每 2 小时", "每天". */
+export function describeInterval(ms: number): { zh: string; en: string } {
+  const min = ms / 60_000;
+  if (min < 1.5) return { zh: '每分钟', en: 'every minute' };
+  if (min < 50) {
+    const n = Math.round(min);
+    return { zh: `每 ${n} 分钟`, en: `every ${n} min` };
+  }
+  if (ms < 1.25 * HOUR) return { zh: '每小时', en: 'every hour' };
+  if (ms < 20 * HOUR) {
+    const n = Math.round((ms / HOUR) * 2) / 2;
+    return { zh: `每 ${n} 小时`, en: `every ${n} h` };
+  }
+  if (ms < 36 * HOUR) return { zh: '每天', en: 'every day' };
+  const d = Math.round(ms / (24 * HOUR));
+  return { zh: `每 ${d} 天`, en: `every ${d} days` };
+}
+
+/** A duration for people, never "0.0": "3 分钟", "2.5 小时", "3 天". */
+export function describeDuration(ms: number): { zh: string; en: string } {
+  const min = Math.max(1, Math.round(ms / 60_000));
+  if (min < 60) return { zh: `${min} 分钟`, en: `${min} min` };
+  if (ms < 48 * HOUR) {
+    const h = Math.round((ms / HOUR) * 10) / 10;
+    return { zh: `${h} 小时`, en: `${h} h` };
+  }
+  const d = Math.round((ms / (24 * HOUR)) * 10) / 10;
+  return { zh: `${d} 天`, en: `${d} days` };
+}

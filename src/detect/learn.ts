@@ -1,0 +1,41 @@
+// Learning from people's answers (issue 9 item 6): a visit outcome or a check-in reply of
+// "elder fine" (out for the day, at the daughter's) teaches the household's model that such a
+// silence is normal, so the next one like it does not alarm. Only 'elder-fine' teaches: an
+// outcome of 'hospital' or 'deceased' is a real incapacitation and must never become a
+// precedent, and the others (meter fault, unregistered trip, false alarm, other) say nothing
+// about how long this elder is normally silent. A taught silence still never moves a deadline
+// past noUsage.hardCapMs, so recall of a real incapacitation is bounded whatever was taught.
+import type { AlertType, VisitOutcome } from '../domain/alert.ts';
+import type { DetectorState } from './detector.ts';
+
+export interface AnsweredAlert {
+  meterId: string;
+  type: AlertType;
+  outcome?: VisitOutcome;
+}
+
+/** Outcomes that teach "this silence was normal". Exported for tests and docs. */
+export const TEACHING_OUTCOMES: readonly VisitOutcome[] = ['elder-fine'];
+
+/**
+ * An alert was resolved with an outcome at clock time `now`. For a no-usage alert answered
+ * 'elder-fine', the silence it was about — from its start to now, or to when use resumed — is
+ * kept as a precedent for the household's routine, and the current silence raises nothing more
+ * (no escalation of a check-in the elder answered). Returns whether anything was learned.
+ */
+export function learnFromOutcome(d: DetectorState, a: AnsweredAlert, now: number): boolean {
+  if (a.type !== 'no-usage' || !a.outcome || !TEACHING_OUTCOMES.includes(a.outcome)) return false;
+  const m = d.meters.get(a.meterId);
+  if (!m) return false;
+  const since = m.noUsageSince;
+  if (Number.isNaN(since)) return false;
+  // Still silent: the silence lasted at least until the answer; else until use resumed.
+  const end = m.lastUseAt > since ? m.lastUseAt : Math.max(now, m.register.lastTs);
+  if (!(end > since)) return false;
+  const r = m.routine;
+  r.taught.push(since, end);
+  r.version++;
+  // The open condition was answered: it stays raised (no re-raise, no escalation) until use resumes.
+  m.noUsageCheckIn = false;
+  return true;
+}
