@@ -162,6 +162,11 @@ export const DetectorConfigSchema = z.strictObject({
       alertAboveMs: z.number().positive().default(minutes(30)),
       /** After correction, a reading still this far in the future is implausible (dead letter). */
       maxFutureMs: z.number().positive().default(minutes(10)),
+      /**
+       * A lag beyond this is not a clock to correct (a steady skew is minutes to hours): it is a
+       * backlog being uploaded or a replay of old data, kept at its own timestamps as before.
+       */
+      maxCorrectionMs: z.number().positive().default(minutes(12 * 60)),
       /** Arrival samples (messages) the estimate looks at. */
       window: z.number().int().min(4).max(200).default(24),
     })

@@ -105,7 +105,18 @@ function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConf
   const c = cfg.clock.correctAboveMs;
   let est = 0;
   if (top > c) est = top;
-  else if (top < -(Math.max(s.intervalMs, dataCadenceMs) + c)) est = top;
+  else if (top < -(Math.max(s.intervalMs, dataCadenceMs) + c)) {
+    // Readings behind arrival are either a slow clock or a backlog being uploaded (a meter
+    // back after hours offline sends hours of readings in a burst, whose lags climb towards
+    // zero). Only a steady lag, the same on several messages, is a clock to correct; while the
+    // lags disagree the estimate stays where it was (moving it would push the rest of a
+    // backlog into the future, where it is dead-lettered as implausible).
+    let lo = s.msgLag;
+    for (const x of s.lags) if (x < lo) lo = x;
+    const steady = s.lags.length + 1 >= 4 && top - lo <= c + dataCadenceMs;
+    est = steady ? top : s.offsetMs;
+  }
+  if (Math.abs(est) > cfg.clock.maxCorrectionMs) est = 0;
   if (Math.abs(est - s.offsetMs) > c / 2) s.offsetMs = Math.round(est / 1000) * 1000;
 }
 

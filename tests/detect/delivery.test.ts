@@ -94,6 +94,22 @@ describe('meter clocks', () => {
     expect(Math.abs(b!.observedAt - a!.observedAt)).toBeLessThanOrEqual(5 * MIN);
   });
 
+  it('a meter back after 6 h offline uploads its backlog in a burst: nothing is "corrected" into the future, nothing is implausible', () => {
+    const h = household({ cadenceMin: 1, days: 10, seed: 11 });
+    const back = at(9, '16:00');
+    // Live until 10:00; at 16:00 the 6 h backlog comes as one message per reading, oldest first,
+    // a second apart (each message's freshest reading climbs towards the present); the readings
+    // taken during the burst follow it at 16:10, then the meter is live again.
+    let t = back;
+    const rs = h
+      .readings()
+      .filter((r) => r.ts <= at(9, '20:00'))
+      .map((r) => (r.ts <= at(9, '10:00') || r.ts > back + 10 * MIN ? r : { ...r, receivedAt: r.ts <= back ? (t += 1000) : back + 10 * MIN + (r.ts - back) / 60 }));
+    const run = drive(createDetector(cfg), rs);
+    expect(run.verdicts.filter((v) => v !== 'accepted')).toEqual([]);
+    expect(raises(run.events, 'data-fault')).toEqual([]);
+  });
+
   it('a clock a few minutes fast is corrected without an alert; one still hours ahead after correction is implausible with a reason', () => {
     const h = household({ cadenceMin: 15, days: 3, seed: 7 });
     const d = createDetector(cfg);

@@ -105,7 +105,9 @@ function check(cycle: number) {
 
 describe('kill -9 while meters publish', () => {
   it('loses no acknowledged reading, keeps SQLite intact, stores each alert once, restores learned state', { timeout: 90_000 }, async () => {
-    const start = Date.now() - 30 * 86_400_000;
+    // Far enough back that a minute of meter time per reading never overtakes the present
+    // (a reading from the future is rightly refused, and would not be 'lost').
+    const start = Date.now() - 150 * 86_400_000;
     for (const [id, token] of seedMeters(dbPath, METERS, start)) meters.set(id, { token, ts: start, total: 1000, acked: new Set(), statusAcked: false });
 
     const cycles = [{ end: 'clean' }, { end: 'kill' }, { end: 'kill' }, { end: 'kill' }, { end: 'kill' }] as const;
