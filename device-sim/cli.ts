@@ -1,6 +1,8 @@
 // `npm run sim -- <command>`: labelled datasets, a live fleet, trace replay, real-data fixtures.
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { convertRealDataset, REAL_DATASETS } from './convert-real.ts';
 import { generateDataset } from './dataset.ts';
@@ -24,6 +26,12 @@ const HELP = `Anxin device simulator
       [--events a,b,...] [--faults a,b,...]     scenario names to deal out (default: all)
       [--name NAME]
     Writes a JSONL trace in arrival order and its ground-truth labels (eval/labels.ts).
+
+  npm run sim -- drill [--duration 240] [--speed 1200] [--history-days 21]
+    The notification drill (演练) on the simulated clock: the service with an in-memory store,
+    weeks of routine learned first, then one incapacitation walked through the whole ladder —
+    check-in unanswered, grid worker, family, acknowledged by the signed link, all-clear when
+    water use resumes — printed as it happens (the same run as \`npm run demo\`, bounded).
 
   npm run sim -- run --url mqtt://localhost:1883 --meters meters.json
       [--speed 60]                 simulated seconds per wall second
@@ -178,7 +186,15 @@ async function convertReal(argv: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { generate, run, publish, meters, 'convert-real': convertReal };
+/** The drill is the demo's ladder walk-through, bounded in time (device-sim/demo.ts owns it). */
+async function drill(argv: string[]): Promise<void> {
+  const args = argv.includes('--duration') ? argv : ['--duration', '240', ...argv];
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./demo.ts', import.meta.url)), ...args], { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`the drill exited with code ${code}`);
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { generate, run, publish, meters, 'convert-real': convertReal, drill };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -75,7 +75,7 @@ const scenarios: FleetScenario[] = [
   { name: 'burst-pipe', meterId: 'demo-001', at: at(0.5), durationMs: 6 * 3_600_000, lpm: 22 },
   { name: 'tap-left-running', meterId: 'demo-002', at: at(1), durationMs: 6 * 3_600_000, lpm: 6 },
   // Found by the learned routine; water use resumes after 10 h (the family arrives), closing the alert.
-  { name: 'incapacitation', meterId: 'demo-004', at: at(0.2), durationMs: 10 * 3_600_000 },
+  { name: 'incapacitation', meterId: 'demo-004', at: at(0.2), durationMs: 13 * 3_600_000 },
   { name: 'slow-leak', meterId: 'demo-005', at: at(0.1), durationMs: 72 * 3_600_000, lpm: 0.3 },
 ].filter((s) => meters.some((m) => m.meterId === s.meterId)) as FleetScenario[];
 
