@@ -18,6 +18,9 @@ export interface TencentCallOptions {
   timeoutMs: number;
 }
 
+/** What every Tencent channel (SMS, VMS) needs to make a call: the account, the endpoint and the clock. */
+export type TencentAccount = Omit<TencentCallOptions, 'service' | 'action' | 'version'>;
+
 export type TencentAnswer = { ok: true; response: any } | Extract<SendResult, { ok: false }>;
 
 export async function callTencent(opts: TencentCallOptions, body: unknown, signal: AbortSignal): Promise<TencentAnswer> {

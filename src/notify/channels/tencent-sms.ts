@@ -1,29 +1,22 @@
 // Tencent Cloud SMS SendSms, API 2021-01-11 — https://cloud.tencent.com/document/api/382/55981.
 // A request-level failure is Response.Error; a per-number failure is SendStatusSet[i].Code != "Ok"
 // (HTTP 200 either way). We send one number per call so each recipient has its own result.
-import type { Secret } from '../../config.ts';
 import type { Notifier } from '../types.ts';
 import type { TemplateMap } from './config.ts';
-import { callTencent, classifyTencentCode } from './tencent-api.ts';
+import { callTencent, classifyTencentCode, type TencentAccount } from './tencent-api.ts';
 import { fail } from './http.ts';
 import { toE164 } from './phone.ts';
 import { pickTemplate, positionalParams } from './template-ref.ts';
 import { TENCENT_SMS_LIMITS, utf8Bytes } from './limits.ts';
 
-export interface TencentSmsOptions {
-  secretId: Secret;
-  secretKey: Secret;
-  region: string;
+export interface TencentSmsOptions extends TencentAccount {
   sdkAppId: string;
   signName: string;
   templates: TemplateMap;
-  baseUrl: string;
-  timeoutMs: number;
-  now: () => number;
 }
 
 export function createTencentSms(o: TencentSmsOptions): Notifier {
-  const api = { baseUrl: o.baseUrl, service: 'sms' as const, action: 'SendSms', version: '2021-01-11', region: o.region, secretId: o.secretId, secretKey: o.secretKey, now: o.now, timeoutMs: o.timeoutMs };
+  const api = { ...o, service: 'sms' as const, action: 'SendSms', version: '2021-01-11' };
   return {
     kind: 'sms',
     provider: 'tencent-sms',

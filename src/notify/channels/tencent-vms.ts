@@ -1,28 +1,21 @@
 // Tencent Cloud VMS SendTtsVoice, API 2020-09-02 — https://cloud.tencent.com/document/api/1128/51558:
 // a voice call that reads a registered template. Success is Response.SendStatus {CallId, SessionContext}.
-import type { Secret } from '../../config.ts';
 import type { Notifier } from '../types.ts';
 import type { TemplateMap } from './config.ts';
-import { callTencent } from './tencent-api.ts';
+import { callTencent, type TencentAccount } from './tencent-api.ts';
 import { fail } from './http.ts';
 import { toE164 } from './phone.ts';
 import { pickTemplate, positionalParams } from './template-ref.ts';
 
-export interface TencentVmsOptions {
-  secretId: Secret;
-  secretKey: Secret;
-  region: string;
+export interface TencentVmsOptions extends TencentAccount {
   /** VoiceSdkAppid (the API spells it with a lower-case d). */
   sdkAppId: string;
   templates: TemplateMap;
   playTimes: number;
-  baseUrl: string;
-  timeoutMs: number;
-  now: () => number;
 }
 
 export function createTencentVms(o: TencentVmsOptions): Notifier {
-  const api = { baseUrl: o.baseUrl, service: 'vms' as const, action: 'SendTtsVoice', version: '2020-09-02', region: o.region, secretId: o.secretId, secretKey: o.secretKey, now: o.now, timeoutMs: o.timeoutMs };
+  const api = { ...o, service: 'vms' as const, action: 'SendTtsVoice', version: '2020-09-02' };
   return {
     kind: 'voice',
     provider: 'tencent-vms',
