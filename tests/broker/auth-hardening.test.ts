@@ -4,12 +4,12 @@
 import { Writable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONNACK, DEFAULT_LIMITS, type AuthLimits, type Broker, type MeterAuthenticator } from '../../src/broker/index.ts';
 import { AuthBackoff } from '../../src/broker/auth-backoff.ts';
 import type { Store } from '../../src/store/index.ts';
 import { seedHousehold, tempStore, T0 } from '../store/temp-store.ts';
-import { Inbox, connect, startTestBroker } from './harness.ts';
+import { Inbox, connect, startTestBroker, closeAfterEach } from './harness.ts';
 
 const auth = (over: Partial<AuthLimits> = {}): AuthLimits => ({ ...DEFAULT_LIMITS.auth, ...over });
 
@@ -53,17 +53,7 @@ describe('auth backoff (pure)', () => {
 
 describe('auth against the real store over TCP', () => {
   let broker: Broker | undefined;
-  const clients: MqttClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
-    await broker?.close();
-    broker = undefined;
-  });
-  const open = async (user: string, pass: string) => {
-    const c = await connect(broker!, user, pass);
-    clients.push(c);
-    return c;
-  };
+  const { clients, open } = closeAfterEach(() => broker, () => (broker = undefined));
 
   it('delays refusals, then refuses without hashing; the genuine meter with a cached token still gets in', async () => {
     const { store } = tempStore();

@@ -2,6 +2,7 @@
 // clients, and a Map-backed MeterAuthenticator. Waits are on events, never on
 // wall-clock sleeps.
 import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach } from 'vitest';
 import { startBroker, type Broker, type BrokerOptions, type MeterAuthenticator, type OnPublish } from '../../src/broker/index.ts';
 
 export interface Credential {
@@ -71,4 +72,23 @@ export function connect(broker: Broker, username: string, password: string, clie
 export async function closedByBroker(client: MqttClient): Promise<void> {
   if (!client.connected && client.disconnected) return;
   await new Promise<void>((resolve) => client.once('close', () => resolve()));
+}
+
+/**
+ * Per test: the broker the test started (read through `current`, reset through `reset`) and the
+ * clients it opened are closed after each test; `open` connects and tracks a client.
+ */
+export function closeAfterEach(current: () => Broker | undefined, reset: () => void) {
+  const clients: MqttClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+    await current()?.close();
+    reset();
+  });
+  const open = async (user: string, pass: string): Promise<MqttClient> => {
+    const c = await connect(current()!, user, pass);
+    clients.push(c);
+    return c;
+  };
+  return { clients, open };
 }

@@ -1,9 +1,9 @@
 // Broker limits against hostile peers (issue 11.1), each over real loopback TCP.
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Broker, type BrokerCounters, type MqttLimits } from '../../src/broker/index.ts';
 import { FrameScanner } from '../../src/broker/frame-guard.ts';
-import { Inbox, closedByBroker, connect, startTestBroker } from './harness.ts';
+import { Inbox, closedByBroker, connect, startTestBroker, closeAfterEach } from './harness.ts';
 import { closed, connectPacket, rawSocket, remainingLength, streamUntilClosed } from './raw.ts';
 
 const MB = 1024 * 1024;
@@ -25,17 +25,7 @@ function countingCounters() {
 
 describe('broker limits', () => {
   let broker: Broker | undefined;
-  const clients: MqttClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
-    await broker?.close();
-    broker = undefined;
-  });
-  const open = async (user: string, pass: string) => {
-    const c = await connect(broker!, user, pass);
-    clients.push(c);
-    return c;
-  };
+  const { clients, open } = closeAfterEach(() => broker, () => (broker = undefined));
 
   describe('packet size', () => {
     it('reads MQTT framing: remaining length up to four bytes, the first packet held to the CONNECT limit', () => {

@@ -5,12 +5,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Broker } from '../../src/broker/index.ts';
 import { isLoopback } from '../../src/broker/listeners.ts';
-import { Inbox, connect, startTestBroker } from './harness.ts';
+import { Inbox, connect, startTestBroker, closeAfterEach } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anxin-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,12 +24,7 @@ function makeCert(): { cert: Buffer; key: Buffer } {
 
 describe('extra listeners', () => {
   let broker: Broker | undefined;
-  const clients: MqttClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
-    await broker?.close();
-    broker = undefined;
-  });
+  const { clients } = closeAfterEach(() => broker, () => (broker = undefined));
 
   it('serves meters over TLS with the same authentication, ACL and ingest', async () => {
     const { cert, key } = makeCert();
