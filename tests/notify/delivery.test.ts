@@ -71,20 +71,29 @@ describe('delivery', () => {
   it('at most `concurrency` sends are in flight at once', async () => {
     let inFlight = 0;
     let peak = 0;
+    // Each send waits until the test releases it (one per event-loop turn), not on a timer.
+    const waiting: (() => void)[] = [];
     const slow = {
       kind: 'sms' as const,
       provider: 'slow',
       send: async (): Promise<SendResult> => {
         peak = Math.max(peak, ++inFlight);
-        await new Promise((res) => setTimeout(res, 20));
+        await new Promise<void>((res) => waiting.push(res));
         inFlight--;
         return { ok: true };
       },
     };
+    let releasing = true;
+    const release = () => {
+      waiting.shift()?.();
+      if (releasing) setImmediate(release);
+    };
+    setImmediate(release);
     const many = Array.from({ length: 7 }, (_, i) => ({ name: `网格员${i}`, role: 'grid-worker' as const, phone: `1380000010${i}` }));
     const r = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } }, concurrency: 2 } }, notifiers: new Map([['sms', slow]]) }).seed(many);
     const a = r.raise();
     await r.app.notify!.settle();
+    releasing = false;
     expect(r.rows(a.id).filter((n) => n.status === 'sent')).toHaveLength(7);
     expect(peak).toBe(2);
     await r.app.stop();
