@@ -89,6 +89,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     if (e.fault.attempts === 1) logger.error({ err: e.err, code: e.fault.code }, `storage failing: ${e.fault.reason}; writes are held and retried`);
   });
   teardown.push(() => store.close());
+  metrics.beforeRender(() => {
+    const p = broker?.pipeline();
+    metrics.pipelineQueuedReadings.set({}, p?.readings ?? monitor.queuedReadings);
+    metrics.pipelineQueuedBytes.set({}, p?.bytes ?? 0);
+    metrics.mqttSocketsPaused.set({}, p?.pausedSockets ?? 0);
+  });
   const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger, sliceMs: config.limits.sliceMs });
   const saveDetectorState = (why: string) => {
     try {
@@ -269,6 +275,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         authLimits: config.limits.auth,
         tls: config.mqtt.tls && { port: config.mqtt.tls.port, host: config.mqtt.tls.host, ...readTlsFiles(config.mqtt.tls) },
         conformance: config.mqtt.conformance.enabled ? config.mqtt.conformance : undefined,
+        // Issue 12.3: over the high-water mark the busiest sockets are paused, not queued without bound.
+        backpressure: { limits: config.limits.backpressure, queuedReadings: () => monitor.queuedReadings, events: { paused: (reason) => metrics.mqttSocketPauses.inc({ reason }) } },
         counters: {
           socketRefused: (reason) => metrics.mqttSocketsRefused.inc({ reason }),
           packetTooLarge: (phase) => metrics.mqttPacketsTooLarge.inc({ phase }),

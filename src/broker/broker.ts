@@ -14,6 +14,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
 import { Admission, type AdmissionRefusal } from './admission.ts';
 import { AuthBackoff } from './auth-backoff.ts';
+import { Backpressure, type BackpressureEvents, type BackpressureLimits, type Depth } from './backpressure.ts';
 import { createAuthenticate, type MeterAuthenticator, type Refusal } from './auth.ts';
 import { createAuthorizePublish, createAuthorizeSubscribe } from './acl.ts';
 import { Connections } from './connections.ts';
@@ -57,6 +58,11 @@ export interface BrokerOptions {
   tls?: { port: number; host?: string; cert: Buffer; key: Buffer };
   /** Anonymous listener with stock aedes behaviour for conformance suites; loopback only (listeners.ts). */
   conformance?: { port: number; host: string };
+  /**
+   * Admission control (backpressure.ts): the readings the service holds unprocessed or
+   * uncommitted; with the broker's own unsettled payload bytes it is the pipeline's depth.
+   */
+  backpressure?: { limits: BackpressureLimits; queuedReadings: () => number; events?: BackpressureEvents };
 }
 
 export interface Broker {
@@ -67,6 +73,12 @@ export interface Broker {
   disconnectMeter(meterId: string): number;
   /** Sockets open that have not authenticated yet. */
   unauthenticatedCount(): number;
+  /** The pipeline's depth (readings and payload bytes not yet settled) and the sockets paused for it. */
+  pipeline(): Depth & { pausedSockets: number; pauses: number };
+  /** Is this meter's socket paused by admission control? (Tests and diagnostics.) */
+  isPaused(meterId: string): boolean;
+  /** Re-check the low-water mark now (the service's queue drained). */
+  pollBackpressure(): void;
   /** Ports of the TLS and conformance listeners, when configured. */
   tlsPort?: number;
   conformancePort?: number;
@@ -86,6 +98,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const limiter = new PublishLimiter(limits.publish, monotonic);
   const backoff = new AuthBackoff(opts.authLimits ?? DEFAULT_LIMITS.auth, monotonic);
   const authorize = createAuthorizePublish(identities, logger);
+  const bp = opts.backpressure;
+  const pressure = bp ? new Backpressure(bp.limits, bp.queuedReadings, monotonic, bp.events) : undefined;
 
   // Sockets of the conformance listener: anonymous, may subscribe, stock aedes rules.
   const anonymous = new WeakSet<object>();
@@ -108,8 +122,17 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   };
 
   /** Runs ingest, then lets aedes go on (to the PUBACK) once what it wrote is kept. */
-  const ingest = (meterId: string, packet: { topic: string; payload: Buffer | string }, done: (err: Error | null) => void) => {
+  const ingest = (client: Client, meterId: string, packet: { topic: string; payload: Buffer | string }, finish: (err: Error | null) => void) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    // Admission control: the payload is in the pipeline from here until it settles.
+    const socket = client.conn as net.Socket;
+    pressure?.admitted(socket, payload.length);
+    const done = pressure
+      ? (err: Error | null) => {
+          pressure.settled(socket, payload.length);
+          finish(err);
+        }
+      : finish;
     let result: unknown;
     try {
       result = opts.onPublish(meterId, packet.topic, payload, clock());
@@ -118,6 +141,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       logger.error({ meterId, topic: packet.topic, err }, 'onPublish threw');
       return done(null);
     }
+    // Its readings are counted by now: over the high-water mark, this socket may be paused.
+    pressure?.check(socket);
     if (result === null || typeof result !== 'object' || typeof (result as Promise<unknown>).then !== 'function') return done(null);
     (result as Promise<unknown>).then(
       () => done(null),
@@ -144,7 +169,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         if (err) return done(err);
         const meterId = identities.of(client)!; // authorize refuses identity-less publishes
         const verdict = limiter.take(meterId, packet.payload.length);
-        if (verdict.action === 'pass') return ingest(meterId, packet, done);
+        if (verdict.action === 'pass') return ingest(client!, meterId, packet, done);
         if (verdict.action === 'disconnect') {
           counters.publishLimited?.('disconnected');
           logger.warn({ meterId, waitMs: verdict.ms }, 'mqtt publish rate far over budget: disconnecting');
@@ -152,7 +177,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         }
         counters.publishLimited?.('delayed');
         // Slowed: only this socket waits (aedes reads its next chunk after this callback).
-        setTimeout(() => ingest(meterId, packet, done), verdict.ms);
+        setTimeout(() => ingest(client!, meterId, packet, done), verdict.ms);
       });
     },
     authorizeSubscribe: (client, sub, done) => (isAnonymous(client) ? done(null, sub) : meterSubscribe(client, sub, done)),
@@ -201,6 +226,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       counters.packetTooLarge?.(phase);
       logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
     });
+    // Outside the guard: a paused socket hands nothing to the scanner or to aedes.
+    if (!conformance) pressure?.attach(socket);
     aedes.handle(socket);
   };
   const servers: net.Server[] = [];
@@ -251,6 +278,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     aedes,
     connectedCount: () => connections.count(),
     unauthenticatedCount: () => admission.unauthenticated,
+    pipeline: () => ({ ...(pressure?.depth() ?? { readings: bp?.queuedReadings() ?? 0, bytes: 0 }), pausedSockets: pressure?.pausedCount ?? 0, pauses: pressure?.pauses ?? 0 }),
+    isPaused: (meterId) => connections.clientsOf(meterId).some((c) => pressure?.isPaused(c.conn as net.Socket) ?? false),
+    pollBackpressure: () => pressure?.poll(),
     disconnectMeter(meterId) {
       const clients = connections.clientsOf(meterId);
       for (const client of clients) client.close();
@@ -259,6 +289,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     close() {
       closing ??= (async () => {
         const serverClosed = Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+        pressure?.close();
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await serverClosed;

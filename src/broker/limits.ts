@@ -2,6 +2,7 @@
 // 11.2, 11.8). Every number has a safe default; src/config.ts imports this schema under
 // its one `limits` key and each module receives only its part.
 import { z } from 'zod';
+import { BackpressureSchema } from './backpressure.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -83,6 +84,8 @@ export const LimitsSchema = z.strictObject({
   mqtt: MqttLimitsSchema.prefault({}),
   auth: AuthLimitsSchema.prefault({}),
   store: StoreLimitsSchema.prefault({}),
+  /** Admission control: when the pipeline falls behind, the busiest sockets are paused (src/broker/backpressure.ts). */
+  backpressure: BackpressureSchema.prefault({}),
   /** Readings processed per event-loop turn before yielding (a 5,000-reading batch is sliced). */
   sliceMs: z.number().positive().max(1000).default(4),
 });

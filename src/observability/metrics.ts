@@ -42,6 +42,12 @@ export interface Metrics {
   storeHealthy: Gauge;
   storePendingRows: Gauge;
   alertsUnstored: Gauge;
+  // Admission control (issue 12.3, src/broker/backpressure.ts); gauges set at scrape time.
+  pipelineQueuedReadings: Gauge;
+  pipelineQueuedBytes: Gauge;
+  mqttSocketsPaused: Gauge;
+  /** `reason`: over-share (a busy socket over the high-water mark) or ceiling (twice it: any socket). */
+  mqttSocketPauses: Counter<'reason'>;
   render(): string;
   /** What /metrics serves: the service's metrics, then process and Node runtime metrics. */
   exposition(): Promise<string>;
@@ -82,7 +88,12 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     storeHealthy: registry.gauge('anxin_store_healthy', '1 while writes succeed, 0 during a storage fault (disk full, locked, read-only).'),
     storePendingRows: registry.gauge('anxin_store_pending_rows', 'Rows waiting for their group commit (held during a storage fault).'),
     alertsUnstored: registry.gauge('anxin_alerts_unstored', 'Alert changes waiting to be stored (retried; nobody is told before).'),
+    pipelineQueuedReadings: registry.gauge('anxin_pipeline_queued_readings', 'Readings received and not yet processed and committed.'),
+    pipelineQueuedBytes: registry.gauge('anxin_pipeline_queued_bytes', 'MQTT payload bytes accepted and not yet settled (processed, committed, acknowledged).'),
+    mqttSocketsPaused: registry.gauge('anxin_mqtt_sockets_paused', 'Meter sockets not being read now because the pipeline is over its high-water mark.'),
+    mqttSocketPauses: registry.counter('anxin_mqtt_socket_pauses_total', 'Times a meter socket was paused by admission control, by reason (over-share, ceiling). Nothing is shed.', ['reason']),
   };
+  for (const reason of ['over-share', 'ceiling']) m.mqttSocketPauses.inc({ reason }, 0);
   m.storeHealthy.set({}, 1);
   for (const result of ['ok', 'bad-credentials', 'rate-limited']) m.signIns.inc({ result }, 0);
   // Every alert type shows 0 from the start, so a dashboard can tell "none" from "no data".

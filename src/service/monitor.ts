@@ -5,7 +5,8 @@
 // `sliceMs`, yielding the event loop between them, one meter's messages strictly in
 // order (issue 11.3: six 5,000-reading batches held /health for 1.7 s). `settled(meterId)`
 // says when everything a meter sent so far is processed and durable: the broker waits
-// for it before acknowledging.
+// for it before acknowledging. `queuedReadings` is the depth the broker's admission
+// control (src/broker/backpressure.ts) holds under its high-water mark.
 import type { Logger } from 'pino';
 import { ALERT_TYPES, type Alert } from '../domain/alert.ts';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
@@ -44,6 +45,8 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   let current: { meterId: string; spawned: Promise<void>[] } | undefined;
   /** All deferred work, every meter's, in FIFO order: at most about two slices' time per turn. */
   const turns = new Cooperative(sliceMs * 2);
+  /** Readings handed to onReadings and not yet processed and committed: the broker pauses the busiest sockets when this grows. */
+  let queued = 0;
 
   const refreshActiveGauge = () => {
     const counts: Record<string, number> = {};
@@ -69,10 +72,8 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     if (events.length) refreshActiveGauge();
   };
 
-  /** Readings [from, …) until the slice's time is up; returns where it stopped. */
-  const processSlice = (readings: Reading[], from: number): number => {
-    const deadline = performance.now() + sliceMs;
-    const kept: Reading[] = [];
+  /** The detector over readings [from, …) until `deadline`; what is to be stored goes to `kept`. */
+  const processUntil = (readings: Reading[], from: number, deadline: number, kept: Reading[]): number => {
     let i = from;
     while (i < readings.length) {
       const r = readings[i++]!;
@@ -95,20 +96,36 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
       handle(res.events);
       if ((i - from) % 32 === 0 && performance.now() >= deadline) break;
     }
-    if (kept.length) {
-      store.writes.add(() => store.readings.addMany(kept), kept.length);
-      // Listeners (the history writer) hear readings only once their group commit is done.
-      if (readingListeners.length)
-        void store.writes.barrier().then(() => {
-          for (const l of readingListeners) {
-            try {
-              l(kept);
-            } catch (err) {
-              logger.error({ err }, 'readings listener failed');
-            }
-          }
-        });
+    return i;
+  };
+
+  /** Readings [from, …) until the slice's time is up; returns where it stopped. */
+  const processSlice = (readings: Reading[], from: number): number => {
+    const deadline = performance.now() + sliceMs;
+    const kept: Reading[] = [];
+    let i = from;
+    try {
+      i = processUntil(readings, from, deadline, kept);
+    } catch (err) {
+      // A bug of ours: the rest of this batch is never processed, so it leaves the queue's count now.
+      queued -= readings.length - from;
+      throw err;
     }
+    if (kept.length) store.writes.add(() => store.readings.addMany(kept), kept.length);
+    const done = i - from;
+    void store.writes.barrier().then(() => {
+      // Processed and committed: these readings leave the pipeline's queue (admission control).
+      queued -= done;
+      // Listeners (the history writer) hear readings only once their group commit is done.
+      if (kept.length)
+        for (const l of readingListeners) {
+          try {
+            l(kept);
+          } catch (err) {
+            logger.error({ err }, 'readings listener failed');
+          }
+        }
+    });
     return i;
   };
 
@@ -147,6 +164,7 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
      */
     onReadings(readings: Reading[]): Promise<void> | undefined {
       if (readings.length === 0) return undefined;
+      queued += readings.length;
       const meterId = readings[0]!.meterId;
       let from = 0;
       if (current?.meterId === meterId) {
@@ -189,6 +207,10 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
             }),
           ),
       );
+    },
+    /** Readings received and not yet processed and committed (admission control's depth, /metrics). */
+    get queuedReadings(): number {
+      return queued;
     },
     /** Is work still queued or running for `meterId`? (Then its next message must queue behind.) */
     isBusy(meterId: string): boolean {
