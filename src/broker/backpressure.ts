@@ -195,8 +195,11 @@ export class Backpressure {
     this.events.resumed?.();
     // aedes waits for 'readable' (it got null last time); bytes already buffered would never
     // announce themselves again, so tell it. An extra 'readable' while a batch is in flight
-    // only lets aedes read a little earlier, as new data arriving does anyway.
-    if (!peer.socket.destroyed) peer.socket.emit('readable');
+    // only lets aedes read a little earlier, as new data arriving does anyway. In a turn of
+    // its own: this runs inside a publish's completion, before its PUBACK is written.
+    setImmediate(() => {
+      if (!peer.paused && !peer.socket.destroyed) peer.socket.emit('readable');
+    });
   }
 
   /**
