@@ -93,7 +93,13 @@ async function blip(timeoutMs: number): Promise<ConnectStats> {
 
 function run(p: PhasePlan): Promise<RunStats> {
   return new Promise((resolve) => {
-    const st: RunStats = { sent: 0, sentInWindow: 0, acked: 0, ackErrors: 0, unacked: 0, drops: 0 };
+    const st: RunStats = { sent: 0, sentInWindow: 0, acked: 0, ackErrors: 0, unacked: 0, drops: 0, heldBack: 0 };
+    // Readings offered by `now` (rate phases): `rate`/s, or after `dropAt` `rateAfter`/s.
+    const offeredBy = (now: number) => {
+      const t = Math.max(0, now - p.start);
+      if (p.dropAt === undefined || now <= p.dropAt) return (p.rate * t) / 1000;
+      return (p.rate * (p.dropAt - p.start) + (p.rateAfter ?? 0) * (now - p.dropAt)) / 1000;
+    };
     const live = sims.filter((s) => s.up);
     const perClient = Math.max(1, Math.ceil(p.window / Math.max(1, live.length)));
     let rr = 0;
@@ -116,7 +122,7 @@ function run(p: PhasePlan): Promise<RunStats> {
         return finish();
       }
       if (now < p.start) return void setTimeout(pump, Math.min(50, p.start - now));
-      let budget = p.mode === 'rate' ? Math.min(2000, Math.floor((p.rate * (now - p.start)) / 1000) - st.sent) : 2000;
+      let budget = p.mode === 'rate' ? Math.min(2000, Math.floor(offeredBy(now)) - st.sent - st.heldBack) : 2000;
       let skipped = 0;
       while (budget > 0 && skipped < live.length) {
         const s = live[rr]!;
@@ -129,6 +135,14 @@ function run(p: PhasePlan): Promise<RunStats> {
         // or for its socket to drain (QoS 0) before sending more.
         if (p.mode === 'max' && (p.qos === 1 ? s.inflight >= perClient : s.client!.stream.writableNeedDrain)) {
           skipped++;
+          continue;
+        }
+        // A meter with `cap` publishes unacknowledged keeps this reading (a real one stores it
+        // and sends it later in a batch); it was offered, not sent.
+        if (p.mode === 'rate' && p.cap !== undefined && s.inflight >= p.cap) {
+          st.heldBack++;
+          budget--;
+          skipped = 0;
           continue;
         }
         skipped = 0;

@@ -16,6 +16,11 @@ export interface PhasePlan {
   windowTo: number;
   stopAt: number;
   drainUntil: number;
+  /** Rate phases: the most QoS 1 publishes one meter leaves unacknowledged; more readings wait in the meter (`heldBack`). */
+  cap?: number;
+  /** Overload: at `dropAt` (epoch ms) the offered rate drops from `rate` to `rateAfter`. */
+  dropAt?: number;
+  rateAfter?: number;
 }
 
 export interface RunStats {
@@ -28,6 +33,8 @@ export interface RunStats {
   unacked: number;
   /** Meters whose connection closed during the phase. */
   drops: number;
+  /** Offered readings a meter kept back because `cap` of its publishes were unacknowledged. */
+  heldBack: number;
 }
 
 export interface ConnectStats {
@@ -137,12 +144,12 @@ export class Generator {
               resolve(m.stats);
             };
             w.on('message', on);
-            w.postMessage({ cmd: 'run', plan: { ...plan, rate: share(plan.rate), window: Math.ceil(share(plan.window)) } } satisfies ToWorker);
+            w.postMessage({ cmd: 'run', plan: { ...plan, rate: share(plan.rate), rateAfter: share(plan.rateAfter ?? 0), window: Math.ceil(share(plan.window)) } } satisfies ToWorker);
           }),
       ),
     ));
     const sum = (k: keyof RunStats) => r.reduce((a, x) => a + x[k], 0);
-    return { sent: sum('sent'), sentInWindow: sum('sentInWindow'), acked: sum('acked'), ackErrors: sum('ackErrors'), unacked: sum('unacked'), drops: sum('drops') };
+    return { sent: sum('sent'), sentInWindow: sum('sentInWindow'), acked: sum('acked'), ackErrors: sum('ackErrors'), unacked: sum('unacked'), drops: sum('drops'), heldBack: sum('heldBack') };
   }
 
   /** Every meter disconnects cleanly (bounded: 5 s). */

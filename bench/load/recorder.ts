@@ -9,6 +9,16 @@ export interface PhaseWindow {
   /** Epoch ms; the window is [from, to). */
   from: number;
   to: number;
+  /** Also keep latency per `bucketMs` of send time (the overload bench's recovery). */
+  bucketMs?: number;
+}
+
+/** Latency of the readings sent in one bucket of a window (ms from the window's start). */
+export interface LatencyBucket {
+  atMs: number;
+  count: number;
+  p99: number;
+  max: number;
 }
 
 export interface PhaseResult {
@@ -18,12 +28,16 @@ export interface PhaseResult {
   /** Readings whose send time fell in the window and that were handled (so far). */
   measured: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number } | null;
+  timeline?: LatencyBucket[];
 }
 
 interface Phase extends PhaseWindow {
   handled: number;
   hist: RecordableHistogram;
+  buckets?: RecordableHistogram[];
 }
+
+const newHist = () => createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 });
 
 export class Recorder {
   readonly #phases: Phase[] = [];
@@ -31,7 +45,7 @@ export class Recorder {
 
   open(w: PhaseWindow): void {
     // Values are microseconds, 1 µs … 10 min.
-    this.#phases.push({ ...w, handled: 0, hist: createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 }) });
+    this.#phases.push({ ...w, handled: 0, hist: newHist(), ...(w.bucketMs ? { buckets: [] } : {}) });
   }
 
   /** One reading reached the handler at `now`; `sentAt` is its `ts`. */
@@ -41,7 +55,11 @@ export class Recorder {
     for (let i = this.#phases.length - 1; i >= 0 && i >= this.#phases.length - 2; i--) {
       const p = this.#phases[i]!;
       if (now >= p.from && now < p.to) p.handled++;
-      if (sentAt >= p.from && sentAt < p.to) p.hist.record(Math.min(600_000_000, Math.max(1, (now - sentAt) * 1000)));
+      if (sentAt >= p.from && sentAt < p.to) {
+        const us = Math.min(600_000_000, Math.max(1, (now - sentAt) * 1000));
+        p.hist.record(us);
+        if (p.buckets) (p.buckets[Math.floor((sentAt - p.from) / p.bucketMs!)] ??= newHist()).record(us);
+      }
     }
   }
 
@@ -55,6 +73,9 @@ export class Recorder {
       handled: p.handled,
       measured: h.count,
       latencyMs: h.count ? { p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(h.max / 10) / 100 } : null,
+      ...(p.buckets && {
+        timeline: Array.from(p.buckets, (b, i) => ({ atMs: i * p.bucketMs!, count: b?.count ?? 0, p99: b ? Math.round(b.percentile(99) / 10) / 100 : 0, max: b ? Math.round(b.max / 10) / 100 : 0 })),
+      }),
     };
   }
 }

@@ -2,6 +2,7 @@
 // as Markdown, a detail table per phase, and the JSON record.
 import type { ConnectStats, RunStats } from './generator.ts';
 import type { PhaseResult } from './recorder.ts';
+import type { OverloadReport } from './overload.ts';
 
 export interface PhaseReport {
   name: string;
@@ -49,6 +50,8 @@ export interface SystemReport {
   limitsApplied?: string[];
   metricsCheck?: Record<string, number>;
   phases: PhaseReport[];
+  /** The overload scenario (overload.ts), unless --overload-seconds 0. */
+  overload?: OverloadReport;
 }
 
 export interface LoadReport {
@@ -138,8 +141,16 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
         ms(p.healthMaxMs),
         (p.qos === 1 ? `${n0(p.gen.acked)}/${n0(p.gen.sent)}${p.gen.unacked ? ` (${n0(p.gen.unacked)} unacked)` : ''}` : '—') + (p.gen.drops ? `, ${n0(p.gen.drops)} meters dropped` : ''),
       ]);
+  const overHead = ['system', 'offered (2 × max)', 'delivered', 'share of max', 'p99 overloaded', 'held back by meters', 'RSS before → peak', 'queue max', 'recovery (queue, latency)'];
+  const over = systems.filter((s) => s.overload).map((s) => {
+    const v = s.overload!;
+    const q = v.queue ? `${n0(v.queue.maxReadings)} readings, ${n0(v.queue.maxBytes / 1024)} KiB, ${n0(v.queue.maxPaused)} paused` : 'n/a';
+    const r = v.recovery;
+    return [s.label, `${n0(v.offered)}/s`, `${n0(v.delivered)}/s`, `${(100 * v.deliveredShare).toFixed(0)} %`, ms(v.latencyMs?.p99), n0(v.gen.heldBack), `${v.rssBeforeMiB.toFixed(0)} → ${v.rssPeakMiB.toFixed(0)} MiB`, q, `${r.ms === null ? 'not within the window' : ms(r.ms)} (${ms(r.queueMs)}, ${ms(r.latencyMs)} to p99 ≤ ${ms(r.normalMs)})`];
+  });
   return [
     table(head, rows),
+    ...(over.length ? ['', 'Overload: 2 × the QoS 1 maximum above, then a light load; targets ≥ 80 % of the maximum delivered, bounded RSS, recovery ≤ 5 s.', '', table(overHead, over)] : []),
     '',
     '† the service process used < 85 % of a core: the generator or other load on the machine held it back (see generator CPU and the load average), or it waited on I/O; not a clean maximum.',
     '‡ the generator could not issue the offered rate; the figure is for what it did send.',

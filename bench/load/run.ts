@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { Generator, type ConnectStats, type PhasePlan } from './generator.ts';
 import { markdown, type LoadReport, type PhaseReport, type SystemReport } from './report.ts';
 import { medianOf } from './rounds.ts';
+import { runOverload, type OverloadReport } from './overload.ts';
 import { Target, type ProcSample } from './target.ts';
 
 const Options = z.strictObject({
@@ -37,6 +38,13 @@ const Options = z.strictObject({
   rounds: z.coerce.number().int().min(1).max(9).default(1),
   out: z.string().optional(),
   only: z.enum(['anxin', 'aedes']).optional(),
+  /** Overload scenario (overload.ts): seconds at 2× the QoS 1 maximum; 0 skips it. */
+  overloadSeconds: z.coerce.number().min(0).max(120).default(10),
+  /** …then this long at a light load (`recoveryShare` of the maximum), to see it recover. */
+  recoverySeconds: z.coerce.number().positive().max(120).default(10),
+  recoveryShare: z.coerce.number().positive().max(1).default(0.1),
+  /** Unacknowledged QoS 1 publishes a meter allows itself while overloaded. */
+  overloadWindow: z.coerce.number().int().min(1).max(1000).default(8),
 });
 type Options = z.output<typeof Options>;
 
@@ -48,7 +56,7 @@ function parse(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(
-      ['meters', 'phase-seconds', 'warmup-seconds', 'rates', 'window', 'workers', 'drain-seconds', 'connect-timeout-seconds', 'config', 'rounds', 'out', 'only'].map((k) => [k, { type: 'string' as const }]),
+      ['meters', 'phase-seconds', 'warmup-seconds', 'rates', 'window', 'workers', 'drain-seconds', 'connect-timeout-seconds', 'config', 'rounds', 'out', 'only', 'overload-seconds', 'recovery-seconds', 'recovery-share', 'overload-window'].map((k) => [k, { type: 'string' as const }]),
     ),
     strict: true,
   });
@@ -203,6 +211,21 @@ async function runSystem(o: Options, gen: Generator, system: SystemReport['syste
       phases.push(p);
       log(`${label}: ${spec.name}: ${Math.round(p.throughput)}/s handled (sent ${Math.round(p.sentRate)}/s), p50 ${p.latencyMs?.p50 ?? '–'} ms, p99 ${p.latencyMs?.p99 ?? '–'} ms, service CPU ${p.serviceCpuPct.toFixed(0)} %`);
     }
+    let overload: OverloadReport | undefined;
+    const max = phases.find((p) => p.name === 'qos1-max');
+    if (o.overloadSeconds > 0 && max && max.throughput > 0) {
+      // "Normal" latency: twice the p99 at the first fixed rate, at least 50 ms.
+      const normalMs = Math.max(50, 2 * (phases.find((p) => p.name === `qos1-${o.rates[0]}`)?.latencyMs?.p99 ?? 25));
+      const opts = { seconds: o.overloadSeconds, warmupSeconds: o.warmupSeconds, recoverySeconds: o.recoverySeconds, recoveryShare: o.recoveryShare, cap: o.overloadWindow, drainSeconds: o.drainSeconds };
+      overload = await runOverload(opts, target, gen, o.window ?? Math.min(8000, 4 * o.meters), ready.httpPort, max.throughput, normalMs, sent);
+      sent += overload.gen.sent;
+      const v = overload;
+      log(
+        `${label}: overload at ${Math.round(v.offered)}/s (2 × ${Math.round(v.maxRate)}/s): delivered ${Math.round(v.delivered)}/s = ${(100 * v.deliveredShare).toFixed(0)} % of the maximum, ` +
+          `RSS ${v.rssBeforeMiB.toFixed(0)} → peak ${v.rssPeakMiB.toFixed(0)} MiB, queue max ${v.queue ? `${v.queue.maxReadings} readings / ${(v.queue.maxBytes / 1024).toFixed(0)} KiB, ${v.queue.maxPaused} sockets paused` : 'n/a'}, ` +
+          `recovered in ${v.recovery.ms === null ? 'not within the window' : `${(v.recovery.ms / 1000).toFixed(2)} s`} (queue ${v.recovery.queueMs ?? '–'} ms, latency ${v.recovery.latencyMs ?? '–'} ms ≤ ${v.recovery.normalMs} ms)`,
+      );
+    }
     const reconnect: ConnectStats = await gen.connect(o.connectTimeoutSeconds * 1000, true);
     log(`${label}: reconnect storm: ${reconnect.connected}/${o.meters} back in ${(reconnect.ms / 1000).toFixed(1)} s`);
     await sleep(500);
@@ -221,6 +244,7 @@ async function runSystem(o: Options, gen: Generator, system: SystemReport['syste
       kibPerMeterAfterLoad: (end.rssBytes - baseline.rssBytes) / 1024 / o.meters,
       phases,
     };
+    if (overload) report.overload = overload;
     if (ready.provisionMs !== undefined) report.provisionMs = ready.provisionMs;
     if (Array.isArray(ready.limits)) report.limitsApplied = ready.limits as string[];
     if (ready.httpPort) report.metricsCheck = await metricsCheck(ready.httpPort);

@@ -32,7 +32,7 @@ describe('load benchmark (bench/load) at 20 meters', () => {
   it('runs aedes + empty handler and Anxin and reports throughput, latency, acks and connect times', async () => {
     const out = join(dir, 'report.json');
     const meters = 20;
-    const r = await runBench(['--meters', String(meters), '--phase-seconds', '0.5', '--warmup-seconds', '0.2', '--rates', '100,200', '--workers', '2', '--drain-seconds', '8', '--out', out], 55_000);
+    const r = await runBench(['--meters', String(meters), '--phase-seconds', '0.5', '--warmup-seconds', '0.2', '--rates', '100,200', '--workers', '2', '--drain-seconds', '8', '--overload-seconds', '0.5', '--recovery-seconds', '1', '--out', out], 85_000);
     expect(r.code, r.stderr).toBe(0);
 
     const report = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
@@ -57,9 +57,28 @@ describe('load benchmark (bench/load) at 20 meters', () => {
         expect(p.gen.acked, `${s.system} ${p.name}`).toBe(p.gen.sent);
       }
     }
+    // The overload scenario: 2 × the maximum just measured, then a light load; every publish acknowledged.
+    for (const s of report.systems) {
+      const v = s.overload!;
+      expect(v, s.system).toBeDefined();
+      expect(v.maxRate).toBe(s.phases.find((p) => p.name === 'qos1-max')!.throughput);
+      expect(v.offered).toBe(Math.round(2 * v.maxRate));
+      expect(v.delivered, s.system).toBeGreaterThan(0);
+      expect(v.gen.ackErrors + v.gen.unacked, s.system).toBe(0);
+      expect(v.gen.acked, s.system).toBe(v.gen.sent);
+      expect(v.rssPeakMiB).toBeGreaterThanOrEqual(v.rssBeforeMiB);
+      expect(v.recovery.timeline.length, s.system).toBeGreaterThan(0);
+      expect(v.recovery.normalMs).toBeGreaterThanOrEqual(50);
+    }
+    const anxinOverload = report.systems.find((s) => s.system === 'anxin')!.overload!;
+    expect(anxinOverload.queue).not.toBeNull(); // read from /metrics
+    expect(anxinOverload.queueAfterDrop.length).toBeGreaterThan(0);
+    expect(report.systems.find((s) => s.system === 'aedes-empty')!.overload!.queue).toBeNull();
+    expect(report.markdown).toContain('| system | offered (2 × max) | delivered | share of max |');
+
     // The generator's readings follow the wire contract: Anxin accepted every one.
     const anxin = report.systems.find((s) => s.system === 'anxin')!;
-    const sent = anxin.phases.reduce((a, p) => a + p.gen.sent, 0);
+    const sent = anxin.phases.reduce((a, p) => a + p.gen.sent, 0) + anxin.overload!.gen.sent;
     expect(anxin.metricsCheck?.['anxin_readings_accepted_total']).toBe(sent);
     expect(Object.keys(anxin.metricsCheck ?? {}).filter((k) => k.startsWith('anxin_readings_rejected_total') && anxin.metricsCheck![k]! > 0)).toEqual([]);
     expect(anxin.metricsCheck?.['anxin_readings_duplicate_total'] ?? 0).toBe(0);
@@ -68,5 +87,5 @@ describe('load benchmark (bench/load) at 20 meters', () => {
     for (const row of ['| aedes + empty handler |', '| Anxin |', '| ratio Anxin / aedes |']) expect(report.markdown).toContain(row);
     expect(report.markdown).toContain('QoS 1 max | QoS 0 max | p99 at 100/s QoS 1 | at 200/s QoS 1 offered');
     expect(r.stdout).toContain(report.markdown);
-  }, 60_000);
+  }, 90_000);
 });
