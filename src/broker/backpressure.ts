@@ -87,7 +87,12 @@ export class Backpressure {
     const peer: Peer = { socket, inflightBytes: 0, recent: 0, at: this.now(), paused: false };
     this.#peers.set(socket, peer);
     const read = socket.read.bind(socket);
-    socket.read = (size?: number) => (peer.paused ? null : read(size));
+    // Checked before each read too, not only after a publish: over the mark, a busy socket's
+    // next chunk (many publishes at once) stays unread instead of overshooting the mark.
+    socket.read = (size?: number) => {
+      if (!peer.paused && peer.recent > 0) this.check(socket);
+      return peer.paused ? null : read(size);
+    };
     socket.once('close', () => {
       this.#peers.delete(socket);
       this.#bytes -= peer.inflightBytes;
