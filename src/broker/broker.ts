@@ -1,7 +1,8 @@
 // The MQTT listener: aedes on plain TCP with our auth and ACL hooks, behind the limits a
 // hostile peer must not get past (issue 11.1): admission (unauthenticated and per-address
 // caps) and a packet-size guard on the raw socket, keepalive capped at CONNECT, a publish
-// budget per meter. Every authorized PUBLISH is handed to `onPublish` from the
+// budget per meter, and admission control (backpressure.ts: the busiest sockets are not read
+// while the pipeline is over its high-water mark). Every authorized PUBLISH is handed to `onPublish` from the
 // `authorizePublish` hook, and the hook's callback — which gates the QoS 1 PUBACK — waits
 // for the promise `onPublish` returns: aedes writes the PUBACK *before* `published` runs
 // (node_modules/aedes/lib/handlers/publish.js, enqueuePublish case 1), so `published` could
