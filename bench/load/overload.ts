@@ -40,7 +40,8 @@ export interface OverloadReport {
   gen: RunStats;
   rssBeforeMiB: number;
   rssPeakMiB: number;
-  queue: { maxReadings: number; maxBytes: number; maxPaused: number } | null;
+  /** From Anxin's /metrics: the deepest queue, most sockets paused, and where the memory was (V8 heap used, external = Buffers). */
+  queue: { maxReadings: number; maxBytes: number; maxPaused: number; maxHeapMiB: number; maxExternalMiB: number } | null;
   recovery: { rate: number; normalMs: number; queueMs: number | null; latencyMs: number | null; ms: number | null; timeline: LatencyBucket[] };
   /** Queue depth polled every ~100 ms from the drop on (ms after the drop). */
   queueAfterDrop: QueueSample[];
@@ -51,11 +52,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** "~0": a few readings in their group commit are normal at any load. */
 const QUEUE_IDLE = 100;
 
-async function queueDepth(httpPort: number): Promise<Omit<QueueSample, 'atMs'> | null> {
+async function queueDepth(httpPort: number): Promise<(Omit<QueueSample, 'atMs'> & { heap: number; external: number }) | null> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
     const num = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    return { readings: num('anxin_pipeline_queued_readings'), bytes: num('anxin_pipeline_queued_bytes'), paused: num('anxin_mqtt_sockets_paused') };
+    return { readings: num('anxin_pipeline_queued_readings'), bytes: num('anxin_pipeline_queued_bytes'), paused: num('anxin_mqtt_sockets_paused'), heap: num('nodejs_heap_size_used_bytes'), external: num('nodejs_external_memory_bytes') };
   } catch {
     return null; // no answer in 2 s: counts as not recovered
   }
@@ -93,9 +94,15 @@ export async function runOverload(o: OverloadOptions, target: Target, gen: Gener
       const t = Date.now();
       if (d) {
         const q = seen.queue;
-        seen.queue = { maxReadings: Math.max(q?.maxReadings ?? 0, d.readings), maxBytes: Math.max(q?.maxBytes ?? 0, d.bytes), maxPaused: Math.max(q?.maxPaused ?? 0, d.paused) };
+        seen.queue = {
+          maxReadings: Math.max(q?.maxReadings ?? 0, d.readings),
+          maxBytes: Math.max(q?.maxBytes ?? 0, d.bytes),
+          maxPaused: Math.max(q?.maxPaused ?? 0, d.paused),
+          maxHeapMiB: Math.max(q?.maxHeapMiB ?? 0, d.heap / MiB),
+          maxExternalMiB: Math.max(q?.maxExternalMiB ?? 0, d.external / MiB),
+        };
       }
-      if (httpPort && t >= dropAt) afterDrop.push({ atMs: t - dropAt, ...(d ?? { readings: Infinity, bytes: Infinity, paused: Infinity }) });
+      if (httpPort && t >= dropAt) afterDrop.push({ atMs: t - dropAt, ...(d ? { readings: d.readings, bytes: d.bytes, paused: d.paused } : { readings: Infinity, bytes: Infinity, paused: Infinity }) });
       await sleep(100);
     }
   })();

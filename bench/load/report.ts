@@ -144,7 +144,7 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
   const overHead = ['system', 'offered (2 × max)', 'delivered', 'share of max', 'p99 overloaded', 'held back by meters', 'RSS before → peak', 'queue max', 'recovery (queue, latency)'];
   const over = systems.filter((s) => s.overload).map((s) => {
     const v = s.overload!;
-    const q = v.queue ? `${n0(v.queue.maxReadings)} readings, ${n0(v.queue.maxBytes / 1024)} KiB, ${n0(v.queue.maxPaused)} paused` : 'n/a';
+    const q = v.queue ? `${n0(v.queue.maxReadings)} readings, ${n0(v.queue.maxBytes / 1024)} KiB, ${n0(v.queue.maxPaused)} paused (heap ≤ ${n0(v.queue.maxHeapMiB)} MiB, Buffers ≤ ${n0(v.queue.maxExternalMiB)} MiB)` : 'n/a';
     const r = v.recovery;
     return [s.label, `${n0(v.offered)}/s`, `${n0(v.delivered)}/s`, `${(100 * v.deliveredShare).toFixed(0)} %`, ms(v.latencyMs?.p99), n0(v.gen.heldBack), `${v.rssBeforeMiB.toFixed(0)} → ${v.rssPeakMiB.toFixed(0)} MiB`, q, `${r.ms === null ? 'not within the window' : ms(r.ms)} (${ms(r.queueMs)}, ${ms(r.latencyMs)} to p99 ≤ ${ms(r.normalMs)})`];
   });
