@@ -76,8 +76,19 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const processUntil = (readings: Reading[], from: number, deadline: number, kept: Reading[]): number => {
     let i = from;
     while (i < readings.length) {
+      if (i > from && (i - from) % 32 === 0 && performance.now() >= deadline) break;
       const r = readings[i++]!;
-      const res = onReading(detector, r, r.receivedAt);
+      let res: ReturnType<typeof onReading>;
+      try {
+        res = onReading(detector, r, r.receivedAt);
+      } catch (err) {
+        // A bug of ours in the detector: the reading is still stored (it may already be
+        // acknowledged to the meter), the detector skips it, and the rest of the batch goes on.
+        logger.error({ err, meterId: r.meterId, ts: r.ts }, 'detector failed on a reading; stored without detection');
+        metrics.readingsRejected.inc({ reason: 'internal-error' });
+        kept.push(r);
+        continue;
+      }
       // issue 9: 'held' readings wait in the detector's reorder buffer (released by tick); they,
       // and 'late' ones (behind the watermark), are good data and kept. 'implausible' (still in
       // the future after the meter-clock correction) goes to dead letters with its reason.
@@ -94,7 +105,6 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         metrics.readingsRejected.inc({ reason: res.verdict === 'fault' ? 'data-fault' : 'out-of-order' });
       }
       handle(res.events);
-      if ((i - from) % 32 === 0 && performance.now() >= deadline) break;
     }
     return i;
   };
@@ -131,9 +141,15 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
 
   /** Readings [from, …) as slices on the shared queue; resolves once the last is processed. */
   const sliceRest = (readings: Reading[], from: number): Promise<void> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const task = () => {
-        from = processSlice(readings, from);
+        try {
+          from = processSlice(readings, from);
+        } catch (err) {
+          // Never leave the meter's queue (and so its PUBACKs) waiting on a slice that failed.
+          reject(err);
+          return;
+        }
         if (from < readings.length) turns.run(task);
         else resolve();
       };
