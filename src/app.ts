@@ -253,6 +253,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       broker = await startBroker({
         port: config.mqtt.port,
         host: config.mqtt.host,
+        backlog: config.mqtt.backlog,
         auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
           // A large payload (a batch) is parsed in a turn of its own; a meter's messages stay in order.

@@ -21,6 +21,7 @@ import { FrameScanner, guardSocket } from './frame-guard.ts';
 import { Identities, SCOPED_CLIENT_ID_MAX, scopeClientId } from './identity.ts';
 import { DEFAULT_LIMITS, type AuthLimits, type MqttLimits } from './limits.ts';
 import { PublishLimiter } from './rate-limit.ts';
+import { effectiveBacklog, readSomaxconn } from './listeners.ts';
 
 /**
  * Receives every authorized publish. Must not block. When it returns a promise, the
@@ -41,6 +42,10 @@ export interface BrokerOptions {
   /** 0 picks an ephemeral port; the real one is in the result. */
   port: number;
   host?: string;
+  /** Listen backlog for the meter listeners (plain and TLS); default 4096 (listeners.ts BacklogSchema). */
+  backlog?: number;
+  /** The kernel's cap (net.core.somaxconn); injectable for tests, default read from /proc. */
+  somaxconn?: () => number | undefined;
   auth: MeterAuthenticator;
   onPublish: OnPublish;
   /** Stamps `receivedAt`; injectable for tests. */
@@ -61,6 +66,8 @@ export interface BrokerOptions {
 
 export interface Broker {
   port: number;
+  /** The listen backlog the kernel applies to the meter listeners (the configured one, capped by somaxconn). */
+  backlog: number;
   /** Distinct meters with an open, authenticated session. */
   connectedCount(): number;
   /** Closes every live session of a meter (e.g. after revocation); returns how many. */
@@ -217,10 +224,15 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const conformanceServer = opts.conformance ? net.createServer((socket) => accept(socket, true)) : undefined;
   if (conformanceServer) servers.push(conformanceServer);
 
-  const listen = (srv: net.Server, port: number, host?: string) =>
+  // Sized for a fleet reconnecting at once (listeners.ts); a kernel cap below it is worth a warning.
+  const backlog = opts.backlog ?? 4096;
+  const wanted = effectiveBacklog(backlog, (opts.somaxconn ?? readSomaxconn)());
+  if (wanted.warning) logger.warn({ backlog, somaxconn: wanted.backlog }, wanted.warning);
+  const listen = (srv: net.Server, port: number, host?: string, backlog?: number) =>
     new Promise<number>((resolve, reject) => {
       srv.once('error', reject);
-      srv.listen(port, host, () => {
+      // The configured value, not the capped one: the kernel caps it itself, and uses a raised somaxconn at once.
+      srv.listen({ port, host, backlog }, () => {
         srv.off('error', reject);
         const a = srv.address();
         resolve(typeof a === 'object' && a ? a.port : port);
@@ -229,8 +241,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let tlsPort: number | undefined;
   let conformancePort: number | undefined;
   try {
-    await listen(server, opts.port, opts.host);
-    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host);
+    await listen(server, opts.port, opts.host, backlog);
+    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host, backlog);
     if (conformanceServer) conformancePort = await listen(conformanceServer, opts.conformance!.port, opts.conformance!.host);
   } catch (err) {
     for (const srv of servers) if (srv.listening) srv.close();
@@ -241,11 +253,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   if (conformancePort !== undefined) logger.warn({ port: conformancePort, host: opts.conformance!.host }, 'mqtt conformance listener open: anonymous, for test suites only');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  logger.info({ port, host: opts.host }, 'mqtt broker listening');
+  logger.info({ port, host: opts.host, backlog: wanted.backlog }, 'mqtt broker listening');
 
   let closing: Promise<void> | undefined;
   return {
     port,
+    backlog: wanted.backlog,
     tlsPort,
     conformancePort,
     aedes,
