@@ -12,6 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
+import { AcceptQueue } from './accept-queue.ts';
 import { Admission, type AdmissionRefusal } from './admission.ts';
 import { AuthBackoff } from './auth-backoff.ts';
 import { createAuthenticate, type MeterAuthenticator, type Refusal } from './auth.ts';
@@ -55,6 +56,8 @@ export interface BrokerOptions {
   authLimits?: AuthLimits;
   /** Monotonic milliseconds for budgets and backoff (default performance.now); injectable for tests. */
   monotonic?: () => number;
+  /** During a storm, new sockets are handed to aedes in turns of about this length (accept-queue.ts); default 10. */
+  acceptTurnMs?: number;
   /** Holds refusal CONNACKs (default setTimeout); injectable for tests. */
   delay?: (ms: number, fn: () => void) => void;
   counters?: BrokerCounters;
@@ -74,6 +77,8 @@ export interface Broker {
   disconnectMeter(meterId: string): number;
   /** Sockets open that have not authenticated yet. */
   unauthenticatedCount(): number;
+  /** Sockets accepted and waiting to be handed to aedes (accept-queue.ts). */
+  queuedCount(): number;
   /** Ports of the TLS and conformance listeners, when configured. */
   tlsPort?: number;
   conformancePort?: number;
@@ -191,6 +196,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // aedes.close() only closes registered clients; sockets still before or in
   // CONNECT would otherwise hold server.close() open until connectTimeout.
   const sockets = new Set<net.Socket>();
+  // Set up a socket for aedes: the packet-size guard on its reads, then the MQTT client.
+  const hand = (socket: net.Socket) => {
+    const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
+    guardSocket(socket, scanner, (v) => {
+      const phase = scanner.packets <= 1 ? 'connect' : 'session';
+      counters.packetTooLarge?.(phase);
+      logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
+    });
+    aedes.handle(socket);
+  };
+  // A storm of sockets is handed over a few ms per turn (accept-queue.ts), never all in one.
+  const queue = new AcceptQueue(hand, opts.acceptTurnMs ?? 10);
   const accept = (socket: net.Socket, conformance = false) => {
     const refused = admission.admit(socket);
     if (refused) {
@@ -202,16 +219,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     if (conformance) anonymous.add(socket);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
-    guardSocket(socket, scanner, (v) => {
-      const phase = scanner.packets <= 1 ? 'connect' : 'session';
-      counters.packetTooLarge?.(phase);
-      logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
-    });
-    aedes.handle(socket);
+    queue.push(socket);
   };
   const servers: net.Server[] = [];
-  const server = net.createServer((socket) => accept(socket));
+  // Paused until handed to aedes: a queued socket reads nothing (accept-queue.ts).
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => accept(socket));
   servers.push(server);
   const tlsServer = opts.tls
     ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.connectTimeoutMs, minVersion: 'TLSv1.2' }, (socket) => accept(socket))
@@ -221,7 +233,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     tlsServer.on('tlsClientError', (err) => logger.info({ err: err.message }, 'mqtt tls handshake failed'));
     servers.push(tlsServer);
   }
-  const conformanceServer = opts.conformance ? net.createServer((socket) => accept(socket, true)) : undefined;
+  const conformanceServer = opts.conformance ? net.createServer({ pauseOnConnect: true }, (socket) => accept(socket, true)) : undefined;
   if (conformanceServer) servers.push(conformanceServer);
 
   // Sized for a fleet reconnecting at once (listeners.ts); a kernel cap below it is worth a warning.
@@ -264,6 +276,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     aedes,
     connectedCount: () => connections.count(),
     unauthenticatedCount: () => admission.unauthenticated,
+    queuedCount: () => queue.length,
     disconnectMeter(meterId) {
       const clients = connections.clientsOf(meterId);
       for (const client of clients) client.close();

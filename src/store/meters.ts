@@ -117,13 +117,13 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
       const judge = (matches: boolean, status: Meter['status']): VerifyResult =>
         // Only the holder of the right token learns that a meter is revoked (no id probing).
         status === 'revoked' ? (matches ? 'revoked' : 'bad-password') : matches ? 'ok' : 'bad-password';
-      if (verified.has(meterId, password, row.token_hash)) return judge(true, row.status);
       if (!isLegacyHash(row.token_hash)) {
-        // Synchronous: nothing can rotate the token between the read and the verdict.
+        // One HMAC, synchronous: nothing can rotate the token between the read and the verdict.
         const matches = tokenMatches(password, row.token_hash);
-        if (matches) verified.remember(meterId, password, row.token_hash);
+        if (matches) verified.mark(meterId, row.token_hash);
         return judge(matches, row.status);
       }
+      if (verified.has(meterId, password, row.token_hash)) return judge(true, row.status);
       const matches = await tokenMatchesAsync(password, row.token_hash);
       // The token may have been rotated (or the meter revoked) while scrypt ran: judge by
       // the row as it is now, never cache a token checked against a hash that is gone.
@@ -136,10 +136,14 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
       return judge(matches, now.status);
     },
 
-    /** Only the cache (no hashing): 'ok'/'revoked' for a token verified before, else undefined. */
+    /** No slow hashing: 'ok'/'revoked' for a token verified before against the current verifier, else undefined. */
     verifyCached(meterId: string, password: string): VerifyResult | undefined {
       const row = byId.get(meterId);
-      if (!row || !verified.has(meterId, password, row.token_hash)) return undefined;
+      if (!row) return undefined;
+      const known = isLegacyHash(row.token_hash)
+        ? verified.has(meterId, password, row.token_hash)
+        : verified.marked(meterId, row.token_hash) && tokenMatches(password, row.token_hash);
+      if (!known) return undefined;
       return row.status === 'revoked' ? 'revoked' : 'ok';
     },
 
