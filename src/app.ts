@@ -21,6 +21,7 @@ import { assertSecureBinding, loadTls } from './http/auth/secure-start.ts';
 import { sessionLimits } from './http/auth/config.ts';
 import { createPrivacy } from './service/consent-lifecycle.ts';
 import { runRetention } from './service/retention.ts';
+import { createSnapshotSlicer } from './service/snapshot-slicer.ts';
 import { createEventHub, hubListener } from './http/routes/events.ts';
 import { meterStatus } from './detect/status.ts';
 import { createChannels } from './notify/channels/config.ts';
@@ -98,6 +99,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       logger.error({ err, why }, 'saving the detector state failed');
     }
   };
+  // The periodic save, a few ms per turn (snapshot-slicer.ts); the save at stop is one transaction.
+  const snapshots = createSnapshotSlicer({ detector: monitor.detector, write: (rows) => store.detectorSnapshots.saveAll(rows), clock, budgetMs: config.limits.sliceMs });
+  const saveDetectorStateSliced = () =>
+    snapshots.save().then(
+      (r) => logger.debug({ ...r, why: 'periodic' }, 'detector state saved'),
+      (err: unknown) => logger.error({ err, why: 'periodic' }, 'saving the detector state failed'),
+    );
   // Teardown is LIFO: this runs after the jobs, the broker and HTTP have stopped (no reading
   // can change the state after it) and before the store closes.
   teardown.push(() => saveDetectorState('stop'));
@@ -289,11 +297,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
             metrics.storePendingRows.set({}, store.writes.pendingRows);
           }),
-          every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
+          every(config.snapshotMinutes * 60, 'detector-snapshot', () => void saveDetectorStateSliced()),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
           daily('retention', () => void retention().catch((err) => logger.error({ err }, 'retention job failed'))),
         ];
-        teardown.push(() => jobs.forEach((j) => j.stop()));
+        teardown.push(() => {
+          jobs.forEach((j) => j.stop());
+          snapshots.stop(); // a periodic save in progress ends; the save at stop writes everything
+        });
       }
       logger.info({ mqttPort: broker.port, httpPort }, 'anxin started');
       return { mqttPort: broker.port, httpPort };
