@@ -242,7 +242,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     }),
   });
   teardown.push(() => http.close());
-  const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger }, clock());
+  const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger, sliceMs: config.limits.sliceMs }, clock());
 
   return {
     config,
