@@ -42,14 +42,16 @@ if (kind === 'aedes') {
   };
 } else {
   const extra = process.env.STORM_CONFIG ? (JSON.parse(process.env.STORM_CONFIG) as Record<string, unknown>) : {};
-  const config = parseConfig({ dbPath: process.env.STORM_DB, mqtt: { port: 0, host: '127.0.0.1', backlog }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'error' }, ...extra });
+  // STORM_NODE_BACKLOG=1: no `mqtt.backlog` key (Node's default 511), for builds from before it existed.
+  const mqtt = process.env.STORM_NODE_BACKLOG === '1' ? { port: 0, host: '127.0.0.1' } : { port: 0, host: '127.0.0.1', backlog };
+  const config = parseConfig({ dbPath: process.env.STORM_DB, mqtt, http: { port: 0, host: '127.0.0.1' }, log: { level: 'error' }, ...extra });
   const app = createApp(config, { jobs: false });
   port = (await app.start()).mqttPort;
   const m = app.metrics;
   const sockets = () => (['unauthenticated-cap', 'address-cap'] as const).reduce((n, reason) => n + m.mqttSocketsRefused.get({ reason }), 0);
   const connects = () =>
     (['unknown', 'revoked', 'bad-password', 'malformed', 'verify-failed', 'locked-out'] as const).reduce((n, reason) => n + m.mqttConnectRefused.get({ reason }), 0);
-  stats = () => ({ connected: app.broker()!.connectedCount(), socketsRefused: sockets(), connectsRefused: connects(), upgraded: app.store.meters.upgradedVerifiers() });
+  stats = () => ({ connected: app.broker()!.connectedCount(), socketsRefused: sockets(), connectsRefused: connects(), upgraded: (app.store.meters as { upgradedVerifiers?: () => number }).upgradedVerifiers?.() ?? 0 });
   stop = () => app.stop();
 }
 

@@ -16,7 +16,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openStore } from '../src/store/index.ts';
-import { hashTokenLegacy } from '../src/store/meter-token.ts';
 import type { Cred, FromClients, StormCounts, ToClients } from './storm-clients.ts';
 import type { FromService, ServiceStats } from './storm-service.ts';
 
@@ -170,6 +169,7 @@ export async function benchStorm(): Promise<void> {
       // Rows as they were before issue 12.5: scrypt (N=1024), hashed on the pool, not the loop.
       const legacyDb = join(dir, 'legacy.db');
       copyFileSync(db, legacyDb);
+      const { hashTokenLegacy } = await import('../src/store/meter-token.ts');
       const legacy = openStore(legacyDb);
       const set = legacy.db.prepare('UPDATE meters SET token_hash = ? WHERE id = ?');
       legacy.db.transaction(() => creds.forEach((c) => set.run(hashTokenLegacy(c.token), c.id)))();
