@@ -25,14 +25,16 @@ export interface StormCounts {
   /** Date.now() at the last CONNACK of this slice. */
   lastUpAt: number;
 }
-export type FromClients = { type: 'up'; counts: StormCounts } | { type: 'ended' };
+/** 'ended' carries the counts of the storm it ended (how far it got, if it never finished). */
+export type FromClients = { type: 'up'; counts: StormCounts } | { type: 'ended'; counts: StormCounts };
 
 const { creds, addressOffset, perAddress } = workerData as { creds: Cred[]; addressOffset: number; perAddress: number };
 const post = (m: FromClients) => parentPort!.postMessage(m);
 let clients: MqttClient[] = [];
+let current: StormCounts = { up: 0, refused: 0, dropped: 0, retries: 0, lastUpAt: 0 };
 
 function go(port: number, reconnectPeriod: number): void {
-  const counts: StormCounts = { up: 0, refused: 0, dropped: 0, retries: 0, lastUpAt: 0 };
+  const counts: StormCounts = (current = { up: 0, refused: 0, dropped: 0, retries: 0, lastUpAt: 0 });
   clients = creds.map((c, i) => {
     const a = addressOffset + Math.floor(i / perAddress);
     const localAddress = `127.0.${1 + (a >> 8)}.${1 + (a & 0xff)}`;
@@ -72,8 +74,9 @@ function go(port: number, reconnectPeriod: number): void {
 
 parentPort!.on('message', (m: ToClients) => {
   if (m.type === 'go') return go(m.port, m.reconnectPeriod);
+  const counts = { ...current };
   let left = clients.length;
-  if (left === 0) return post({ type: 'ended' });
-  for (const c of clients) c.end(true, () => --left === 0 && post({ type: 'ended' }));
+  if (left === 0) return post({ type: 'ended', counts });
+  for (const c of clients) c.end(true, () => --left === 0 && post({ type: 'ended', counts }));
   clients = [];
 });

@@ -95,13 +95,15 @@ class Fleet {
     const t0 = Date.now();
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), TIMEOUT_MS).unref());
     const r = await Promise.race([this.#all({ type: 'go', port, reconnectPeriod: RECONNECT_MS }, 'up'), timeout]);
-    if (r === 'timeout') return { ms: undefined, counts: { up: -1, refused: 0, dropped: 0, retries: 0 } };
-    const sum = (k: keyof StormCounts) => r.reduce((n, m) => n + m.counts[k], 0);
-    return { ms: Math.max(...r.map((m) => m.counts.lastUpAt)) - t0, counts: { up: sum('up'), refused: sum('refused'), dropped: sum('dropped'), retries: sum('retries') } };
+    // Not all up in time: end the clients, and report how far the storm got.
+    const got = r === 'timeout' ? await this.end() : r.map((m) => m.counts);
+    const sum = (k: keyof StormCounts) => got.reduce((n, c) => n + c[k], 0);
+    const counts = { up: sum('up'), refused: sum('refused'), dropped: sum('dropped'), retries: sum('retries') };
+    return { ms: r === 'timeout' ? undefined : Math.max(...got.map((c) => c.lastUpAt)) - t0, counts };
   }
 
-  async end(): Promise<void> {
-    await this.#all({ type: 'end' }, 'ended');
+  async end(): Promise<StormCounts[]> {
+    return (await this.#all({ type: 'end' }, 'ended')).map((m) => m.counts);
   }
 
   close(): Promise<number[]> {
@@ -116,7 +118,7 @@ async function round(name: string, service: Service, fleet: Fleet): Promise<void
   const r = await fleet.storm(service.port);
   const s = await service.stats();
   const ov = listenOverflows() - ov0;
-  const time = r.ms === undefined ? `NOT all up within ${TIMEOUT_MS / 1000} s` : `${(r.ms / 1000).toFixed(2)} s to all ${N.toLocaleString()} up ${r.ms <= 5000 ? '✓' : '✗'}`;
+  const time = r.ms === undefined ? `NOT all up within ${TIMEOUT_MS / 1000} s (${r.counts.up.toLocaleString()} were)` : `${(r.ms / 1000).toFixed(2)} s to all ${N.toLocaleString()} up ${r.ms <= 5000 ? '✓' : '✗'}`;
   console.log(
     `storm        ${name.padEnd(44)} ${time}; refused ${r.counts.refused}, dropped ${r.counts.dropped}, retried ${r.counts.retries}, listen overflows ${ov}; ` +
       `service ${(s.cpuMs / N).toFixed(3)} ms CPU/CONNECT, longest stall ${s.maxStallMs.toFixed(0)} ms` +
@@ -149,7 +151,7 @@ export async function benchStorm(): Promise<void> {
       }
     })();
     store.close();
-    console.log(`storm        ${N.toLocaleString()} meters provisioned; backlog ${BACKLOG} (net.core.somaxconn ${readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim()}); ${WORKERS} client threads, mqtt.js reconnectPeriod ${RECONNECT_MS} ms`);
+    console.log(`storm        ${N.toLocaleString()} meters provisioned; backlog ${process.env.STORM_NODE_BACKLOG === '1' ? '511 (Node default)' : BACKLOG} (net.core.somaxconn ${readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim()}); ${WORKERS} client threads, mqtt.js reconnectPeriod ${RECONNECT_MS} ms`);
     const fleet = new Fleet(creds);
     await fleet.ready;
 
