@@ -120,7 +120,7 @@ async function round(name: string, service: Service, fleet: Fleet): Promise<void
   const ov = listenOverflows() - ov0;
   const time = r.ms === undefined ? `NOT all up within ${TIMEOUT_MS / 1000} s (${r.counts.up.toLocaleString()} were)` : `${(r.ms / 1000).toFixed(2)} s to all ${N.toLocaleString()} up ${r.ms <= 5000 ? '✓' : '✗'}`;
   console.log(
-    `storm        ${name.padEnd(44)} ${time}; refused ${r.counts.refused}, dropped ${r.counts.dropped}, retried ${r.counts.retries}, listen overflows ${ov}; ` +
+    `storm        ${name.padEnd(44)} ${time}; refused ${r.counts.refused}, dropped ${r.counts.dropped}, retried ${r.counts.retries}, listen overflows ${ov} (machine-wide); ` +
       `service ${(s.cpuMs / N).toFixed(3)} ms CPU/CONNECT, longest stall ${s.maxStallMs.toFixed(0)} ms` +
       (s.upgraded ? `, ${s.upgraded} verifiers upgraded` : '') +
       (s.socketsRefused || s.connectsRefused ? `, broker refused ${s.socketsRefused} sockets / ${s.connectsRefused} CONNECTs` : '') +
