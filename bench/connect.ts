@@ -1,9 +1,11 @@
 // npm run bench -- connect — the cost of a CONNECT (issue 11.2, 12.5), measured:
-//   verification alone: scrypt on the loop (before), scrypt on the thread pool, and the
-//   verified-token cache (a keyed HMAC);
+//   verification alone: a legacy scrypt hash on the loop (before issue 11.2), on the thread
+//   pool (before issue 12.5), the verified-token cache, and the fast verifier every new or
+//   upgraded row holds now (one salted HMAC-SHA256, src/store/meter-token.ts);
 //   real CONNECTs over loopback (mqtt.js → aedes → store): CPU of the service process per
 //   CONNECT with the cache off and on;
-//   an attacker's wrong passwords: CPU per attempt once backoff and lockout apply.
+//   an attacker's wrong passwords: CPU per attempt once backoff and lockout apply;
+//   then the reconnect storm, 10,000 meters at once, cold and warm, beside aedes (bench/storm.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { pino } from 'pino';
 import { startBroker } from '../src/broker/index.ts';
 import { DEFAULT_LIMITS } from '../src/broker/limits.ts';
 import { openStore } from '../src/store/index.ts';
+import { hashTokenLegacy } from '../src/store/meter-token.ts';
 
 const N = Number(process.env.BENCH_CONNECTS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'anxin-bench-connect-'));
@@ -41,16 +44,26 @@ try {
     tokens.push(p.token);
   }
 
-  // 1. Verification alone.
-  const sync = cpuMs(() => tokens.forEach((t, i) => store.meters.verify(`c-${i}`, t)));
+  // 1. Verification alone. A copy of the database with every row on the old scrypt scheme.
+  const legacy = openStore(join(dir, 'legacy.db'), { tokenCacheEntries: 100_000 });
+  legacy.households.create({ id: 'h', name: 'bench' }, 0);
+  legacy.households.giveConsent('h', { consentedBy: 'b', consentedAt: 0, scope: ['w'] });
+  const setHash = legacy.db.prepare('UPDATE meters SET token_hash = ? WHERE id = ?');
+  tokens.forEach((t, i) => (legacy.meters.provision(`c-${i}`, 'h', 0), setHash.run(hashTokenLegacy(t), `c-${i}`)));
+  const sync = cpuMs(() => tokens.forEach((t, i) => legacy.meters.verify(`c-${i}`, t)));
   const loopBlocked = sync.ms / N;
-  const cold = await cpuMsAsync(async () => void (await Promise.all(tokens.map((t, i) => store.meters.verifyAsync(`c-${i}`, t)))));
-  const warm = await cpuMsAsync(async () => void (await Promise.all(tokens.map((t, i) => store.meters.verifyAsync(`c-${i}`, t)))));
-  console.log(`connect      verify, scrypt on the event loop (before): ${loopBlocked.toFixed(2)} ms of loop time per CONNECT`);
-  console.log(`             verify, scrypt on the thread pool (cold):  ${(cold.ms / N).toFixed(2)} ms CPU per CONNECT off the loop; ${N} at once took ${cold.wallMs.toFixed(0)} ms wall`);
-  console.log(`             verify, cached token (HMAC):               ${((warm.ms * 1000) / N).toFixed(0)} µs of CPU per CONNECT`);
+  const cold = await cpuMsAsync(async () => void (await Promise.all(tokens.map((t, i) => legacy.meters.verifyAsync(`c-${i}`, t)))));
+  await legacy.writes.barrier(); // the upgrades were queued: every row now holds the fast verifier
+  const upgraded = legacy.meters.upgradedVerifiers();
+  legacy.close();
+  const cached = await cpuMsAsync(async () => void (await Promise.all(tokens.map((t, i) => store.meters.verifyAsync(`c-${i}`, t)))));
+  const fast = await cpuMsAsync(async () => void (await Promise.all(tokens.map((t, i) => store.meters.verifyAsync(`c-${i}`, t)))));
+  console.log(`connect      verify, legacy scrypt on the event loop (before 11.2): ${loopBlocked.toFixed(2)} ms of loop time per CONNECT`);
+  console.log(`             verify, legacy scrypt on the thread pool (before 12.5): ${(cold.ms / N).toFixed(2)} ms CPU per CONNECT off the loop; ${N} at once took ${cold.wallMs.toFixed(0)} ms wall; ${upgraded} rows upgraded`);
+  console.log(`             verify, fast verifier (salted HMAC-SHA256), first:    ${((cached.ms * 1000) / N).toFixed(0)} µs of CPU per CONNECT (SQLite lookup included)`);
+  console.log(`             verify, fast verifier, again:                        ${((fast.ms * 1000) / N).toFixed(0)} µs of CPU per CONNECT`);
 
-  // 2. Real CONNECTs over loopback, cache off (every one hashes) and on.
+  // 2. Real CONNECTs over loopback, verified-token cache off and on (rows hold fast verifiers).
   for (const cache of [0, 100_000]) {
     const s = cache === 0 ? openStore(join(dir, 'a.db'), { tokenCacheEntries: 0 }) : store;
     const broker = await startBroker({
@@ -95,4 +108,10 @@ try {
   store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// 4. The reconnect storm (issue 12.5): BENCH_STORM=0 skips it.
+if (process.env.BENCH_STORM !== '0') {
+  const { benchStorm } = await import('./storm.ts');
+  await benchStorm();
 }

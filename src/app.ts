@@ -21,6 +21,7 @@ import { assertSecureBinding, loadTls } from './http/auth/secure-start.ts';
 import { sessionLimits } from './http/auth/config.ts';
 import { createPrivacy } from './service/consent-lifecycle.ts';
 import { runRetention } from './service/retention.ts';
+import { createSnapshotSlicer } from './service/snapshot-slicer.ts';
 import { createEventHub, hubListener } from './http/routes/events.ts';
 import { meterStatus } from './detect/status.ts';
 import { createChannels } from './notify/channels/config.ts';
@@ -104,6 +105,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       logger.error({ err, why }, 'saving the detector state failed');
     }
   };
+  // The periodic save, a few ms per turn (snapshot-slicer.ts); the save at stop is one transaction.
+  const snapshots = createSnapshotSlicer({ detector: monitor.detector, write: (rows) => store.detectorSnapshots.saveAll(rows), clock, budgetMs: config.limits.sliceMs });
+  const saveDetectorStateSliced = () =>
+    snapshots.save().then(
+      (r) => logger.debug({ ...r, why: 'periodic' }, 'detector state saved'),
+      (err: unknown) => logger.error({ err, why: 'periodic' }, 'saving the detector state failed'),
+    );
   // Teardown is LIFO: this runs after the jobs, the broker and HTTP have stopped (no reading
   // can change the state after it) and before the store closes.
   teardown.push(() => saveDetectorState('stop'));
@@ -240,7 +248,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     }),
   });
   teardown.push(() => http.close());
-  const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger }, clock());
+  const retention = () => runRetention({ store, retention: config.retention, sessions: sessionLimits(config.security), privacy, logger, sliceMs: config.limits.sliceMs }, clock());
 
   return {
     config,
@@ -259,6 +267,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       broker = await startBroker({
         port: config.mqtt.port,
         host: config.mqtt.host,
+        backlog: config.mqtt.backlog,
         auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
           // A large payload (a batch) is parsed in a turn of its own; a meter's messages stay in order.
@@ -296,11 +305,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
             metrics.storePendingRows.set({}, store.writes.pendingRows);
           }),
-          every(config.snapshotMinutes * 60, 'detector-snapshot', () => saveDetectorState('periodic')),
+          every(config.snapshotMinutes * 60, 'detector-snapshot', () => void saveDetectorStateSliced()),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
           daily('retention', () => void retention().catch((err) => logger.error({ err }, 'retention job failed'))),
         ];
-        teardown.push(() => jobs.forEach((j) => j.stop()));
+        teardown.push(() => {
+          jobs.forEach((j) => j.stop());
+          snapshots.stop(); // a periodic save in progress ends; the save at stop writes everything
+        });
       }
       logger.info({ mqttPort: broker.port, httpPort }, 'anxin started');
       return { mqttPort: broker.port, httpPort };

@@ -8,7 +8,7 @@ import { SecurityConfigSchema, TlsConfigSchema } from './http/auth/config.ts';
 import { RetentionSchema } from './service/retention.ts';
 import { NotifyConfigSchema } from './notify/config.ts';
 import { LimitsSchema } from './broker/limits.ts';
-import { ConformanceSchema, MqttTlsSchema } from './broker/listeners.ts';
+import { BacklogSchema, ConformanceSchema, MqttTlsSchema } from './broker/listeners.ts';
 
 /** A value that prints as <secret> in logs, JSON and inspection. */
 export class Secret {
@@ -39,6 +39,8 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       port: port.default(1883),
       host: z.string().default('0.0.0.0'),
+      /** Listen backlog of the MQTT listeners, sized for a fleet reconnecting at once; capped by net.core.somaxconn (src/broker/listeners.ts). */
+      backlog: BacklogSchema,
       /** MQTT over TLS (8883), beside plain TCP; off unless set (src/broker/listeners.ts). */
       tls: MqttTlsSchema.optional(),
       /** Anonymous listener for the Paho interoperability suite; off, loopback only. */

@@ -13,6 +13,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
+import { AcceptQueue } from './accept-queue.ts';
 import { Admission, type AdmissionRefusal } from './admission.ts';
 import { AuthBackoff } from './auth-backoff.ts';
 import { Backpressure, type BackpressureEvents, type BackpressureLimits, type Depth } from './backpressure.ts';
@@ -23,6 +24,7 @@ import { FrameScanner, guardSocket } from './frame-guard.ts';
 import { Identities, SCOPED_CLIENT_ID_MAX, scopeClientId } from './identity.ts';
 import { DEFAULT_LIMITS, type AuthLimits, type MqttLimits } from './limits.ts';
 import { PublishLimiter } from './rate-limit.ts';
+import { effectiveBacklog, readSomaxconn } from './listeners.ts';
 
 /**
  * Receives every authorized publish. Must not block. When it returns a promise, the
@@ -43,6 +45,10 @@ export interface BrokerOptions {
   /** 0 picks an ephemeral port; the real one is in the result. */
   port: number;
   host?: string;
+  /** Listen backlog for the meter listeners (plain and TLS); default 4096 (listeners.ts BacklogSchema). */
+  backlog?: number;
+  /** The kernel's cap (net.core.somaxconn); injectable for tests, default read from /proc. */
+  somaxconn?: () => number | undefined;
   auth: MeterAuthenticator;
   onPublish: OnPublish;
   /** Stamps `receivedAt`; injectable for tests. */
@@ -52,6 +58,8 @@ export interface BrokerOptions {
   authLimits?: AuthLimits;
   /** Monotonic milliseconds for budgets and backoff (default performance.now); injectable for tests. */
   monotonic?: () => number;
+  /** During a storm, new sockets are handed to aedes in turns of about this length (accept-queue.ts); default 10. */
+  acceptTurnMs?: number;
   /** Holds refusal CONNACKs (default setTimeout); injectable for tests. */
   delay?: (ms: number, fn: () => void) => void;
   counters?: BrokerCounters;
@@ -68,6 +76,8 @@ export interface BrokerOptions {
 
 export interface Broker {
   port: number;
+  /** The listen backlog the kernel applies to the meter listeners (the configured one, capped by somaxconn). */
+  backlog: number;
   /** Distinct meters with an open, authenticated session. */
   connectedCount(): number;
   /** Closes every live session of a meter (e.g. after revocation); returns how many. */
@@ -80,6 +90,8 @@ export interface Broker {
   isPaused(meterId: string): boolean;
   /** Re-check the low-water mark now (the service's queue drained). */
   pollBackpressure(): void;
+  /** Sockets accepted and waiting to be handed to aedes (accept-queue.ts). */
+  queuedCount(): number;
   /** Ports of the TLS and conformance listeners, when configured. */
   tlsPort?: number;
   conformancePort?: number;
@@ -210,6 +222,20 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // aedes.close() only closes registered clients; sockets still before or in
   // CONNECT would otherwise hold server.close() open until connectTimeout.
   const sockets = new Set<net.Socket>();
+  // Set up a socket for aedes: the packet-size guard on its reads, then the MQTT client.
+  const hand = (socket: net.Socket) => {
+    const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
+    guardSocket(socket, scanner, (v) => {
+      const phase = scanner.packets <= 1 ? 'connect' : 'session';
+      counters.packetTooLarge?.(phase);
+      logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
+    });
+    // Outside the guard: a paused socket hands nothing to the scanner or to aedes.
+    if (!anonymous.has(socket)) pressure?.attach(socket);
+    aedes.handle(socket);
+  };
+  // A storm of sockets is handed over a few ms per turn (accept-queue.ts), never all in one.
+  const queue = new AcceptQueue(hand, opts.acceptTurnMs ?? 10);
   const accept = (socket: net.Socket, conformance = false) => {
     const refused = admission.admit(socket);
     if (refused) {
@@ -221,18 +247,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     if (conformance) anonymous.add(socket);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    const scanner = new FrameScanner(limits.maxPacketBytes, limits.maxConnectBytes);
-    guardSocket(socket, scanner, (v) => {
-      const phase = scanner.packets <= 1 ? 'connect' : 'session';
-      counters.packetTooLarge?.(phase);
-      logger.warn({ address: socket.remoteAddress, meterId: identities.of((socket as { client?: Client }).client ?? null), phase, ...v }, 'mqtt packet refused: connection closed');
-    });
-    // Outside the guard: a paused socket hands nothing to the scanner or to aedes.
-    if (!conformance) pressure?.attach(socket);
-    aedes.handle(socket);
+    queue.push(socket);
   };
   const servers: net.Server[] = [];
-  const server = net.createServer((socket) => accept(socket));
+  // Paused until handed to aedes: a queued socket reads nothing (accept-queue.ts).
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => accept(socket));
   servers.push(server);
   const tlsServer = opts.tls
     ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.connectTimeoutMs, minVersion: 'TLSv1.2' }, (socket) => accept(socket))
@@ -242,13 +261,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     tlsServer.on('tlsClientError', (err) => logger.info({ err: err.message }, 'mqtt tls handshake failed'));
     servers.push(tlsServer);
   }
-  const conformanceServer = opts.conformance ? net.createServer((socket) => accept(socket, true)) : undefined;
+  const conformanceServer = opts.conformance ? net.createServer({ pauseOnConnect: true }, (socket) => accept(socket, true)) : undefined;
   if (conformanceServer) servers.push(conformanceServer);
 
-  const listen = (srv: net.Server, port: number, host?: string) =>
+  // Sized for a fleet reconnecting at once (listeners.ts); a kernel cap below it is worth a warning.
+  const backlog = opts.backlog ?? 4096;
+  const wanted = effectiveBacklog(backlog, (opts.somaxconn ?? readSomaxconn)());
+  if (wanted.warning) logger.warn({ backlog, somaxconn: wanted.backlog }, wanted.warning);
+  const listen = (srv: net.Server, port: number, host?: string, backlog?: number) =>
     new Promise<number>((resolve, reject) => {
       srv.once('error', reject);
-      srv.listen(port, host, () => {
+      // The configured value, not the capped one: the kernel caps it itself, and uses a raised somaxconn at once.
+      srv.listen({ port, host, backlog }, () => {
         srv.off('error', reject);
         const a = srv.address();
         resolve(typeof a === 'object' && a ? a.port : port);
@@ -257,8 +281,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let tlsPort: number | undefined;
   let conformancePort: number | undefined;
   try {
-    await listen(server, opts.port, opts.host);
-    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host);
+    await listen(server, opts.port, opts.host, backlog);
+    if (tlsServer) tlsPort = await listen(tlsServer, opts.tls!.port, opts.tls!.host, backlog);
     if (conformanceServer) conformancePort = await listen(conformanceServer, opts.conformance!.port, opts.conformance!.host);
   } catch (err) {
     for (const srv of servers) if (srv.listening) srv.close();
@@ -269,11 +293,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   if (conformancePort !== undefined) logger.warn({ port: conformancePort, host: opts.conformance!.host }, 'mqtt conformance listener open: anonymous, for test suites only');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  logger.info({ port, host: opts.host }, 'mqtt broker listening');
+  logger.info({ port, host: opts.host, backlog: wanted.backlog }, 'mqtt broker listening');
 
   let closing: Promise<void> | undefined;
   return {
     port,
+    backlog: wanted.backlog,
     tlsPort,
     conformancePort,
     aedes,
@@ -282,6 +307,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     pipeline: () => ({ ...(pressure?.depth() ?? { readings: bp?.queuedReadings() ?? 0, bytes: 0 }), pausedSockets: pressure?.pausedCount ?? 0, pauses: pressure?.pauses ?? 0 }),
     isPaused: (meterId) => connections.clientsOf(meterId).some((c) => pressure?.isPaused(c.conn as net.Socket) ?? false),
     pollBackpressure: () => pressure?.poll(),
+    queuedCount: () => queue.length,
     disconnectMeter(meterId) {
       const clients = connections.clientsOf(meterId);
       for (const client of clients) client.close();

@@ -24,8 +24,14 @@ export const MqttLimitsSchema = z.strictObject({
   maxKeepaliveSeconds: int(1, 65_535).default(300),
   /** A socket that has not sent CONNECT by then is closed. */
   connectTimeoutMs: int(100, 120_000).default(10_000),
-  /** Sockets that have not finished authenticating, all addresses together. */
-  maxUnauthenticated: int(1, 1_000_000).default(1024),
+  /**
+   * Sockets that have not finished authenticating (queued or in CONNECT), all addresses
+   * together. Sized for a fleet reconnecting at once (issue 12.5): after a restart every meter
+   * is unauthenticated for a moment, and one refused here waits for its reconnect period
+   * (seconds) — so this should be at least the fleet size. A hostile host is held by
+   * maxConnectionsPerAddress; an idle socket costs a few KB and is closed after connectTimeoutMs.
+   */
+  maxUnauthenticated: int(1, 1_000_000).default(16_384),
   /**
    * Open sockets per source address. NB-IoT meters may arrive through a carrier's NAT, so
    * this is a ceiling against one host opening thousands of sockets, not one per meter.

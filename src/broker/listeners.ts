@@ -53,3 +53,35 @@ export function readTlsFiles(t: MqttTls): { cert: Buffer; key: Buffer } {
   };
   return { cert: read('certPath', t.certPath), key: read('keyPath', t.keyPath) };
 }
+
+/**
+ * The listen backlog (issue 12.5): how many finished TCP handshakes the kernel queues for the
+ * broker to accept. Node's default is 511; 10,000 meters reconnecting at once overflow it, and
+ * the kernel then drops their final ACKs, which costs each such meter a SYN-ACK retransmission
+ * (1 s, then 2 s, 4 s …). Linux silently caps the value at net.core.somaxconn (4096 by default
+ * since kernel 5.4), so asking for more does nothing unless the host allows it.
+ */
+export const BacklogSchema = z.number().int().min(1).max(1 << 20).default(4096);
+
+const SOMAXCONN = '/proc/sys/net/core/somaxconn';
+
+/** The kernel's cap on a listen backlog, or undefined where it cannot be read (not Linux). */
+export function readSomaxconn(path = SOMAXCONN): number | undefined {
+  try {
+    const n = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the kernel will really queue, and a warning when that is less than configured. */
+export function effectiveBacklog(configured: number, somaxconn: number | undefined): { backlog: number; warning?: string } {
+  if (somaxconn === undefined || configured <= somaxconn) return { backlog: configured };
+  return {
+    backlog: somaxconn,
+    warning:
+      `mqtt.backlog ${configured} is above net.core.somaxconn ${somaxconn}: the kernel queues only ${somaxconn} connections, so a reconnect storm may drop handshakes ` +
+      `(raise it with: sysctl -w net.core.somaxconn=${configured})`,
+  };
+}

@@ -38,10 +38,15 @@ export function decodeMeterState(row: Pick<DetectorSnapshotRow, 'meterId' | 'ver
   return { ok: true, state: parsed.data };
 }
 
-/** Every meter the detector knows, ready for one transaction. */
+/** One meter's row. */
+export function snapshotRow(m: MeterState, savedAt: number): DetectorSnapshotRow {
+  return { meterId: m.meterId, version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt };
+}
+
+/** Every meter the detector knows, ready for one transaction (the save at stop; see also saveSliced). */
 export function snapshotRows(d: DetectorState, savedAt: number): DetectorSnapshotRow[] {
   const rows: DetectorSnapshotRow[] = [];
-  for (const m of d.meters.values()) rows.push({ meterId: m.meterId, version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt });
+  for (const m of d.meters.values()) rows.push(snapshotRow(m, savedAt));
   return rows;
 }
 

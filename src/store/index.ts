@@ -105,14 +105,24 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       commitRows: opts.commitRows ?? 500,
       onPermanentError: opts.onPermanentWriteError ?? (() => {}),
     });
-    const meters = metersRepo(db, { cacheEntries: opts.tokenCacheEntries });
+    // A legacy verifier's upgrade rides the group commit: a storm of 10,000 costs a few transactions, not 10,000.
+    const meters = metersRepo(db, {
+      cacheEntries: opts.tokenCacheEntries,
+      defer: (write) => {
+        try {
+          writes.add(write);
+        } catch {
+          // closing: the row keeps its old verifier and is upgraded at its next CONNECT
+        }
+      },
+    });
     const processing = new ProcessingView((id) => meters.isProcessingAllowed(id));
     const forget = () => processing.invalidate();
     return {
       households: invalidatingWrites(householdsRepo(db), ['get', 'list', 'consentHistory'], forget),
       contacts: contactsRepo(db),
       meters: {
-        ...invalidatingWrites(meters, ['get', 'list', 'householdOf', 'isProcessingAllowed', 'verify', 'verifyAsync', 'verifyCached', 'onChange'], forget),
+        ...invalidatingWrites(meters, ['get', 'list', 'householdOf', 'isProcessingAllowed', 'verify', 'verifyAsync', 'verifyCached', 'upgradedVerifiers', 'onChange'], forget),
         // Asked once per message by ingest: from memory (processing-view.ts).
         isProcessingAllowed: (id: string) => processing.allowed(id),
       },

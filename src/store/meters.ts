@@ -1,9 +1,9 @@
 // Meters and their credentials. The token is returned once, by provision or rotateToken;
-// only its salted hash is stored.
+// only a salted verifier is stored (meter-token.ts: why HMAC-SHA256 and not scrypt).
 import type { Database } from 'better-sqlite3';
 import type { Meter } from '../domain/household.ts';
 import { fail, type Failure } from './failure.ts';
-import { burnVerifyTime, burnVerifyTimeAsync, generateToken, hashToken, tokenMatches, tokenMatchesAsync } from './meter-token.ts';
+import { burnVerifyTime, burnVerifyTimeAsync, generateToken, hashToken, isLegacyHash, tokenMatches, tokenMatchesAsync } from './meter-token.ts';
 import { VerifiedTokens } from './verified-tokens.ts';
 
 interface MeterRow {
@@ -22,8 +22,15 @@ const toMeter = (r: MeterRow): Meter => ({ id: r.id, householdId: r.household_id
 export type MeterChange = 'provisioned' | 'rotated' | 'revoked';
 export type MeterChangeListener = (meterId: string, change: MeterChange) => void;
 
-export function metersRepo(db: Database, opts: { cacheEntries?: number } = {}) {
+export interface MetersRepoOptions {
+  cacheEntries?: number;
+  /** Runs a write later (the store's group commit); default: at once. Used for verifier upgrades. */
+  defer?: (write: () => void) => void;
+}
+
+export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
   const verified = new VerifiedTokens(opts.cacheEntries ?? 100_000);
+  const defer = opts.defer ?? ((write: () => void) => write());
   const listeners: MeterChangeListener[] = [];
   // Fired after the write, by the write methods themselves, so every path (API, CLI, a
   // consent withdrawal that revokes) invalidates the cache and closes old sessions.
@@ -36,6 +43,14 @@ export function metersRepo(db: Database, opts: { cacheEntries?: number } = {}) {
   const insert = db.prepare('INSERT INTO meters (id, household_id, status, token_hash, created_at) VALUES (?, ?, ?, ?, ?)');
   const setHash = db.prepare("UPDATE meters SET token_hash = ?, status = 'active' WHERE id = ?");
   const setRevoked = db.prepare("UPDATE meters SET status = 'revoked' WHERE id = ?");
+  // Compare-and-set: a rotation that lands before the upgrade is written wins.
+  const upgradeHash = db.prepare('UPDATE meters SET token_hash = ? WHERE id = ? AND token_hash = ?');
+  let upgraded = 0;
+  /** A legacy scrypt hash whose token just proved good: store the fast verifier instead (meter-token.ts). */
+  const upgrade = (meterId: string, token: string, oldHash: string) =>
+    defer(() => {
+      upgraded += upgradeHash.run(hashToken(token), meterId, oldHash).changes;
+    });
   // PIPL: a household that has not consented, or has withdrawn, is not processed at all.
   const allowed = db.prepare<[string], { ok: number }>(
     `SELECT 1 AS ok FROM meters m JOIN households h ON h.id = m.household_id
@@ -87,8 +102,11 @@ export function metersRepo(db: Database, opts: { cacheEntries?: number } = {}) {
     },
 
     /**
-     * The CONNECT path: scrypt runs off the event loop, and a token verified before against
-     * the same stored hash is recognised by its keyed HMAC without hashing again.
+     * The CONNECT path. A fast verifier (meter-token.ts) is checked at once, on the loop, in
+     * microseconds; a legacy scrypt hash is checked off the loop, and once its token proves
+     * good the row is upgraded to the fast form. A token verified before against the same
+     * stored verifier is also remembered (verified-tokens.ts), which is what lets a genuine
+     * meter in during a lockout without any verification at all.
      */
     async verifyAsync(meterId: string, password: string): Promise<VerifyResult> {
       const row = byId.get(meterId);
@@ -96,24 +114,42 @@ export function metersRepo(db: Database, opts: { cacheEntries?: number } = {}) {
         await burnVerifyTimeAsync(password);
         return 'unknown';
       }
-      let matches = verified.has(meterId, password, row.token_hash);
-      if (!matches) {
-        matches = await tokenMatchesAsync(password, row.token_hash);
-        // The token may have been rotated (or the meter revoked) while scrypt ran: judge by
-        // the row as it is now, never cache a token checked against a hash that is gone.
-        const now = byId.get(meterId);
-        if (!now || now.token_hash !== row.token_hash) return 'bad-password';
-        if (matches) verified.remember(meterId, password, row.token_hash);
-        return now.status === 'revoked' ? (matches ? 'revoked' : 'bad-password') : matches ? 'ok' : 'bad-password';
+      const judge = (matches: boolean, status: Meter['status']): VerifyResult =>
+        // Only the holder of the right token learns that a meter is revoked (no id probing).
+        status === 'revoked' ? (matches ? 'revoked' : 'bad-password') : matches ? 'ok' : 'bad-password';
+      if (!isLegacyHash(row.token_hash)) {
+        // One HMAC, synchronous: nothing can rotate the token between the read and the verdict.
+        const matches = tokenMatches(password, row.token_hash);
+        if (matches) verified.mark(meterId, row.token_hash);
+        return judge(matches, row.status);
       }
+      if (verified.has(meterId, password, row.token_hash)) return judge(true, row.status);
+      const matches = await tokenMatchesAsync(password, row.token_hash);
+      // The token may have been rotated (or the meter revoked) while scrypt ran: judge by
+      // the row as it is now, never cache a token checked against a hash that is gone.
+      const now = byId.get(meterId);
+      if (!now || now.token_hash !== row.token_hash) return 'bad-password';
+      if (matches) {
+        verified.remember(meterId, password, row.token_hash);
+        upgrade(meterId, password, row.token_hash);
+      }
+      return judge(matches, now.status);
+    },
+
+    /** No slow hashing: 'ok'/'revoked' for a token verified before against the current verifier, else undefined. */
+    verifyCached(meterId: string, password: string): VerifyResult | undefined {
+      const row = byId.get(meterId);
+      if (!row) return undefined;
+      const known = isLegacyHash(row.token_hash)
+        ? verified.has(meterId, password, row.token_hash)
+        : verified.marked(meterId, row.token_hash) && tokenMatches(password, row.token_hash);
+      if (!known) return undefined;
       return row.status === 'revoked' ? 'revoked' : 'ok';
     },
 
-    /** Only the cache (no hashing): 'ok'/'revoked' for a token verified before, else undefined. */
-    verifyCached(meterId: string, password: string): VerifyResult | undefined {
-      const row = byId.get(meterId);
-      if (!row || !verified.has(meterId, password, row.token_hash)) return undefined;
-      return row.status === 'revoked' ? 'revoked' : 'ok';
+    /** Legacy scrypt verifiers replaced by the fast form since the store opened. */
+    upgradedVerifiers(): number {
+      return upgraded;
     },
 
     /** Hears provision, rotation and revocation (after the write). */

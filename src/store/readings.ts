@@ -29,6 +29,8 @@ export function readingsRepo(db: Database) {
   );
   const recent = db.prepare<[string, number], Row>('SELECT * FROM readings WHERE meter_id = ? ORDER BY ts DESC LIMIT ?');
   const prune = db.prepare('DELETE FROM readings WHERE ts < ?');
+  // The oldest `limit` rows at most, found through readings_ts: retention deletes in slices (src/jobs/sliced.ts).
+  const pruneSome = db.prepare('DELETE FROM readings WHERE (meter_id, ts) IN (SELECT meter_id, ts FROM readings WHERE ts < ? ORDER BY ts LIMIT ?)');
   // For the dashboard's usage charts and battery (the readings_meter_ts index serves both).
   const between = db.prepare<[string, number, number], Row>('SELECT * FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts');
   const lastBattery = db.prepare<[string], { ts: number; battery: number }>(
@@ -65,6 +67,11 @@ export function readingsRepo(db: Database) {
     /** Retention: deletes readings taken before `olderThanMs` (an epoch-ms cut-off); returns how many. */
     prune(olderThanMs: number): number {
       return prune.run(olderThanMs).changes;
+    },
+
+    /** Like prune, at most `limit` rows (the oldest): one short transaction per call. */
+    pruneSome(olderThanMs: number, limit: number): number {
+      return pruneSome.run(olderThanMs, limit).changes;
     },
   };
 }

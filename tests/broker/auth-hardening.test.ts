@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CONNACK, DEFAULT_LIMITS, type AuthLimits, type Broker, type MeterAuthenticator } from '../../src/broker/index.ts';
 import { AuthBackoff } from '../../src/broker/auth-backoff.ts';
 import type { Store } from '../../src/store/index.ts';
+import { hashTokenLegacy } from '../../src/store/meter-token.ts';
 import { seedHousehold, tempStore, T0 } from '../store/temp-store.ts';
 import { Inbox, connect, startTestBroker, closeAfterEach } from './harness.ts';
 
@@ -121,10 +122,16 @@ describe('auth against the real store over TCP', () => {
   });
 });
 
+/** A meter whose row still holds a hash of the scheme before issue 12.5 (scrypt). */
+function legacyMeter(store: Store, token: string, meterId = 'm-1'): void {
+  store.db.prepare('UPDATE meters SET token_hash = ? WHERE id = ?').run(hashTokenLegacy(token), meterId);
+}
+
 describe('verification in the store', () => {
-  it('hashes off the event loop: the loop keeps turning while 20 CONNECTs are verified', async () => {
+  it('hashes a legacy scrypt verifier off the event loop: the loop keeps turning while 20 CONNECTs are verified', async () => {
     const { store } = tempStore();
     const token = seedHousehold(store);
+    legacyMeter(store, token);
     let turns = 0;
     let done = false;
     const spin = () => {
@@ -141,13 +148,16 @@ describe('verification in the store', () => {
     expect(turns).toBeGreaterThan(0);
   });
 
-  it('does not let a token rotated while its hash was being checked in', async () => {
+  it('does not let a token rotated while its legacy hash was being checked in, nor upgrade it', async () => {
     const { store } = tempStore();
     const token = seedHousehold(store);
+    legacyMeter(store, token);
     const pending = store.meters.verifyAsync('m-1', token);
     store.meters.rotateToken('m-1');
     expect(await pending).toBe('bad-password');
     expect(store.meters.verifyCached('m-1', token)).toBeUndefined();
+    await store.writes.barrier();
+    expect(store.meters.upgradedVerifiers()).toBe(0);
   });
 
   it('answers an unknown meter like a wrong token, and a revoked one only to the holder of its token', async () => {

@@ -1,7 +1,9 @@
 // MQTT over TLS (a certificate made at test time with openssl) and the conformance
 // listener (anonymous, may subscribe, stock aedes rules, never sees meters' data, loopback only).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -9,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Broker } from '../../src/broker/index.ts';
-import { isLoopback } from '../../src/broker/listeners.ts';
+import { effectiveBacklog, isLoopback, readSomaxconn } from '../../src/broker/listeners.ts';
 import { Inbox, connect, startTestBroker, closeAfterEach } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anxin-tls-'));
@@ -72,5 +74,68 @@ describe('extra listeners', () => {
     expect(() => createApp(config)).toThrow(/mqtt.conformance.host "0.0.0.0" is not a loopback address/);
     expect(['127.0.0.1', '127.9.9.9', '::1', 'localhost'].every(isLoopback)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
+
+/** The kernel's own view of a listening socket's backlog: `ss` prints it as Send-Q (Linux, iproute2). */
+function kernelBacklog(port: number): number | undefined {
+  let out: string;
+  try {
+    out = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+  const f = out.trim().split(/\s+/);
+  return f[0] === 'LISTEN' ? Number(f[2]) : undefined;
+}
+const hasSs = (() => {
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('listen backlog (issue 12.5)', () => {
+  let broker: Broker | undefined;
+  closeAfterEach(() => broker, () => (broker = undefined));
+
+  it('defaults to a fleet-sized backlog, validated by the one config', () => {
+    expect(parseConfig({}).mqtt.backlog).toBe(4096);
+    expect(parseConfig({ mqtt: { backlog: 8192 } }).mqtt.backlog).toBe(8192);
+    expect(() => parseConfig({ mqtt: { backlog: 0 } })).toThrow(/mqtt.backlog/);
+  });
+
+  it('knows the kernel caps it at net.core.somaxconn, and says so', () => {
+    expect(effectiveBacklog(4096, 4096)).toEqual({ backlog: 4096 });
+    expect(effectiveBacklog(4096, undefined)).toEqual({ backlog: 4096 }); // not Linux: nothing to compare with
+    const capped = effectiveBacklog(8192, 4096);
+    expect(capped.backlog).toBe(4096);
+    expect(capped.warning).toMatch(/mqtt.backlog 8192 is above net.core.somaxconn 4096.*sysctl -w net.core.somaxconn=8192/);
+    const f = join(dir, 'somaxconn');
+    writeFileSync(f, '4096\n');
+    expect(readSomaxconn(f)).toBe(4096);
+    writeFileSync(f, 'nonsense');
+    expect(readSomaxconn(f)).toBeUndefined();
+    expect(readSomaxconn(join(dir, 'absent'))).toBeUndefined();
+  });
+
+  it('warns at start when the configured backlog is above the kernel cap', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
+    broker = await startTestBroker(new Inbox().onPublish, { backlog: 300, somaxconn: () => 200, logger });
+    expect(broker.backlog).toBe(200);
+    expect(lines.join('')).toMatch(/mqtt.backlog 300 is above net.core.somaxconn 200/);
+  });
+
+  it.runIf(hasSs)('passes the backlog to listen() for the plain and TLS listeners (as the kernel reports it; needs iproute2 ss)', async () => {
+    const { cert, key } = makeCert();
+    const somaxconn = readSomaxconn() ?? 4096;
+    const want = Math.min(777, somaxconn);
+    broker = await startTestBroker(new Inbox().onPublish, { backlog: want, tls: { port: 0, host: '127.0.0.1', cert, key } });
+    expect(broker.backlog).toBe(want);
+    expect(kernelBacklog(broker.port)).toBe(want);
+    expect(kernelBacklog(broker.tlsPort!)).toBe(want);
   });
 });

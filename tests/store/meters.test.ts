@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { T0, seedHousehold, tempStore } from './temp-store.ts';
 
 describe('meters repository', () => {
-  it('returns the token once and stores only a salted scrypt hash', () => {
+  it('returns the token once and stores only a salted verifier (HMAC-SHA256)', () => {
     const { store, path } = tempStore();
     const token = seedHousehold(store);
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/); // 24 bytes in base64url
@@ -14,7 +14,7 @@ describe('meters repository', () => {
     const raw = new Database(path, { readonly: true });
     const { token_hash } = raw.prepare('SELECT token_hash FROM meters').get() as { token_hash: string };
     raw.close();
-    expect(token_hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);
+    expect(token_hash).toMatch(/^hmac-sha256\$[\w-]{22}\$[\w-]{43}$/); // 16-byte salt, 32-byte MAC
     expect(token_hash).not.toContain(token);
     store.close();
     for (const suffix of ['', '-wal']) {
