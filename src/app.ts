@@ -205,6 +205,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     security: config.security,
     privacy,
     ...(https && { https }),
+    trustProxy: config.http.trustProxy,
     dashboard,
     health: () => {
       const fault = store.faults.current;
