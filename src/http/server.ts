@@ -50,7 +50,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const sessions = sessionLimits(security);
   installAuth(app, { store: deps.store, clock: deps.clock, sessions, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   installAccessLog(app, { accessLog: deps.store.accessLog, clock: deps.clock });
-  const limiter = createLoginLimiter(security.login, deps.clock);
+  // Failures in SQLite: a restart does not lift a lockout.
+  const limiter = createLoginLimiter(security.login, deps.clock, deps.store.loginFailures);
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
