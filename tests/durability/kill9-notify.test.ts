@@ -270,6 +270,7 @@ describe('kill -9 while alerts open and notify', () => {
     const sends = new Set(providerSends(fake));
     expect(sent.filter((r) => !sends.has(clientMsgId(r.idem_key))), 'final: rows marked sent that the provider never received').toEqual([]);
     const sendList = providerSends(fake);
+    // KILL9_DEBUG=1 prints each row with its status and how often the provider was asked for it.
     if (process.env.KILL9_DEBUG) console.log(rows.map((r) => `${r.id} ${r.purpose} ${r.status} requests=${sendList.filter((k) => k === clientMsgId(r.idem_key)).length}`).join('\n'));
     expect(fake.delivered.length, 'final: one delivery per sent row').toBe(sent.length);
     const lows = [...meters.values()].reduce((n, m) => n + m.lowsAcked, 0);
