@@ -2,6 +2,7 @@
 //   replay core ≥ 200,000 readings/s on this 2-core machine (issue: detection targets);
 //   the full replay CLI path (JSONL parse + core + output) on the same trace.
 //   `npm run bench -- connect`: the cost per CONNECT only (bench/connect.ts; also run at the end).
+//   `npm run bench -- turns`: the longest event-loop turn under six dense batches (bench/turns.ts; also run).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ import { makeProfile, ARCHETYPES } from '../device-sim/profile.ts';
 import { Rng } from '../device-sim/rng.ts';
 import type { Cadence, DeliveryStyle } from '../device-sim/meter.ts';
 
+// `npm run bench -- turns`: the longest event-loop turn under six dense batches only (bench/turns.ts).
+if (process.argv[2] === 'turns') {
+  const { benchTurns } = await import('./turns.ts');
+  await benchTurns();
+  process.exit(0);
+}
 if (process.argv[2] === 'connect') {
   await import('./connect.ts');
   process.exit(0);
@@ -99,5 +106,8 @@ try {
 // History writes to a real InfluxDB-compatible server (bench/timeseries.ts).
 const { benchTimeseries } = await import('./timeseries.ts');
 await benchTimeseries();
+// The longest event-loop turn under six dense batches at once (issue 11.3).
+const { benchTurns } = await import('./turns.ts');
+await benchTurns();
 // The cost per CONNECT (issue 11.2): `npm run bench -- connect` runs only this part.
 await import('./connect.ts');

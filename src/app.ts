@@ -219,6 +219,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     security: config.security,
     privacy,
     ...(https && { https }),
+    trustProxy: config.http.trustProxy,
     dashboard,
     health: () => {
       const fault = store.faults.current;
@@ -271,9 +272,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         auth: { verify: (id, pw) => store.meters.verifyAsync(id, pw), verifyCached: (id, pw) => store.meters.verifyCached(id, pw) },
         onPublish: (meterId, topic, payload, receivedAt) => {
           // A large payload (a batch) is parsed in a turn of its own; a meter's messages stay in order.
-          const step = () => void ingest.handle(meterId, topic, payload, receivedAt);
-          if (payload.length > DEFER_PAYLOAD_BYTES || monitor.isBusy(meterId)) monitor.enqueue(meterId, step);
-          else step();
+          // Deferred, it is also validated and deduplicated a few hundred readings per task (issue 11.3).
+          if (payload.length > DEFER_PAYLOAD_BYTES || monitor.isBusy(meterId)) monitor.enqueue(meterId, (defer) => ingest.handleSliced(meterId, topic, payload, receivedAt, defer));
+          else ingest.handle(meterId, topic, payload, receivedAt);
           metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
           // The PUBACK waits for this: processed, committed, alerts stored.
           return monitor.settled(meterId);

@@ -2,6 +2,7 @@
 // (ANXIN_CONFIG), then environment variables. Unknown keys are errors; secrets never print.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { TrustProxySchema } from './http/auth/trust-proxy.ts';
 import { DetectorConfigSchema } from './detect/config.ts';
 import { TIMESERIES_ENV, timeseriesConfigSchema } from './timeseries/config.ts';
 import { SecurityConfigSchema, TlsConfigSchema } from './http/auth/config.ts';
@@ -56,6 +57,8 @@ export const ConfigSchema = z.strictObject({
       apiToken: z.string().min(16).transform((s) => new Secret(s)).optional(),
       /** Serve HTTPS with these PEM files. */
       tls: TlsConfigSchema.optional(),
+      /** Believe X-Forwarded-For only from these proxies (src/http/auth/trust-proxy.ts); default false. */
+      trustProxy: TrustProxySchema,
     })
     .prefault({}),
   detector: DetectorConfigSchema.prefault({}),

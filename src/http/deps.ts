@@ -5,6 +5,7 @@ import type { TransitionError } from '../alerting/lifecycle.ts';
 import type { Store } from '../store/index.ts';
 import type { Counter } from '../observability/metrics.ts';
 import type { SecurityConfig } from './auth/config.ts';
+import type { TrustProxy } from './auth/trust-proxy.ts';
 import type { PrivacyActions } from '../service/consent-lifecycle.ts';
 import type { DashboardDeps } from './dashboard.ts';
 import type { NotifyHttpDeps } from './routes/notify.ts';
@@ -44,6 +45,8 @@ export interface ServerDeps {
   privacy?: PrivacyActions;
   /** Serve HTTPS with this certificate and key (PEM; src/http/auth/secure-start.ts loadTls). */
   https?: { cert: Buffer; key: Buffer };
+  /** http.trustProxy: whose X-Forwarded-For is believed for request.ip (src/http/auth/trust-proxy.ts). */
+  trustProxy?: TrustProxy;
   /** The dashboard (live events, detector status); absent = no dashboard routes (unit tests of the API). */
   dashboard?: DashboardDeps;
   /** Acknowledgement links, SMS-reply callbacks, /api/alerts/:id/notifications (src/notify). */

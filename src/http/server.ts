@@ -5,6 +5,7 @@ import { accessLogRoutes } from './auth/access-log-routes.ts';
 import { installAuth } from './auth/authenticate.ts';
 import { SecurityConfigSchema, sessionLimits } from './auth/config.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
+import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { ServerDeps } from './deps.ts';
@@ -26,6 +27,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 256 * 1024,
     ...(deps.https && { https: deps.https }),
+    // request.ip (access log, sign-in limiter, sessions) from X-Forwarded-For only via trusted proxies.
+    ...(deps.trustProxy !== undefined && deps.trustProxy !== false && { trustProxy: fastifyTrustProxy(deps.trustProxy) }),
   }) as unknown as FastifyInstance; // with `https` the server type differs; the routes do not care
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
@@ -47,7 +50,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const sessions = sessionLimits(security);
   installAuth(app, { store: deps.store, clock: deps.clock, sessions, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   installAccessLog(app, { accessLog: deps.store.accessLog, clock: deps.clock });
-  const limiter = createLoginLimiter(security.login, deps.clock);
+  // Failures in SQLite: a restart does not lift a lockout.
+  const limiter = createLoginLimiter(security.login, deps.clock, deps.store.loginFailures);
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);

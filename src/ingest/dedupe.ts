@@ -57,12 +57,32 @@ export class RecentReadings {
 
   /** Readings not seen recently, in input order; repeats inside `readings` count as duplicates too. */
   unseen(readings: readonly Reading[]): { fresh: Reading[]; duplicates: number } {
+    const steps = this.unseenSteps(readings);
+    for (;;) {
+      const s = steps.next();
+      if (s.done) return s.value;
+    }
+  }
+
+  /**
+   * `unseen` in steps (issue 11.3): yields after every `slice` readings so the adapter can
+   * give the event loop back (a re-sent 5,000-reading batch scans the ring 5,000 times).
+   * Nothing is remembered here, so the steps of one call may be spread over turns; the
+   * caller keeps one meter's messages in order.
+   */
+  *unseenSteps(readings: readonly Reading[], slice = 500): Generator<number, { fresh: Reading[]; duplicates: number }, void> {
     const fresh: Reading[] = [];
-    const inThisCall = new Set<string>();
-    for (const r of readings) {
-      const key = `${r.meterId}\u0000${r.ts}\u0000${r.totalLiters}`;
-      if (inThisCall.has(key) || this.#meters.get(r.meterId)?.has(r.ts, r.totalLiters)) continue;
-      inThisCall.add(key);
+    // meter → ts → register values seen in this call (numbers as keys: no string per reading)
+    const inThisCall = new Map<string, Map<number, number[]>>();
+    for (let i = 0; i < readings.length; i++) {
+      if (i > 0 && i % slice === 0) yield i;
+      const r = readings[i]!;
+      let byTs = inThisCall.get(r.meterId);
+      if (!byTs) inThisCall.set(r.meterId, (byTs = new Map()));
+      const values = byTs.get(r.ts);
+      if (values?.includes(r.totalLiters) || this.#meters.get(r.meterId)?.has(r.ts, r.totalLiters)) continue;
+      if (values) values.push(r.totalLiters);
+      else byTs.set(r.ts, [r.totalLiters]);
       fresh.push(r);
     }
     return { fresh, duplicates: readings.length - fresh.length };

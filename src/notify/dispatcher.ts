@@ -85,8 +85,9 @@ export function createDispatcher(d: DispatcherDeps) {
 
   async function attempt(n: NotificationRow): Promise<void> {
     const alert = d.alerts.get(n.alertId);
-    // The ladder stopped while this waited (acknowledged, resolved): it never goes out.
-    if (!alert || (n.purpose !== 'all-clear' && alert.status !== 'open')) {
+    // The ladder stopped while this waited (acknowledged, resolved): it never goes out — unless
+    // it was in flight at a crash and may have gone out already (then the same key goes again).
+    if (!alert || (n.purpose !== 'all-clear' && alert.status !== 'open' && !n.inDoubt)) {
       d.outbox.save({ ...n, status: 'cancelled', settledAt: d.clock() });
       event(n, 'notification-cancelled', alert ? `alert ${alert.status} before it was sent` : 'alert gone');
       d.onSettled(n.alertId);

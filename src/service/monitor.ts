@@ -205,23 +205,36 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
      * Runs `step` (ingest of one message) in a later turn, after everything already queued
      * for `meterId`: a large payload's parsing then has a turn of its own instead of
      * sharing one with every other socket's (six 5,000-reading batches arriving together).
+     * A step may go on in later turns: each task it gives `defer` runs on the same queue, as
+     * part of this meter's step, and the step is done when its promise settles.
      */
-    enqueue(meterId: string, step: () => void): void {
+    enqueue(meterId: string, step: (defer: (task: () => void) => void) => unknown): void {
       void after(
         meterId,
         () =>
-          new Promise<void>((resolve) =>
-            turns.run(() => {
-              const ctx = { meterId, spawned: [] as Promise<void>[] };
+          new Promise<void>((resolve) => {
+            const ctx = { meterId, spawned: [] as Promise<void>[] };
+            const inCtx = (task: () => void) => () => {
               current = ctx;
               try {
-                step();
+                task();
               } finally {
                 current = undefined;
-                resolve(Promise.all(ctx.spawned).then(() => {}));
               }
-            }),
-          ),
+            };
+            const defer = (task: () => void) => turns.run(inCtx(task));
+            turns.run(
+              inCtx(() => {
+                let result: unknown;
+                try {
+                  result = step(defer);
+                } finally {
+                  // Whatever it spawned (sliced detector work) is read once the step is over.
+                  resolve(Promise.resolve(result).then(() => Promise.all(ctx.spawned)).then(() => {}));
+                }
+              }),
+            );
+          }),
       );
     },
     /** Readings received and not yet processed and committed (admission control's depth, /metrics). */

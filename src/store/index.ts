@@ -18,6 +18,7 @@ import { detectorSnapshotsRepo } from './detector-snapshots.ts';
 import { timeseriesRepo } from './timeseries.ts';
 import { usersRepo } from './users.ts';
 import { sessionsRepo } from './sessions.ts';
+import { loginFailuresRepo } from './login-failures.ts';
 import { accessLogRepo } from './access-log.ts';
 import { erasureRepo } from './erasure.ts';
 import { familyLinksRepo } from './family-links.ts';
@@ -35,6 +36,8 @@ export interface Store {
   timeseries: ReturnType<typeof timeseriesRepo>;
   users: ReturnType<typeof usersRepo>;
   sessions: ReturnType<typeof sessionsRepo>;
+  /** Failed sign-ins per username / address, so a lockout survives a restart. */
+  loginFailures: ReturnType<typeof loginFailuresRepo>;
   accessLog: ReturnType<typeof accessLogRepo>;
   erasure: ReturnType<typeof erasureRepo>;
   familyLinks: ReturnType<typeof familyLinksRepo>;
@@ -133,6 +136,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       timeseries: timeseriesRepo(db),
       users: usersRepo(db),
       sessions: sessionsRepo(db),
+      loginFailures: loginFailuresRepo(db),
       accessLog: accessLogRepo(db),
       erasure: erasureRepo(db),
       familyLinks: familyLinksRepo(db),

@@ -28,6 +28,8 @@ export interface NotificationRow {
   provider?: string;
   providerMessageId?: string;
   lastError?: string;
+  /** It was in flight at a crash (it may have reached the provider): it goes out even if its alert closed since. */
+  inDoubt?: true;
 }
 
 export type NewNotification = Pick<
@@ -69,6 +71,7 @@ interface Raw {
   provider: string | null;
   provider_message_id: string | null;
   last_error: string | null;
+  in_doubt: number;
 }
 
 function toRow(r: Raw): NotificationRow {
@@ -96,6 +99,7 @@ function toRow(r: Raw): NotificationRow {
   if (r.provider !== null) n.provider = r.provider;
   if (r.provider_message_id !== null) n.providerMessageId = r.provider_message_id;
   if (r.last_error !== null) n.lastError = r.last_error;
+  if (r.in_doubt === 1) n.inDoubt = true;
   return n;
 }
 
@@ -127,7 +131,7 @@ export function outboxRepo(db: Database) {
     'SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY id',
   );
   const cancelPending = db.prepare(
-    "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear'",
+    "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear' AND in_doubt = 0",
   );
   const wakeSet = db.prepare('INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = excluded.wake_at');
   const wakeEarlier = db.prepare(
@@ -197,9 +201,11 @@ export function outboxRepo(db: Database) {
     /**
      * A send that was in flight when the process stopped may or may not have reached the
      * provider: it goes again with the same idempotency key (providers that take one drop the copy).
+     * It is marked in doubt, so it is not cancelled if its alert closed meanwhile: a person who
+     * may have been told must count as told, or they never get the all-clear (kill9-notify.test.ts).
      */
     recoverInFlight(): number {
-      return db.prepare("UPDATE notifications SET status = 'pending' WHERE status = 'sending'").run().changes;
+      return db.prepare("UPDATE notifications SET status = 'pending', in_doubt = 1 WHERE status = 'sending'").run().changes;
     },
     wakeAt(alertId: string, at: number): void {
       wakeSet.run(alertId, at);

@@ -343,4 +343,21 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO family_link_key (id, secret) VALUES (1, lower(hex(randomblob(32))));
     `,
   },
+  {
+    id: 11,
+    name: 'sign-in failures survive a restart; notifications in doubt after a crash',
+    sql: `
+      -- Failed sign-ins (src/store/login-failures.ts): one row per failure and key, where the key
+      -- is 'u:<username>' or 'a:<address>'. Bounded: only the last few per key, only inside the
+      -- limiter's window, and a cap on the table; the oldest go first.
+      CREATE TABLE login_failures (
+        key TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_key ON login_failures(key, at);
+      CREATE INDEX login_failures_at ON login_failures(at);
+      -- 1: the row was being sent when the process stopped (it may have reached the provider).
+      ALTER TABLE notifications ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

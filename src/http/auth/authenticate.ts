@@ -89,7 +89,8 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
         return principalFor(user);
       }
     }
-    if (!anyAuth && isLoopbackAddress(req.ip) && LOOPBACK_HOSTS.has(hostnameOf(req.headers.host))) return LOOPBACK_OPEN_PRINCIPAL;
+    // The socket too, not only request.ip: with http.trustProxy a forwarded "127.0.0.1" is not a local client.
+    if (!anyAuth && isLoopbackAddress(req.ip) && isLoopbackAddress(req.socket.remoteAddress ?? "") && LOOPBACK_HOSTS.has(hostnameOf(req.headers.host))) return LOOPBACK_OPEN_PRINCIPAL;
     return null;
   }
 }
