@@ -55,37 +55,36 @@ export function learnFleet(cadence: Cadence, meters: number, days: number, prefi
   return engine.detector;
 }
 
-type Part = [name: string, strip: (m: MeterState) => void];
+type Part = [name: string, strip: (m: any) => void];
 
 /** The parts, in the order they are stripped (each figure is what stripping it released). */
 const PARTS: Part[] = [
-  ['routine: learned days', (m: any) => (m.routine.history = null)],
-  ['routine: current day', (m: any) => (m.routine.cur = null)],
-  ['routine: cached verdict', (m: any) => (m.routine.cache = null)],
-  ['routine: rest', (m: any) => (m.routine = null)],
-  ['flow: last hour of intervals', (m: any) => (m.flow.recent = null)],
-  ['flow: daily maxima', (m: any) => ((m.flow.days = null), (m.flow.today = null))],
-  ['flow: rest', (m: any) => (m.flow = null)],
-  ['register (recent readings)', (m: any) => (m.register = null)],
-  ['delivery (gaps, lags)', (m: any) => (m.delivery = null)],
-  ['data gaps', (m: any) => (m.dataGaps = null)],
-  ['reorder buffer', (m: any) => (m.held = null)],
-  ['raised conditions', (m: any) => (m.active = null)],
+  ['routine: days and silences', (m) => (m.routine.days = m.routine.history = m.routine.cur = null)],
+  ['routine: cached verdict', (m) => (m.routine.cache = null)],
+  ['routine: rest', (m) => (m.routine = null)],
+  ['flow: last hour of intervals', (m) => (m.flow.recent = null)],
+  ['flow: daily maxima', (m) => (m.flow.days = m.flow.today = null)],
+  ['flow: rest', (m) => (m.flow = null)],
+  ['register (recent readings)', (m) => (m.register = null)],
+  ['delivery (gaps, lags)', (m) => (m.delivery = null)],
+  ['data gaps', (m) => (m.dataGaps = null)],
+  ['reorder buffer', (m) => (m.held = null)],
+  ['raised conditions', (m) => (m.active = null)],
 ];
 
 export interface Breakdown {
   meters: number;
+  /** The sum of the parts: everything dropping the detector released (fixed costs such as
+   *  compiled code stay, and are not the meters'). */
   total: number;
   parts: { name: string; bytes: number }[];
 }
 
 /** Total and per-part bytes per meter of a detector (consumed: its state is stripped). */
 export function breakdown(build: () => DetectorState): Breakdown {
-  const base = heapNow();
   let d: DetectorState | null = build();
   const meters = d.meters.size;
   let last = heapNow();
-  const total = last - base;
   const parts: { name: string; bytes: number }[] = [];
   for (const [name, strip] of PARTS) {
     for (const m of d.meters.values()) strip(m);
@@ -95,7 +94,7 @@ export function breakdown(build: () => DetectorState): Breakdown {
   }
   d = null;
   parts.push({ name: 'meter record, id, map entry', bytes: (last - heapNow()) / meters });
-  return { meters, total: total / meters, parts };
+  return { meters, total: parts.reduce((n, p) => n + p.bytes, 0), parts };
 }
 
 /** A learned fleet of `n` meters as restored from its snapshots at start-up (cloned from `learned`). */
@@ -121,16 +120,26 @@ export function printBreakdown(title: string, b: Breakdown): void {
   for (const p of b.parts) console.log(`    ${p.name.padEnd(32)} ${String(Math.round(p.bytes)).padStart(7)} B`);
 }
 
-/** bench/run.ts: bytes per meter of learned detector state, organically learned and as restored at 10,000 meters. */
-export function stateSizeSection(meters = 200, days = 35, fleet = 10_000): void {
+/** Bytes per meter of `fleet` meters restored from snapshots of `learned` (its own scope, so nothing outlives it). */
+function restoredBytes(learned: DetectorState, fleet: number, at: number): number {
+  const base = heapNow();
+  let d: DetectorState | null = restoredFleet(learned, fleet, at);
+  const per = (heapNow() - base) / d.meters.size;
+  d = null;
+  return per;
+}
+
+/** bench/run.ts: bytes per meter of learned detector state, learned live and as restored at 10,000 meters. */
+export function stateSizeSection(meters = 200, days = 35, fleet = 10_000): { cadence: string; live: number; restored: number }[] {
+  const out: { cadence: string; live: number; restored: number }[] = [];
   for (const cadence of ['15min', '1min'] as const) {
-    printBreakdown(`detector state, ${cadence}, learned ${days} days`, breakdown(() => learnFleet(cadence, meters, days)));
-    const learned = learnFleet(cadence, 40, days, 'l');
-    const base = heapNow();
-    const d = restoredFleet(learned, fleet, from + days * DAY);
-    const per = (heapNow() - base) / d.meters.size;
-    console.log(`detector state, ${cadence}, ${fleet.toLocaleString()} meters restored from snapshots: ${kib(per)} per meter`);
+    const b = breakdown(() => learnFleet(cadence, meters, days));
+    printBreakdown(`detector state, ${cadence}, learned live over ${days} days`, b);
+    const restored = restoredBytes(learnFleet(cadence, 40, days, 'l'), fleet, from + days * DAY);
+    console.log(`detector state, ${cadence}, ${fleet.toLocaleString()} meters restored from snapshots: ${kib(restored)} per meter`);
+    out.push({ cadence, live: b.total, restored });
   }
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,7 +7,7 @@
 //   kind 1: an Int32Array (whole ms within ±24 days, counts, litres of coarse registers);
 //   kind 2: a Float64Array (anything, NaN and -0 included).
 // Values live in a[h..n): dropping from the front moves `h`, and the live part is moved down
-// only once the dead part is at least half as long (amortised O(1) for rings).
+// only once the dead part is at least a quarter as long (amortised O(1) for rings).
 // Plain data (typed arrays and numbers): snapshots encode it as it is (snapshot-codec.ts).
 
 export type NumsKind = 0 | 1 | 2;
@@ -64,13 +64,14 @@ function room(l: Nums, x: number): void {
   const fit = fits(l.k, x);
   if (fit && l.n < l.a.length) return;
   const len = l.n - l.h;
-  if (fit && l.h > 0 && 2 * l.h >= len) {
+  if (fit && l.h > 0 && 4 * l.h >= len) {
     l.a.copyWithin(0, l.h, l.n);
     l.n = len;
     l.h = 0;
     return;
   }
-  realloc(l, l.n < l.a.length ? l.a.length : Math.max(4, len + (len >> 1) + 2), x);
+  // Grown by a quarter: the lists are long-lived and mostly bounded, so slack costs more than copies.
+  realloc(l, l.n < l.a.length ? l.a.length : len + (len >> 2) + 4, x);
 }
 
 export function numsPush(l: Nums, x: number): void {

@@ -10,11 +10,10 @@ export interface RegisterState {
   lastTotal: number;
   /** A register value that disagrees with ours; adopted once confirmed (meter replaced). */
   pending: { ts: number; total: number; count: number } | null;
-  /** Recently accepted readings (a late re-send of one is a duplicate), oldest first: their
-   *  ts relative to `recentBase` (small, so usually whole minutes or ms in 2–4 bytes) and
-   *  their register values (nums.ts). */
-  recentTs: Nums;
-  recentTotal: Nums;
+  /** Recently accepted readings (a late re-send of one is a duplicate), oldest first, as
+   *  (ts − recentBase, total) pairs in one list (nums.ts): the relative ts stay small, so a
+   *  coarse meter's pairs (whole litres) take 8 bytes. */
+  recent: Nums;
   recentBase: number;
 }
 
@@ -26,19 +25,18 @@ export type RegisterOutcome =
   | { kind: 'fault'; why: 'absurd-jump' | 'counter-reset' | 'conflicting-duplicate'; deltaLiters: number }
   | { kind: 'rebased'; from: number; to: number };
 
-export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recentTs: nums(0), recentTotal: nums(1), recentBase: 0 });
+export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: nums(1), recentBase: 0 });
 
 /** Readings remembered for recognising late duplicates (pairs). */
 const RECENT = 48;
 function remember(r: RegisterState, ts: number, total: number): void {
-  if (numsLength(r.recentTs) === 0) r.recentBase = ts;
-  numsPush(r.recentTs, ts - r.recentBase);
-  numsPush(r.recentTotal, total);
+  if (numsLength(r.recent) === 0) r.recentBase = ts;
+  numsPush(r.recent, ts - r.recentBase);
+  numsPush(r.recent, total);
   // Trimmed in chunks (between RECENT and 2 × RECENT are kept), which is what decides which
   // late re-sends are still recognised.
-  if (numsLength(r.recentTs) > 2 * RECENT) {
-    numsDropFront(r.recentTs, RECENT);
-    numsDropFront(r.recentTotal, RECENT);
+  if (numsLength(r.recent) > 4 * RECENT) {
+    numsDropFront(r.recent, 2 * RECENT);
     rebase(r);
   }
 }
@@ -46,10 +44,10 @@ function remember(r: RegisterState, ts: number, total: number): void {
 /** Keep the relative ts small: count them from the oldest kept (exact for whole ms only, so
  *  a list already widened to doubles keeps its base). */
 function rebase(r: RegisterState): void {
-  const l = r.recentTs;
+  const l = r.recent;
   if (l.k === 2) return;
   const first = numAt(l, 0);
-  for (let i = 0, n = numsLength(l); i < n; i++) numsSet(l, i, numAt(l, i) - first);
+  for (let i = 0, n = numsLength(l); i < n; i += 2) numsSet(l, i, numAt(l, i) - first);
   r.recentBase += first;
 }
 
@@ -58,11 +56,12 @@ function behind(r: RegisterState, ts: number, total: number): RegisterOutcome {
   const rel = ts - r.recentBase;
   let before = NaN;
   let after = NaN;
-  for (let i = 0, n = numsLength(r.recentTs); i < n; i++) {
-    const t = numAt(r.recentTs, i);
-    if (t === rel) return Math.abs(numAt(r.recentTotal, i) - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
-    if (t < rel) before = numAt(r.recentTotal, i);
-    else if (Number.isNaN(after)) after = numAt(r.recentTotal, i);
+  const k = r.recent;
+  for (let i = 0, n = numsLength(k); i < n; i += 2) {
+    const t = numAt(k, i);
+    if (t === rel) return Math.abs(numAt(k, i + 1) - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
+    if (t < rel) before = numAt(k, i + 1);
+    else if (Number.isNaN(after)) after = numAt(k, i + 1);
   }
   // It fits when its register value lies between its known neighbours' (it is consistent history).
   const fits = !Number.isNaN(before) && !Number.isNaN(after) && total >= before - JITTER_L && total <= after + JITTER_L;
@@ -115,8 +114,7 @@ export function advanceRegister(
       r.lastTs = ts;
       r.lastTotal = total;
       r.pending = null;
-      numsClear(r.recentTs); // the old register's values say nothing about the new one
-      numsClear(r.recentTotal);
+      numsClear(r.recent); // the old register's values say nothing about the new one
       remember(r, ts, total);
       return { kind: 'rebased', from, to: total };
     }

@@ -15,41 +15,42 @@ export interface RoutineDays {
   pool: Nums;
 }
 
-/** Fields of a day record; the last packs the longest silence's midpoint minute (11 bits),
- *  the excluded flag (1), the number of silences (10) and of long ends (9): all are bounded
- *  (silences of ≥ 30 min that begin on one day do not overlap: at most 49, long ends at most 9). */
+/** Fields of a day record. The table is a minutes list (nums.ts kind 0): the ms fields take
+ *  2 bytes while they are whole minutes, and the small integers (day index, midpoint minute,
+ *  flag, counts) are stored times MINUTE so they do too; anything else widens the list. */
 const DAY_NO = 0;
 const OBSERVED = 1;
 const LONGEST = 2;
-const PACKED = 3;
-export const DAY_FIELDS = 4;
-const EXCLUDED_BIT = 1 << 11;
-const SIL_SHIFT = 12;
-const ENDS_SHIFT = 22;
-const TEN_BITS = 0x3ff;
+const MID_MIN = 3;
+const EXCLUDED = 4;
+const SILENCES = 5;
+const ENDS = 6;
+export const DAY_FIELDS = 7;
 
-export const createRoutineDays = (): RoutineDays => ({ table: nums(1), pool: nums(0) });
+export const createRoutineDays = (): RoutineDays => ({ table: nums(0), pool: nums(0) });
+
+const field = (s: RoutineDays, i: number, f: number): number => numAt(s.table, i * DAY_FIELDS + f);
+const small = (s: RoutineDays, i: number, f: number): number => numAt(s.table, i * DAY_FIELDS + f) / MINUTE;
+const setSmall = (s: RoutineDays, i: number, f: number, v: number): void => numsSet(s.table, i * DAY_FIELDS + f, v * MINUTE);
 
 export const dayCount = (s: RoutineDays): number => numsLength(s.table) / DAY_FIELDS;
-export const dayNo = (s: RoutineDays, i: number): number => numAt(s.table, i * DAY_FIELDS + DAY_NO);
-export const observedMs = (s: RoutineDays, i: number): number => numAt(s.table, i * DAY_FIELDS + OBSERVED);
-export const longestMs = (s: RoutineDays, i: number): number => numAt(s.table, i * DAY_FIELDS + LONGEST);
-const packed = (s: RoutineDays, i: number): number => numAt(s.table, i * DAY_FIELDS + PACKED);
-export const longestMidMin = (s: RoutineDays, i: number): number => packed(s, i) & 0x7ff;
-export const isExcluded = (s: RoutineDays, i: number): boolean => (packed(s, i) & EXCLUDED_BIT) !== 0;
-const silenceCount = (s: RoutineDays, i: number): number => (packed(s, i) >>> SIL_SHIFT) & TEN_BITS;
-const endCount = (s: RoutineDays, i: number): number => (packed(s, i) >>> ENDS_SHIFT) & TEN_BITS;
-const setPacked = (s: RoutineDays, i: number, v: number): void => numsSet(s.table, i * DAY_FIELDS + PACKED, v);
+export const dayNo = (s: RoutineDays, i: number): number => small(s, i, DAY_NO);
+export const observedMs = (s: RoutineDays, i: number): number => field(s, i, OBSERVED);
+export const longestMs = (s: RoutineDays, i: number): number => field(s, i, LONGEST);
+export const longestMidMin = (s: RoutineDays, i: number): number => small(s, i, MID_MIN);
+export const isExcluded = (s: RoutineDays, i: number): boolean => small(s, i, EXCLUDED) !== 0;
+const silenceCount = (s: RoutineDays, i: number): number => small(s, i, SILENCES);
+const endCount = (s: RoutineDays, i: number): number => small(s, i, ENDS);
 
 export function addObserved(s: RoutineDays, i: number, ms: number): void {
   numsSet(s.table, i * DAY_FIELDS + OBSERVED, observedMs(s, i) + ms);
 }
 export function setLongest(s: RoutineDays, i: number, ms: number, midMin: number): void {
   numsSet(s.table, i * DAY_FIELDS + LONGEST, ms);
-  setPacked(s, i, (packed(s, i) & ~0x7ff) | midMin);
+  setSmall(s, i, MID_MIN, midMin);
 }
 export function setExcluded(s: RoutineDays, i: number): void {
-  setPacked(s, i, packed(s, i) | EXCLUDED_BIT);
+  setSmall(s, i, EXCLUDED, 1);
 }
 
 /** Start of day i's segment in the pool (its silences, then its long ends). */
@@ -61,10 +62,8 @@ function segmentStart(s: RoutineDays, i: number): number {
 
 /** A new (current) day at the end. */
 export function pushDay(s: RoutineDays, day: number): void {
-  numsPush(s.table, day);
-  numsPush(s.table, 0);
-  numsPush(s.table, 0);
-  numsPush(s.table, 0);
+  numsPush(s.table, day * MINUTE);
+  for (let f = 1; f < DAY_FIELDS; f++) numsPush(s.table, 0);
 }
 
 /** Forget the oldest day and its silences. */
@@ -80,13 +79,13 @@ export function pushSilence(s: RoutineDays, i: number, start: number, end: numbe
   const base = dayNo(s, i) * DAY;
   numsInsert(s.pool, at, start - base);
   numsInsert(s.pool, at + 1, end - base);
-  setPacked(s, i, packed(s, i) + (1 << SIL_SHIFT));
+  setSmall(s, i, SILENCES, n + 1);
 }
 
 /** A long silence ended on day i at local minute `minute`. */
 export function pushLongEnd(s: RoutineDays, i: number, minute: number): void {
   numsInsert(s.pool, segmentStart(s, i) + 2 * silenceCount(s, i) + endCount(s, i), minute * MINUTE);
-  setPacked(s, i, packed(s, i) + (1 << ENDS_SHIFT));
+  setSmall(s, i, ENDS, endCount(s, i) + 1);
 }
 
 /** The first long-silence end of day i (in the order they ended) that `pick` maps to a value, or undefined. */
@@ -116,10 +115,12 @@ export function forEachLearnedSilence(s: RoutineDays, fn: (start: number, end: n
 /** Does the pool hold exactly what the table says (for checking a snapshot read back)? */
 export function routineDaysValid(s: RoutineDays): boolean {
   const n = numsLength(s.table);
-  if (n % DAY_FIELDS !== 0 || s.table.k === 0) return false;
+  if (n % DAY_FIELDS !== 0) return false;
+  const count = (v: number) => Number.isInteger(v) && v >= 0;
   for (let i = 0; i < n / DAY_FIELDS; i++) {
-    const p = packed(s, i);
-    if (!Number.isInteger(p) || p < 0 || p >= 2 ** 31 || (p & 0x7ff) >= 1440 || !Number.isFinite(dayNo(s, i))) return false;
+    const mid = longestMidMin(s, i);
+    if (!Number.isInteger(dayNo(s, i)) || !count(mid) || mid >= 1440 || !count(silenceCount(s, i)) || !count(endCount(s, i))) return false;
+    if (small(s, i, EXCLUDED) !== 0 && small(s, i, EXCLUDED) !== 1) return false;
   }
   return segmentStart(s, n / DAY_FIELDS) === numsLength(s.pool);
 }

@@ -33,10 +33,9 @@ const register = z.object({
   lastTs: num,
   lastTotal: num,
   pending: z.object({ ts: num, total: num, count: num }).nullable(),
-  recentTs: numList,
-  recentTotal: numList,
+  recent: multipleOf(2),
   recentBase: num,
-}).refine((r) => numsLength(r.recentTs) === numsLength(r.recentTotal), 'recent readings: as many values as times');
+});
 
 const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
 
@@ -145,7 +144,7 @@ export function snapshotForm(m: MeterState): MeterState {
   const { register: g, routine: r, flow: f, delivery: dv } = m;
   return {
     ...m,
-    register: { ...g, recentTs: numsCompact(g.recentTs), recentTotal: numsCompact(g.recentTotal) },
+    register: { ...g, recent: numsCompact(g.recent) },
     routine: { ...r, days: { table: numsCompact(r.days.table), pool: numsCompact(r.days.pool) }, cache: null },
     flow: { ...f, recent: numsCompact(f.recent), days: { ints: numsCompact(f.days.ints), liters: numsCompact(f.days.liters) } },
     dataGaps: numsCompact(m.dataGaps),

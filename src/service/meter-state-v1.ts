@@ -149,11 +149,10 @@ export function fromV1(v: MeterStateV1): MeterState {
     if (d.excluded) excludeFlowDay(flowDays);
   }
   const { recent: regRecent, ...register } = v.register;
-  const ts = regRecent.filter((_, i) => i % 2 === 0);
-  const base = ts.length ? ts[0]! : 0;
+  const base = regRecent.length ? regRecent[0]! : 0;
   return {
     ...v,
-    register: { ...register, recentTs: numsOf(0, ts.map((t) => t - base)), recentTotal: numsOf(1, regRecent.filter((_, i) => i % 2 === 1)), recentBase: base },
+    register: { ...register, recent: numsOf(1, regRecent.map((x, i) => (i % 2 === 0 ? x - base : x))), recentBase: base },
     routine: { ...routine, days },
     flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), days: flowDays },
     dataGaps: numsOf(0, v.dataGaps),

@@ -88,7 +88,7 @@ describe('snapshot compatibility', () => {
     expect(res.state.delivery.offsetMs).toBe(0);
     expect(res.state.noUsageCheckIn).toBe(false);
     expect(res.state.routine.taught).toEqual([]);
-    expect(numsToArray(res.state.register.recentTs)).toEqual([]);
+    expect(numsToArray(res.state.register.recent)).toEqual([]);
     expect(res.state.routine.learnedDays).toBe(m.routine.learnedDays);
     expect(res.state.routine.learnedDays).toBeGreaterThanOrEqual(20);
   });
