@@ -11,7 +11,7 @@
 // zero is also what batching and latency look like; it is taken for a slow clock only when even
 // the freshest reading is older than a whole delivery interval (no batching explains that).
 import type { DetectorConfig } from './config.ts';
-import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsToArray } from './nums.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { HOUR } from './time.ts';
 
 export interface DeliveryState {
@@ -51,10 +51,6 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
 
 const GAP_WINDOW = 9;
 
-function median(xs: Nums): number {
-  const s = numsToArray(xs).sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Messages this close in arrival belong to one delivery: never more than half the data cadence. */
 export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number => Math.max(1000, Math.min(cfg.delivery.groupGapMs, dataCadenceMs / 2));
@@ -83,7 +79,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
     if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
       numsPush(s.gaps, receivedAt - s.startAt);
       if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);
-      s.intervalMs = median(s.gaps);
+      s.intervalMs = numsMedian(s.gaps);
     }
     s.startAt = receivedAt;
     s.count++;

@@ -2,7 +2,7 @@ import type { AlertType } from '../domain/alert.ts';
 import { createDelivery, type DeliveryState } from './delivery.ts';
 import { createFlow, type FlowState } from './flow.ts';
 import { createRegister, type RegisterState } from './register.ts';
-import { type Nums, nums, numsDropFront, numsLength, numsPush, numsToArray } from './nums.ts';
+import { type Nums, nums, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { createRoutine, type RoutineState } from './routine.ts';
 
 /** Everything the detector knows about one meter. Plain data (numbers, typed arrays in nums.ts
@@ -63,8 +63,7 @@ const WINDOW = 9;
 export function pushGap(gaps: Nums, gap: number): number {
   numsPush(gaps, gap);
   if (numsLength(gaps) > WINDOW) numsDropFront(gaps, 1);
-  const sorted = numsToArray(gaps).sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return numsMedian(gaps);
 }
 
 export const isAway = (m: MeterState, now: number): boolean => now >= m.awayFrom && now < m.awayUntil;

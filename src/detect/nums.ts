@@ -117,6 +117,23 @@ export function numsToArray(l: Nums): number[] {
   return out;
 }
 
+let scratch = new Float64Array(32);
+/** The median as the detector takes it (the upper middle of the sorted values), without
+ *  allocating: the lists it is taken of are short and taken per reading. */
+export function numsMedian(l: Nums): number {
+  const n = l.n - l.h;
+  if (scratch.length < n) scratch = new Float64Array(2 * n);
+  const s = scratch;
+  // Insertion sort: a handful of values (the middle value is the same whatever the sort).
+  for (let i = 0; i < n; i++) {
+    const x = numAt(l, i);
+    let j = i;
+    while (j > 0 && s[j - 1]! > x) s[j] = s[--j]!;
+    s[j] = x;
+  }
+  return s[Math.floor(n / 2)]!;
+}
+
 /** A list of the values, in the narrowest kind from `k` on (for building state from plain arrays). */
 export function numsOf(k: NumsKind, xs: readonly number[]): Nums {
   const l = nums(k);
