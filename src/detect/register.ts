@@ -41,13 +41,14 @@ function remember(r: RegisterState, ts: number, total: number): void {
   }
 }
 
-/** Keep the relative ts small: count them from the oldest kept (exact for whole ms only, so
- *  a list already widened to doubles keeps its base). */
+/** Keep the relative ts small: count them from the oldest kept. Exact for whole ms (meter
+ *  timestamps are), so a list holding any other ts keeps its base. */
 function rebase(r: RegisterState): void {
   const l = r.recent;
-  if (l.k === 2) return;
+  const n = numsLength(l);
+  for (let i = 0; i < n; i += 2) if (!Number.isSafeInteger(numAt(l, i))) return;
   const first = numAt(l, 0);
-  for (let i = 0, n = numsLength(l); i < n; i += 2) numsSet(l, i, numAt(l, i) - first);
+  for (let i = 0; i < n; i += 2) numsSet(l, i, numAt(l, i) - first);
   r.recentBase += first;
 }
 
