@@ -3,6 +3,8 @@
 //   the full replay CLI path (JSONL parse + core + output) on the same trace.
 //   `npm run bench -- connect`: the cost per CONNECT only (bench/connect.ts; also run at the end).
 //   `npm run bench -- turns`: the longest event-loop turn under six dense batches (bench/turns.ts; also run).
+//   `npm run bench -- state`: bytes per meter of detector state, and per connected meter with
+//   its broker connection (issue 12.4: ≤ 16 KB with four weeks learned; also run at the end).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +26,10 @@ if (process.argv[2] === 'turns') {
 }
 if (process.argv[2] === 'connect') {
   await import('./connect.ts');
+  process.exit(0);
+}
+if (process.argv[2] === 'state') {
+  await stateSection();
   process.exit(0);
 }
 // `npm run bench -- load …`: the load benchmark (bench/load/run.ts, issue 12) instead of this one.
@@ -54,14 +60,14 @@ function trace(meters: number, days: number, cadence: Cadence, delivery?: Delive
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap the detector retains after replaying the trace (its learned state for every meter). */
+/** Heap the detector retains after replaying the trace (its learned state for every meter;
+ *  typed arrays keep their data outside the V8 heap, so those bytes count too). */
 function retainedBytes(readings: Reading[]): number {
-  gc();
-  const before = process.memoryUsage().heapUsed;
+  const used = () => (gc(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
+  const before = used();
   const engine = createReplayEngine(defaultDetectorConfig, () => {});
   for (const r of readings) engine.push(r);
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = used();
   if (engine.clock < 0) console.log(''); // keeps `engine` alive until after the measurement
   return after - before;
 }
@@ -111,3 +117,19 @@ const { benchTurns } = await import('./turns.ts');
 await benchTurns();
 // The cost per CONNECT (issue 11.2): `npm run bench -- connect` runs only this part.
 await import('./connect.ts');
+await stateSection();
+
+/** Issue 12.4: detector state per meter after four weeks (bench/state-size.ts), and the total
+ *  per connected meter with its real broker connection (bench/conn-size.ts), at 10,000 meters. */
+async function stateSection(): Promise<void> {
+  const { stateSizeSection } = await import('./state-size.ts');
+  const { connSize } = await import('./conn-size.ts');
+  const fleet = Number(process.env.BENCH_STATE_METERS ?? 10_000);
+  const sizes = stateSizeSection(200, 35, fleet);
+  const conn = await connSize(fleet);
+  console.log(`state        broker: ${(conn.heapBytes / 1024).toFixed(2)} KiB heap per connected meter (${conn.meters.toLocaleString()} mqtt.js meters over loopback, QoS 1; RSS ${(conn.rssBytes / 1024).toFixed(1)} KiB)`);
+  for (const s of sizes) {
+    const total = (conn.heapBytes + Math.max(s.live, s.restored)) / 1000;
+    console.log(`state        per connected meter, ${s.cadence}, four weeks learned: ${total.toFixed(1)} KB (broker + detector state, heap); target ≤ 16 KB ${total <= 16 ? '✓' : '✗'}`);
+  }
+}

@@ -3,7 +3,7 @@
 // up to precedentAfterMs later); the deadline is the latest one's end plus a margin. A silence
 // that runs into the night is held to the latest first use of the morning. See routine.ts.
 import type { DetectorConfig } from './config.ts';
-import type { RoutineState } from './routine.ts';
+import { forEachSilence, type RoutineState } from './routine.ts';
 import { DAY, MINUTE, afterMin, minuteOfDay } from './time.ts';
 
 export interface SilenceVerdict {
@@ -64,11 +64,7 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
       if (top.length > rank) top.pop();
     }
   };
-  for (const d of r.history) {
-    if (d.excluded) continue;
-    const s = d.silences;
-    for (let i = 0; i < s.length; i += 2) consider(s[i]!, s[i + 1]!);
-  }
+  forEachSilence(r, consider);
   // Silences people said were fine ("elder fine" answers, see learn.ts) are precedents too.
   const taught = r.taught;
   for (let i = 0; i < taught.length; i += 2) consider(taught[i]!, taught[i + 1]!);

@@ -11,19 +11,20 @@
 // zero is also what batching and latency look like; it is taken for a slow clock only when even
 // the freshest reading is older than a whole delivery interval (no batching explains that).
 import type { DetectorConfig } from './config.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { HOUR } from './time.ts';
 
 export interface DeliveryState {
   /** First arrival of the current delivery and last arrival of any message (NaN before any). */
   startAt: number;
   lastAt: number;
-  /** Recent delivery start-to-start gaps; their median is the learned delivery interval. */
-  gaps: number[];
+  /** Recent delivery start-to-start gaps (oldest first; nums.ts); their median is the learned delivery interval. */
+  gaps: Nums;
   intervalMs: number;
   /** Deliveries seen (the interval is trusted after a few). */
   count: number;
-  /** Newest-reading lag (ts − arrival) of recent messages, and of the current one. */
-  lags: number[];
+  /** Newest-reading lag (ts − arrival) of recent messages (oldest first), and of the current one. */
+  lags: Nums;
   msgAt: number;
   msgLag: number;
   /** The correction applied to this meter's timestamps: meter clock − real time (ms). */
@@ -37,10 +38,10 @@ export interface DeliveryState {
 export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   startAt: NaN,
   lastAt: NaN,
-  gaps: [],
+  gaps: nums(1),
   intervalMs: defaultIntervalMs,
   count: 0,
-  lags: [],
+  lags: nums(1),
   msgAt: NaN,
   msgLag: NaN,
   offsetMs: 0,
@@ -50,10 +51,6 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
 
 const GAP_WINDOW = 9;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Messages this close in arrival belong to one delivery: never more than half the data cadence. */
 export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number => Math.max(1000, Math.min(cfg.delivery.groupGapMs, dataCadenceMs / 2));
@@ -67,8 +64,8 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   let lagged = true;
   if (receivedAt !== s.msgAt) {
     if (!Number.isNaN(s.msgAt)) {
-      s.lags.push(s.msgLag);
-      if (s.lags.length > cfg.clock.window) s.lags.shift();
+      numsPush(s.lags, s.msgLag);
+      if (numsLength(s.lags) > cfg.clock.window) numsDropFront(s.lags, 1);
     }
     s.msgAt = receivedAt;
     s.msgLag = lag;
@@ -80,9 +77,9 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
   if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) && fresh) {
     if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
-      s.gaps.push(receivedAt - s.startAt);
-      if (s.gaps.length > GAP_WINDOW) s.gaps.shift();
-      s.intervalMs = median(s.gaps);
+      numsPush(s.gaps, receivedAt - s.startAt);
+      if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);
+      s.intervalMs = numsMedian(s.gaps);
     }
     s.startAt = receivedAt;
     s.count++;
@@ -97,11 +94,14 @@ function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConf
   // Robust maximum of the lags: the largest while few are known, else the second largest.
   let a = s.msgLag;
   let b = -Infinity;
-  for (const x of s.lags) {
+  const lags = s.lags;
+  const n = numsLength(lags);
+  for (let i = 0; i < n; i++) {
+    const x = numAt(lags, i);
     if (x > a) (b = a), (a = x);
     else if (x > b) b = x;
   }
-  const top = s.lags.length + 1 < 4 ? a : b;
+  const top = n + 1 < 4 ? a : b;
   const c = cfg.clock.correctAboveMs;
   let est = 0;
   if (top > c) est = top;
@@ -112,8 +112,8 @@ function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConf
     // lags disagree the estimate stays where it was (moving it would push the rest of a
     // backlog into the future, where it is dead-lettered as implausible).
     let lo = s.msgLag;
-    for (const x of s.lags) if (x < lo) lo = x;
-    const steady = s.lags.length + 1 >= 4 && top - lo <= c + dataCadenceMs;
+    for (let i = 0; i < n; i++) if (numAt(lags, i) < lo) lo = numAt(lags, i);
+    const steady = n + 1 >= 4 && top - lo <= c + dataCadenceMs;
     est = steady ? top : s.offsetMs;
   }
   if (Math.abs(est) > cfg.clock.maxCorrectionMs) est = 0;

@@ -3,35 +3,17 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
+import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush } from './nums.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
 
 /** A reading up to this many short windows long still says something about the window
  *  (meter clocks drift); a longer one (a missed reading, an hourly meter) does not. */
 const SHORT_SLACK = 1.5;
 
-interface Interval {
-  t0: number;
-  t1: number;
-  liters: number;
-}
-
-interface FlowDay {
-  day: number;
-  maxRunMs: number;
-  /** Longest run whose every interval after the first held sustained flow (a tap or shower running). */
-  maxSustainedMs: number;
-  maxHourL: number;
-  /** Most water in any short trailing window (stays 0 when the cadence is too coarse to say). */
-  maxShortL: number;
-  /** Longest completed streak of never-dry intervals (some households have long ones). */
-  maxWetMs: number;
-  /** Longest streak of coarse intervals each holding at least surge.steadyLpm. */
-  maxSteadyMs: number;
-  excluded: boolean;
-}
-
 export interface FlowState {
-  recent: Interval[]; // intervals ending in the last hour, oldest first
+  /** Intervals ending in the last hour, oldest first, as (t0, t1, litres) triples. */
+  recent: Nums;
   runStart: number; // NaN when no run
   runLiters: number;
   runIntervals: number;
@@ -49,8 +31,9 @@ export interface FlowState {
   wetMinLpm: number;
   /** Leak flow subtracted from use while a leak is known (so no-usage still works). */
   baselineLpm: number;
-  today: FlowDay | null;
-  days: FlowDay[];
+  /** Each day's maxima, learned so that a household's own long showers, baths or irrigation
+   *  days are not surges: the last historyDays days and today (flow-days.ts). */
+  days: FlowDays;
   learnedMaxRunMs: number; // NaN while learning
   learnedMaxSustainedMs: number;
   learnedMaxHourL: number;
@@ -60,7 +43,7 @@ export interface FlowState {
 }
 
 export const createFlow = (): FlowState => ({
-  recent: [],
+  recent: nums(2),
   runStart: NaN,
   runLiters: 0,
   runIntervals: 0,
@@ -73,8 +56,7 @@ export const createFlow = (): FlowState => ({
   wetIntervals: 0,
   wetMinLpm: Infinity,
   baselineLpm: 0,
-  today: null,
-  days: [],
+  days: createFlowDays(),
   learnedMaxRunMs: NaN,
   learnedMaxSustainedMs: NaN,
   learnedMaxHourL: NaN,
@@ -122,9 +104,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.runIntervals++;
     if (f.runTailMinLpm >= cfg.surge.sustainedLpm) f.runSustainedMs = t1 - f.runStart;
   } else {
-    if (!Number.isNaN(f.runStart) && f.today && !f.today.excluded) {
-      f.today.maxRunMs = Math.max(f.today.maxRunMs, t0 - f.runStart);
-      f.today.maxSustainedMs = Math.max(f.today.maxSustainedMs, f.runSustainedMs);
+    if (!Number.isNaN(f.runStart) && todayLearns(f.days)) {
+      raiseToday(f.days, 'run', t0 - f.runStart);
+      raiseToday(f.days, 'sustained', f.runSustainedMs);
     }
     f.runStart = NaN;
   }
@@ -141,12 +123,12 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.steadyLiters += liters;
     f.steadyIntervals++;
   } else {
-    if (!Number.isNaN(f.steadyStart) && f.today && !f.today.excluded) f.today.maxSteadyMs = Math.max(f.today.maxSteadyMs, t0 - f.steadyStart);
+    if (!Number.isNaN(f.steadyStart) && todayLearns(f.days)) raiseToday(f.days, 'steady', t0 - f.steadyStart);
     f.steadyStart = NaN;
   }
 
   if (gap || lpm < cfg.leak.minLpm || Number.isNaN(f.lastDryAt)) {
-    if (f.wetIntervals > 0 && f.today && !f.today.excluded) f.today.maxWetMs = Math.max(f.today.maxWetMs, t0 - f.lastDryAt);
+    if (f.wetIntervals > 0 && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
     f.lastDryAt = t1;
     f.wetIntervals = 0;
     f.wetMinLpm = Infinity;
@@ -155,19 +137,23 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.wetMinLpm = Math.min(f.wetMinLpm, lpm);
   }
 
-  f.recent.push({ t0, t1, liters });
+  const rec = f.recent;
+  numsPush(rec, t0);
+  numsPush(rec, t1);
+  numsPush(rec, liters);
   let drop = 0;
-  while (drop < f.recent.length && f.recent[drop]!.t1 <= t1 - HOUR) drop++;
-  if (drop) f.recent.splice(0, drop);
+  const len = numsLength(rec);
+  while (drop < len && numAt(rec, drop + 1) <= t1 - HOUR) drop += 3;
+  if (drop) numsDropFront(rec, drop);
   const hourLiters = litersSince(f, t1 - HOUR);
   // A reading much longer than the short window smears a burst with the rest of the interval:
   // an hourly meter has no short-window volume (the trailing hour covers it). A slightly long
   // one is prorated, as for the hour.
   const win = cfg.surge.shortWindowMs;
   const shortLiters = t1 - t0 <= win * SHORT_SLACK ? litersSince(f, t1 - win) : NaN;
-  if (f.today && !f.today.excluded && !gap) {
-    f.today.maxHourL = Math.max(f.today.maxHourL, hourLiters);
-    if (!Number.isNaN(shortLiters)) f.today.maxShortL = Math.max(f.today.maxShortL, shortLiters);
+  if (todayLearns(f.days) && !gap) {
+    raiseToday(f.days, 'hourL', hourLiters);
+    if (!Number.isNaN(shortLiters)) raiseToday(f.days, 'shortL', shortLiters);
   }
 
   return {
@@ -189,31 +175,35 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 /** Litres used after `since` (prorated by interval), within the recent hour kept. */
 export function litersSince(f: FlowState, since: number): number {
   let liters = 0;
-  for (const iv of f.recent) {
-    if (iv.t1 <= since) continue;
-    const from = Math.max(iv.t0, since);
-    liters += iv.t1 > iv.t0 ? (iv.liters * (iv.t1 - from)) / (iv.t1 - iv.t0) : iv.liters;
+  const rec = f.recent;
+  for (let i = 0, n = numsLength(rec); i < n; i += 3) {
+    const t0 = numAt(rec, i);
+    const t1 = numAt(rec, i + 1);
+    const l = numAt(rec, i + 2);
+    if (t1 <= since) continue;
+    const from = Math.max(t0, since);
+    liters += t1 > t0 ? (l * (t1 - from)) / (t1 - t0) : l;
   }
   return liters;
 }
 
 export function excludeFlowToday(f: FlowState): void {
-  if (f.today) f.today.excluded = true;
+  excludeFlowDay(f.days);
 }
 
 function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
-  if (f.today && f.today.day === day) return;
-  if (f.today) {
-    f.days.push(f.today);
-    while (f.days.length > cfg.historyDays) f.days.shift();
-    const good = f.days.filter((d) => !d.excluded);
-    if (good.length >= cfg.minHistoryDays) {
-      f.learnedMaxRunMs = Math.max(...good.map((d) => d.maxRunMs));
-      f.learnedMaxSustainedMs = Math.max(...good.map((d) => d.maxSustainedMs));
-      f.learnedMaxHourL = Math.max(...good.map((d) => d.maxHourL));
-      f.learnedMaxShortL = Math.max(...good.map((d) => d.maxShortL));
-      f.learnedMaxWetMs = Math.max(...good.map((d) => d.maxWetMs));
-      f.learnedMaxSteadyMs = Math.max(...good.map((d) => d.maxSteadyMs));
+  const s = f.days;
+  if (todayNo(s) === day) return;
+  if (flowDayCount(s)) {
+    // Today is done: it joins the history.
+    while (flowDayCount(s) > cfg.historyDays) dropOldestFlowDay(s);
+    if (goodFlowDays(s) >= cfg.minHistoryDays) {
+      f.learnedMaxRunMs = maxOverGood(s, 'run');
+      f.learnedMaxSustainedMs = maxOverGood(s, 'sustained');
+      f.learnedMaxHourL = maxOverGood(s, 'hourL');
+      f.learnedMaxShortL = maxOverGood(s, 'shortL');
+      f.learnedMaxWetMs = maxOverGood(s, 'wet');
+      f.learnedMaxSteadyMs = maxOverGood(s, 'steady');
     } else {
       f.learnedMaxRunMs = NaN;
       f.learnedMaxSustainedMs = NaN;
@@ -223,5 +213,5 @@ function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
       f.learnedMaxSteadyMs = NaN;
     }
   }
-  f.today = { day, maxRunMs: 0, maxSustainedMs: 0, maxHourL: 0, maxShortL: 0, maxWetMs: 0, maxSteadyMs: 0, excluded: false };
+  pushFlowDay(s, day);
 }

@@ -2,9 +2,11 @@ import type { AlertType } from '../domain/alert.ts';
 import { createDelivery, type DeliveryState } from './delivery.ts';
 import { createFlow, type FlowState } from './flow.ts';
 import { createRegister, type RegisterState } from './register.ts';
+import { type Nums, nums, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { createRoutine, type RoutineState } from './routine.ts';
 
-/** Everything the detector knows about one meter. Plain data: it can be snapshotted as JSON-ish. */
+/** Everything the detector knows about one meter. Plain data (numbers, typed arrays in nums.ts
+ *  lists, a Set): snapshotted by src/service/detector-snapshot.ts. */
 export interface MeterState {
   meterId: string;
   register: RegisterState;
@@ -12,8 +14,8 @@ export interface MeterState {
   flow: FlowState;
   /** Data time water was last used (end of the interval that showed use). NaN: unknown. */
   lastUseAt: number;
-  /** Recent reading-to-reading gaps (data time), for the learned data cadence. */
-  dataGaps: number[];
+  /** Recent reading-to-reading gaps (data time, oldest first; nums.ts), for the learned data cadence. */
+  dataGaps: Nums;
   dataCadenceMs: number;
   /** The delivery interval (delivery.intervalMs, kept here for the offline rule and the API). */
   arrivalCadenceMs: number;
@@ -41,7 +43,7 @@ export function createMeterState(meterId: string, defaultCadenceMs: number): Met
     routine: createRoutine(),
     flow: createFlow(),
     lastUseAt: NaN,
-    dataGaps: [],
+    dataGaps: nums(0),
     dataCadenceMs: defaultCadenceMs,
     arrivalCadenceMs: defaultCadenceMs,
     lastArrival: NaN,
@@ -58,11 +60,10 @@ export function createMeterState(meterId: string, defaultCadenceMs: number): Met
 
 const WINDOW = 9;
 /** Push a gap sample and return the median of the recent ones (robust to the odd late report). */
-export function pushGap(gaps: number[], gap: number): number {
-  gaps.push(gap);
-  if (gaps.length > WINDOW) gaps.shift();
-  const sorted = [...gaps].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+export function pushGap(gaps: Nums, gap: number): number {
+  numsPush(gaps, gap);
+  if (numsLength(gaps) > WINDOW) numsDropFront(gaps, 1);
+  return numsMedian(gaps);
 }
 
 export const isAway = (m: MeterState, now: number): boolean => now >= m.awayFrom && now < m.awayUntil;

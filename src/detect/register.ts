@@ -2,6 +2,7 @@
 // duplicates, out-of-order readings, absurd jumps (the real DAIAD fault: another meter's
 // readings interleaved, +248,000 L), counter resets and meter replacements.
 import type { DetectorConfig } from './config.ts';
+import { type Nums, nums, numAt, numsClear, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
 import { MINUTE } from './time.ts';
 
 export interface RegisterState {
@@ -9,8 +10,11 @@ export interface RegisterState {
   lastTotal: number;
   /** A register value that disagrees with ours; adopted once confirmed (meter replaced). */
   pending: { ts: number; total: number; count: number } | null;
-  /** Recently accepted readings as [ts, total, …] pairs: a late re-send of one is a duplicate. */
-  recent: number[];
+  /** Recently accepted readings (a late re-send of one is a duplicate), oldest first, as
+   *  (ts − recentBase, total) pairs in one list (nums.ts): the relative ts stay small, so a
+   *  coarse meter's pairs (whole litres) take 8 bytes. */
+  recent: Nums;
+  recentBase: number;
 }
 
 export type RegisterOutcome =
@@ -21,25 +25,44 @@ export type RegisterOutcome =
   | { kind: 'fault'; why: 'absurd-jump' | 'counter-reset' | 'conflicting-duplicate'; deltaLiters: number }
   | { kind: 'rebased'; from: number; to: number };
 
-export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: [] });
+export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: nums(1), recentBase: 0 });
 
 /** Readings remembered for recognising late duplicates (pairs). */
 const RECENT = 48;
 function remember(r: RegisterState, ts: number, total: number): void {
-  r.recent.push(ts, total);
-  // Trimmed in chunks: a splice per reading would cost more than the rest of the register.
-  if (r.recent.length > 4 * RECENT) r.recent.splice(0, 2 * RECENT);
+  if (numsLength(r.recent) === 0) r.recentBase = ts;
+  numsPush(r.recent, ts - r.recentBase);
+  numsPush(r.recent, total);
+  // Trimmed in chunks (between RECENT and 2 × RECENT are kept), which is what decides which
+  // late re-sends are still recognised.
+  if (numsLength(r.recent) > 4 * RECENT) {
+    numsDropFront(r.recent, 2 * RECENT);
+    rebase(r);
+  }
+}
+
+/** Keep the relative ts small: count them from the oldest kept. Exact for whole ms (meter
+ *  timestamps are), so a list holding any other ts keeps its base. */
+function rebase(r: RegisterState): void {
+  const l = r.recent;
+  const n = numsLength(l);
+  for (let i = 0; i < n; i += 2) if (!Number.isSafeInteger(numAt(l, i))) return;
+  const first = numAt(l, 0);
+  for (let i = 0; i < n; i += 2) numsSet(l, i, numAt(l, i) - first);
+  r.recentBase += first;
 }
 
 /** A reading older than the register's: a re-send of a known one, or one that fits between two. */
 function behind(r: RegisterState, ts: number, total: number): RegisterOutcome {
-  const k = r.recent;
+  const rel = ts - r.recentBase;
   let before = NaN;
   let after = NaN;
-  for (let i = 0; i < k.length; i += 2) {
-    if (k[i] === ts) return Math.abs(k[i + 1]! - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
-    if (k[i]! < ts) before = k[i + 1]!;
-    else if (Number.isNaN(after)) after = k[i + 1]!;
+  const k = r.recent;
+  for (let i = 0, n = numsLength(k); i < n; i += 2) {
+    const t = numAt(k, i);
+    if (t === rel) return Math.abs(numAt(k, i + 1) - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
+    if (t < rel) before = numAt(k, i + 1);
+    else if (Number.isNaN(after)) after = numAt(k, i + 1);
   }
   // It fits when its register value lies between its known neighbours' (it is consistent history).
   const fits = !Number.isNaN(before) && !Number.isNaN(after) && total >= before - JITTER_L && total <= after + JITTER_L;
@@ -92,7 +115,7 @@ export function advanceRegister(
       r.lastTs = ts;
       r.lastTotal = total;
       r.pending = null;
-      r.recent.length = 0; // the old register's values say nothing about the new one
+      numsClear(r.recent); // the old register's values say nothing about the new one
       remember(r, ts, total);
       return { kind: 'rebased', from, to: total };
     }

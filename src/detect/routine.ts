@@ -16,27 +16,36 @@
 import type { DetectorConfig } from './config.ts';
 import type { SilenceVerdict } from './deadline.ts';
 import { circularMeanMin } from './night.ts';
+import {
+  type RoutineDays,
+  addObserved,
+  createRoutineDays,
+  dayCount,
+  dayNo,
+  dropOldestDay,
+  findLongEnd,
+  forEachLearnedSilence,
+  isExcluded,
+  longestMidMin,
+  longestMs,
+  observedMs,
+  pushDay,
+  pushLongEnd,
+  pushSilence,
+  setExcluded,
+  setLongest,
+} from './routine-days.ts';
 import { HOUR, MINUTE, afterMin, dayIndex, minuteOfDay } from './time.ts';
 
-interface DayRecord {
-  day: number;
-  /** Completed silences that began this local day, as [start, end, start, end, …] (epoch ms). */
-  silences: number[];
-  /** Data time covered by readings without a gap (ms). */
-  observedMs: number;
-  /** The longest silence that ended this day (usually the night): length and midpoint minute. */
-  longestMs: number;
-  longestMidMin: number;
-  /** Minute of day at which each silence of at least NIGHT_SILENCE that ended this day ended. */
-  longEnds: number[];
-  /** Not learned: away, an absence-length silence, or too little data. (A day that raised
-   *  no-usage stays learnable: a silence that ended normally was the household's own.) */
-  excluded: boolean;
-}
-
 export interface RoutineState {
-  cur: DayRecord | null;
-  history: DayRecord[];
+  /** The learned days and the current one: per-day records and their silences, in compact
+   *  storage (routine-days.ts). Each day keeps the completed silences that began on it, the
+   *  data time covered by readings without a gap, its longest silence that ended that day
+   *  (usually the night: length and midpoint minute), the minute at which each silence of at
+   *  least NIGHT_SILENCE that ended that day ended, and whether it is excluded from learning
+   *  (away, an absence-length silence, or too little data; a day that raised no-usage stays
+   *  learnable: a silence that ended normally was the household's own). */
+  days: RoutineDays;
   /** Learned days (not excluded); thresholds are learned once this reaches minHistoryDays. */
   learnedDays: number;
   /** The middle of the household's night (minute of day), learned from each day's longest
@@ -54,8 +63,7 @@ export interface RoutineState {
 }
 
 export const createRoutine = (): RoutineState => ({
-  cur: null,
-  history: [],
+  days: createRoutineDays(),
   learnedDays: 0,
   nightMidMin: DEFAULT_NIGHT_MID_MIN,
   usualFirstUseMin: -1,
@@ -65,7 +73,13 @@ export const createRoutine = (): RoutineState => ({
   cache: null,
 });
 
-const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, longestMs: 0, longestMidMin: 0, longEnds: [], excluded: false });
+/** Index of the current day's record (-1 before the first interval). */
+const curIndex = (r: RoutineState): number => dayCount(r.days) - 1;
+/** Days before the current one (the learned history). */
+export const historyLength = (r: RoutineState): number => Math.max(0, dayCount(r.days) - 1);
+
+/** Every learned (not excluded) silence of the history, oldest first: the precedents. */
+export const forEachSilence = (r: RoutineState, fn: (start: number, end: number) => void): void => forEachLearnedSilence(r.days, fn);
 
 /** A silence at least this long ending in the morning marks the first use after the night. */
 const NIGHT_SILENCE = 3 * HOUR;
@@ -81,8 +95,9 @@ const DEFAULT_NIGHT_MID_MIN = 3 * 60;
 const MORNING_SPAN_MIN = 9 * 60;
 
 export function excludeToday(r: RoutineState): void {
-  if (r.cur && !r.cur.excluded) {
-    r.cur.excluded = true;
+  const cur = curIndex(r);
+  if (cur >= 0 && !isExcluded(r.days, cur)) {
+    setExcluded(r.days, cur);
     r.version++;
   }
 }
@@ -103,33 +118,31 @@ export function observe(
 ): void {
   const off = cfg.utcOffsetMinutes;
   const day = dayIndex(t1, off);
-  if (!r.cur || r.cur.day !== day) rollDay(r, day, cfg);
-  const cur = r.cur!;
+  const s = r.days;
+  if (curIndex(r) < 0 || dayNo(s, curIndex(r)) !== day) rollDay(r, day, cfg);
+  const cur = curIndex(r);
   if (!known) return;
-  cur.observedMs += t1 - t0;
+  addObserved(s, cur, t1 - t0);
   const silence = t1 - silenceStart;
   if (silence >= cfg.noUsage.learnCapMs) {
-    if (!cur.excluded) excludeSince(r, silenceStart, cfg);
+    if (!isExcluded(s, cur)) excludeSince(r, silenceStart, cfg);
     return;
   }
   if (!used) return;
   if (silence >= RECORD_MIN) {
     const rec = recordOf(r, dayIndex(silenceStart, off));
-    if (rec) rec.silences.push(silenceStart, t1);
+    if (rec >= 0) pushSilence(s, rec, silenceStart, t1);
   }
   if (silence >= NIGHT_SILENCE) {
-    cur.longEnds.push(minuteOfDay(t1, off));
-    if (silence > cur.longestMs) {
-      cur.longestMs = silence;
-      cur.longestMidMin = minuteOfDay(silenceStart + silence / 2, off);
-    }
+    pushLongEnd(s, cur, minuteOfDay(t1, off));
+    if (silence > longestMs(s, cur)) setLongest(s, cur, silence, minuteOfDay(silenceStart + silence / 2, off));
   }
 }
 
-function recordOf(r: RoutineState, day: number): DayRecord | undefined {
-  if (r.cur?.day === day) return r.cur;
-  for (let i = r.history.length - 1; i >= 0; i--) if (r.history[i]!.day === day) return r.history[i];
-  return undefined;
+/** The record of `day` (the current one or a learned one), -1 when it is not kept. */
+function recordOf(r: RoutineState, day: number): number {
+  for (let i = curIndex(r); i >= 0; i--) if (dayNo(r.days, i) === day) return i;
+  return -1;
 }
 
 /**
@@ -138,35 +151,41 @@ function recordOf(r: RoutineState, day: number): DayRecord | undefined {
  */
 function excludeSince(r: RoutineState, silenceStart: number, cfg: DetectorConfig): void {
   const first = dayIndex(silenceStart, cfg.utcOffsetMinutes);
-  if (r.cur) r.cur.excluded = true;
-  for (const d of r.history) if (d.day >= first) d.excluded = true;
+  const cur = curIndex(r);
+  if (cur >= 0) setExcluded(r.days, cur);
+  for (let i = 0; i < cur; i++) if (dayNo(r.days, i) >= first) setExcluded(r.days, i);
   recompute(r);
 }
 
 function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
-  const done = r.cur;
-  r.cur = newDay(day);
-  if (!done) return;
-  if (done.observedMs < MIN_OBSERVED) done.excluded = true;
-  r.history.push(done);
-  while (r.history.length > cfg.historyDays) r.history.shift();
+  const s = r.days;
+  const done = curIndex(r);
+  pushDay(s, day);
+  if (done < 0) return;
+  if (observedMs(s, done) < MIN_OBSERVED) setExcluded(s, done);
+  while (historyLength(r) > cfg.historyDays) dropOldestDay(s);
   // Taught silences age out with the days they began on.
-  const oldest = r.history[0]!.day;
+  const oldest = dayNo(s, 0);
   while (r.taught.length && dayIndex(r.taught[0]!, cfg.utcOffsetMinutes) < oldest) r.taught.splice(0, 2);
   recompute(r);
 }
 
 function recompute(r: RoutineState): void {
   r.version++;
-  const days = r.history.filter((d) => !d.excluded);
+  const s = r.days;
+  const days: number[] = []; // learned (not excluded) days of the history
+  for (let i = 0, n = historyLength(r); i < n; i++) if (!isExcluded(s, i)) days.push(i);
   r.learnedDays = days.length;
-  const nights = days.filter((d) => d.longestMs >= NIGHT_SILENCE);
-  r.nightMidMin = nights.length >= 3 ? circularMeanMin(nights.map((d) => d.longestMidMin)) : DEFAULT_NIGHT_MID_MIN;
+  const nights = days.filter((i) => longestMs(s, i) >= NIGHT_SILENCE);
+  r.nightMidMin = nights.length >= 3 ? circularMeanMin(nights.map((i) => longestMidMin(s, i))) : DEFAULT_NIGHT_MID_MIN;
   // Each day's first use after the night: the first long silence ending in the morning span.
   const mid = r.nightMidMin;
   const firsts: number[] = []; // minutes after the middle of the night
-  for (const d of days) {
-    const rel = d.longEnds.map((m) => afterMin(m, mid)).find((x) => x > 0 && x <= MORNING_SPAN_MIN);
+  for (const i of days) {
+    const rel = findLongEnd(s, i, (m) => {
+      const x = afterMin(m, mid);
+      return x > 0 && x <= MORNING_SPAN_MIN ? x : undefined;
+    });
     if (rel !== undefined) firsts.push(rel);
   }
   firsts.sort((x, y) => x - y);

@@ -7,35 +7,29 @@ import type { Logger } from 'pino';
 import type { DetectorState } from '../detect/detector.ts';
 import type { MeterState } from '../detect/meter-state.ts';
 import type { DetectorSnapshotRow } from '../store/index.ts';
-import { MeterStateSchema } from './meter-state-schema.ts';
+import { SNAPSHOT_VERSION, parseMeterState, snapshotForm } from './meter-state-schema.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.ts';
 
-/** Bump when a field's meaning changes, or a new field cannot be defaulted (see meter-state-schema.ts). */
-export const SNAPSHOT_VERSION = 1;
+export { SNAPSHOT_VERSION };
 
 export function encodeMeterState(m: MeterState): string {
-  // The cached no-usage verdict is derived, and was computed under the config of the day:
-  // after a restart (perhaps with a tuned config) it is recomputed.
-  return encodeSnapshot({ ...m, routine: { ...m.routine, cache: null } });
+  return encodeSnapshot(snapshotForm(m));
 }
 
 export type Decoded = { ok: true; state: MeterState } | { ok: false; why: string };
 
+/** Format SNAPSHOT_VERSION, or an older one converted (meter-state-schema.ts); anything else is refused. */
 export function decodeMeterState(row: Pick<DetectorSnapshotRow, 'meterId' | 'version' | 'state'>): Decoded {
-  if (row.version !== SNAPSHOT_VERSION) return { ok: false, why: `snapshot format version ${row.version}, this build reads ${SNAPSHOT_VERSION}` };
   let raw: unknown;
   try {
     raw = decodeSnapshot(row.state);
   } catch (err) {
     return { ok: false, why: `unreadable snapshot: ${(err as Error).message}` };
   }
-  const parsed = MeterStateSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, why: `malformed snapshot: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
-  }
-  if (parsed.data.meterId !== row.meterId) return { ok: false, why: `snapshot holds meter "${parsed.data.meterId}"` };
-  return { ok: true, state: parsed.data };
+  const parsed = parseMeterState(row.version, raw);
+  if (!parsed.ok) return parsed;
+  if (parsed.state.meterId !== row.meterId) return { ok: false, why: `snapshot holds meter "${parsed.state.meterId}"` };
+  return parsed;
 }
 
 /** One meter's row. */

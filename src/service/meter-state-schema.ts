@@ -2,94 +2,84 @@
 // outside the process, and a detector fed a malformed state would throw on every reading.
 // It is tied to the MeterState type at compile time (both directions, see the end), so a
 // change to the detector's state does not build until this schema follows it. Then either
-// give the new field a .default() here (old snapshots carry over) or bump SNAPSHOT_VERSION in
-// detector-snapshot.ts (old snapshots are ignored and the meters relearn). Unknown keys are
-// stripped: a field the detector dropped does not invalidate old snapshots.
+// give the new field a .default() here (old snapshots carry over) or bump SNAPSHOT_VERSION
+// and convert the previous format (as meter-state-v1.ts does), or leave it unconverted (those
+// snapshots are skipped with a warning and the meters relearn). Unknown keys are stripped: a
+// field the detector dropped does not invalidate old snapshots.
+// Format 2 (issue 12 item 4): the compact state of nums.ts lists; their typed arrays are
+// checked for kind and bounds, and the per-day tables against the lists they index.
 import { z } from 'zod';
 import { ALERT_TYPES } from '../domain/alert.ts';
-import { createDelivery } from '../detect/delivery.ts';
+import { flowDaysValid } from '../detect/flow-days.ts';
 import type { MeterState } from '../detect/meter-state.ts';
-import { HOUR } from '../detect/time.ts';
+import { type Nums, numsCompact, numsLength, numsValid } from '../detect/nums.ts';
+import { routineDaysValid } from '../detect/routine-days.ts';
+import { MeterStateV1Schema, fromV1 } from './meter-state-v1.ts';
 
 /** Any number: NaN and ±Infinity mean "unknown" / "none yet" in the detector (z.number() refuses them). */
 const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
 const nums = z.array(num);
+const numList = z
+  .object({
+    a: z.custom<Nums['a']>((v) => v instanceof Int16Array || v instanceof Int32Array || v instanceof Float64Array, 'expected a typed array'),
+    h: num,
+    n: num,
+    k: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  })
+  .refine(numsValid, 'malformed number list');
+const multipleOf = (k: number) => numList.refine((l) => numsLength(l) % k === 0, `expected a multiple of ${k} values`);
 
 const register = z.object({
   lastTs: num,
   lastTotal: num,
   pending: z.object({ ts: num, total: num, count: num }).nullable(),
-  recent: nums.default([]),
-});
-
-const dayRecord = z.object({
-  day: num,
-  silences: nums,
-  observedMs: num,
-  longestMs: num,
-  longestMidMin: num,
-  longEnds: nums,
-  excluded: z.boolean(),
+  recent: multipleOf(2),
+  recentBase: num,
 });
 
 const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
 
 const routine = z.object({
-  cur: dayRecord.nullable(),
-  history: z.array(dayRecord),
+  days: z.object({ table: numList, pool: numList }).refine(routineDaysValid, 'day records disagree with their silences'),
   learnedDays: num,
   nightMidMin: num,
   usualFirstUseMin: num,
   latestFirstUseMin: num,
-  taught: nums.default([]),
+  taught: nums.refine((t) => t.length % 2 === 0, 'expected pairs'),
   version: num,
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
 
-const flowDay = z.object({
-  day: num,
-  maxRunMs: num,
-  maxSustainedMs: num,
-  maxHourL: num,
-  maxShortL: num,
-  maxWetMs: num,
-  maxSteadyMs: num.default(0),
-  excluded: z.boolean(),
-});
-
 const flow = z.object({
-  recent: z.array(z.object({ t0: num, t1: num, liters: num })),
+  recent: multipleOf(3),
   runStart: num,
   runLiters: num,
   runIntervals: num,
   runTailMinLpm: num,
   runSustainedMs: num,
-  steadyStart: num.default(NaN),
-  steadyLiters: num.default(0),
-  steadyIntervals: num.default(0),
+  steadyStart: num,
+  steadyLiters: num,
+  steadyIntervals: num,
   lastDryAt: num,
   wetIntervals: num,
   wetMinLpm: num,
   baselineLpm: num,
-  today: flowDay.nullable(),
-  days: z.array(flowDay),
+  days: z.object({ ints: numList, liters: numList }).refine(flowDaysValid, 'flow day records disagree'),
   learnedMaxRunMs: num,
   learnedMaxSustainedMs: num,
   learnedMaxHourL: num,
   learnedMaxShortL: num,
   learnedMaxWetMs: num,
-  learnedMaxSteadyMs: num.default(NaN),
+  learnedMaxSteadyMs: num,
 });
 
-// Added with issue 9 (deliveries, clocks, reorder buffer, check-in): defaults let snapshots of
-// the earlier format load; the meter then relearns only its delivery pattern.
 const delivery = z.object({
   startAt: num,
   lastAt: num,
-  gaps: nums,
+  gaps: numList,
   intervalMs: num,
   count: num,
-  lags: nums,
+  lags: numList,
   msgAt: num,
   msgLag: num,
   offsetMs: num,
@@ -103,14 +93,14 @@ const schema = z.object({
   routine,
   flow,
   lastUseAt: num,
-  dataGaps: nums,
+  dataGaps: numList,
   dataCadenceMs: num,
   arrivalCadenceMs: num,
   lastArrival: num,
-  delivery: delivery.optional().transform((v) => v ?? createDelivery(HOUR)),
-  held: nums.default([]),
-  noUsageCheckIn: z.boolean().default(false),
-  noUsageSince: num.default(NaN),
+  delivery,
+  held: nums.refine((h) => h.length % 3 === 0, 'expected triples'),
+  noUsageCheckIn: z.boolean(),
+  noUsageSince: num,
   lastFaultAt: num,
   awayFrom: num,
   awayUntil: num,
@@ -123,3 +113,41 @@ export const MeterStateSchema: z.ZodType<MeterState> = schema;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesMeterState: Same<z.output<typeof schema>, MeterState> = true;
 void schemaMatchesMeterState;
+
+/** The snapshot format this build writes: 2, the compact state (1: before issue 12 item 4). */
+export const SNAPSHOT_VERSION = 2;
+
+export type Parsed = { ok: true; state: MeterState } | { ok: false; why: string };
+
+const firstIssue = (e: z.ZodError): string => {
+  const issue = e.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+};
+
+/** A decoded snapshot of format `version` as today's MeterState: format 1 is checked with its
+ *  own schema and converted, this format checked, any other refused (the caller warns). */
+export function parseMeterState(version: number, raw: unknown): Parsed {
+  if (version === 1) {
+    const old = MeterStateV1Schema.safeParse(raw);
+    if (!old.success) return { ok: false, why: `malformed snapshot (format 1): ${firstIssue(old.error)}` };
+    // The converted state must pass today's checks too (e.g. a midpoint minute out of range).
+    raw = fromV1(old.data);
+  } else if (version !== SNAPSHOT_VERSION) return { ok: false, why: `snapshot format version ${version}, this build reads ${SNAPSHOT_VERSION} and 1` };
+  const parsed = MeterStateSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, why: `malformed snapshot: ${firstIssue(parsed.error)}` };
+  return { ok: true, state: parsed.data };
+}
+
+/** What a snapshot keeps of a meter: its lists without slack, and no cached verdict (derived,
+ *  and computed under the config of the day: after a restart, perhaps tuned, it is recomputed). */
+export function snapshotForm(m: MeterState): MeterState {
+  const { register: g, routine: r, flow: f, delivery: dv } = m;
+  return {
+    ...m,
+    register: { ...g, recent: numsCompact(g.recent) },
+    routine: { ...r, days: { table: numsCompact(r.days.table), pool: numsCompact(r.days.pool) }, cache: null },
+    flow: { ...f, recent: numsCompact(f.recent), days: { ints: numsCompact(f.days.ints), liters: numsCompact(f.days.liters) } },
+    dataGaps: numsCompact(m.dataGaps),
+    delivery: { ...dv, gaps: numsCompact(dv.gaps), lags: numsCompact(dv.lags) },
+  };
+}
