@@ -12,6 +12,9 @@ import type { NotificationRow, OutboxRepo } from '../store/outbox.ts';
 import type { Counter } from '../observability/registry.ts';
 import type { ChannelKind, Notifier, OutgoingMessage, Recipient, SendResult } from './types.ts';
 
+/** Failures after which the provider may still have delivered the message. */
+const AMBIGUOUS = /^(timeout|aborted|exception|network|bad-response|http-504)$/;
+
 export interface DispatcherDeps {
   outbox: OutboxRepo;
   alerts: Pick<AlertsRepo, 'get' | 'addEvent'>;
@@ -137,6 +140,9 @@ export function createDispatcher(d: DispatcherDeps) {
       return;
     }
     const attempts = n.attempts + 1;
+    // The provider may have taken it (no answer, a dropped connection, a 5xx): in doubt, so a
+    // resolution meanwhile does not cancel it and the retry goes under the same key.
+    if (res.retryable && AMBIGUOUS.test(res.code)) d.outbox.markInDoubt(n.id);
     if (res.retryable && attempts < d.retry.maxAttempts) {
       const next = now + backoffMs(attempts, d.retry, res.retryAfterMs);
       d.outbox.save({ ...n, status: 'pending', attempts, nextAttemptAt: next, provider: notifier.provider, lastError: `${res.code}: ${res.message}` });
@@ -167,6 +173,7 @@ export function createDispatcher(d: DispatcherDeps) {
       const p: Promise<void> = attempt({ ...n, status: 'sending' })
         .catch((err: unknown) => {
           d.logger.error({ err, notificationId: n.id }, 'notification send crashed; it will be retried');
+          d.outbox.markInDoubt(n.id);
           d.outbox.save({ ...n, status: 'pending', nextAttemptAt: d.clock() + backoffMs(n.attempts + 1, d.retry) });
         })
         .finally(() => {

@@ -118,6 +118,7 @@ export function outboxRepo(db: Database) {
     "SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
   );
   const claim = db.prepare("UPDATE notifications SET status = 'sending' WHERE id = ? AND status = 'pending'");
+  const markInDoubt = db.prepare('UPDATE notifications SET in_doubt = 1 WHERE id = ?');
   const update = db.prepare(
     `UPDATE notifications SET status = @status, attempts = @attempts, channel_index = @channelIndex, next_attempt_at = @nextAttemptAt,
        settled_at = @settledAt, provider = @provider, provider_message_id = @providerMessageId, last_error = @lastError
@@ -204,6 +205,12 @@ export function outboxRepo(db: Database) {
      * It is marked in doubt, so it is not cancelled if its alert closed meanwhile: a person who
      * may have been told must count as told, or they never get the all-clear (kill9-notify.test.ts).
      */
+    /** A send whose outcome is unknown (a timeout, a dropped connection: the provider may have
+     *  taken it): like a send in flight at a crash, it is never cancelled, only sent again
+     *  under the same idempotency key. */
+    markInDoubt(id: number): void {
+      markInDoubt.run(id);
+    },
     recoverInFlight(): number {
       return db.prepare("UPDATE notifications SET status = 'pending', in_doubt = 1 WHERE status = 'sending'").run().changes;
     },

@@ -116,6 +116,24 @@ describe('delivery', () => {
     await second.app.stop();
   });
 
+  it('a send that timed out is in doubt (the provider may have it): an acknowledgement meanwhile does not cancel it; it goes again once, under the same key', async () => {
+    const r = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } }, sendTimeoutMs: 200 } } }).seed();
+    r.rec.script.set('13800000002', ['hang']);
+    const a = r.raise();
+    r.app.notify!.tick();
+    await r.app.notify!.settle(); // timed out: no answer, outcome unknown
+    expect(r.rows(a.id)[0]).toMatchObject({ status: 'pending', inDoubt: true });
+    const res = await r.app.http.inject({ method: 'POST', url: `/api/alerts/${a.id}/ack`, payload: { by: '社区值班 张' } });
+    expect(res.statusCode).toBe(200);
+    expect(r.rows(a.id)[0]!.status).toBe('pending');
+    await r.advance(T0 + 60 * MIN);
+    expect(r.rows(a.id).map((n) => `${n.step} ${n.status}`)).toEqual(['rung-1 sent']);
+    // Both attempts carried one key: a provider that de-duplicates delivers it once.
+    expect(new Set(r.rec.attempts.map((x) => x.key)).size).toBe(1);
+    expect(r.rec.sent).toHaveLength(1);
+    await r.app.stop();
+  });
+
   it('an API acknowledgement stops the ladder: queued messages are cancelled, no rung follows; who, how and when are recorded', async () => {
     const r = new AppRun(undefined, { config: noCheckIn }).seed();
     r.rec.script.set('13800000002', ['retry']);
