@@ -272,7 +272,7 @@ describe('kill -9 while alerts open and notify', () => {
     const sendList = providerSends(fake);
     // KILL9_DEBUG=1 prints each row with its status and how often the provider was asked for it.
     if (process.env.KILL9_DEBUG) console.log(rows.map((r) => `${r.id} ${r.purpose} ${r.status} requests=${sendList.filter((k) => k === clientMsgId(r.idem_key)).length}`).join('\n'));
-    expect(fake.delivered.length, 'final: one delivery per sent row').toBe(sent.length);
+    expect(fake.delivered.length, `final: one delivery per sent row (seed ${seed})`).toBe(sent.length);
     const lows = [...meters.values()].reduce((n, m) => n + m.lowsAcked, 0);
     expect(lows, 'alerts opened during the run').toBeGreaterThan(0);
     expect(sent.filter((r) => r.purpose === 'alert').length, 'alert messages delivered').toBeGreaterThan(0);
