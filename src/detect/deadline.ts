@@ -3,7 +3,8 @@
 // up to precedentAfterMs later); the deadline is the latest one's end plus a margin. A silence
 // that runs into the night is held to the latest first use of the morning. See routine.ts.
 import type { DetectorConfig } from './config.ts';
-import type { RoutineState } from './routine.ts';
+import type { DayRecord, RoutineState } from './routine.ts';
+import { coversHour } from './coverage.ts';
 import { DAY, MINUTE, afterMin, minuteOfDay } from './time.ts';
 
 export interface SilenceVerdict {
@@ -14,6 +15,8 @@ export interface SilenceVerdict {
   precedentEnd: number;
   /** The earlier, lower-confidence check-in deadline (margins × checkIn.marginScale). */
   checkInDeadline: number;
+  /** Learned days that saw the hour this silence began in (the precedents' sample size). */
+  comparableDays: number;
 }
 
 /** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
@@ -26,10 +29,19 @@ const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
   cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
 
 /**
- * Fewer learned days, less confidence: today beats the longest of n past days with chance
+ * Fewer comparable days, less confidence: today beats the longest of n past days with chance
  * about 1/(n+1), so a young model widens its margins (×2 at 7 days, ×1 from historyDays on).
  */
-const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
+const youth = (n: number, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, n))));
+
+/** The learned days usable as precedents for a silence that began at `since`: those that saw
+ *  its hour (a day with a gap then says nothing about the hours it missed). */
+function comparable(r: RoutineState, since: number, off: number): DayRecord[] {
+  const hour = Math.floor(minuteOfDay(since, off) / 60);
+  const out: DayRecord[] = [];
+  for (const d of r.history) if (!d.excluded && coversHour(d.hours, hour)) out.push(d);
+  return out;
+}
 
 /** No deadline is ever sooner than this after the silence began (callers skip short silences). */
 export const soonestDeadlineMs = (cfg: DetectorConfig): number => Math.min(cfg.noUsage.minThresholdMs, cfg.noUsage.backstopMs, cfg.noUsage.hardCapMs);
@@ -44,9 +56,12 @@ export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig)
 
 function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   const nu = cfg.noUsage;
-  if (r.learnedDays < cfg.minHistoryDays) {
+  const off = cfg.utcOffsetMinutes;
+  const days = comparable(r, since, off);
+  const n = days.length;
+  if (n < cfg.minHistoryDays) {
     const deadline = since + Math.min(nu.backstopMs, nu.hardCapMs);
-    return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs) };
+    return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs), comparableDays: n };
   }
   let end = NaN;
   // The check-in stage trusts less: the rank-th latest precedent end (a silence beyond the few
@@ -64,24 +79,23 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
       if (top.length > rank) top.pop();
     }
   };
-  for (const d of r.history) {
-    if (d.excluded) continue;
+  for (const d of days) {
     const s = d.silences;
     for (let i = 0; i < s.length; i += 2) consider(s[i]!, s[i + 1]!);
   }
   // Silences people said were fine ("elder fine" answers, see learn.ts) are precedents too.
   const taught = r.taught;
   for (let i = 0; i < taught.length; i += 2) consider(taught[i]!, taught[i + 1]!);
-  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, cfg);
+  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, n, cfg);
   const ciEnd = top.length >= rank ? top[rank - 1]! : top.length ? top[top.length - 1]! : NaN;
-  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, cfg));
-  return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn };
+  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, n, cfg));
+  return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn, comparableDays: n };
 }
 
 /** The deadline from the latest precedent's end with the margins scaled by `scale`. */
-function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, cfg: DetectorConfig): number {
+function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, n: number, cfg: DetectorConfig): number {
   const nu = cfg.noUsage;
-  const widen = youth(r, cfg) * scale;
+  const widen = youth(n, cfg) * scale;
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);

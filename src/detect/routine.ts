@@ -15,29 +15,34 @@
 // This file keeps the history; deadline.ts computes a silence's deadline, night.ts the night.
 import type { DetectorConfig } from './config.ts';
 import type { SilenceVerdict } from './deadline.ts';
+import { coverHours, popcount24 } from './coverage.ts';
 import { circularMeanMin } from './night.ts';
 import { HOUR, MINUTE, afterMin, dayIndex, minuteOfDay } from './time.ts';
 
-interface DayRecord {
+export interface DayRecord {
   day: number;
   /** Completed silences that began this local day, as [start, end, start, end, …] (epoch ms). */
   silences: number[];
   /** Data time covered by readings without a gap (ms). */
   observedMs: number;
+  /** Bit h: local hour h was observed (coverage.ts). Precedents count among the days that saw the hour. */
+  hours: number;
   /** The longest silence that ended this day (usually the night): length and midpoint minute. */
   longestMs: number;
   longestMidMin: number;
   /** Minute of day at which each silence of at least NIGHT_SILENCE that ended this day ended. */
   longEnds: number[];
-  /** Not learned: away, an absence-length silence, or too little data. (A day that raised
-   *  no-usage stays learnable: a silence that ended normally was the household's own.) */
+  /** Not learned: away or an absence-length silence. (A day that raised no-usage stays
+   *  learnable: a silence that ended normally was the household's own.) A day with gaps is
+   *  learned for the hours it saw (`hours`); its night only when it has MIN_OBSERVED of data. */
   excluded: boolean;
 }
 
 export interface RoutineState {
   cur: DayRecord | null;
   history: DayRecord[];
-  /** Learned days (not excluded); thresholds are learned once this reaches minHistoryDays. */
+  /** Learned days, as whole days of observed hours (a day seen for 12 h counts half). The
+   *  deadline counts, per silence, the days that saw the hour it began in (deadline.ts). */
   learnedDays: number;
   /** The middle of the household's night (minute of day), learned from each day's longest
    *  silence, so the model does not depend on the configured time zone being right. */
@@ -48,6 +53,10 @@ export interface RoutineState {
   /** Silences people confirmed were normal ("elder fine"), as [start, end, …] pairs; they age
    *  out with the history (learn.ts). */
   taught: number[];
+  /** A gap across which the register proves no water was used does not end a silence for
+   *  learning: [silence start, gap end], or empty. (The detector restarts its silence clock
+   *  after any gap, as it must for alerting; the routine learns the whole silence.) */
+  bridge: number[];
   /** Bumped whenever the learned history changes, to invalidate the cached verdict. */
   version: number;
   cache: { since: number; version: number; verdict: SilenceVerdict } | null;
@@ -61,19 +70,22 @@ export const createRoutine = (): RoutineState => ({
   usualFirstUseMin: -1,
   latestFirstUseMin: -1,
   taught: [],
+  bridge: [],
   version: 0,
   cache: null,
 });
 
-const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, longestMs: 0, longestMidMin: 0, longEnds: [], excluded: false });
+const newDay = (day: number): DayRecord => ({ day, silences: [], observedMs: 0, hours: 0, longestMs: 0, longestMidMin: 0, longEnds: [], excluded: false });
 
 /** A silence at least this long ending in the morning marks the first use after the night. */
 const NIGHT_SILENCE = 3 * HOUR;
 /** Shorter silences never decide a deadline (the minimum threshold is longer); not kept. */
 const RECORD_MIN = 30 * MINUTE;
-/** A day with less data than this (a long outage) is not learned. (Measured on the real DAIAD
- *  homes, which drop readings for hours hundreds of times a year: learning from half-observed
- *  days, 12 h, raised false alarms from 0.70 to 1.11 per household-month and gained no delay.) */
+/** A day with less data than this (a long outage) does not teach the night and the morning
+ *  (its longest silence may be a gap's leftover). Its silences are still precedents for the
+ *  hours it saw. (Counting half-observed days as whole days raised false alarms on the DAIAD
+ *  homes, 0.70 → 1.11 per household-month; excluding them threw gappy homes back to the 12 h
+ *  backstop for weeks at a time, a quarter of their false alarms.) */
 const MIN_OBSERVED = 20 * HOUR;
 /** Middle of the night until one is learned (03:00). */
 const DEFAULT_NIGHT_MID_MIN = 3 * 60;
@@ -105,14 +117,32 @@ export function observe(
   const day = dayIndex(t1, off);
   if (!r.cur || r.cur.day !== day) rollDay(r, day, cfg);
   const cur = r.cur!;
-  if (!known) return;
+  // The silence as the routine knows it: bridged across gaps without use.
+  const b = r.bridge;
+  const from = b.length && (silenceStart === b[1] || silenceStart === b[0]) ? b[0]! : silenceStart;
+  if (!known) {
+    if (used) {
+      // Use somewhere in the gap: the silence before it lasted at least until the gap began.
+      r.bridge = [];
+      if (t0 - from >= RECORD_MIN && t0 - from < cfg.noUsage.learnCapMs) recordOf(r, dayIndex(from, off))?.silences.push(from, t0);
+      return;
+    }
+    r.bridge = [from, t1];
+    cover(r, t0, t1, off);
+    if (t1 - from >= cfg.noUsage.learnCapMs && !cur.excluded) excludeSince(r, from, cfg);
+    return;
+  }
   cur.observedMs += t1 - t0;
-  const silence = t1 - silenceStart;
+  cover(r, t0, t1, off);
+  const silence = t1 - from;
   if (silence >= cfg.noUsage.learnCapMs) {
-    if (!cur.excluded) excludeSince(r, silenceStart, cfg);
+    if (!cur.excluded) excludeSince(r, from, cfg);
+    if (used) r.bridge = [];
     return;
   }
   if (!used) return;
+  r.bridge = [];
+  silenceStart = from;
   if (silence >= RECORD_MIN) {
     const rec = recordOf(r, dayIndex(silenceStart, off));
     if (rec) rec.silences.push(silenceStart, t1);
@@ -123,6 +153,15 @@ export function observe(
       cur.longestMs = silence;
       cur.longestMidMin = minuteOfDay(silenceStart + silence / 2, off);
     }
+  }
+}
+
+/** Mark the hours of (t0, t1] observed, on each day it touches that is still kept. */
+function cover(r: RoutineState, t0: number, t1: number, off: number): void {
+  const last = dayIndex(t1, off);
+  for (let day = Math.max(dayIndex(t0, off), last - 60); day <= last; day++) {
+    const rec = recordOf(r, day);
+    if (rec) rec.hours = coverHours(rec.hours, day, t0, t1, off);
   }
 }
 
@@ -147,7 +186,6 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
   const done = r.cur;
   r.cur = newDay(day);
   if (!done) return;
-  if (done.observedMs < MIN_OBSERVED) done.excluded = true;
   r.history.push(done);
   while (r.history.length > cfg.historyDays) r.history.shift();
   // Taught silences age out with the days they began on.
@@ -158,8 +196,12 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
 
 function recompute(r: RoutineState): void {
   r.version++;
-  const days = r.history.filter((d) => !d.excluded);
-  r.learnedDays = days.length;
+  const kept = r.history.filter((d) => !d.excluded);
+  let hours = 0;
+  for (const d of kept) hours += popcount24(d.hours);
+  r.learnedDays = Math.floor(hours / 24);
+  // The night and the morning from the days observed nearly whole.
+  const days = kept.filter((d) => d.observedMs >= MIN_OBSERVED);
   const nights = days.filter((d) => d.longestMs >= NIGHT_SILENCE);
   r.nightMidMin = nights.length >= 3 ? circularMeanMin(nights.map((d) => d.longestMidMin)) : DEFAULT_NIGHT_MID_MIN;
   // Each day's first use after the night: the first long silence ending in the morning span.

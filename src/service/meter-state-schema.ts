@@ -26,13 +26,15 @@ const dayRecord = z.object({
   day: num,
   silences: nums,
   observedMs: num,
+  /** Observed local hours (detect/coverage.ts); snapshots from before it: every hour. */
+  hours: num.default(0xffffff),
   longestMs: num,
   longestMidMin: num,
   longEnds: nums,
   excluded: z.boolean(),
 });
 
-const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN), comparableDays: num.default(NaN) });
 
 const routine = z.object({
   cur: dayRecord.nullable(),
@@ -42,6 +44,7 @@ const routine = z.object({
   usualFirstUseMin: num,
   latestFirstUseMin: num,
   taught: nums.default([]),
+  bridge: nums.default([]),
   version: num,
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
