@@ -6,7 +6,7 @@
 //   npx tsx eval/tools/diagnose-nu.ts real-homes [config.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DetectorConfigSchema } from '../../src/detect/config.ts';
-import { deadlineFor } from '../../src/detect/deadline.ts';
+import { deadlineFor, marginAfter } from '../../src/detect/deadline.ts';
 import { parseTraceLine } from '../../src/domain/trace.ts';
 import { createReplayEngine } from '../../src/replay/engine.ts';
 import type { DatasetLabels } from '../labels.ts';
@@ -21,7 +21,7 @@ const cfg = DetectorConfigSchema.parse(cfgIn);
 const labels = JSON.parse(readFileSync(`${dir}/labels.json`, 'utf8')) as DatasetLabels;
 const lines = readFileSync(`${dir}/trace.jsonl`, 'utf8').split('\n').filter(Boolean);
 
-interface Row extends EvalAlert { since: number; at: number; learnedDays: number; learned: boolean; precedentEnd: number; deadline: number; night: boolean; latestFirst: number; resumed?: number; fa?: boolean }
+interface Row extends EvalAlert { since: number; at: number; learnedDays: number; comparableDays: number; learned: boolean; precedentEnd: number; deadline: number; night: boolean; latestFirst: number; resumed?: number; fa?: boolean }
 const rows: Row[] = [];
 const eng = createReplayEngine(
   cfg,
@@ -29,12 +29,12 @@ const eng = createReplayEngine(
     if (a.type !== 'no-usage') return void rows.push({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), stage: a.stage ?? 'confirmed' } as Row);
     const m = eng.detector.meters.get(a.meterId)!;
     const v = deadlineFor(m.routine, m.noUsageSince, cfg);
-    rows.push({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), stage: a.stage ?? 'confirmed', since: m.noUsageSince, at: a.openedAt, learnedDays: m.routine.learnedDays, learned: v.learned, precedentEnd: v.precedentEnd, deadline: v.deadline, night: a.reason.facts?.usualFirstUse !== undefined, latestFirst: m.routine.latestFirstUseMin });
+    rows.push({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), stage: a.stage ?? 'confirmed', since: m.noUsageSince, at: a.openedAt, learnedDays: m.routine.learnedDays, comparableDays: v.comparableDays, learned: v.learned, precedentEnd: v.precedentEnd, deadline: v.deadline, night: a.reason.facts?.usualFirstUse !== undefined, latestFirst: m.routine.latestFirstUseMin });
   },
   (a, at) => {
     const m = eng.detector.meters.get(a.meterId)!;
     const v = deadlineFor(m.routine, m.noUsageSince, cfg);
-    rows.push({ meterId: a.meterId, type: a.type, openedAt: new Date(at).toISOString(), stage: 'confirmed', escalated: true, since: m.noUsageSince, at, learnedDays: m.routine.learnedDays, learned: v.learned, precedentEnd: v.precedentEnd, deadline: v.deadline, night: false, latestFirst: m.routine.latestFirstUseMin });
+    rows.push({ meterId: a.meterId, type: a.type, openedAt: new Date(at).toISOString(), stage: 'confirmed', escalated: true, since: m.noUsageSince, at, learnedDays: m.routine.learnedDays, comparableDays: v.comparableDays, learned: v.learned, precedentEnd: v.precedentEnd, deadline: v.deadline, night: false, latestFirst: m.routine.latestFirstUseMin });
   },
 );
 let until = 0;
@@ -82,4 +82,19 @@ const det = confirmed.filter((r) => (r as Row & { delay?: number }).delay !== un
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 console.log(`  detections ${det.length}: mean delay ${(mean(det.map((r) => r.delay)) / H).toFixed(2)} h; backstop ${det.filter((r) => !r.learned).length} (mean ${(mean(det.filter((r) => !r.learned).map((r) => r.delay)) / H).toFixed(1)} h); learned mean ${(mean(det.filter((r) => r.learned).map((r) => r.delay)) / H).toFixed(1)} h; at hard cap ${det.filter((r) => r.deadline - r.since >= cfg.noUsage.hardCapMs - 1).length}; mean latency after deadline ${(mean(det.map((r) => r.at - r.deadline)) / H).toFixed(2)} h`);
 console.log('  detection threshold h (learned):', hist(det.filter((r) => r.learned).map((r) => (r.deadline - r.since) / H), 1));
+// Where each detection's delay went (issue 9): event start → silence start (a: negative when the
+// last use came before the event began) → latest precedent's end (b) → + margins (c) → the night
+// rule, minimum threshold or hard cap moving the deadline (n) → the alert, waiting for a reading
+// or a delivery past the deadline (w). a + b + c + n + w = delay.
+const start = new Map(labels.events.filter((e) => e.type === 'no-usage').map((e) => [e.meterId, Date.parse(e.start)] as const));
+const split = det.filter((r) => r.learned).map((r) => {
+  const t0 = r.at - r.delay;
+  const end = Number.isNaN(r.precedentEnd) ? r.since : r.precedentEnd;
+  const margin = Number.isNaN(r.precedentEnd) ? 0 : marginAfter(end - r.since, r.comparableDays, cfg);
+  const p = { a: r.since - t0, b: end - r.since, c: margin, n: r.deadline - (end + margin), w: r.at - r.deadline };
+  if (process.env.SPLIT_ROWS) console.log(`    ${r.meterId} start ${new Date(start.get(r.meterId) ?? t0).toISOString().slice(0, 16)} delay ${(r.delay / H).toFixed(2)} h = a ${(p.a / H).toFixed(2)} + b ${(p.b / H).toFixed(2)} + c ${(p.c / H).toFixed(2)} + n ${(p.n / H).toFixed(2)} + w ${(p.w / H).toFixed(2)} (${r.comparableDays} days)`);
+  return p;
+});
+const avg = (k: 'a' | 'b' | 'c' | 'n' | 'w') => (mean(split.map((p) => p[k])) / H).toFixed(2);
+console.log(`  delay split (learned, mean h): a silence start vs event ${avg('a')}, b precedent ${avg('b')}, c margins ${avg('c')}, n night/min/cap ${avg('n')}, w wait for data ${avg('w')}`);
 writeFileSync(`/tmp/diag-${name}.jsonl`, confirmed.map((r) => JSON.stringify(r)).join('\n') + '\n');

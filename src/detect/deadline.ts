@@ -34,6 +34,10 @@ const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
  */
 const youth = (n: number, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, n))));
 
+/** The margin after a precedent that ends `lengthMs` after the silence began, with `n` comparable
+ *  days (the confirmed deadline's; exported for the eval's delay split, eval/tools/diagnose-nu.ts). */
+export const marginAfter = (lengthMs: number, n: number, cfg: DetectorConfig): number => youth(n, cfg) * marginFor(lengthMs, cfg);
+
 /** The learned days usable as precedents for a silence that began at `since`: those that saw
  *  its hour (a day with a gap then says nothing about the hours it missed). */
 function comparable(r: RoutineState, since: number, off: number): DayRecord[] {
