@@ -3,7 +3,7 @@
 // up to precedentAfterMs later); the deadline is the latest one's end plus a margin. A silence
 // that runs into the night is held to the latest first use of the morning. See routine.ts.
 import type { DetectorConfig } from './config.ts';
-import { forEachSilence, type RoutineState } from './routine.ts';
+import { comparableDays, forEachSilence, type RoutineState } from './routine.ts';
 import { DAY, MINUTE, afterMin, minuteOfDay } from './time.ts';
 
 export interface SilenceVerdict {
@@ -14,6 +14,8 @@ export interface SilenceVerdict {
   precedentEnd: number;
   /** The earlier, lower-confidence check-in deadline (margins × checkIn.marginScale). */
   checkInDeadline: number;
+  /** Learned days that saw the hour this silence began in (the precedents' sample size). */
+  comparableDays: number;
 }
 
 /** Signed time-of-day difference a − b, in (−12 h, 12 h]. */
@@ -26,10 +28,14 @@ const marginFor = (lengthMs: number, cfg: DetectorConfig): number =>
   cfg.noUsage.marginMs + Math.min(cfg.noUsage.marginFraction * Math.max(0, lengthMs), cfg.noUsage.marginFractionCapMs);
 
 /**
- * Fewer learned days, less confidence: today beats the longest of n past days with chance
+ * Fewer comparable days, less confidence: today beats the longest of n past days with chance
  * about 1/(n+1), so a young model widens its margins (×2 at 7 days, ×1 from historyDays on).
  */
-const youth = (r: RoutineState, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, r.learnedDays))));
+const youth = (n: number, cfg: DetectorConfig): number => Math.min(2, Math.sqrt(Math.max(1, cfg.historyDays / Math.max(1, n))));
+
+/** The margin after a precedent that ends `lengthMs` after the silence began, with `n` comparable
+ *  days (the confirmed deadline's; exported for the eval's delay split, eval/tools/diagnose-nu.ts). */
+export const marginAfter = (lengthMs: number, n: number, cfg: DetectorConfig): number => youth(n, cfg) * marginFor(lengthMs, cfg);
 
 /** No deadline is ever sooner than this after the silence began (callers skip short silences). */
 export const soonestDeadlineMs = (cfg: DetectorConfig): number => Math.min(cfg.noUsage.minThresholdMs, cfg.noUsage.backstopMs, cfg.noUsage.hardCapMs);
@@ -44,9 +50,13 @@ export function deadlineFor(r: RoutineState, since: number, cfg: DetectorConfig)
 
 function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): SilenceVerdict {
   const nu = cfg.noUsage;
-  if (r.learnedDays < cfg.minHistoryDays) {
+  // The learned days usable as precedents: those that saw the hour the silence began in (a day
+  // with a gap then says nothing about the hours it missed).
+  const hour = Math.floor(minuteOfDay(since, cfg.utcOffsetMinutes) / 60);
+  const n = comparableDays(r, hour);
+  if (n < cfg.minHistoryDays) {
     const deadline = since + Math.min(nu.backstopMs, nu.hardCapMs);
-    return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs) };
+    return { deadline, learned: false, precedentEnd: NaN, checkInDeadline: Math.min(deadline, since + nu.checkIn.backstopMs), comparableDays: n };
   }
   let end = NaN;
   // The check-in stage trusts less: the rank-th latest precedent end (a silence beyond the few
@@ -64,20 +74,20 @@ function computeDeadline(r: RoutineState, since: number, cfg: DetectorConfig): S
       if (top.length > rank) top.pop();
     }
   };
-  forEachSilence(r, consider);
+  forEachSilence(r, hour, consider);
   // Silences people said were fine ("elder fine" answers, see learn.ts) are precedents too.
   const taught = r.taught;
   for (let i = 0; i < taught.length; i += 2) consider(taught[i]!, taught[i + 1]!);
-  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, cfg);
+  const deadline = withMargins(r, since, end, 1, r.latestFirstUseMin, n, cfg);
   const ciEnd = top.length >= rank ? top[rank - 1]! : top.length ? top[top.length - 1]! : NaN;
-  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, cfg));
-  return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn };
+  const checkIn = Math.min(deadline, withMargins(r, since, ciEnd, nu.checkIn.marginScale, r.usualFirstUseMin, n, cfg));
+  return { deadline, learned: true, precedentEnd: end, checkInDeadline: checkIn, comparableDays: n };
 }
 
 /** The deadline from the latest precedent's end with the margins scaled by `scale`. */
-function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, cfg: DetectorConfig): number {
+function withMargins(r: RoutineState, since: number, end: number, scale: number, firstUseMin: number, n: number, cfg: DetectorConfig): number {
   const nu = cfg.noUsage;
-  const widen = youth(r, cfg) * scale;
+  const widen = youth(n, cfg) * scale;
   let deadline = Number.isNaN(end) ? since : end + widen * marginFor(end - since, cfg);
   const off = cfg.utcOffsetMinutes;
   const sinceRel = afterMin(minuteOfDay(since, off), r.nightMidMin);

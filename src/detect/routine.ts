@@ -15,10 +15,12 @@
 // This file keeps the history; deadline.ts computes a silence's deadline, night.ts the night.
 import type { DetectorConfig } from './config.ts';
 import type { SilenceVerdict } from './deadline.ts';
+import { coverHours, popcount24 } from './coverage.ts';
 import { circularMeanMin } from './night.ts';
 import {
   type RoutineDays,
   addObserved,
+  comparableDayCount,
   createRoutineDays,
   dayCount,
   dayNo,
@@ -28,25 +30,30 @@ import {
   isExcluded,
   longestMidMin,
   longestMs,
+  observedHours,
   observedMs,
   pushDay,
   pushLongEnd,
   pushSilence,
   setExcluded,
   setLongest,
+  setObservedHours,
 } from './routine-days.ts';
 import { HOUR, MINUTE, afterMin, dayIndex, minuteOfDay } from './time.ts';
 
 export interface RoutineState {
   /** The learned days and the current one: per-day records and their silences, in compact
    *  storage (routine-days.ts). Each day keeps the completed silences that began on it, the
-   *  data time covered by readings without a gap, its longest silence that ended that day
-   *  (usually the night: length and midpoint minute), the minute at which each silence of at
-   *  least NIGHT_SILENCE that ended that day ended, and whether it is excluded from learning
-   *  (away, an absence-length silence, or too little data; a day that raised no-usage stays
-   *  learnable: a silence that ended normally was the household's own). */
+   *  data time covered by readings without a gap, the local hours it observed (a 24-bit mask,
+   *  coverage.ts: precedents count among the days that saw the hour), its longest silence that
+   *  ended that day (usually the night: length and midpoint minute), the minute at which each
+   *  silence of at least NIGHT_SILENCE that ended that day ended, and whether it is excluded
+   *  from learning (away or an absence-length silence; a day that raised no-usage stays
+   *  learnable: a silence that ended normally was the household's own). A day with gaps is
+   *  learned for the hours it saw; its night only when it has MIN_OBSERVED of data. */
   days: RoutineDays;
-  /** Learned days (not excluded); thresholds are learned once this reaches minHistoryDays. */
+  /** Learned days, as whole days of observed hours (a day seen for 12 h counts half). The
+   *  deadline counts, per silence, the days that saw the hour it began in (deadline.ts). */
   learnedDays: number;
   /** The middle of the household's night (minute of day), learned from each day's longest
    *  silence, so the model does not depend on the configured time zone being right. */
@@ -57,6 +64,11 @@ export interface RoutineState {
   /** Silences people confirmed were normal ("elder fine"), as [start, end, …] pairs; they age
    *  out with the history (learn.ts). */
   taught: number[];
+  /** A gap across which the register proves no water was used does not end a silence for
+   *  learning: [silence start, gap end], or empty. (The detector restarts its silence clock
+   *  after any gap, as it must for alerting; the routine learns the whole silence.) Reused in
+   *  place, never reallocated. */
+  bridge: number[];
   /** Bumped whenever the learned history changes, to invalidate the cached verdict. */
   version: number;
   cache: { since: number; version: number; verdict: SilenceVerdict } | null;
@@ -69,6 +81,7 @@ export const createRoutine = (): RoutineState => ({
   usualFirstUseMin: -1,
   latestFirstUseMin: -1,
   taught: [],
+  bridge: [],
   version: 0,
   cache: null,
 });
@@ -78,16 +91,22 @@ const curIndex = (r: RoutineState): number => dayCount(r.days) - 1;
 /** Days before the current one (the learned history). */
 export const historyLength = (r: RoutineState): number => Math.max(0, dayCount(r.days) - 1);
 
-/** Every learned (not excluded) silence of the history, oldest first: the precedents. */
-export const forEachSilence = (r: RoutineState, fn: (start: number, end: number) => void): void => forEachLearnedSilence(r.days, fn);
+/** Learned days that saw local hour `hour` (the sample size of a silence that began then). */
+export const comparableDays = (r: RoutineState, hour: number): number => comparableDayCount(r.days, hour);
+
+/** Every silence of the learned days that saw local hour `hour`, oldest first: the precedents
+ *  of a silence that began in that hour. */
+export const forEachSilence = (r: RoutineState, hour: number, fn: (start: number, end: number) => void): void => forEachLearnedSilence(r.days, hour, fn);
 
 /** A silence at least this long ending in the morning marks the first use after the night. */
 const NIGHT_SILENCE = 3 * HOUR;
 /** Shorter silences never decide a deadline (the minimum threshold is longer); not kept. */
 const RECORD_MIN = 30 * MINUTE;
-/** A day with less data than this (a long outage) is not learned. (Measured on the real DAIAD
- *  homes, which drop readings for hours hundreds of times a year: learning from half-observed
- *  days, 12 h, raised false alarms from 0.70 to 1.11 per household-month and gained no delay.) */
+/** A day with less data than this (a long outage) does not teach the night and the morning
+ *  (its longest silence may be a gap's leftover). Its silences are still precedents for the
+ *  hours it saw. (Counting half-observed days as whole days raised false alarms on the DAIAD
+ *  homes, 0.70 → 1.11 per household-month; excluding them threw gappy homes back to the 12 h
+ *  backstop for weeks at a time, a quarter of their false alarms.) */
 const MIN_OBSERVED = 20 * HOUR;
 /** Middle of the night until one is learned (03:00). */
 const DEFAULT_NIGHT_MID_MIN = 3 * 60;
@@ -121,14 +140,37 @@ export function observe(
   const s = r.days;
   if (curIndex(r) < 0 || dayNo(s, curIndex(r)) !== day) rollDay(r, day, cfg);
   const cur = curIndex(r);
-  if (!known) return;
+  const cap = cfg.noUsage.learnCapMs;
+  // The silence as the routine knows it: bridged across gaps without use.
+  const b = r.bridge;
+  const from = b.length && (silenceStart === b[1] || silenceStart === b[0]) ? b[0]! : silenceStart;
+  if (!known) {
+    if (used) {
+      // Use somewhere in the gap: the silence before it lasted at least until the gap began.
+      b.length = 0;
+      if (t0 - from >= RECORD_MIN && t0 - from < cap) {
+        const rec = recordOf(r, dayIndex(from, off));
+        if (rec >= 0) pushSilence(s, rec, from, t0);
+      }
+      return;
+    }
+    b[0] = from;
+    b[1] = t1;
+    cover(r, t0, t1, off);
+    if (t1 - from >= cap && !isExcluded(s, cur)) excludeSince(r, from, cfg);
+    return;
+  }
   addObserved(s, cur, t1 - t0);
-  const silence = t1 - silenceStart;
-  if (silence >= cfg.noUsage.learnCapMs) {
-    if (!isExcluded(s, cur)) excludeSince(r, silenceStart, cfg);
+  cover(r, t0, t1, off);
+  const silence = t1 - from;
+  if (silence >= cap) {
+    if (!isExcluded(s, cur)) excludeSince(r, from, cfg);
+    if (used) b.length = 0;
     return;
   }
   if (!used) return;
+  b.length = 0;
+  silenceStart = from;
   if (silence >= RECORD_MIN) {
     const rec = recordOf(r, dayIndex(silenceStart, off));
     if (rec >= 0) pushSilence(s, rec, silenceStart, t1);
@@ -136,6 +178,15 @@ export function observe(
   if (silence >= NIGHT_SILENCE) {
     pushLongEnd(s, cur, minuteOfDay(t1, off));
     if (silence > longestMs(s, cur)) setLongest(s, cur, silence, minuteOfDay(silenceStart + silence / 2, off));
+  }
+}
+
+/** Mark the hours of (t0, t1] observed, on each day it touches that is still kept. */
+function cover(r: RoutineState, t0: number, t1: number, off: number): void {
+  const last = dayIndex(t1, off);
+  for (let day = Math.max(dayIndex(t0, off), last - 60); day <= last; day++) {
+    const rec = recordOf(r, day);
+    if (rec >= 0) setObservedHours(r.days, rec, coverHours(observedHours(r.days, rec), day, t0, t1, off));
   }
 }
 
@@ -162,7 +213,6 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
   const done = curIndex(r);
   pushDay(s, day);
   if (done < 0) return;
-  if (observedMs(s, done) < MIN_OBSERVED) setExcluded(s, done);
   while (historyLength(r) > cfg.historyDays) dropOldestDay(s);
   // Taught silences age out with the days they began on.
   const oldest = dayNo(s, 0);
@@ -173,9 +223,15 @@ function rollDay(r: RoutineState, day: number, cfg: DetectorConfig): void {
 function recompute(r: RoutineState): void {
   r.version++;
   const s = r.days;
-  const days: number[] = []; // learned (not excluded) days of the history
-  for (let i = 0, n = historyLength(r); i < n; i++) if (!isExcluded(s, i)) days.push(i);
-  r.learnedDays = days.length;
+  const days: number[] = []; // learned days of the history observed nearly whole
+  let hours = 0;
+  for (let i = 0, n = historyLength(r); i < n; i++) {
+    if (isExcluded(s, i)) continue;
+    hours += popcount24(observedHours(s, i));
+    // The night and the morning from the days observed nearly whole.
+    if (observedMs(s, i) >= MIN_OBSERVED) days.push(i);
+  }
+  r.learnedDays = Math.floor(hours / 24);
   const nights = days.filter((i) => longestMs(s, i) >= NIGHT_SILENCE);
   r.nightMidMin = nights.length >= 3 ? circularMeanMin(nights.map((i) => longestMidMin(s, i))) : DEFAULT_NIGHT_MID_MIN;
   // Each day's first use after the night: the first long silence ending in the morning span.

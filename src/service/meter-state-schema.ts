@@ -7,13 +7,16 @@
 // snapshots are skipped with a warning and the meters relearn). Unknown keys are stripped: a
 // field the detector dropped does not invalidate old snapshots.
 // Format 2 (issue 12 item 4): the compact state of nums.ts lists; their typed arrays are
-// checked for kind and bounds, and the per-day tables against the lists they index.
+// checked for kind and bounds, and the per-day tables against the lists they index. Format 2
+// gained the routine's hour masks and bridge (issue 9 gappy meters) before it shipped in any
+// release: a format-2 snapshot without `routine.bridge` was written before them, and its day
+// records get every hour observed (its days were learned whole) and an empty bridge.
 import { z } from 'zod';
 import { ALERT_TYPES } from '../domain/alert.ts';
 import { flowDaysValid } from '../detect/flow-days.ts';
 import type { MeterState } from '../detect/meter-state.ts';
 import { type Nums, numsCompact, numsLength, numsValid } from '../detect/nums.ts';
-import { routineDaysValid } from '../detect/routine-days.ts';
+import { routineDaysValid, withAllHours } from '../detect/routine-days.ts';
 import { MeterStateV1Schema, fromV1 } from './meter-state-v1.ts';
 
 /** Any number: NaN and ±Infinity mean "unknown" / "none yet" in the detector (z.number() refuses them). */
@@ -37,7 +40,7 @@ const register = z.object({
   recentBase: num,
 });
 
-const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN), comparableDays: num.default(NaN) });
 
 const routine = z.object({
   days: z.object({ table: numList, pool: numList }).refine(routineDaysValid, 'day records disagree with their silences'),
@@ -46,6 +49,7 @@ const routine = z.object({
   usualFirstUseMin: num,
   latestFirstUseMin: num,
   taught: nums.refine((t) => t.length % 2 === 0, 'expected pairs'),
+  bridge: nums.refine((b) => b.length === 0 || b.length === 2, 'expected [] or [start, end]').default([]),
   version: num,
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
@@ -133,9 +137,22 @@ export function parseMeterState(version: number, raw: unknown): Parsed {
     // The converted state must pass today's checks too (e.g. a midpoint minute out of range).
     raw = fromV1(old.data);
   } else if (version !== SNAPSHOT_VERSION) return { ok: false, why: `snapshot format version ${version}, this build reads ${SNAPSHOT_VERSION} and 1` };
+  else raw = withHourMasks(raw);
   const parsed = MeterStateSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, why: `malformed snapshot: ${firstIssue(parsed.error)}` };
   return { ok: true, state: parsed.data };
+}
+
+/** A format-2 state written before the hour masks (no `routine.bridge`) with the 7-field day
+ *  records widened to today's, every hour observed; anything else as it is (a malformed one
+ *  fails the schema's checks). */
+function withHourMasks(raw: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObj(raw) || !isObj(raw.routine) || 'bridge' in raw.routine || !isObj(raw.routine.days)) return raw;
+  const table = numList.safeParse(raw.routine.days.table);
+  const widened = table.success ? withAllHours(table.data) : null;
+  if (!widened) return raw;
+  return { ...raw, routine: { ...raw.routine, days: { ...raw.routine.days, table: widened } } };
 }
 
 /** What a snapshot keeps of a meter: its lists without slack, and no cached verdict (derived,

@@ -9,7 +9,7 @@ import { createDelivery } from '../detect/delivery.ts';
 import type { MeterState } from '../detect/meter-state.ts';
 import { createFlowDays, pushFlowDay, raiseToday, excludeFlowDay, type FlowMax } from '../detect/flow-days.ts';
 import { numsOf } from '../detect/nums.ts';
-import { createRoutineDays, pushDay, pushLongEnd, pushSilence, setExcluded, setLongest, addObserved } from '../detect/routine-days.ts';
+import { createRoutineDays, pushDay, pushLongEnd, pushSilence, setExcluded, setLongest, setObservedHours, addObserved } from '../detect/routine-days.ts';
 import { HOUR } from '../detect/time.ts';
 
 /** Any number: NaN and ±Infinity mean "unknown" / "none yet" in the detector (z.number() refuses them). */
@@ -27,13 +27,15 @@ const dayRecord = z.object({
   day: num,
   silences: nums,
   observedMs: num,
+  /** Observed local hours (detect/coverage.ts); snapshots from before it: every hour. */
+  hours: num.default(0xffffff),
   longestMs: num,
   longestMidMin: num,
   longEnds: nums,
   excluded: z.boolean(),
 });
 
-const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN) });
+const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN), comparableDays: num.default(NaN) });
 
 const routine = z.object({
   cur: dayRecord.nullable(),
@@ -43,6 +45,7 @@ const routine = z.object({
   usualFirstUseMin: num,
   latestFirstUseMin: num,
   taught: nums.default([]),
+  bridge: nums.default([]),
   version: num,
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
@@ -138,6 +141,7 @@ export function fromV1(v: MeterStateV1): MeterState {
     addObserved(days, i, d.observedMs);
     setLongest(days, i, d.longestMs, d.longestMidMin);
     if (d.excluded) setExcluded(days, i);
+    setObservedHours(days, i, d.hours);
     for (let k = 0; k < d.silences.length; k += 2) pushSilence(days, i, d.silences[k]!, d.silences[k + 1]!);
     for (const m of d.longEnds) pushLongEnd(days, i, m);
   });

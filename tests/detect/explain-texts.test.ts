@@ -54,9 +54,9 @@ describe('offline explanations, every meter type', () => {
 describe('every other explanation', () => {
   it.each<[string, Explanation]>([
     ['morning, just past the usual first use', ex.explainMorning(at(0, '21:00'), at(1, '07:30'), 7 * 60 + 30, 10 * HOUR, 480)],
-    ['silence, backstop', ex.explainSilence(at(0, '10:00'), at(0, '22:00'), { deadline: at(0, '22:00'), learned: false, precedentEnd: NaN, checkInDeadline: at(0, '18:00') }, 3, 480)],
-    ['silence, learned precedent', ex.explainSilence(at(0, '19:05'), at(1, '00:30'), { deadline: at(1, '00:30'), learned: true, precedentEnd: at(0, '22:37'), checkInDeadline: at(0, '23:30') }, 28, 480)],
-    ['silence, no precedent', ex.explainSilence(at(0, '10:00'), at(0, '12:00'), { deadline: at(0, '12:00'), learned: true, precedentEnd: NaN, checkInDeadline: at(0, '12:00') }, 9, 480)],
+    ['silence, backstop', ex.explainSilence(at(0, '10:00'), at(0, '22:00'), { deadline: at(0, '22:00'), learned: false, precedentEnd: NaN, checkInDeadline: at(0, '18:00'), comparableDays: 3 }, 3, 480)],
+    ['silence, learned precedent', ex.explainSilence(at(0, '19:05'), at(1, '00:30'), { deadline: at(1, '00:30'), learned: true, precedentEnd: at(0, '22:37'), checkInDeadline: at(0, '23:30'), comparableDays: 28 }, 28, 480)],
+    ['silence, no precedent', ex.explainSilence(at(0, '10:00'), at(0, '12:00'), { deadline: at(0, '12:00'), learned: true, precedentEnd: NaN, checkInDeadline: at(0, '12:00'), comparableDays: 9 }, 9, 480)],
     ['run', ex.explainRun(40 * MIN, 300, 30 * MIN, false)],
     ['run while away', ex.explainRun(20 * MIN, 100, 15 * MIN, true)],
     ['sustained run', ex.explainSustainedRun(75 * MIN, 600, 7.5, 45 * MIN, 60 * MIN)],

@@ -8,11 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { defaultDetectorConfig } from '../../src/detect/config.ts';
+import { DetectorConfigSchema, defaultDetectorConfig } from '../../src/detect/config.ts';
 import { createDetector } from '../../src/detect/detector.ts';
 import type { DetectorEvent, ReadingVerdict } from '../../src/detect/events.ts';
-import { type Nums, numsToArray } from '../../src/detect/nums.ts';
+import { ALL_HOURS } from '../../src/detect/coverage.ts';
+import { type Nums, numsOf, numsToArray } from '../../src/detect/nums.ts';
+import { DAY_FIELDS, DAY_FIELDS_BEFORE_HOURS, dayCount, observedHours, setObservedHours } from '../../src/detect/routine-days.ts';
+import { HOUR } from '../../src/detect/time.ts';
 import { SNAPSHOT_VERSION, decodeMeterState, encodeMeterState, restoreDetector } from '../../src/service/detector-snapshot.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../src/service/snapshot-codec.ts';
 import type { DetectorSnapshotRow } from '../../src/store/index.ts';
 import { at, between, drive, household } from './timeline.ts';
 
@@ -59,7 +63,9 @@ describe('snapshot compatibility', () => {
   });
 
   it('a converted meter equals the same meter learned by this build, and saves in the new format', () => {
-    const live = createDetector(defaultDetectorConfig);
+    // Under the format-1 code's learning cap (13 h; now the hard cap, 14 h): v1-b's 14 h outing
+    // then excludes its days the same way, and the version counters agree too.
+    const live = createDetector(DetectorConfigSchema.parse({ noUsage: { learnCapMs: 13 * HOUR } }));
     drive(live, between(fixtureReadings(), -Infinity, fixture.cut), { tickMs: 300_000 });
     for (const row of fixture.rows) {
       const res = decodeMeterState(row);
@@ -67,10 +73,41 @@ describe('snapshot compatibility', () => {
       const again = decodeMeterState({ ...row, version: SNAPSHOT_VERSION, state: encodeMeterState(res.state) });
       if (!again.ok) throw new Error(again.why);
       // The same values in every list (a list's kind and slack aside: a live one widened once
-      // for a value it no longer holds).
-      expect(values(res.state)).toEqual(values(live.meters.get(row.meterId)!));
+      // for a value it no longer holds), but for the hours observed: format 1 kept none (its
+      // days were learned whole), so the converted days have every hour; this build, which saw
+      // the current day only up to the cut, has only those. Every learned day was seen whole.
+      const m = live.meters.get(row.meterId)!;
+      const days = res.state.routine.days;
+      const cur = dayCount(days) - 1;
+      expect(observedHours(days, cur)).toBe(ALL_HOURS);
+      expect(fixture.cut).toBe(at(27, '12:00'));
+      expect(observedHours(m.routine.days, cur)).toBe(0xfff); // 00:00–12:00 local
+      for (let i = 0; i < cur; i++) expect(observedHours(m.routine.days, i)).toBe(ALL_HOURS);
+      const liveWhole = structuredClone(m);
+      setObservedHours(liveWhole.routine.days, cur, ALL_HOURS);
+      expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }
+  });
+
+  it('a format-2 snapshot written before the hour masks decodes with every hour observed and no bridge', () => {
+    const row = fixture.rows.find((r) => r.meterId === 'v1-a')!;
+    const res = decodeMeterState(row);
+    if (!res.ok) throw new Error(res.why);
+    // The same state as the first format-2 code wrote it: 7 fields a day, no bridge.
+    const raw = decodeSnapshot(encodeMeterState(res.state)) as { routine: { days: { table: Nums }; bridge?: number[] } };
+    const table = numsToArray(raw.routine.days.table);
+    expect(table.length % DAY_FIELDS).toBe(0);
+    const early = table.filter((_, i) => i % DAY_FIELDS < DAY_FIELDS_BEFORE_HOURS);
+    raw.routine.days.table = numsOf(0, early);
+    delete raw.routine.bridge;
+    const back = decodeMeterState({ meterId: 'v1-a', version: SNAPSHOT_VERSION, state: encodeSnapshot(raw) });
+    if (!back.ok) throw new Error(back.why);
+    expect(back.state.routine.bridge).toEqual([]);
+    const days = back.state.routine.days;
+    expect(dayCount(days)).toBe(table.length / DAY_FIELDS);
+    for (let i = 0; i < dayCount(days); i++) expect(observedHours(days, i)).toBe(ALL_HOURS);
+    expect(values(back.state)).toEqual(values(res.state));
   });
 
   it('a pre-issue-9 snapshot decodes with defaults for the new fields', () => {
