@@ -63,7 +63,9 @@ const gc = runInNewContext('gc') as () => void;
 /** Heap the detector retains after replaying the trace (its learned state for every meter;
  *  typed arrays keep their data outside the V8 heap, so those bytes count too). */
 function retainedBytes(readings: Reading[]): number {
-  const used = () => (gc(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
+  // Twice: typed arrays' backing stores are freed only after their dead wrappers were swept,
+  // so one collection leaves the previous runs' data counted in `before` (a negative figure).
+  const used = () => (gc(), gc(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
   const before = used();
   const engine = createReplayEngine(defaultDetectorConfig, () => {});
   for (const r of readings) engine.push(r);
