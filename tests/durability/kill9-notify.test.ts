@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import mqtt, { type MqttClient } from 'mqtt';
+import { runFleet } from './fleet.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { seedMeters } from '../integration/child-service.ts';
@@ -80,27 +80,17 @@ const meters = new Map<string, MeterState>();
 
 /** Readings (pipelined) and battery statuses (each awaited) from every meter until `stop()`. */
 function publishAll(port: number) {
-  let stopped = false;
-  const clients: MqttClient[] = [];
-  let connected = 0;
-  let allConnected!: () => void;
-  const ready = new Promise<void>((r) => (allConnected = r));
-  const runs = METERS.map(async (id) => {
+  return runFleet(port, METERS, (id) => meters.get(id)!.token, async ({ id, client: c, closed, stopped, up, pipelined }) => {
     const m = meters.get(id)!;
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: id, password: m.token, protocolVersion: 4, reconnectPeriod: 0, clientId: id });
-    clients.push(c);
-    c.on('error', () => {});
-    const closed = new Promise<void>((r) => c.once('close', () => r()));
     const status = async (battery: number) => {
       m.ts += MIN;
       await c.publishAsync(`meters/${id}/status`, JSON.stringify({ ts: m.ts, battery }), { qos: 1 });
     };
     // Each run starts high and acknowledged: a low that follows opens an alert, whatever the last run ended with.
     await status(80);
-    if (++connected === METERS.length) allConnected();
+    up();
     let low = false;
-    const inflight = new Set<Promise<void>>();
-    for (let k = 1; !stopped && c.connected; k++) {
+    for (let k = 1; !stopped() && c.connected; k++) {
       if (k % 6 === 0) {
         low = !low;
         if (low) m.lowsSent++;
@@ -120,25 +110,9 @@ function publishAll(port: number) {
         m.total += Math.round(rand() * 30) / 10;
         batch.push({ ts: m.ts, totalLiters: m.total });
       }
-      const p = new Promise<void>((resolve) =>
-        c.publish(`meters/${id}/batch`, JSON.stringify({ readings: batch }), { qos: 1 }, (err) => {
-          if (!err) for (const r of batch) m.acked.add(r.ts);
-          resolve();
-        }),
-      );
-      inflight.add(p);
-      void p.then(() => inflight.delete(p));
-      if (inflight.size >= 4) await Promise.race([...inflight, closed]);
+      await pipelined(`meters/${id}/batch`, JSON.stringify({ readings: batch }), () => batch.forEach((r) => m.acked.add(r.ts)), 4);
     }
   });
-  return {
-    ready,
-    async stop() {
-      stopped = true;
-      await Promise.race([Promise.all(runs), new Promise((r) => setTimeout(r, 2000))]);
-      for (const c of clients) c.end(true);
-    },
-  };
 }
 
 /** What the wire carries as client_msg_id for a row (wechat-oa.ts: the key, or its SHA-256 when over 64 bytes). */

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import mqtt, { type MqttClient } from 'mqtt';
+import { runFleet } from './fleet.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedMeters, startChild } from '../integration/child-service.ts';
 const MIN = 60_000;
@@ -37,23 +37,13 @@ const meters = new Map<string, MeterState>();
 
 /** Publishes dense QoS 1 traffic from every meter until `stop()`; PUBACKed readings are recorded. */
 function publishAll(port: number) {
-  let stopped = false;
-  const clients: MqttClient[] = [];
-  let connected = 0;
-  let allConnected!: () => void;
-  const ready = new Promise<void>((r) => (allConnected = r));
-  const runs = METERS.map(async (id) => {
+  return runFleet(port, METERS, (id) => meters.get(id)!.token, async ({ id, client: c, stopped, up, pipelined }) => {
     const m = meters.get(id)!;
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: id, password: m.token, protocolVersion: 4, reconnectPeriod: 0, clientId: id });
-    clients.push(c);
-    c.on('error', () => {});
-    const closed = new Promise<void>((r) => c.once('close', () => r()));
     // One alert per meter, caused by an acknowledged status message.
     await c.publishAsync(`meters/${id}/status`, JSON.stringify({ ts: m.ts, battery: 5 }), { qos: 1 });
     m.statusAcked = true;
-    if (++connected === METERS.length) allConnected();
-    const inflight = new Set<Promise<void>>();
-    while (!stopped && c.connected) {
+    up();
+    while (!stopped() && c.connected) {
       const n = rand() < 0.3 ? 1 : 1 + Math.floor(rand() * 400);
       const batch: { ts: number; totalLiters: number }[] = [];
       for (let i = 0; i < n; i++) {
@@ -62,26 +52,10 @@ function publishAll(port: number) {
         batch.push({ ts: m.ts, totalLiters: m.total });
       }
       const [topic, payload] = n === 1 ? [`meters/${id}/reading`, JSON.stringify(batch[0])] : [`meters/${id}/batch`, JSON.stringify({ readings: batch })];
-      const p = new Promise<void>((resolve) =>
-        c.publish(topic, payload, { qos: 1 }, (err) => {
-          if (!err) for (const r of batch) m.acked.add(r.ts);
-          resolve();
-        }),
-      );
-      inflight.add(p);
-      void p.then(() => inflight.delete(p));
       // a window of 8 in flight: dense, pipelined, like a meter flushing its queue
-      if (inflight.size >= 8) await Promise.race([...inflight, closed]);
+      await pipelined(topic, payload, () => batch.forEach((r) => m.acked.add(r.ts)), 8);
     }
   });
-  return {
-    ready,
-    async stop() {
-      stopped = true;
-      await Promise.race([Promise.all(runs), new Promise((r) => setTimeout(r, 2000))]);
-      for (const c of clients) c.end(true);
-    },
-  };
 }
 
 function check(cycle: number) {
