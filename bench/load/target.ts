@@ -41,7 +41,9 @@ export class Target {
     env: Record<string, string>,
   ) {
     const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-    this.#child = spawn(process.execPath, ['--import', 'tsx', file], {
+    // LOAD_SERVICE_ARGS: extra Node flags for the system under test (e.g. --cpu-prof to profile it).
+    const extra = (process.env.LOAD_SERVICE_ARGS ?? '').split(' ').filter(Boolean);
+    this.#child = spawn(process.execPath, [...extra, '--import', 'tsx', file], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...env },
     });

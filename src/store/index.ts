@@ -119,13 +119,16 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
         }
       },
     });
-    const processing = new ProcessingView((id) => meters.isProcessingAllowed(id));
+    const processing = new ProcessingView(
+      (id) => meters.isProcessingAllowed(id),
+      () => meters.processingAllowedIds(),
+    );
     const forget = () => processing.invalidate();
     return {
       households: invalidatingWrites(householdsRepo(db), ['get', 'list', 'consentHistory'], forget),
       contacts: contactsRepo(db),
       meters: {
-        ...invalidatingWrites(meters, ['get', 'list', 'householdOf', 'isProcessingAllowed', 'verify', 'verifyAsync', 'verifyCached', 'upgradedVerifiers', 'onChange'], forget),
+        ...invalidatingWrites(meters, ['get', 'list', 'householdOf', 'isProcessingAllowed', 'processingAllowedIds', 'verify', 'verifyAsync', 'verifyCached', 'upgradedVerifiers', 'onChange'], forget),
         // Asked once per message by ingest: from memory (processing-view.ts).
         isProcessingAllowed: (id: string) => processing.allowed(id),
       },

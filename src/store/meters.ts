@@ -56,6 +56,10 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
     `SELECT 1 AS ok FROM meters m JOIN households h ON h.id = m.household_id
      WHERE m.id = ? AND m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`,
   );
+  const allAllowed = db.prepare<[], { id: string }>(
+    `SELECT m.id AS id FROM meters m JOIN households h ON h.id = m.household_id
+     WHERE m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`,
+  );
   const get = (id: string): Meter | undefined => {
     const row = byId.get(id);
     return row && toMeter(row);
@@ -178,6 +182,11 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
 
     isProcessingAllowed(meterId: string): boolean {
       return allowed.get(meterId) !== undefined;
+    },
+
+    /** Ids of every meter whose data may be processed (the in-memory view's one query). */
+    processingAllowedIds(): string[] {
+      return allAllowed.all().map((r) => r.id);
     },
   };
 }

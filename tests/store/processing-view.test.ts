@@ -6,14 +6,38 @@ import { ProcessingView, invalidatingWrites } from '../../src/store/processing-v
 import { T0, seedHousehold, tempStore } from './temp-store.ts';
 
 describe('processing view', () => {
-  it('asks the database once per meter until something is written', () => {
-    let queries = 0;
-    const view = new ProcessingView((id) => (queries++, id === 'm-1'));
+  it('asks the database once per meter for the first few, then once for all until something is written', () => {
+    let single = 0;
+    let bulk = 0;
+    const view = new ProcessingView(
+      (id) => (single++, id === 'm-1'),
+      () => (bulk++, ['m-1', 'm-3']),
+    );
     for (let i = 0; i < 1000; i++) view.allowed('m-1'), view.allowed('m-2');
-    expect(queries).toBe(2);
+    expect([single, bulk]).toEqual([2, 0]);
+    // A fleet warming up: 64 meters are asked one by one, then one scan answers everyone.
+    for (let i = 0; i < 1000; i++) view.allowed(`m-x${i}`);
+    expect([single, bulk]).toEqual([64, 1]);
+    expect([view.allowed('m-1'), view.allowed('m-2'), view.allowed('m-3')]).toEqual([true, false, true]);
+    expect([single, bulk]).toEqual([64, 1]);
     view.invalidate();
-    expect(view.allowed('m-1')).toBe(true);
-    expect(queries).toBe(3);
+    expect(view.size).toBe(0);
+    expect(view.allowed('m-3')).toBe(false); // a single query again (the stub answers only m-1)
+    expect([single, bulk]).toEqual([65, 1]);
+    expect(view.loads).toBe(1);
+  });
+
+  it('a fleet warming up costs one query, whatever its size', () => {
+    const { store } = tempStore();
+    for (let i = 0; i < 100; i++) seedHousehold(store, `hh-${i}`, `m-${i}`);
+    store.meters.revoke('m-7');
+    const { meters } = store;
+    const ids = meters.processingAllowedIds();
+    expect(ids).toHaveLength(99);
+    expect(ids).not.toContain('m-7');
+    // 100 meters, more than the single-query allowance: the bulk answers agree with the rows.
+    for (let round = 0; round < 2; round++) for (let i = 0; i < 100; i++) expect(meters.isProcessingAllowed(`m-${i}`)).toBe(i !== 7);
+    expect(meters.isProcessingAllowed('m-unknown')).toBe(false);
   });
 
   it('wraps every method not named as a read, even one that throws', () => {
