@@ -78,17 +78,24 @@ const connectCell = (c: SystemReport['connect'], meters: number) => `${ms(c.ms)}
 
 const flagMax = (p: PhaseReport | undefined) => (p ? `${n0(p.throughput)}/s${p.notSaturated ? ' †' : ''}` : 'n/a');
 
+/** Phase names of the fixed rates: a rate given twice (`--rates 5000,5000`: a fleet's first
+ *  contact, then warm) gets `-2`, `-3`… so each phase keeps its own result. */
+export const rateNames = (rates: number[]): string[] => rates.map((r, i) => {
+  const k = rates.slice(0, i).filter((x) => x === r).length;
+  return k ? `qos1-${r}-${k + 1}` : `qos1-${r}`;
+});
+
 export function markdown(systems: SystemReport[], rates: number[]): string {
   const [base, anxin] = [systems.find((s) => s.system === 'aedes-empty'), systems.find((s) => s.system === 'anxin')];
   const N = (anxin ?? base)?.meters ?? 0;
-  const rateName = (r: number) => `qos1-${r}`;
+  const names = rateNames(rates);
   const head = [`${n0(N)} meters`, 'QoS 1 max', 'QoS 0 max', ...rates.map((r, i) => (i === 0 ? `p99 at ${n0(r)}/s QoS 1` : `at ${n0(r)}/s QoS 1 offered`)), `${n0(N)} meters connect`, 'reconnect storm', 'RSS per meter'];
   const cells = (s: SystemReport): string[] => [
     s.label,
     flagMax(phase(s, 'qos1-max')),
     flagMax(phase(s, 'qos0-max')),
-    ...rates.map((r, i) => {
-      const p = phase(s, rateName(r));
+    ...rates.map((_, i) => {
+      const p = phase(s, names[i]!);
       if (!p) return 'n/a';
       const short =
         (p.generatorShort ? ` (generator sent only ${n0(p.sentRate)}/s ‡)` : '') +
@@ -109,9 +116,9 @@ export function markdown(systems: SystemReport[], rates: number[]): string {
       'ratio Anxin / aedes',
       t('qos1-max'),
       t('qos0-max'),
-      ...rates.map((r, i) => {
-        const a = phase(anxin, rateName(r));
-        const b = phase(base, rateName(r));
+      ...rates.map((_, i) => {
+        const a = phase(anxin, names[i]!);
+        const b = phase(base, names[i]!);
         return i === 0 ? `${ratio(a?.latencyMs?.p99, b?.latencyMs?.p99)} p99` : `${ratio(a?.throughput, b?.throughput)}, ${ratio(a?.latencyMs?.p99, b?.latencyMs?.p99)} p99`;
       }),
       ratio(anxin.connect.ms, base.connect.ms),
