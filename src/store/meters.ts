@@ -52,14 +52,11 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
       upgraded += upgradeHash.run(hashToken(token), meterId, oldHash).changes;
     });
   // PIPL: a household that has not consented, or has withdrawn, is not processed at all.
-  const allowed = db.prepare<[string], { ok: number }>(
-    `SELECT 1 AS ok FROM meters m JOIN households h ON h.id = m.household_id
-     WHERE m.id = ? AND m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`,
-  );
-  const allAllowed = db.prepare<[], { id: string }>(
-    `SELECT m.id AS id FROM meters m JOIN households h ON h.id = m.household_id
-     WHERE m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`,
-  );
+  // One condition for both the single answer and the whole fleet's (store/processing-view.ts).
+  const ALLOWED = `FROM meters m JOIN households h ON h.id = m.household_id
+     WHERE m.status = 'active' AND h.consented_at IS NOT NULL AND h.consent_withdrawn_at IS NULL`;
+  const allowed = db.prepare<[string], { ok: number }>(`SELECT 1 AS ok ${ALLOWED} AND m.id = ?`);
+  const allAllowed = db.prepare<[], { id: string }>(`SELECT m.id AS id ${ALLOWED}`);
   const get = (id: string): Meter | undefined => {
     const row = byId.get(id);
     return row && toMeter(row);
