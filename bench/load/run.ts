@@ -198,8 +198,9 @@ async function runSystem(o: Options, gen: Generator, system: SystemReport['syste
     if (connect.connected === 0) throw new Error(`${label}: no meter could connect`);
     await sleep(500);
     const connected = target.proc();
+    const names = rateNames(o.rates);
     const specs: PhaseSpec[] = [
-      ...o.rates.map((rate, i) => ({ name: rateNames(o.rates)[i]!, qos: 1 as const, mode: 'rate' as const, rate })),
+      ...o.rates.map((rate, i) => ({ name: names[i]!, qos: 1 as const, mode: 'rate' as const, rate })),
       { name: 'qos1-max', qos: 1, mode: 'max', rate: 0 },
       { name: 'qos0-max', qos: 0, mode: 'max', rate: 0 },
     ];
@@ -214,7 +215,7 @@ async function runSystem(o: Options, gen: Generator, system: SystemReport['syste
       // The overload scenario right after the maximum it doubles (before QoS 0 can leave a backlog).
       if (spec.name === 'qos1-max' && o.overloadSeconds > 0 && p.throughput > 0) {
         // "Normal" latency: twice the p99 at the first fixed rate, at least 50 ms.
-        const normalMs = Math.max(50, 2 * (phases.find((x) => x.name === rateNames(o.rates)[0])?.latencyMs?.p99 ?? 25));
+        const normalMs = Math.max(50, 2 * (phases.find((x) => x.name === names[0])?.latencyMs?.p99 ?? 25));
         const opts = { seconds: o.overloadSeconds, warmupSeconds: o.warmupSeconds, recoverySeconds: o.recoverySeconds, recoveryShare: o.recoveryShare, cap: o.overloadWindow, drainSeconds: o.drainSeconds };
         overload = await runOverload(opts, target, gen, o.window ?? Math.min(8000, 4 * o.meters), ready.httpPort, p.throughput, normalMs, sent);
         sent += overload.gen.sent;

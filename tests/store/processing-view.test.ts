@@ -27,7 +27,7 @@ describe('processing view', () => {
     expect(view.loads).toBe(1);
   });
 
-  it('a fleet warming up costs one query, whatever its size', () => {
+  it('the fleet-wide answer agrees with the rows: a revoked meter and an unknown one are not processed', () => {
     const { store } = tempStore();
     for (let i = 0; i < 100; i++) seedHousehold(store, `hh-${i}`, `m-${i}`);
     store.meters.revoke('m-7');
