@@ -4,13 +4,16 @@
 // first is a minutes list (nums.ts kind 0): durations take 2 bytes while they are whole
 // minutes, and the day index and flag are stored times MINUTE so that they do too.
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
+import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { MINUTE } from './time.ts';
 
 export interface FlowDays {
   /** Per day: day index, excluded (0/1), then the duration maxima (ms) in DURATIONS order. */
   ints: Nums;
-  /** Per day: the volume maxima (litres) in VOLUMES order. */
+  /** Per day: the volume maxima in VOLUMES order, in litres or, while every one is whole
+   *  millilitres (`litersMilli`: a fine meter's, milli.ts), in thousandths (4 bytes each). */
   liters: Nums;
+  litersMilli: boolean;
 }
 
 /** The maxima kept per day. Durations: longest run, longest sustained run, longest never-dry
@@ -21,7 +24,7 @@ const LITERS = 2;
 const FIELD: Record<FlowMax, number> = { run: 2, sustained: 3, wet: 4, steady: 5, hourL: 0, shortL: 1 };
 const isVolume = (k: FlowMax): boolean => k === 'hourL' || k === 'shortL';
 
-export const createFlowDays = (): FlowDays => ({ ints: nums(0), liters: nums(1) });
+export const createFlowDays = (): FlowDays => ({ ints: nums(0), liters: nums(1), litersMilli: true });
 
 export const flowDayCount = (s: FlowDays): number => numsLength(s.ints) / INTS;
 const today = (s: FlowDays): number => flowDayCount(s) - 1;
@@ -38,7 +41,15 @@ export function excludeFlowDay(s: FlowDays): void {
 }
 
 export function maxOf(s: FlowDays, i: number, k: FlowMax): number {
-  return isVolume(k) ? numAt(s.liters, i * LITERS + FIELD[k]) : numAt(s.ints, i * INTS + FIELD[k]);
+  return isVolume(k) ? fromColumn(s.litersMilli, numAt(s.liters, i * LITERS + FIELD[k])) : numAt(s.ints, i * INTS + FIELD[k]);
+}
+
+function setVolume(s: FlowDays, at: number, v: number): void {
+  if (s.litersMilli && !isMilli(v)) {
+    columnToLiters(s.liters, 1, 0);
+    s.litersMilli = false;
+  }
+  numsSet(s.liters, at, toColumn(s.litersMilli, v));
 }
 
 /** today's maximum k = max(it, v) (today must exist). */
@@ -47,7 +58,7 @@ export function raiseToday(s: FlowDays, k: FlowMax, v: number): void {
   const cur = maxOf(s, i, k);
   const next = Math.max(cur, v);
   if (Object.is(next, cur)) return;
-  if (isVolume(k)) numsSet(s.liters, i * LITERS + FIELD[k], next);
+  if (isVolume(k)) setVolume(s, i * LITERS + FIELD[k], next);
   else numsSet(s.ints, i * INTS + FIELD[k], next);
 }
 

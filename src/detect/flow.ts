@@ -4,7 +4,8 @@
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
-import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush } from './nums.ts';
+import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
 
 /** A reading up to this many short windows long still says something about the window
@@ -12,8 +13,12 @@ import { HOUR, MINUTE, dayIndex } from './time.ts';
 const SHORT_SLACK = 1.5;
 
 export interface FlowState {
-  /** Intervals ending in the last hour, oldest first, as (t0, t1, litres) triples. */
+  /** Intervals ending in the last hour, oldest first, as (t0 − recentBase, t1 − recentBase,
+   *  litres) triples (nums.ts): small whole ms and, while every volume is whole millilitres
+   *  (`recentMilli`, milli.ts), thousandths, so a fine meter's 60 take 12 bytes each. */
   recent: Nums;
+  recentBase: number;
+  recentMilli: boolean;
   runStart: number; // NaN when no run
   runLiters: number;
   runIntervals: number;
@@ -43,7 +48,9 @@ export interface FlowState {
 }
 
 export const createFlow = (): FlowState => ({
-  recent: nums(2),
+  recent: nums(1),
+  recentBase: 0,
+  recentMilli: true,
   runStart: NaN,
   runLiters: 0,
   runIntervals: 0,
@@ -137,14 +144,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.wetMinLpm = Math.min(f.wetMinLpm, lpm);
   }
 
-  const rec = f.recent;
-  numsPush(rec, t0);
-  numsPush(rec, t1);
-  numsPush(rec, liters);
-  let drop = 0;
-  const len = numsLength(rec);
-  while (drop < len && numAt(rec, drop + 1) <= t1 - HOUR) drop += 3;
-  if (drop) numsDropFront(rec, drop);
+  remember(f, t0, t1, liters);
   const hourLiters = litersSince(f, t1 - HOUR);
   // A reading much longer than the short window smears a burst with the rest of the interval:
   // an hourly meter has no short-window volume (the trailing hour covers it). A slightly long
@@ -172,19 +172,66 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   };
 }
 
+/** Keep the interval in the trailing hour, and drop those that ended before it. */
+function remember(f: FlowState, t0: number, t1: number, liters: number): void {
+  const rec = f.recent;
+  const hourAgo = t1 - HOUR - f.recentBase;
+  let drop = 0;
+  const len = numsLength(rec);
+  while (drop < len && numAt(rec, drop + 1) <= hourAgo) drop += 3;
+  if (drop) numsDropFront(rec, drop);
+  if (numsLength(rec) === 0) {
+    f.recentBase = t0;
+    f.recentMilli = true;
+  } else if (t1 - f.recentBase > REBASE_AFTER_MS) rebase(f);
+  if (f.recentMilli && !isMilli(liters)) {
+    columnToLiters(rec, 3, 2);
+    f.recentMilli = false;
+  }
+  numsPush(rec, t0 - f.recentBase);
+  numsPush(rec, t1 - f.recentBase);
+  numsPush(rec, toColumn(f.recentMilli, liters));
+}
+
+/** The relative times stay within an Int32 (±24 days of ms): rebased, O(kept), at most once
+ *  in 12 days of a meter that never stops for an hour. */
+const REBASE_AFTER_MS = 2 ** 30;
+function rebase(f: FlowState): void {
+  const l = f.recent;
+  const n = numsLength(l);
+  // Exact for whole ms (meter timestamps are); a list holding any other time keeps its base
+  // (it is a Float64Array then, and the times of one hour differ exactly).
+  for (let i = 0; i < n; i += 3) if (!Number.isSafeInteger(numAt(l, i)) || !Number.isSafeInteger(numAt(l, i + 1))) return;
+  const first = numAt(l, 0);
+  for (let i = 0; i < n; i += 3) {
+    numsSet(l, i, numAt(l, i) - first);
+    numsSet(l, i + 1, numAt(l, i + 1) - first);
+  }
+  f.recentBase += first;
+}
+
 /** Litres used after `since` (prorated by interval), within the recent hour kept. */
 export function litersSince(f: FlowState, since: number): number {
   let liters = 0;
+  // Whole intervals in millilitres are summed as integers (exact), so a fine meter's volumes
+  // (and the maxima learned from them, flow-days.ts) stay whole millilitres.
+  let milliliters = 0;
   const rec = f.recent;
+  const base = f.recentBase;
+  const milli = f.recentMilli;
   for (let i = 0, n = numsLength(rec); i < n; i += 3) {
-    const t0 = numAt(rec, i);
-    const t1 = numAt(rec, i + 1);
-    const l = numAt(rec, i + 2);
+    const t0 = base + numAt(rec, i);
+    const t1 = base + numAt(rec, i + 1);
     if (t1 <= since) continue;
-    const from = Math.max(t0, since);
-    liters += t1 > t0 ? (l * (t1 - from)) / (t1 - t0) : l;
+    const v = numAt(rec, i + 2);
+    if (milli && t0 >= since) milliliters += v;
+    else {
+      const l = fromColumn(milli, v);
+      const from = Math.max(t0, since);
+      liters += t1 > t0 ? (l * (t1 - from)) / (t1 - t0) : l;
+    }
   }
-  return liters;
+  return milliliters === 0 ? liters : milliliters / 1000 + liters;
 }
 
 export function excludeFlowToday(f: FlowState): void {

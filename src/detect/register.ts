@@ -3,6 +3,7 @@
 // readings interleaved, +248,000 L), counter resets and meter replacements.
 import type { DetectorConfig } from './config.ts';
 import { type Nums, nums, numAt, numsClear, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
+import { columnToLiters, fromColumn, isMilli, litersBetween, toColumn } from './milli.ts';
 import { MINUTE } from './time.ts';
 
 export interface RegisterState {
@@ -12,9 +13,11 @@ export interface RegisterState {
   pending: { ts: number; total: number; count: number } | null;
   /** Recently accepted readings (a late re-send of one is a duplicate), oldest first, as
    *  (ts − recentBase, total) pairs in one list (nums.ts): the relative ts stay small, so a
-   *  coarse meter's pairs (whole litres) take 8 bytes. */
+   *  pair takes 8 bytes, for a fine meter too while its totals are kept in millilitres. */
   recent: Nums;
   recentBase: number;
+  /** The totals in `recent` are whole millilitres (milli.ts), not litres. */
+  recentMilli: boolean;
 }
 
 export type RegisterOutcome =
@@ -25,14 +28,21 @@ export type RegisterOutcome =
   | { kind: 'fault'; why: 'absurd-jump' | 'counter-reset' | 'conflicting-duplicate'; deltaLiters: number }
   | { kind: 'rebased'; from: number; to: number };
 
-export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: nums(1), recentBase: 0 });
+export const createRegister = (): RegisterState => ({ lastTs: NaN, lastTotal: 0, pending: null, recent: nums(1), recentBase: 0, recentMilli: true });
 
 /** Readings remembered for recognising late duplicates (pairs). */
 const RECENT = 48;
 function remember(r: RegisterState, ts: number, total: number): void {
-  if (numsLength(r.recent) === 0) r.recentBase = ts;
+  if (numsLength(r.recent) === 0) {
+    r.recentBase = ts;
+    r.recentMilli = true;
+  }
+  if (r.recentMilli && !isMilli(total)) {
+    columnToLiters(r.recent, 2, 1);
+    r.recentMilli = false;
+  }
   numsPush(r.recent, ts - r.recentBase);
-  numsPush(r.recent, total);
+  numsPush(r.recent, toColumn(r.recentMilli, total));
   // Trimmed in chunks (between RECENT and 2 × RECENT are kept), which is what decides which
   // late re-sends are still recognised.
   if (numsLength(r.recent) > 4 * RECENT) {
@@ -58,11 +68,13 @@ function behind(r: RegisterState, ts: number, total: number): RegisterOutcome {
   let before = NaN;
   let after = NaN;
   const k = r.recent;
+  const milli = r.recentMilli;
   for (let i = 0, n = numsLength(k); i < n; i += 2) {
     const t = numAt(k, i);
-    if (t === rel) return Math.abs(numAt(k, i + 1) - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
-    if (t < rel) before = numAt(k, i + 1);
-    else if (Number.isNaN(after)) after = numAt(k, i + 1);
+    const v = fromColumn(milli, numAt(k, i + 1));
+    if (t === rel) return Math.abs(v - total) < 1e-9 ? { kind: 'duplicate' } : { kind: 'out-of-order', fits: false };
+    if (t < rel) before = v;
+    else if (Number.isNaN(after)) after = v;
   }
   // It fits when its register value lies between its known neighbours' (it is consistent history).
   const fits = !Number.isNaN(before) && !Number.isNaN(after) && total >= before - JITTER_L && total <= after + JITTER_L;
@@ -92,7 +104,7 @@ export function advanceRegister(
   }
   if (ts < r.lastTs) return behind(r, ts, total);
 
-  const delta = total - r.lastTotal;
+  const delta = litersBetween(total, r.lastTotal);
   const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs)) / MINUTE + JITTER_L;
   if (delta >= -JITTER_BACK_L && delta <= plausibleMax) {
     r.pending = null; // good data in between: the odd value was a glitch, not a new meter

@@ -10,7 +10,11 @@
 // checked for kind and bounds, and the per-day tables against the lists they index. Format 2
 // gained the routine's hour masks and bridge (issue 9 gappy meters) before it shipped in any
 // release: a format-2 snapshot without `routine.bridge` was written before them, and its day
-// records get every hour observed (its days were learned whole) and an empty bridge.
+// records get every hour observed (its days were learned whole) and an empty bridge. Later
+// still, fine meters' recent totals, volumes and volume maxima in millilitres (milli.ts:
+// `recentMilli`, `litersMilli`) and the flow's recent times relative to `flow.recentBase`: a
+// snapshot without them holds litres and absolute times, which is what their defaults (false,
+// 0) say, so it loads as it is.
 import { z } from 'zod';
 import { ALERT_TYPES } from '../domain/alert.ts';
 import { flowDaysValid } from '../detect/flow-days.ts';
@@ -38,6 +42,7 @@ const register = z.object({
   pending: z.object({ ts: num, total: num, count: num }).nullable(),
   recent: multipleOf(2),
   recentBase: num,
+  recentMilli: z.boolean().default(false),
 });
 
 const verdict = z.object({ deadline: num, learned: z.boolean(), precedentEnd: num, checkInDeadline: num.default(NaN), comparableDays: num.default(NaN) });
@@ -56,6 +61,8 @@ const routine = z.object({
 
 const flow = z.object({
   recent: multipleOf(3),
+  recentBase: num.default(0),
+  recentMilli: z.boolean().default(false),
   runStart: num,
   runLiters: num,
   runIntervals: num,
@@ -68,7 +75,7 @@ const flow = z.object({
   wetIntervals: num,
   wetMinLpm: num,
   baselineLpm: num,
-  days: z.object({ ints: numList, liters: numList }).refine(flowDaysValid, 'flow day records disagree'),
+  days: z.object({ ints: numList, liters: numList, litersMilli: z.boolean().default(false) }).refine(flowDaysValid, 'flow day records disagree'),
   learnedMaxRunMs: num,
   learnedMaxSustainedMs: num,
   learnedMaxHourL: num,
@@ -163,7 +170,7 @@ export function snapshotForm(m: MeterState): MeterState {
     ...m,
     register: { ...g, recent: numsCompact(g.recent) },
     routine: { ...r, days: { table: numsCompact(r.days.table), pool: numsCompact(r.days.pool) }, cache: null },
-    flow: { ...f, recent: numsCompact(f.recent), days: { ints: numsCompact(f.days.ints), liters: numsCompact(f.days.liters) } },
+    flow: { ...f, recent: numsCompact(f.recent), days: { ...f.days, ints: numsCompact(f.days.ints), liters: numsCompact(f.days.liters) } },
     dataGaps: numsCompact(m.dataGaps),
     delivery: { ...dv, gaps: numsCompact(dv.gaps), lags: numsCompact(dv.lags) },
   };

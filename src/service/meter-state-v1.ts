@@ -156,9 +156,9 @@ export function fromV1(v: MeterStateV1): MeterState {
   const base = regRecent.length ? regRecent[0]! : 0;
   return {
     ...v,
-    register: { ...register, recent: numsOf(1, regRecent.map((x, i) => (i % 2 === 0 ? x - base : x))), recentBase: base },
+    register: { ...register, recent: numsOf(1, regRecent.map((x, i) => (i % 2 === 0 ? x - base : x))), recentBase: base, recentMilli: false },
     routine: { ...routine, days },
-    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), days: flowDays },
+    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, days: flowDays },
     dataGaps: numsOf(0, v.dataGaps),
     delivery: { ...v.delivery, gaps: numsOf(1, v.delivery.gaps), lags: numsOf(1, v.delivery.lags) },
   };

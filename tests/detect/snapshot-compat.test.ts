@@ -12,6 +12,8 @@ import { DetectorConfigSchema, defaultDetectorConfig } from '../../src/detect/co
 import { createDetector } from '../../src/detect/detector.ts';
 import type { DetectorEvent, ReadingVerdict } from '../../src/detect/events.ts';
 import { ALL_HOURS } from '../../src/detect/coverage.ts';
+import type { MeterState } from '../../src/detect/meter-state.ts';
+import { fromColumn } from '../../src/detect/milli.ts';
 import { type Nums, numsOf, numsToArray } from '../../src/detect/nums.ts';
 import { DAY_FIELDS, DAY_FIELDS_BEFORE_HOURS, dayCount, observedHours, setObservedHours } from '../../src/detect/routine-days.ts';
 import { HOUR } from '../../src/detect/time.ts';
@@ -38,12 +40,24 @@ function fixtureReadings() {
   return [...a.readings(), ...b.readings()];
 }
 
-/** The state with every number list as a plain array of its values. */
-function values(v: unknown): unknown {
+/** The state with every number list as a plain array of its values, in litres and absolute
+ *  times (millilitre columns and relative times are how a list is stored, not what it says). */
+type Plain = { register: Record<string, unknown> & { recent: number[] }; flow: Record<string, unknown> & { recent: number[]; days: Record<string, unknown> & { liters: number[] } } };
+function values(m: MeterState): Plain {
+  const out = tree(m) as Plain;
+  const { register: g, flow: f } = m;
+  out.register.recent = numsToArray(g.recent).map((x, i) => (i % 2 ? fromColumn(g.recentMilli, x) : x + g.recentBase));
+  out.flow.recent = numsToArray(f.recent).map((x, i) => (i % 3 === 2 ? fromColumn(f.recentMilli, x) : x + f.recentBase));
+  out.flow.days.liters = numsToArray(f.days.liters).map((x) => fromColumn(f.days.litersMilli, x));
+  for (const k of ['recentBase', 'recentMilli']) delete out.register[k], delete out.flow[k];
+  delete out.flow.days.litersMilli;
+  return out;
+}
+function tree(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || v instanceof Set) return v;
-  if (Array.isArray(v)) return v.map(values);
+  if (Array.isArray(v)) return v.map(tree);
   if ('a' in v && 'k' in v && ArrayBuffer.isView(v.a)) return numsToArray(v as Nums);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'cache' ? null : values(x)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'cache' ? null : tree(x)]));
 }
 
 describe('snapshot compatibility', () => {
@@ -88,6 +102,28 @@ describe('snapshot compatibility', () => {
       expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }
+  });
+
+  it('a format-2 snapshot written before the millilitre columns loads with litres and absolute times', () => {
+    const learned = createDetector(defaultDetectorConfig);
+    drive(learned, between(fixtureReadings(), -Infinity, fixture.cut), { tickMs: 300_000 });
+    const m = learned.meters.get('v1-b')!; // the 1-minute meter: millilitre totals
+    expect([m.register.recentMilli, m.flow.recentMilli, m.flow.days.litersMilli]).toEqual([true, true, true]);
+    expect(m.register.recent.a).toBeInstanceOf(Int32Array);
+    expect(m.flow.recent.a).toBeInstanceOf(Int32Array);
+    // As the earlier format-2 code wrote it: litres, the flow's times absolute, no flags.
+    const { register: g, flow: f } = structuredClone(m);
+    const old = {
+      ...m,
+      register: { lastTs: g.lastTs, lastTotal: g.lastTotal, pending: g.pending, recentBase: g.recentBase, recent: numsOf(1, values(m).register.recent.map((x, i) => (i % 2 ? x : x - g.recentBase))) },
+      flow: { ...f, recent: numsOf(1, values(m).flow.recent), days: { ints: f.days.ints, liters: numsOf(1, values(m).flow.days.liters) } },
+    } as Record<string, unknown> & { flow: Record<string, unknown> };
+    delete old.flow.recentBase;
+    delete old.flow.recentMilli;
+    const back = decodeMeterState({ meterId: 'v1-b', version: SNAPSHOT_VERSION, state: encodeSnapshot(old) });
+    if (!back.ok) throw new Error(back.why);
+    expect([back.state.register.recentMilli, back.state.flow.recentMilli, back.state.flow.days.litersMilli, back.state.flow.recentBase]).toEqual([false, false, false, 0]);
+    expect(values(back.state)).toEqual(values(m));
   });
 
   it('a format-2 snapshot written before the hour masks decodes with every hour observed and no bridge', () => {
