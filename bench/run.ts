@@ -5,6 +5,8 @@
 //   `npm run bench -- turns`: the longest event-loop turn under six dense batches (bench/turns.ts; also run).
 //   `npm run bench -- state`: bytes per meter of detector state, and per connected meter with
 //   its broker connection (issue 12.4: ≤ 16 KB with four weeks learned; also run at the end).
+//   `npm run bench -- checkpoint`: WAL checkpoints on the writer against the worker thread
+//   (commit latency and event-loop delay under a stream of readings; also run).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,11 @@ if (process.argv[2] === 'connect') {
 }
 if (process.argv[2] === 'state') {
   await stateSection();
+  process.exit(0);
+}
+if (process.argv[2] === 'checkpoint') {
+  const { benchCheckpoint } = await import('./checkpoint.ts');
+  await benchCheckpoint();
   process.exit(0);
 }
 // `npm run bench -- load …`: the load benchmark (bench/load/run.ts, issue 12) instead of this one.
@@ -117,6 +124,9 @@ await benchTimeseries();
 // The longest event-loop turn under six dense batches at once (issue 11.3).
 const { benchTurns } = await import('./turns.ts');
 await benchTurns();
+// WAL checkpoints on the writer against the worker (issue 12.5): `npm run bench -- checkpoint` runs only this part.
+const { benchCheckpoint } = await import('./checkpoint.ts');
+await benchCheckpoint();
 // The cost per CONNECT (issue 11.2): `npm run bench -- connect` runs only this part.
 await import('./connect.ts');
 await stateSection();

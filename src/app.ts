@@ -81,6 +81,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     tokenCacheEntries: config.limits.auth.cacheEntries,
     onPermanentWriteError: (err) => logger.error({ err }, 'a queued write failed and was skipped'),
     now: clock,
+    checkpointMs: config.limits.store.checkpointMs,
+    onCheckpoint: (r) => {
+      if (r.log >= 0) metrics.sqliteWalPages.set({}, r.log - r.checkpointed);
+      metrics.sqliteCheckpointSeconds.set({}, r.ms / 1000);
+      metrics.sqliteCheckpoints.inc({ result: r.busy ? 'busy' : 'done' });
+    },
+    onCheckpointFailure: (err) => logger.error({ err }, 'the WAL checkpoint worker failed; SQLite checkpoints on commit again'),
   });
   store.faults.on((e) => {
     metrics.storeHealthy.set({}, e.kind === 'failing' ? 0 : 1);

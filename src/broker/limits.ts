@@ -80,6 +80,9 @@ export const StoreLimitsSchema = z.strictObject({
   commitMs: int(0, 1000).default(0),
   /** …or until this many are waiting. */
   commitRows: int(1, 100_000).default(500),
+  /** WAL checkpoints in a worker thread this often (src/store/checkpointer.ts); 0 = SQLite's
+   *  automatic checkpoint inside the commit, on the event loop (15–60 ms every few seconds under load). */
+  checkpointMs: int(0, 600_000).default(1000),
   deadLettersPerMeter: int(1, 1_000_000).default(200),
   deadLettersTotal: int(1, 100_000_000).default(20_000),
   /** Total payload bytes kept as dead letters; the oldest go first. */

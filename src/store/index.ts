@@ -3,6 +3,7 @@
 // go through the group-commit queue (`writes`); storage faults are tracked in `faults` and
 // turn /health red; an unusable file at open is one clear StoreOpenError.
 import Database from 'better-sqlite3';
+import { type CheckpointResult, type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { StoreFaults } from './faults.ts';
 import { StoreOpenError, explainOpenError } from './open-error.ts';
 import { ProcessingView, invalidatingWrites } from './processing-view.ts';
@@ -53,6 +54,8 @@ export interface Store {
   ping(): boolean;
   /** The connection, for maintenance and fault-injection tests only; the service uses the repositories. */
   db: Database.Database;
+  /** WAL checkpoints off the event loop (checkpointer.ts); null for ':memory:' or when not asked for. */
+  checkpointer: Checkpointer | null;
   /** Commits what is queued, then closes. */
   close(): void;
 }
@@ -66,6 +69,11 @@ export interface StoreOptions {
   /** A write that could never succeed (not a storage fault): the caller logs it. */
   onPermanentWriteError?: (err: unknown) => void;
   now?: () => number;
+  /** WAL checkpoints in a worker thread every this many ms (checkpointer.ts); 0 or absent:
+   *  SQLite's automatic checkpoint, on the writer's thread. Files only. */
+  checkpointMs?: number;
+  onCheckpoint?: (r: CheckpointResult) => void;
+  onCheckpointFailure?: (err: Error) => void;
 }
 
 /**
@@ -108,6 +116,10 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       commitRows: opts.commitRows ?? 500,
       onPermanentError: opts.onPermanentWriteError ?? (() => {}),
     });
+    const checkpointer =
+      path !== ':memory:' && opts.checkpointMs
+        ? startCheckpointer(db, { everyMs: opts.checkpointMs, onResult: opts.onCheckpoint, onFailure: opts.onCheckpointFailure, quiet: () => writes.hold() })
+        : null;
     // A legacy verifier's upgrade rides the group commit: a storm of 10,000 costs a few transactions, not 10,000.
     const meters = metersRepo(db, {
       cacheEntries: opts.tokenCacheEntries,
@@ -148,6 +160,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       writes,
       faults,
       db,
+      checkpointer,
       ping() {
         try {
           return db.prepare('SELECT 1 AS one').get() !== undefined;
@@ -158,6 +171,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       close() {
         if (!db.open) return;
         writes.close();
+        checkpointer?.close();
         db.close();
       },
     };

@@ -32,6 +32,7 @@ export class WriteQueue {
   #immediate: NodeJS.Immediate | undefined;
   #retries = 0;
   #closed = false;
+  #holds = 0;
 
   constructor(
     readonly db: Database,
@@ -65,7 +66,24 @@ export class WriteQueue {
     return n;
   }
 
+  /**
+   * No commit starts until the returned release is called (writes still queue): the quiet
+   * moment in which the WAL checkpointer catches up completely, so that SQLite can restart the
+   * WAL (checkpointer.ts). The caller bounds it (a few ms).
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#schedule();
+    };
+  }
+
   #schedule(): void {
+    if (this.#holds > 0) return; // released later: the release schedules
     if (this.#retries > 0 || this.#immediate) return; // a retry timer is already armed
     const head = this.#pending[0];
     if (!head) return;
@@ -73,12 +91,12 @@ export class WriteQueue {
       if (this.#timer) clearTimeout(this.#timer), (this.#timer = undefined);
       this.#immediate = setImmediate(() => {
         this.#immediate = undefined;
-        this.#flushOne();
+        if (this.#holds === 0) this.#flushOne();
       });
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        this.#flushOne();
+        if (this.#holds === 0) this.#flushOne();
       }, this.opts.commitMs);
     }
   }
