@@ -90,8 +90,9 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         continue;
       }
       // issue 9: 'held' readings wait in the detector's reorder buffer (released by tick); they,
-      // and 'late' ones (behind the watermark), are good data and kept. 'implausible' (still in
-      // the future after the meter-clock correction) goes to dead letters with its reason.
+      // and 'late' ones (behind the watermark) that fit between known readings, are good data
+      // and kept. 'implausible' (still in the future after the meter-clock correction) and late
+      // ones that do not fit go to dead letters with their reason.
       if (res.verdict === 'accepted' || res.verdict === 'held') {
         metrics.readingsAccepted.inc();
         kept.push(r);
@@ -100,7 +101,15 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: `implausible-time: ${res.reason}`, receivedAt: r.receivedAt };
         store.writes.add(() => store.deadLetters.add(d));
         metrics.deadLetters.inc();
+      } else if (res.verdict === 'late' && !res.fits) {
+        // Behind the watermark and not between the readings it should lie between (another
+        // meter's value, a reset register): not history, but kept for inspection with the reason.
+        const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: 'late-inconsistent: behind the readings already used and not between its neighbours\' register values', receivedAt: r.receivedAt };
+        store.writes.add(() => store.deadLetters.add(d));
+        metrics.deadLetters.inc();
+        metrics.readingsRejected.inc({ reason: 'late-inconsistent' });
       } else {
+        // A late reading that fits is consistent history: stored, not used by the detector.
         if (res.verdict === 'late') kept.push(r);
         metrics.readingsRejected.inc({ reason: res.verdict === 'fault' ? 'data-fault' : 'out-of-order' });
       }
