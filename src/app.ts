@@ -74,6 +74,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const metrics = createMetrics();
   // Storage (issue 11.8, 12.1): group commit, bounded dead letters, faults loud in the log,
   // /metrics and /health; a write that can never succeed is a bug, logged.
+  let checkpointFailing = false;
   const store = openStore(config.dbPath, {
     commitMs: config.limits.store.commitMs,
     commitRows: config.limits.store.commitRows,
@@ -85,7 +86,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     onCheckpoint: (r) => {
       if (r.log >= 0) metrics.sqliteWalPages.set({}, r.log - r.checkpointed);
       metrics.sqliteCheckpointSeconds.set({}, r.ms / 1000);
-      metrics.sqliteCheckpoints.inc({ result: r.busy ? 'busy' : 'done' });
+      metrics.sqliteCheckpoints.inc({ result: r.error ? 'error' : r.busy ? 'busy' : 'done' });
+      // Logged when it starts and stops failing, not once a second.
+      if (Boolean(r.error) !== checkpointFailing) {
+        checkpointFailing = Boolean(r.error);
+        if (r.error) logger.warn({ error: r.error }, 'WAL checkpoint failing; each round tries again');
+        else logger.info('WAL checkpoint working again');
+      }
     },
     onCheckpointFailure: (err) => logger.error({ err }, 'the WAL checkpoint worker failed; SQLite checkpoints on commit again'),
   });

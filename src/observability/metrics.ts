@@ -93,7 +93,7 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     storePendingRows: registry.gauge('anxin_store_pending_rows', 'Rows waiting for their group commit (held during a storage fault).'),
     sqliteWalPages: registry.gauge('anxin_sqlite_wal_pages', 'WAL pages not yet copied into the database file after the last checkpoint.'),
     sqliteCheckpointSeconds: registry.gauge('anxin_sqlite_checkpoint_seconds', 'How long the last WAL checkpoint took (in its worker thread, off the event loop).'),
-    sqliteCheckpoints: registry.counter('anxin_sqlite_checkpoints_total', 'WAL checkpoints run by the worker, by result (done; busy: a lock was in the way, the next one goes on).', ['result']),
+    sqliteCheckpoints: registry.counter('anxin_sqlite_checkpoints_total', 'WAL checkpoints run by the worker, by result (done; busy: a lock was in the way; error: the disk failed). The next round goes on.', ['result']),
     alertsUnstored: registry.gauge('anxin_alerts_unstored', 'Alert changes waiting to be stored (retried; nobody is told before).'),
     pipelineQueuedReadings: registry.gauge('anxin_pipeline_queued_readings', 'Readings received and not yet processed and committed.'),
     pipelineQueuedBytes: registry.gauge('anxin_pipeline_queued_bytes', 'MQTT payload bytes accepted and not yet settled (processed, committed, acknowledged).'),

@@ -24,6 +24,8 @@ export interface CheckpointResult {
   checkpointed: number;
   /** The checkpoint could not finish (a reader or writer was in the way); the next one goes on. */
   busy: boolean;
+  /** It failed (a full or failing disk: code and message); the next round tries again. */
+  error?: string;
   ms: number;
 }
 
@@ -74,9 +76,11 @@ parentPort.on('message', (m) => {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ id: m, log: r.log, checkpointed: r.checkpointed, busy: r.busy !== 0, ms: performance.now() - t0 });
   } catch (err) {
-    // SQLITE_BUSY from the checkpoint itself: another checkpoint is running; nothing is wrong.
-    if (err && err.code === 'SQLITE_BUSY') parentPort.postMessage({ id: m, log: -1, checkpointed: -1, busy: true, ms: performance.now() - t0 });
-    else throw err;
+    // SQLITE_BUSY: another checkpoint is running, nothing is wrong. Anything else (a full or
+    // failing disk) is reported and the next round tries again: the worker stays.
+    const busy = Boolean(err && err.code === 'SQLITE_BUSY');
+    const error = busy ? undefined : [err && err.code, err && err.message].filter(Boolean).join(': ') || String(err);
+    parentPort.postMessage({ id: m, log: -1, checkpointed: -1, busy, error, ms: performance.now() - t0 });
   }
 });
 `;
