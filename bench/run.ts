@@ -5,6 +5,7 @@
 //   `npm run bench -- turns`: the longest event-loop turn under six dense batches (bench/turns.ts; also run).
 //   `npm run bench -- state`: bytes per meter of detector state, and per connected meter with
 //   its broker connection (issue 12.4: ≤ 16 KB with four weeks learned; also run at the end).
+//   `npm run bench -- replay`: the replay figures only (the first part).
 //   `npm run bench -- checkpoint`: WAL checkpoints on the writer against the worker thread
 //   (commit latency and event-loop delay under a stream of readings; also run).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,33 +91,8 @@ function core(readings: Reading[]): { rate: number; alerts: number } {
   return { rate: Math.round(readings.length / secs), alerts };
 }
 
-console.log('generating traces (simulator)…');
-const fine = trace(60, 30, '1min');
-const coarse = trace(600, 60, '15min');
-// Issue 9: hourly batches sent as shuffled single-reading messages (the reorder buffer's path).
-const shuffled = trace(600, 30, 'hourly-batch', { shuffled: true, spreadMs: 120_000 });
-for (const [name, t] of [['1-min, 60 meters × 30 days', fine], ['15-min, 600 meters × 60 days', coarse], ['hourly batches as shuffled messages, 600 meters × 30 days', shuffled]] as const) {
-  core(t.slice(0, 50_000)); // warm the JIT
-  const best = [core(t), core(t), core(t)].sort((a, b) => b.rate - a.rate)[0]!;
-  const meters = new Set(t.map((r) => r.meterId)).size;
-  const kb = retainedBytes(t) / meters / 1024;
-  console.log(`replay core  ${name}: ${t.length.toLocaleString()} readings, ${best.rate.toLocaleString()} readings/s (best of 3), ${best.alerts} alerts; target ≥ 200,000 ${best.rate >= 200_000 ? '✓' : '✗'}`);
-  console.log(`             detector state retained: ${kb.toFixed(1)} KiB per meter (${meters} meters; ${((kb * 10_000) / 1024).toFixed(0)} MiB for 10,000)`);
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'anxin-bench-'));
-try {
-  const input = join(dir, 'trace.jsonl');
-  writeFileSync(input, fine.map((r) => JSON.stringify({ meterId: r.meterId, ts: new Date(r.ts).toISOString(), totalLiters: r.totalLiters })).join('\n') + '\n');
-  // The CLI reports its own rate on stderr; spawnSync keeps stderr even on success.
-  const { spawnSync } = await import('node:child_process');
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/replay.ts', '--input', input, '--output', join(dir, 'alerts.jsonl')], { encoding: 'utf8' });
-  console.log(`replay CLI   1-min trace as JSONL: ${res.stderr.trim()}`);
-} catch (e) {
-  console.error((e as { stderr?: string }).stderr ?? e);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+await replaySection();
+if (process.argv[2] === 'replay') process.exit(0);
 
 // History writes to a real InfluxDB-compatible server (bench/timeseries.ts).
 const { benchTimeseries } = await import('./timeseries.ts');
@@ -130,6 +106,37 @@ await benchCheckpoint();
 // The cost per CONNECT (issue 11.2): `npm run bench -- connect` runs only this part.
 await import('./connect.ts');
 await stateSection();
+
+/** Replay throughput on simulator traces: the core, then the CLI path (`npm run bench -- replay` runs only this). */
+async function replaySection(): Promise<void> {
+  console.log('generating traces (simulator)…');
+  const fine = trace(60, 30, '1min');
+  const coarse = trace(600, 60, '15min');
+  // Issue 9: hourly batches sent as shuffled single-reading messages (the reorder buffer's path).
+  const shuffled = trace(600, 30, 'hourly-batch', { shuffled: true, spreadMs: 120_000 });
+  for (const [name, t] of [['1-min, 60 meters × 30 days', fine], ['15-min, 600 meters × 60 days', coarse], ['hourly batches as shuffled messages, 600 meters × 30 days', shuffled]] as const) {
+    core(t.slice(0, 50_000)); // warm the JIT
+    const best = [core(t), core(t), core(t)].sort((a, b) => b.rate - a.rate)[0]!;
+    const meters = new Set(t.map((r) => r.meterId)).size;
+    const kb = retainedBytes(t) / meters / 1024;
+    console.log(`replay core  ${name}: ${t.length.toLocaleString()} readings, ${best.rate.toLocaleString()} readings/s (best of 3), ${best.alerts} alerts; target ≥ 200,000 ${best.rate >= 200_000 ? '✓' : '✗'}`);
+    console.log(`             detector state retained: ${kb.toFixed(1)} KiB per meter (${meters} meters; ${((kb * 10_000) / 1024).toFixed(0)} MiB for 10,000)`);
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'anxin-bench-'));
+  try {
+    const input = join(dir, 'trace.jsonl');
+    writeFileSync(input, fine.map((r) => JSON.stringify({ meterId: r.meterId, ts: new Date(r.ts).toISOString(), totalLiters: r.totalLiters })).join('\n') + '\n');
+    // The CLI reports its own rate on stderr; spawnSync keeps stderr even on success.
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/replay.ts', '--input', input, '--output', join(dir, 'alerts.jsonl')], { encoding: 'utf8' });
+    console.log(`replay CLI   1-min trace as JSONL: ${res.stderr.trim()}`);
+  } catch (e) {
+    console.error((e as { stderr?: string }).stderr ?? e);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Issue 12.4: detector state per meter after four weeks (bench/state-size.ts), and the total
  *  per connected meter with its real broker connection (bench/conn-size.ts), at 10,000 meters. */
