@@ -130,7 +130,8 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
       queued -= readings.length - from;
       throw err;
     }
-    if (kept.length) store.writes.add(() => store.readings.addMany(kept), kept.length);
+    // The group commit's transaction holds them (no savepoint per message).
+    if (kept.length) store.writes.add(() => store.readings.addManyInTransaction(kept), kept.length);
     const done = i - from;
     void store.writes.barrier().then(() => {
       // Processed and committed: these readings leave the pipeline's queue (admission control).

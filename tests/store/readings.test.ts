@@ -23,6 +23,16 @@ describe('readings repository', () => {
     expect(store.readings.recent('m-1', 1)).toHaveLength(1);
   });
 
+  it('adds inside the group commit\'s transaction without one of its own, and refuses outside one', async () => {
+    const { store } = tempStore();
+    expect(() => store.readings.addManyInTransaction([r(T0, 1)])).toThrow(/needs an open transaction/);
+    let added = 0;
+    store.writes.add(() => (added = store.readings.addManyInTransaction([r(T0, 1), r(T0, 9), r(T0 + HOUR, 2)])), 3);
+    await store.writes.barrier();
+    expect(added).toBe(2); // the retransmission ignored, as addMany does
+    expect(store.readings.recent('m-1', 10).map((x) => x.totalLiters)).toEqual([2, 1]);
+  });
+
   it('prunes readings taken before the cut-off', () => {
     const { store } = tempStore();
     store.readings.addMany([r(T0, 1), r(T0 + HOUR, 2), r(T0 + 2 * HOUR, 3)]);
