@@ -71,6 +71,11 @@ export class RecentReadings {
    * caller keeps one meter's messages in order.
    */
   *unseenSteps(readings: readonly Reading[], slice = 500): Generator<number, { fresh: Reading[]; duplicates: number }, void> {
+    // One reading (most messages): nothing in this call to compare it with.
+    if (readings.length === 1) {
+      const r = readings[0]!;
+      return this.#meters.get(r.meterId)?.has(r.ts, r.totalLiters) ? { fresh: [], duplicates: 1 } : { fresh: readings as Reading[], duplicates: 0 };
+    }
     const fresh: Reading[] = [];
     // meter → ts → register values seen in this call (numbers as keys: no string per reading)
     const inThisCall = new Map<string, Map<number, number[]>>();

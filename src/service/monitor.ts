@@ -118,6 +118,33 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     return i;
   };
 
+  /** Once what was processed so far is committed and its alert changes stored. Usually the
+   *  group commit's own promise, shared by every message of the batch: one PUBACK costs no
+   *  promise of its own (bench/pipeline.ts). Alert changes are recorded while processing, so
+   *  those pending now are all that these messages caused. */
+  const committed = (): Promise<void> => {
+    const writes = store.writes.barrier();
+    const stored = alerts.barrier();
+    return stored ? Promise.all([writes, stored]).then(() => {}) : writes;
+  };
+
+  /** What the group commit's current batch took from processSlice: one reaction per batch when
+   *  it commits, not one per message. */
+  let batch: { done: Promise<void>; readings: number; kept: Reading[] } | undefined;
+  const onCommitted = (b: NonNullable<typeof batch>) => () => {
+    // Processed and committed: these readings leave the pipeline's queue (admission control).
+    queued -= b.readings;
+    // Listeners (the history writer) hear readings only once their group commit is done.
+    if (b.kept.length)
+      for (const l of readingListeners) {
+        try {
+          l(b.kept);
+        } catch (err) {
+          logger.error({ err }, 'readings listener failed');
+        }
+      }
+  };
+
   /** Readings [from, …) until the slice's time is up; returns where it stopped. */
   const processSlice = (readings: Reading[], from: number): number => {
     const deadline = performance.now() + sliceMs;
@@ -132,20 +159,10 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     }
     // The group commit's transaction holds them (no savepoint per message).
     if (kept.length) store.writes.add(() => store.readings.addManyInTransaction(kept), kept.length);
-    const done = i - from;
-    void store.writes.barrier().then(() => {
-      // Processed and committed: these readings leave the pipeline's queue (admission control).
-      queued -= done;
-      // Listeners (the history writer) hear readings only once their group commit is done.
-      if (kept.length)
-        for (const l of readingListeners) {
-          try {
-            l(kept);
-          } catch (err) {
-            logger.error({ err }, 'readings listener failed');
-          }
-        }
-    });
+    const done = store.writes.barrier();
+    if (batch?.done !== done) void done.then(onCommitted((batch = { done, readings: 0, kept: [] })));
+    batch.readings += i - from;
+    for (const r of kept) batch.kept.push(r);
     return i;
   };
 
@@ -260,11 +277,9 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
      * letters committed and every alert change it caused stored. The broker acknowledges
      * a QoS 1 publish only then, so a crash never loses an acknowledged reading.
      */
-    async settled(meterId: string): Promise<void> {
+    settled(meterId: string): Promise<void> {
       const running = busy.get(meterId);
-      if (running) await running;
-      await store.writes.barrier();
-      await alerts.barrier();
+      return running ? running.then(committed) : committed();
     },
     /** At stop (after the broker stopped taking messages): finish sliced batches, store what still can be. */
     async flush() {
