@@ -13,6 +13,14 @@ describe('RecentReadings', () => {
     expect(duplicates).toBe(3);
   });
 
+  it('one-reading messages (their own path): a remembered one is a duplicate, any other is fresh', () => {
+    const d = new RecentReadings();
+    d.remember([r(1)]);
+    expect(d.unseen([r(1)])).toEqual({ fresh: [], duplicates: 1 });
+    expect(d.unseen([r(1, 7)])).toEqual({ fresh: [r(1, 7)], duplicates: 0 });
+    expect(d.unseen([r(1, 1, 'm-2')])).toEqual({ fresh: [r(1, 1, 'm-2')], duplicates: 0 });
+  });
+
   it('passes a same-ts reading with a different register value, and older readings it never saw', () => {
     const d = new RecentReadings();
     d.remember([r(10, 100)]);
