@@ -73,7 +73,18 @@ try {
   }
   const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
   const ports = await app.start();
-  serveParent(rec, () => app.stop());
+  // The overload scenario polls the depth every ~100 ms: over IPC, not GET /metrics, which at
+  // 10,000 sockets costs ~14 ms of this event loop a scrape (prom-client lists every open fd
+  // and handle): polled that often it took ~12 % of the loop from the recovery it measures.
+  serveParent(
+    rec,
+    () => app.stop(),
+    () => {
+      const p = app.broker()?.pipeline();
+      const mem = process.memoryUsage();
+      return { readings: p?.readings ?? app.monitor.queuedReadings, bytes: p?.bytes ?? 0, paused: p?.pausedSockets ?? 0, heap: mem.heapUsed, external: mem.external };
+    },
+  );
   send({ type: 'ready', mqttPort: ports.mqttPort, httpPort: ports.httpPort, meters: creds, ...(provisionMs === undefined ? {} : { provisionMs }), limits: limits.applied });
 } catch (err) {
   send({ type: 'fatal', message: (err as Error).stack ?? String(err) });
