@@ -77,7 +77,6 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const store = openStore(config.dbPath, {
     commitMs: config.limits.store.commitMs,
     commitRows: config.limits.store.commitRows,
-    commitTurnMs: config.limits.store.commitTurnMs,
     deadLetters: { perMeter: config.limits.store.deadLettersPerMeter, totalRows: config.limits.store.deadLettersTotal, totalBytes: config.limits.store.deadLetterBytesTotal },
     tokenCacheEntries: config.limits.auth.cacheEntries,
     onPermanentWriteError: (err) => logger.error({ err }, 'a queued write failed and was skipped'),

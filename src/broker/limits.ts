@@ -80,13 +80,6 @@ export const StoreLimitsSchema = z.strictObject({
   commitMs: int(0, 1000).default(0),
   /** …or until this many are waiting. */
   commitRows: int(1, 100_000).default(500),
-  /**
-   * A turn commits batch after batch (of commitRows) while this much time is spent, so what
-   * one poll phase took in from thousands of sockets is committed in the next check phase
-   * (src/store/write-queue.ts). At one batch per turn the commits fell behind and the PUBACKs
-   * waited for them: at the QoS 1 maximum p99 ~1 s, with 50 ms ~0.5 s (issue 12).
-   */
-  commitTurnMs: int(1, 1000).default(50),
   deadLettersPerMeter: int(1, 1_000_000).default(200),
   deadLettersTotal: int(1, 100_000_000).default(20_000),
   /** Total payload bytes kept as dead letters; the oldest go first. */

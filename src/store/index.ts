@@ -60,8 +60,6 @@ export interface Store {
 export interface StoreOptions {
   commitMs?: number;
   commitRows?: number;
-  /** Time a turn may spend committing batches (write-queue.ts); default 50 ms. */
-  commitTurnMs?: number;
   deadLetters?: { perMeter: number; totalRows: number; totalBytes: number };
   /** Verified meter tokens kept (keyed HMACs), 0 = no cache. */
   tokenCacheEntries?: number;
@@ -108,7 +106,6 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     const writes = new WriteQueue(db, faults, {
       commitMs: opts.commitMs ?? 0,
       commitRows: opts.commitRows ?? 500,
-      turnBudgetMs: opts.commitTurnMs ?? 50,
       onPermanentError: opts.onPermanentWriteError ?? (() => {}),
     });
     // A legacy verifier's upgrade rides the group commit: a storm of 10,000 costs a few transactions, not 10,000.

@@ -5,14 +5,6 @@
 // SQLite". A transient fault (disk full, locked, read-only) keeps the batch, in order, and
 // retries it with backoff until it commits — nothing is dropped and nothing is acknowledged
 // meanwhile, so the meters resend (or wait) rather than lose data.
-//
-// Several batches per turn (issue 12, QoS 1 maximum): one poll phase can parse thousands of
-// publishes from thousands of sockets. At one batch (commitRows) per turn the commits fell
-// behind whatever a turn took in, the uncommitted readings piled up to admission control's
-// high-water mark (backpressure.ts) and sockets were paused while the CPU idled. Now a turn
-// commits batch after batch until `turnBudgetMs` is spent, so what a turn took in is
-// normally committed in the next check phase, and a long backlog (after a storage fault)
-// still goes out a budget per turn.
 import type { Database } from 'better-sqlite3';
 import { isTransient, type StoreFaults } from './faults.ts';
 
@@ -32,10 +24,6 @@ export interface WriteQueueOptions {
   /** Retry delays after a transient fault: doubling from min to max. */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** Batches committed in one turn until this much time is spent (default 50 ms; at least one batch). */
-  turnBudgetMs?: number;
-  /** Monotonic ms for the turn budget (default performance.now); injectable for tests. */
-  now?: () => number;
 }
 
 export class WriteQueue {
@@ -44,8 +32,6 @@ export class WriteQueue {
   #immediate: NodeJS.Immediate | undefined;
   #retries = 0;
   #closed = false;
-  /** Inside #flushTurn: it schedules what is left once it stops. */
-  #flushing = false;
 
   constructor(
     readonly db: Database,
@@ -80,43 +66,24 @@ export class WriteQueue {
   }
 
   #schedule(): void {
-    if (this.#retries > 0 || this.#immediate || this.#flushing) return; // a retry timer is armed, or a turn's flush goes on
+    if (this.#retries > 0 || this.#immediate) return; // a retry timer is already armed
     const head = this.#pending[0];
     if (!head) return;
     if (head.rows >= this.opts.commitRows || this.#pending.length > 1 || this.opts.commitMs === 0) {
       if (this.#timer) clearTimeout(this.#timer), (this.#timer = undefined);
       this.#immediate = setImmediate(() => {
         this.#immediate = undefined;
-        this.#flushTurn();
+        this.#flushOne();
       });
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        this.#flushTurn();
+        this.#flushOne();
       }, this.opts.commitMs);
     }
   }
 
-  /** Is the oldest batch due now (full, followed by another, or no commit delay)? */
-  #headDue(): boolean {
-    const head = this.#pending[0];
-    return head !== undefined && (head.rows >= this.opts.commitRows || this.#pending.length > 1 || this.opts.commitMs === 0);
-  }
-
-  /** One turn's commits: the oldest batch, then more that are due while the budget lasts. */
-  #flushTurn(): void {
-    const now = this.opts.now ?? (() => performance.now());
-    const end = now() + (this.opts.turnBudgetMs ?? 50);
-    this.#flushing = true;
-    try {
-      while (this.#flushOne() && this.#headDue() && now() < end);
-    } finally {
-      this.#flushing = false;
-    }
-    this.#schedule();
-  }
-
-  /** Commits the oldest batch (false: a transient fault, retried later). */
+  /** Commits the oldest batch; one batch per event-loop turn keeps each turn short. */
   #flushOne(): boolean {
     const head = this.#pending[0];
     if (!head) return true;
