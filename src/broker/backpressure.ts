@@ -172,14 +172,9 @@ export class Backpressure {
 
   /**
    * Under the low-water mark, resume paused sockets, longest-paused first, while what they
-   * bring at once (what Node already buffered for them, at least one reading's worth) still
-   * fits under the high-water mark: thousands resumed together would overshoot it. The rest
-   * follow as later publishes settle (at least one socket per pass).
-   * What a resumed socket brings is its buffered bytes, not a whole highWaterMark: its next
-   * read after those is checked against the marks again (the gate in `attach`). Counting
-   * 16 KiB for a meter holding one 130-byte publish resumed ~7 sockets a pass, so at the
-   * QoS 1 maximum (10,000 meters, one publish each in flight) the queue ran dry while
-   * thousands of sockets waited to be resumed and the CPU idled.
+   * may bring at once (what Node already buffered for them, at least one highWaterMark)
+   * still fits under the high-water mark: thousands resumed together would overshoot it.
+   * The rest follow as later publishes settle (at least one socket per pass).
    */
   #maybeResume(): void {
     if (this.#paused.size === 0) return;
@@ -190,7 +185,7 @@ export class Backpressure {
     let room = Math.min(this.limits.highBytes - d.bytes, (this.limits.highReadings - d.readings) * MIN_READING_BYTES);
     let first = true;
     for (const peer of this.#paused) {
-      const brings = Math.max(peer.socket.readableLength, MIN_READING_BYTES);
+      const brings = Math.max(peer.socket.readableLength, peer.socket.readableHighWaterMark);
       if (!first && room < brings) break;
       first = false;
       room -= brings;
