@@ -2,7 +2,7 @@
 // the same run, for a while; then drop to a light load and see how soon the system is back
 // to normal. Reported: the delivered rate as a fraction of the maximum (target ≥ 80 %), the
 // RSS while overloaded (bounded), and the recovery time (target ≤ 5 s): until the service's
-// queue is back to ~0 with no socket paused (Anxin's /metrics) and the reading-to-detector
+// queue is back to ~0 with no socket paused (Anxin's pipeline, over IPC) and the reading-to-detector
 // latency of readings sent after the drop is back to normal.
 //
 // The meters behave like QoS 1 devices: each leaves at most `cap` publishes unacknowledged
@@ -40,7 +40,7 @@ export interface OverloadReport {
   gen: RunStats;
   rssBeforeMiB: number;
   rssPeakMiB: number;
-  /** From Anxin's /metrics: the deepest queue, most sockets paused, and where the memory was (V8 heap used, external = Buffers). */
+  /** From Anxin (over IPC, what /metrics shows): the deepest queue, most sockets paused, and where the memory was (V8 heap used, external = Buffers). */
   queue: { maxReadings: number; maxBytes: number; maxPaused: number; maxHeapMiB: number; maxExternalMiB: number } | null;
   recovery: { rate: number; normalMs: number; queueMs: number | null; latencyMs: number | null; ms: number | null; timeline: LatencyBucket[] };
   /** Queue depth polled every ~100 ms from the drop on (ms after the drop). */
@@ -52,15 +52,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** "~0": a few readings in their group commit are normal at any load. */
 const QUEUE_IDLE = 100;
 
-async function queueDepth(httpPort: number): Promise<(Omit<QueueSample, 'atMs'> & { heap: number; external: number }) | null> {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const num = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    return { readings: num('anxin_pipeline_queued_readings'), bytes: num('anxin_pipeline_queued_bytes'), paused: num('anxin_mqtt_sockets_paused'), heap: num('nodejs_heap_size_used_bytes'), external: num('nodejs_external_memory_bytes') };
-  } catch {
-    return null; // no answer in 2 s: counts as not recovered
-  }
-}
 
 /** From which point on every sample is fine: that point (ms), or null if the last one is not. */
 function settledFrom<T>(xs: T[], ok: (x: T) => boolean, at: (x: T, i: number) => number): number | null {
@@ -90,7 +81,8 @@ export async function runOverload(o: OverloadOptions, target: Target, gen: Gener
   const poll = (async () => {
     while (polling && Date.now() < stopAt) {
       rssPeak = Math.max(rssPeak, target.proc().rssBytes);
-      const d = httpPort ? await queueDepth(httpPort) : null;
+      // Over IPC (service.ts says why not /metrics); no answer in 2 s counts as not recovered.
+      const d = httpPort ? await target.depth() : null;
       const t = Date.now();
       if (d) {
         const q = seen.queue;

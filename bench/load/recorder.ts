@@ -80,27 +80,40 @@ export class Recorder {
   }
 }
 
+/** Anxin's pipeline depth and memory, for the overload scenario (overload.ts). */
+export interface Depth {
+  readings: number;
+  bytes: number;
+  paused: number;
+  /** V8 heap used and external memory (Buffers), bytes. */
+  heap: number;
+  external: number;
+}
+
 /** Messages between the bench (parent) and a child process over the IPC channel. */
 export type ToChild =
   | { type: 'open'; window: PhaseWindow }
   | { type: 'result'; name: string }
   | { type: 'total' }
+  | { type: 'depth' }
   | { type: 'stop' };
 
 export type FromChild =
   | { type: 'ready'; mqttPort: number; httpPort?: number; meters: { id: string; token: string }[]; provisionMs?: number; limits?: unknown }
   | { type: 'result'; result: PhaseResult | null }
   | { type: 'total'; total: number }
+  | { type: 'depth'; depth: Depth | null }
   | { type: 'stopped' }
   | { type: 'fatal'; message: string };
 
-/** Wires a child's IPC channel to a recorder; `stop` is the child's own teardown. */
-export function serveParent(rec: Recorder, stop: () => Promise<void>): void {
+/** Wires a child's IPC channel to a recorder; `stop` is the child's own teardown; `depth` (Anxin) its pipeline. */
+export function serveParent(rec: Recorder, stop: () => Promise<void>, depth?: () => Depth): void {
   const send = (m: FromChild) => process.send?.(m);
   process.on('message', async (m: ToChild) => {
     if (m.type === 'open') rec.open(m.window);
     else if (m.type === 'result') send({ type: 'result', result: rec.result(m.name) ?? null });
     else if (m.type === 'total') send({ type: 'total', total: rec.total });
+    else if (m.type === 'depth') send({ type: 'depth', depth: depth?.() ?? null });
     else if (m.type === 'stop') {
       await stop();
       send({ type: 'stopped' });

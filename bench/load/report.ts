@@ -52,6 +52,8 @@ export interface SystemReport {
   phases: PhaseReport[];
   /** The overload scenario (overload.ts), unless --overload-seconds 0. */
   overload?: OverloadReport;
+  /** Readings sent and not yet handled when the reconnect storm began (after --storm-drain-seconds). */
+  backlogAtStorm?: number;
 }
 
 export interface LoadReport {

@@ -8,6 +8,7 @@
 // and records each reading when the call has finished — or, if the monitor returns a
 // promise (a queued/group-committed pipeline), when that promise settles.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -73,7 +74,44 @@ try {
   }
   const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
   const ports = await app.start();
-  serveParent(rec, () => app.stop());
+  // LOAD_TRACE=1: every 500 ms on stderr, the event-loop utilization, the main thread's own CPU
+  // (user+system, % of a core, from /proc: its share of the process's), the pipeline's depth
+  // (readings waiting, those of them in the group commit, sockets paused, pauses so far) and the
+  // readings handled. A CPU profile's "(idle)" is not the loop waiting (cpuprofile.ts says why):
+  // an utilization of 1.00 with the main thread under 100 % of a core means it was runnable but
+  // not on a core (the generator and the GC threads share the 2 cores).
+  if (process.env.LOAD_TRACE) {
+    const tid = `/proc/self/task/${process.pid}/stat`;
+    const cpu = () => readFileSync(tid, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number) as [number, number];
+    let elu = performance.eventLoopUtilization();
+    let [u0, s0] = cpu();
+    let at = Date.now();
+    let handled = 0;
+    setInterval(() => {
+      const e = performance.eventLoopUtilization(elu);
+      elu = performance.eventLoopUtilization();
+      const [u, s] = cpu();
+      const ticks = (Date.now() - at) / 10; // USER_HZ 100
+      const p = app.broker()?.pipeline();
+      process.stderr.write(
+        `trace ${new Date().toISOString().slice(11, 23)} elu=${e.utilization.toFixed(2)} main=u${Math.round((100 * (u - u0)) / ticks)}+s${Math.round((100 * (s - s0)) / ticks)}% ` +
+          `queued=${app.monitor.queuedReadings} committing=${app.store.writes.pendingRows} paused=${p?.pausedSockets} pauses=${p?.pauses} handled=${rec.total - handled}\n`,
+      );
+      [u0, s0, at, handled] = [u, s, Date.now(), rec.total];
+    }, 500).unref();
+  }
+  // The overload scenario polls the depth every ~100 ms: over IPC, not GET /metrics, which at
+  // 10,000 sockets costs ~14 ms of this event loop a scrape (prom-client lists every open fd
+  // and handle): polled that often it took ~12 % of the loop from the recovery it measures.
+  serveParent(
+    rec,
+    () => app.stop(),
+    () => {
+      const p = app.broker()?.pipeline();
+      const mem = process.memoryUsage();
+      return { readings: p?.readings ?? app.monitor.queuedReadings, bytes: p?.bytes ?? 0, paused: p?.pausedSockets ?? 0, heap: mem.heapUsed, external: mem.external };
+    },
+  );
   send({ type: 'ready', mqttPort: ports.mqttPort, httpPort: ports.httpPort, meters: creds, ...(provisionMs === undefined ? {} : { provisionMs }), limits: limits.applied });
 } catch (err) {
   send({ type: 'fatal', message: (err as Error).stack ?? String(err) });

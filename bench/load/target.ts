@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FromChild, PhaseResult, PhaseWindow, ToChild } from './recorder.ts';
+import type { Depth, FromChild, PhaseResult, PhaseWindow, ToChild } from './recorder.ts';
 
 export interface ProcSample {
   at: number;
@@ -91,6 +91,15 @@ export class Target {
 
   async result(name: string): Promise<PhaseResult | null> {
     return (await this.#ask({ type: 'result', name }, 'result')).result;
+  }
+
+  /** Anxin's pipeline depth and memory over IPC (null for aedes, or no answer within 2 s). */
+  async depth(): Promise<Depth | null> {
+    try {
+      return (await this.#ask({ type: 'depth' }, 'depth', 2000)).depth;
+    } catch {
+      return null;
+    }
   }
 
   async total(): Promise<number> {

@@ -16,6 +16,15 @@
 // high-water mark, so a meter sending its one reading a minute goes on while a flood is held.
 // Past the ceiling (twice the high-water mark) any socket that publishes is paused: the
 // heavy ones already are, and memory must stay bounded whoever sends.
+//
+// One publish in flight is not a flood (issue 12): a QoS 1 meter that waits for its PUBACK
+// never has more, and aedes reads nothing more from its socket until that publish settles.
+// At the QoS 1 maximum (10,000 meters, one publish each in flight) the readings waiting were
+// up to 10,000, twice the high-water mark: every socket was paused and resumed about once a
+// second, and the reading-to-detector p99 was ~1 s (95 ms with this rule). So a socket
+// with a single publish unsettled is not paused for its share, and the ceiling in readings is
+// at least the high-water mark plus one per connected socket: the pipeline may hold one
+// publish of every meter. Past that, or past twice the bytes mark, everyone is paused as before.
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 
@@ -55,6 +64,8 @@ export interface BackpressureEvents {
 interface Peer {
   socket: Socket;
   inflightBytes: number;
+  /** Publishes admitted and not yet settled. */
+  inflight: number;
   /** Bytes admitted, decayed with `halfLifeMs`, as of `at`. */
   recent: number;
   at: number;
@@ -84,7 +95,7 @@ export class Backpressure {
 
   /** Puts the gate in front of aedes on `socket` (after the frame guard: both wrap `read`). */
   attach(socket: Socket): void {
-    const peer: Peer = { socket, inflightBytes: 0, recent: 0, at: this.now(), paused: false };
+    const peer: Peer = { socket, inflightBytes: 0, inflight: 0, recent: 0, at: this.now(), paused: false };
     this.#peers.set(socket, peer);
     const read = socket.read.bind(socket);
     // Checked before each read too, not only after a publish: over the mark, a busy socket's
@@ -111,6 +122,7 @@ export class Backpressure {
     this.#recent = this.#decayed(t) + bytes;
     peer.recent = this.#decay(peer, t) + bytes;
     peer.inflightBytes += bytes;
+    peer.inflight++;
     this.#bytes += bytes;
   }
 
@@ -121,10 +133,10 @@ export class Backpressure {
     const d = this.depth();
     const over = d.readings > this.limits.highReadings || d.bytes > this.limits.highBytes;
     if (!over) return;
-    const ceiling = d.readings > 2 * this.limits.highReadings || d.bytes > 2 * this.limits.highBytes;
+    const ceiling = d.readings > this.ceilingReadings || d.bytes > 2 * this.limits.highBytes;
     const fairShare = this.#decayed() / Math.max(1, this.#peers.size);
     if (ceiling) this.#pause(peer, 'ceiling');
-    else if (this.#decay(peer) >= fairShare) this.#pause(peer, 'over-share');
+    else if (peer.inflight > 1 && this.#decay(peer) >= fairShare) this.#pause(peer, 'over-share');
   }
 
   /** The publish settled (processed and committed, or failed): its bytes leave the queue. */
@@ -132,8 +144,14 @@ export class Backpressure {
     const peer = this.#peers.get(socket);
     if (!peer) return; // closed: its bytes left the queue then
     peer.inflightBytes -= bytes;
+    peer.inflight--;
     this.#bytes -= bytes;
     this.#maybeResume();
+  }
+
+  /** Past this many readings waiting any publishing socket is paused: twice the mark, or the mark plus one per socket. */
+  get ceilingReadings(): number {
+    return Math.max(2 * this.limits.highReadings, this.limits.highReadings + this.#peers.size);
   }
 
   depth(): Depth {

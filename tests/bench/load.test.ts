@@ -71,7 +71,7 @@ describe('load benchmark (bench/load) at 20 meters', () => {
       expect(v.recovery.normalMs).toBeGreaterThanOrEqual(50);
     }
     const anxinOverload = report.systems.find((s) => s.system === 'anxin')!.overload!;
-    expect(anxinOverload.queue).not.toBeNull(); // read from /metrics
+    expect(anxinOverload.queue).not.toBeNull(); // the pipeline figures, asked over IPC
     expect(anxinOverload.queueAfterDrop.length).toBeGreaterThan(0);
     expect(report.systems.find((s) => s.system === 'aedes-empty')!.overload!.queue).toBeNull();
     expect(report.markdown).toContain('| system | offered (2 × max) | delivered | share of max |');

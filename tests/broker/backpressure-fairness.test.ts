@@ -87,7 +87,7 @@ describe('backpressure fairness', () => {
     // A byte budget of 4 × 16 KiB (the socket highWaterMark each resumed socket may bring).
     const r = rig({ highBytes: 64 * 1024 + 2048, lowBytes: 1024, highReadings: 100_000, lowReadings: 10 });
     const sockets = Array.from({ length: 8 }, () => r.socket());
-    r.setReadings(100_001);
+    r.setReadings(200_001); // past the ceiling: each is paused after its one publish
     sockets.forEach((s) => r.publish(s, 100, 0));
     expect(r.bp.pausedCount).toBe(8);
     r.setReadings(5); // the service caught up
@@ -104,11 +104,38 @@ describe('backpressure fairness', () => {
     expect(r.log.filter((e) => e === 'resumed')).toHaveLength(8);
   });
 
+  it('one publish in flight is not a flood: such sockets go on over the high-water mark, a second one in flight is paused', () => {
+    // QoS 1 meters that wait for their PUBACK (the load bench's maximum): one publish each.
+    const r = rig(); // high 100; the ceiling is max(200, 100 + 300 sockets) = 400 readings
+    const sockets = Array.from({ length: 300 }, () => r.socket());
+    r.setReadings(50);
+    sockets.forEach((s) => r.publish(s, 130, 1)); // 350 readings waiting, over the mark, one publish each…
+    expect(r.bp.pausedCount).toBe(0);
+    expect(r.bp.ceilingReadings).toBe(400);
+    r.setReadings(150);
+    r.publish(sockets[0]!, 130, 0); // …but a meter that sends on without its PUBACK is over its share
+    expect(r.bp.isPaused(sockets[0]!)).toBe(true);
+    expect(r.log).toEqual(['over-share']);
+  });
+
+  it('past the ceiling (the high-water mark plus one reading per socket, at least twice the mark) a single publish is paused too', () => {
+    const r = rig();
+    const sockets = Array.from({ length: 300 }, () => r.socket());
+    r.setReadings(400);
+    r.publish(sockets[0]!, 130, 0);
+    expect(r.bp.pausedCount).toBe(0);
+    r.setReadings(401);
+    r.publish(sockets[1]!, 130, 0);
+    expect(r.bp.isPaused(sockets[1]!)).toBe(true);
+    expect(r.log).toEqual(['ceiling']);
+  });
+
   it('a closed socket leaves the queue and the paused set', () => {
     const r = rig();
     const s = r.socket();
     r.setReadings(150);
-    r.publish(s, 5000, 0);
+    r.publish(s, 2500, 0);
+    r.publish(s, 2500, 0); // two in flight: over its share
     expect(r.bp.pausedCount).toBe(1);
     expect(r.bp.depth().bytes).toBe(5000);
     s.emit('close');
