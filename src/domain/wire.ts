@@ -50,6 +50,19 @@ export function parseTopic(topic: string): { meterId: string; kind: TopicKind } 
   return { meterId, kind };
 }
 
+const KINDS: readonly TopicKind[] = ['reading', 'batch', 'status'];
+/**
+ * The kind of `topic` when it is exactly meters/{meterId}/{kind} for this (valid) meterId;
+ * null otherwise (then parseTopic says why). parseTopic's verdict without splitting the
+ * string: it runs once per message (issue 12: 3 % of the CPU at the QoS 1 maximum).
+ */
+export function topicKindFor(topic: string, meterId: string): TopicKind | null {
+  const at = 8 + meterId.length; // "meters/" + id + "/"
+  if (!topic.startsWith('meters/') || !topic.startsWith(meterId, 7) || topic.charCodeAt(at - 1) !== 47) return null;
+  for (const k of KINDS) if (topic.length === at + k.length && topic.endsWith(k)) return METER_ID.test(meterId) ? k : null;
+  return null;
+}
+
 /** One line of zod issues, e.g. "totalLiters: expected number, received string". */
 export function describeZodError(err: z.ZodError, max = 5): string {
   return err.issues

@@ -2,7 +2,7 @@
 // Expected failures are values with a reason a person can act on; nothing here throws.
 import { z } from 'zod';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
-import { ReadingPayload, StatusPayload, describeZodError, parseTopic } from '../domain/wire.ts';
+import { ReadingPayload, StatusPayload, describeZodError, parseTopic, topicKindFor } from '../domain/wire.ts';
 
 export type RejectCode = 'invalid-json' | 'schema' | 'bad-topic' | 'implausible-time';
 
@@ -98,7 +98,9 @@ export function* parseSteps(
   plausibility: Plausibility = DEFAULT_PLAUSIBILITY,
   slice = PARSE_SLICE,
 ): Generator<number, Parsed, void> {
-  const t = parseTopic(topic);
+  // The usual case without allocating; anything else through parseTopic, for its reason.
+  const fast = topicKindFor(topic, meterId);
+  const t = fast ? { meterId, kind: fast } : parseTopic(topic);
   if (!t) return reject('bad-topic', `topic is not meters/{meterId}/reading|batch|status: ${topic.slice(0, 200)}`);
   if (t.meterId !== meterId) return reject('bad-topic', `topic names meter ${t.meterId}, but the sender is ${meterId}`);
 
