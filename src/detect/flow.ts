@@ -5,7 +5,7 @@
 import type { DetectorConfig } from './config.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
-import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
 
 /** A reading up to this many short windows long still says something about the window
@@ -197,17 +197,7 @@ function remember(f: FlowState, t0: number, t1: number, liters: number): void {
  *  in 12 days of a meter that never stops for an hour. */
 const REBASE_AFTER_MS = 2 ** 30;
 function rebase(f: FlowState): void {
-  const l = f.recent;
-  const n = numsLength(l);
-  // Exact for whole ms (meter timestamps are); a list holding any other time keeps its base
-  // (it is a Float64Array then, and the times of one hour differ exactly).
-  for (let i = 0; i < n; i += 3) if (!Number.isSafeInteger(numAt(l, i)) || !Number.isSafeInteger(numAt(l, i + 1))) return;
-  const first = numAt(l, 0);
-  for (let i = 0; i < n; i += 3) {
-    numsSet(l, i, numAt(l, i) - first);
-    numsSet(l, i + 1, numAt(l, i + 1) - first);
-  }
-  f.recentBase += first;
+  f.recentBase += numsRebase(f.recent, 3, [0, 1]);
 }
 
 /** Litres used after `since` (prorated by interval), within the recent hour kept. */

@@ -107,6 +107,20 @@ export function numsRemove(l: Nums, i: number, count: number): void {
   l.n -= count;
 }
 
+/**
+ * Records of `stride` values whose columns `cols` hold times relative to a base: shift those
+ * times so the first record's first one is 0, and return the shift (the caller adds it to its
+ * base). Exact for whole ms (meter timestamps are); a list holding any other time is left as
+ * it is and 0 returned (it is a Float64Array then, and nearby times differ exactly).
+ */
+export function numsRebase(l: Nums, stride: number, cols: readonly number[]): number {
+  const n = l.n - l.h;
+  for (let i = 0; i < n; i += stride) for (const c of cols) if (!Number.isSafeInteger(numAt(l, i + c))) return 0;
+  const first = n ? numAt(l, cols[0]!) : 0;
+  if (first !== 0) for (let i = 0; i < n; i += stride) for (const c of cols) numsSet(l, i + c, numAt(l, i + c) - first);
+  return first;
+}
+
 export function numsClear(l: Nums): void {
   l.h = l.n = 0;
 }

@@ -2,7 +2,7 @@
 // duplicates, out-of-order readings, absurd jumps (the real DAIAD fault: another meter's
 // readings interleaved, +248,000 L), counter resets and meter replacements.
 import type { DetectorConfig } from './config.ts';
-import { type Nums, nums, numAt, numsClear, numsDropFront, numsLength, numsPush, numsSet } from './nums.ts';
+import { type Nums, nums, numAt, numsClear, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
 import { columnToLiters, fromColumn, isMilli, litersBetween, toColumn } from './milli.ts';
 import { MINUTE } from './time.ts';
 
@@ -54,12 +54,7 @@ function remember(r: RegisterState, ts: number, total: number): void {
 /** Keep the relative ts small: count them from the oldest kept. Exact for whole ms (meter
  *  timestamps are), so a list holding any other ts keeps its base. */
 function rebase(r: RegisterState): void {
-  const l = r.recent;
-  const n = numsLength(l);
-  for (let i = 0; i < n; i += 2) if (!Number.isSafeInteger(numAt(l, i))) return;
-  const first = numAt(l, 0);
-  for (let i = 0; i < n; i += 2) numsSet(l, i, numAt(l, i) - first);
-  r.recentBase += first;
+  r.recentBase += numsRebase(r.recent, 2, [0]);
 }
 
 /** A reading older than the register's: a re-send of a known one, or one that fits between two. */
