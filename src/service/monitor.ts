@@ -72,6 +72,13 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     if (events.length) refreshActiveGauge();
   };
 
+  /** A reading the detector refused, kept for inspection (through the group commit, like readings). */
+  const deadLetter = (r: Reading, reason: string) => {
+    const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason, receivedAt: r.receivedAt };
+    store.writes.add(() => store.deadLetters.add(d));
+    metrics.deadLetters.inc();
+  };
+
   /** The detector over readings [from, …) until `deadline`; what is to be stored goes to `kept`. */
   const processUntil = (readings: Reading[], from: number, deadline: number, kept: Reading[]): number => {
     let i = from;
@@ -98,15 +105,11 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         kept.push(r);
       } else if (res.verdict === 'duplicate') metrics.readingsDuplicate.inc();
       else if (res.verdict === 'implausible') {
-        const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: `implausible-time: ${res.reason}`, receivedAt: r.receivedAt };
-        store.writes.add(() => store.deadLetters.add(d));
-        metrics.deadLetters.inc();
+        deadLetter(r, `implausible-time: ${res.reason}`);
       } else if (res.verdict === 'late' && !res.fits) {
         // Behind the watermark and not between the readings it should lie between (another
         // meter's value, a reset register): not history, but kept for inspection with the reason.
-        const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: 'late-inconsistent: behind the readings already used and not between its neighbours\' register values', receivedAt: r.receivedAt };
-        store.writes.add(() => store.deadLetters.add(d));
-        metrics.deadLetters.inc();
+        deadLetter(r, "late-inconsistent: behind the readings already used and not between its neighbours' register values");
         metrics.readingsRejected.inc({ reason: 'late-inconsistent' });
       } else {
         // A late reading that fits is consistent history: stored, not used by the detector.
