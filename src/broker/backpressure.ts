@@ -8,8 +8,9 @@
 // Why a gate on `socket.read` and not `socket.pause()`: aedes reads in paused mode
 // (`conn.on('readable')` + `conn.read(null)`, lib/client.js nextBatch), where pause() has no
 // effect, and aedes' own client.pause() loses the batch count if a packet completes while
-// paused. Returning null from read leaves the bytes in Node's buffer; past its highWaterMark
-// Node stops reading the fd, the kernel window closes and the peer's writes block.
+// paused. Returning null from read leaves the bytes in Node's buffer, and the paused socket's
+// fd is not read either (socket-reading.ts: otherwise Node reads it until its buffer is full,
+// polling every paused socket each turn): the kernel window closes and the peer's writes block.
 //
 // Fairness: only a socket that has sent at least its fair share recently (a decaying byte
 // count, half-life `halfLifeMs`, against the mean over all sockets) is paused at the
@@ -27,6 +28,7 @@
 // publish of every meter. Past that, or past twice the bytes mark, everyone is paused as before.
 import type { Socket } from 'node:net';
 import { z } from 'zod';
+import { startReading, stopReading } from './socket-reading.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -182,6 +184,8 @@ export class Backpressure {
 
   #pause(peer: Peer, why: 'over-share' | 'ceiling'): void {
     peer.paused = true;
+    // Not only unread by aedes: the fd is not read at all (socket-reading.ts says why).
+    stopReading(peer.socket);
     this.#paused.add(peer);
     this.#pauses++;
     this.events.paused?.(why);
@@ -216,6 +220,7 @@ export class Backpressure {
     peer.paused = false;
     this.#paused.delete(peer);
     this.events.resumed?.();
+    startReading(peer.socket);
     // aedes waits for 'readable' (it got null last time); bytes already buffered would never
     // announce themselves again, so tell it. An extra 'readable' while a batch is in flight
     // only lets aedes read a little earlier, as new data arriving does anyway. In a turn of
