@@ -34,14 +34,14 @@ async function pairs(n: number): Promise<[net.Socket, net.Socket][]> {
   return out;
 }
 
-/** Reads a socket the way aedes does (paused mode: 'readable' + read(null)) until `bytes` arrived. */
+/** Reads a socket the way aedes does (paused mode: 'readable' + read()) until `bytes` arrived. */
 function drain(s: net.Socket, bytes: number): Promise<Buffer> {
   const got: Buffer[] = [];
   let n = 0;
   return new Promise((resolve) => {
     const onReadable = () => {
       let b: Buffer | null;
-      while ((b = s.read(null) as Buffer | null)) got.push(b), (n += b.length);
+      while ((b = s.read() as Buffer | null)) got.push(b), (n += b.length);
       if (n >= bytes) s.off('readable', onReadable), resolve(Buffer.concat(got));
     };
     s.on('readable', onReadable);
@@ -55,7 +55,7 @@ const turns = async (k: number) => {
 
 describe('a paused socket is not read from the kernel', () => {
   it('the paused socket reads nothing while an unpaused one reads the same bytes; resumed, it gets them all in order', async () => {
-    const [[c1, paused], [c2, control]] = await pairs(2);
+    const [[c1, paused], [c2, control]] = (await pairs(2)) as [[net.Socket, net.Socket], [net.Socket, net.Socket]];
     let queued = 0;
     const bp = new Backpressure(BackpressureSchema.parse({ highReadings: 10, lowReadings: 2 }), () => queued, () => 0);
     bp.attach(paused);
@@ -86,7 +86,7 @@ describe('a paused socket is not read from the kernel', () => {
   });
 
   it('stop and start are idempotent, and do nothing to a socket without a handle', async () => {
-    const [[c, s]] = await pairs(1);
+    const [[c, s]] = (await pairs(1)) as [[net.Socket, net.Socket]];
     expect(stopReading(s)).toBe(true);
     expect(stopReading(s)).toBe(true);
     startReading(s);
