@@ -25,6 +25,8 @@ export interface DatasetOptions {
    *  as many shuffled ones spread over minutes, meter clocks minutes or hours off, households in
    *  another time zone than configured, daylight-saving time. Off: the tidy meters of old. */
   realism?: boolean;
+  /** Every meter's register steps in this many litres (a pulse-meter fleet, e.g. 10 L). */
+  registerStepL?: number;
 }
 
 /** A meter clock off by more than this is labelled a data fault (the detector's default alert limit). */
@@ -84,6 +86,7 @@ export function generateDataset(opts: DatasetOptions): Dataset {
     cadence: cadences[i] as Cadence,
     ...(opts.realism ? realismFor(cadences[i] as Cadence, from, days, rng.fork('realism', i)) : {}),
   }));
+  if (opts.registerStepL) for (const s of setups) s.delivery = { ...s.delivery, registerStepL: opts.registerStepL };
   const scenarios = planScenarios(setups, { start: from, end: to }, opts.scenarioPlan ?? {}, rng.fork('scenarios'));
 
   const labels: DatasetLabels = {

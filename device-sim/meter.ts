@@ -37,7 +37,9 @@ export function isCadence(name: string): name is Cadence {
  * 1-min meters report 0.001 L; coarse meters report whole litres, rounded down like a
  * mechanical register's last wheel (rounding down keeps the series monotonic).
  */
-export function quantise(litres: number, cadence: Cadence): number {
+export function quantise(litres: number, cadence: Cadence, stepL?: number): number {
+  // A pulse register (e.g. 10 L per reed-switch pulse, 0.01 m³) shows whole steps, rounded down.
+  if (stepL && stepL > 0) return Math.floor(litres / stepL + 1e-9) * stepL;
   return cadence === '1min' ? Math.round(litres * 1000) / 1000 : Math.floor(litres + 1e-9);
 }
 
@@ -49,13 +51,16 @@ export interface DeliveryStyle {
   spreadMs?: number;
   /** The meter clock runs this far ahead of real time (negative: behind); stamps only. */
   skewMs?: number;
+  /** The register's step in litres (e.g. 10 for a pulse meter); default: 0.001 L on 1-min
+   *  meters, 1 L on coarse ones. */
+  registerStepL?: number;
 }
 
 /** Endless reports starting after `from`, on cadence boundaries (UTC and China time agree on them). */
 export function* meterReports(register: Pick<Register, 'at'>, cadence: Cadence, from: number, rng: Rng, style: DeliveryStyle = {}): Generator<Report> {
   const step = SAMPLE_INTERVAL[cadence];
   const skew = style.skewMs ?? 0;
-  const stamp = (t: number): SimReading => ({ ts: t + skew, totalLiters: quantise(register.at(t), cadence) });
+  const stamp = (t: number): SimReading => ({ ts: t + skew, totalLiters: quantise(register.at(t), cadence, style.registerStepL) });
   let t = Math.floor(from / step) * step + step;
   if (cadence !== 'hourly-batch') {
     for (;; t += step) {

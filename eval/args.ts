@@ -17,8 +17,8 @@ export const USAGE = `usage: npm run eval -- [flags]
   --quick            small datasets (CI, tests): 8-10 households × 20 days per simulator set
   --dataset NAME     only this dataset; repeat or comma-separate (sim-1min, sim-15min,
                      sim-hourly-batch, sim-mix, sim-heldout, sim-realistic,
-                     sim-realistic-heldout, real-daiad-1p, real-daiad-2p, real-ciws,
-                     real-homes, real-homes-heldout, smoke)
+                     sim-realistic-heldout, sim-pulse-10L, real-daiad-1p, real-daiad-2p,
+                     real-ciws, real-homes, real-homes-heldout, smoke)
   --system NAME      only this system; repeat or comma-separate (anxin, fixed-10L-12h,
                      nagano-8h, cuddihy-p97)
   --json FILE        also write machine-readable results to FILE

@@ -7,7 +7,7 @@ import { asDataset, DatasetUnavailable, type Dataset, type DatasetSpec } from '.
 export const SIM_MODULE = new URL('../../device-sim/dataset.ts', import.meta.url);
 
 /** What the harness asks the simulator for (its own scenario plan, default mix of events). */
-export type SimRequest = DatasetOptions & { name: string; cadenceMix: '1min' | '15min' | 'hourly-batch' | 'mix' };
+export type SimRequest = DatasetOptions & { name: string; cadenceMix: '1min' | '15min' | 'hourly-batch' | 'mix' | 'coarse' };
 
 const START = '2026-01-05';
 const FULL: SimRequest[] = [
@@ -32,6 +32,9 @@ const FULL: SimRequest[] = [
   { name: 'sim-realistic', seed: 20260301, households: 40, days: 45, cadenceMix: 'mix', start: START, realism: true },
   // Held out like sim-heldout: never used to tune; reported on its own line.
   { name: 'sim-realistic-heldout', seed: 77_000_002, households: 40, days: 45, cadenceMix: 'mix', start: START, realism: true },
+  // Pulse meters (10 L a step, 0.01 m³), 15-minute and hourly-batch, realistic delivery: a
+  // small leak moves such a register once every few hours, a small use not at all.
+  { name: 'sim-pulse-10L', seed: 20260410, households: 40, days: 45, cadenceMix: 'coarse', start: START, realism: true, registerStepL: 10 },
 ];
 /** --quick: the simulator's 14 learning days plus room for one scenario per household, few households. */
 const QUICK = FULL.map((r) => ({ ...r, households: r.cadenceMix === 'mix' ? 10 : 8, days: 20 }));
@@ -56,14 +59,16 @@ async function loadGenerator(): Promise<Generate> {
 
 export async function buildSimDataset(req: SimRequest): Promise<Dataset> {
   const generate = await loadGenerator();
-  return asDataset(req.name, await generate(req), `generateDataset(${JSON.stringify(req)})`);
+  // 'coarse': the meters a pulse register comes on (15-minute and hourly batch), half each.
+  const sim = req.cadenceMix === 'coarse' ? { ...req, cadenceMix: { '15min': 1, 'hourly-batch': 1 } } : req;
+  return asDataset(req.name, await generate(sim), `generateDataset(${JSON.stringify(sim)})`);
 }
 
 export function simSpecs(quick: boolean): DatasetSpec[] {
   return (quick ? QUICK : FULL).map((req) => ({
     name: req.name,
     group: req.name.includes('heldout') ? 'sim held-out seeds' : 'sim (tuning seeds)',
-    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadenceMix}${req.realism ? ', realistic delivery/clocks/zones' : ''}, seed ${req.seed}`,
+    about: `simulator, ${req.households} households × ${req.days} days, ${req.cadenceMix}${req.realism ? ', realistic delivery/clocks/zones' : ''}${req.registerStepL ? `, ${req.registerStepL} L register step` : ''}, seed ${req.seed}`,
     build: () => buildSimDataset(req),
   }));
 }

@@ -115,8 +115,13 @@ export const DetectorConfigSchema = z.strictObject({
       wetFactor: z.number().min(1).default(1.25),
       /** ...but never later than this (leaks are found within a day). */
       maxWindowMs: z.number().positive().default(hours(22)),
-      /** Floor for any cadence before the household is learned. */
+      /** Floor for any cadence before the household is learned (and for every coarse-step
+       *  register, whose streaks span the waking day: register-step.ts). */
       coarseFloorMs: z.number().positive().default(hours(20)),
+      /** On a coarse-step register (10 L a pulse), the longest the register may stand still
+       *  inside a leak: a leak must move it at least this often (10 L / 2 h = 5 L/h), or it
+       *  cannot be told from a night with one toilet visit. Slower leaks are not detectable there. */
+      stepStillMaxMs: z.number().positive().default(hours(2)),
     })
     .prefault({}),
 

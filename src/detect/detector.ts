@@ -148,7 +148,8 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
   // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
   const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
   const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
-  const useLiters = liters - (m.flow.baselineLpm * (t1 - t0)) / MINUTE;
+  // A known leak's share (on a coarse-step register it accrued since the register last moved).
+  const useLiters = liters - (m.flow.baselineLpm * f.spanMs) / MINUTE;
   const used = useLiters >= USE_LITERS;
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
   observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);

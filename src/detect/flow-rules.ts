@@ -7,6 +7,7 @@ import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
 import { excludeFlowToday, litersSince, type FlowFeatures } from './flow.ts';
 import type { MeterState } from './meter-state.ts';
+import { coarseStepLiters } from './register-step.ts';
 import { HOUR, MINUTE } from './time.ts';
 
 export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
@@ -71,10 +72,13 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
-  const floor = Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
+  // A coarse-step register's streaks span the waking day (it moves once per 10 L): never less than the coarse floor.
+  const stepped = coarseStepLiters(m.flow) > 0;
+  const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
   const learned = m.flow.learnedMaxWetMs;
   const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
   if (f.wetMs < windowMs || f.wetIntervals < l.minIntervals) return;
+  if (!Number.isFinite(f.wetMinLpm)) return; // a streak the register has not moved in yet says nothing of its rate
   m.flow.baselineLpm = f.wetMinLpm;
   raise(m, out, 'leak', now, t, ex.explainLeak(f.wetMs, f.wetMinLpm));
   excludeFlowToday(m.flow);

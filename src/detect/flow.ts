@@ -6,6 +6,7 @@ import type { DetectorConfig } from './config.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
+import { coarseStepLiters, noteDelta } from './register-step.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
 
 /** A reading up to this many short windows long still says something about the window
@@ -36,6 +37,12 @@ export interface FlowState {
   wetMinLpm: number;
   /** Leak flow subtracted from use while a leak is known (so no-usage still works). */
   baselineLpm: number;
+  /** The register's step (register-step.ts): largest power of ten in mL dividing every positive
+   *  delta, and how many deltas say so. */
+  stepMilli: number;
+  stepDeltas: number;
+  /** End of the last interval in which the register moved (NaN: none yet). */
+  lastTickAt: number;
   /** Each day's maxima, learned so that a household's own long showers, baths or irrigation
    *  days are not surges: the last historyDays days and today (flow-days.ts). */
   days: FlowDays;
@@ -63,6 +70,9 @@ export const createFlow = (): FlowState => ({
   wetIntervals: 0,
   wetMinLpm: Infinity,
   baselineLpm: 0,
+  stepMilli: 0,
+  stepDeltas: 0,
+  lastTickAt: NaN,
   days: createFlowDays(),
   learnedMaxRunMs: NaN,
   learnedMaxSustainedMs: NaN,
@@ -86,6 +96,9 @@ export interface FlowFeatures {
   steadyMs: number;
   steadyIntervals: number;
   steadyLiters: number;
+  /** The time the interval's litres flowed over, for subtracting a known leak: the interval, or
+   *  on a coarse-step register the time since the register last moved (its water accrued then). */
+  spanMs: number;
 }
 
 /** Fold one interval in; `gap` marks an interval too long to say anything about continuity. */
@@ -120,8 +133,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 
   // Coarse intervals that each hold a tap's worth of water (30 L in 15 min, 120 L in an hour):
   // whatever the run rule says about continuity inside them, water ran the whole time.
-  // (Coarse registers step in whole litres: one litre of slack per interval.)
-  if (!fine && !gap && useLpm * dtMin >= cfg.surge.steadyLpm * dtMin - 1) {
+  // (Coarse registers step in whole litres, or in tens: one step of slack per interval.)
+  const step = coarseStepLiters(f);
+  if (!fine && !gap && useLpm * dtMin >= cfg.surge.steadyLpm * dtMin - Math.max(1, step)) {
     if (Number.isNaN(f.steadyStart)) {
       f.steadyStart = t0;
       f.steadyLiters = 0;
@@ -134,14 +148,20 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.steadyStart = NaN;
   }
 
-  if (gap || lpm < cfg.leak.minLpm || Number.isNaN(f.lastDryAt)) {
+  const tickFrom = Number.isNaN(f.lastTickAt) ? t0 : Math.min(t0, f.lastTickAt);
+  const wet = step > 0 ? wetOnStep(f, t0, t1, liters, step, cfg) : lpm >= cfg.leak.minLpm ? lpm : -1;
+  if (gap || wet < 0 || Number.isNaN(f.lastDryAt)) {
     if (f.wetIntervals > 0 && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
     f.lastDryAt = t1;
     f.wetIntervals = 0;
     f.wetMinLpm = Infinity;
   } else {
     f.wetIntervals++;
-    f.wetMinLpm = Math.min(f.wetMinLpm, lpm);
+    if (wet > 0) f.wetMinLpm = Math.min(f.wetMinLpm, wet);
+  }
+  if (liters > 0) {
+    noteDelta(f, liters);
+    f.lastTickAt = t1;
   }
 
   remember(f, t0, t1, liters);
@@ -169,7 +189,24 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
+    spanMs: step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0,
   };
+}
+
+/**
+ * On a coarse-step register, is the interval part of continuous flow of at least leak.minLpm?
+ * Returns the flow's rate over the time since the register last moved (L/min) when it moved,
+ * 0 when it did not but has not been still long enough to rule such flow out (one step at
+ * minLpm takes step / minLpm; at most leak.stepStillMaxMs), −1 when it is dry.
+ */
+function wetOnStep(f: FlowState, t0: number, t1: number, liters: number, step: number, cfg: DetectorConfig): number {
+  const since = Math.max(Number.isNaN(f.lastTickAt) ? t0 : f.lastTickAt, Number.isNaN(f.lastDryAt) ? t0 : f.lastDryAt);
+  if (liters > 0) {
+    const lpm = liters / (Math.max(t1 - since, t1 - t0) / MINUTE);
+    return lpm >= cfg.leak.minLpm ? lpm : -1;
+  }
+  const still = t1 - (Number.isNaN(f.lastTickAt) ? t0 : f.lastTickAt);
+  return still <= Math.min((step / cfg.leak.minLpm) * MINUTE, cfg.leak.stepStillMaxMs) ? 0 : -1;
 }
 
 /** Keep the interval in the trailing hour, and drop those that ended before it. */

@@ -75,6 +75,10 @@ const flow = z.object({
   wetIntervals: num,
   wetMinLpm: num,
   baselineLpm: num,
+  // Written since the register step (register-step.ts); older snapshots: not yet learned.
+  stepMilli: num.default(0),
+  stepDeltas: num.default(0),
+  lastTickAt: num.default(NaN),
   days: z.object({ ints: numList, liters: numList, litersMilli: z.boolean().default(false) }).refine(flowDaysValid, 'flow day records disagree'),
   learnedMaxRunMs: num,
   learnedMaxSustainedMs: num,

@@ -1,0 +1,44 @@
+// The register's step: the smallest amount a meter can show. Fine meters count millilitres or
+// tenths of a litre, mechanical registers read by a photo sensor whole litres, and pulse
+// (reed-switch) meters, common in retrofitted Chinese NB-IoT fleets, often 10 L per pulse
+// (0.01 m³). On a 10 L register a leak of 3 L/h shows as one step every 3 h and nothing in
+// between: "water in every interval" never holds, so the leak rule must judge flow over the
+// time the register needs to move one step (flow.ts), not over one reading.
+//
+// The step is learned from the positive deltas: the largest power of ten (1 mL … 100 L) that
+// divides every one of them. One delta that is not a multiple (another resolution after a
+// meter swap, a glitch) lowers it for good, which only brings back the fine-meter rules.
+// Until enough deltas are seen the step is unknown and nothing changes.
+
+/** Powers of ten in millilitres, largest first. */
+const LADDER = [100_000, 10_000, 1_000, 100, 10, 1];
+/** Positive deltas before a coarse step is trusted (a 1 L register that happened to move 10,
+ *  20 and 30 L must not pass for a 10 L one). */
+export const STEP_TRUST_DELTAS = 30;
+/** Steps of at least this many litres get the step-aware leak and steady rules; finer
+ *  registers keep the per-interval rules they were tuned on. */
+export const COARSE_STEP_L = 2;
+
+export interface StepState {
+  /** Largest power of ten (mL) dividing every positive delta so far; 0 before the first. */
+  stepMilli: number;
+  /** Positive deltas seen (capped). */
+  stepDeltas: number;
+}
+
+export function noteDelta(s: StepState, liters: number): void {
+  if (!(liters > 0)) return;
+  const milli = Math.round(liters * 1000);
+  // Not a whole number of millilitres: finer than the ladder.
+  let step = Math.abs(milli - liters * 1000) > 1e-6 * Math.max(1, milli) ? 0 : 1;
+  if (step) for (const p of LADDER) if (milli % p === 0) { step = p; break; }
+  s.stepMilli = s.stepDeltas === 0 ? step : Math.min(s.stepMilli, step);
+  if (s.stepDeltas < STEP_TRUST_DELTAS) s.stepDeltas++;
+}
+
+/** The register's step in litres when it is coarse (≥ COARSE_STEP_L) and trusted, else 0. */
+export function coarseStepLiters(s: StepState): number {
+  if (s.stepDeltas < STEP_TRUST_DELTAS) return 0;
+  const l = s.stepMilli / 1000;
+  return l >= COARSE_STEP_L ? l : 0;
+}
