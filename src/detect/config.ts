@@ -133,6 +133,10 @@ export const DetectorConfigSchema = z.strictObject({
       minMs: z.number().positive().default(minutes(2.5)),
       /** Cadence assumed until one is learned. */
       defaultCadenceMs: z.number().positive().default(hours(1)),
+      /** Until a meter's delivery pattern is known (one delivery so far) it is offline only
+       *  after this: it may upload once a day (NB-IoT), and its first upload may hold part of a
+       *  day or a single reading. A meter's second delivery teaches the interval. */
+      unlearnedMs: z.number().positive().default(hours(26)),
     })
     .prefault({}),
 

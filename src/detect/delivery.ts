@@ -52,14 +52,19 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
 const GAP_WINDOW = 9;
 
 
-/** Messages this close in arrival belong to one delivery: never more than half the data cadence. */
-export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number => Math.max(1000, Math.min(cfg.delivery.groupGapMs, dataCadenceMs / 2));
+/** Has a gap between two deliveries been seen (the interval is learned, not the default)? */
+export const deliveryLearned = (s: DeliveryState): boolean => numsLength(s.gaps) > 0;
+
+/** Messages this close in arrival belong to one delivery: never more than half the data cadence
+ *  (NaN while it is not known yet: cfg.delivery.groupGapMs alone). */
+export const groupGapMs = (cfg: DetectorConfig, dataCadenceMs: number): number =>
+  Number.isNaN(dataCadenceMs) ? cfg.delivery.groupGapMs : Math.max(1000, Math.min(cfg.delivery.groupGapMs, dataCadenceMs / 2));
 
 /**
  * One reading arrived (raw meter `ts`). Updates the delivery pattern and the clock estimate;
  * returns true when it opened a new delivery.
  */
-export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig, fresh = true): boolean {
+export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, dataCadenceMs: number, cfg: DetectorConfig, fresh = true, groupCadenceMs = dataCadenceMs): boolean {
   const lag = ts - receivedAt;
   let lagged = true;
   if (receivedAt !== s.msgAt) {
@@ -75,7 +80,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   let opened = false;
   // A burst that only re-sends what was already delivered (a lost PUBACK, a modem retry) proves
   // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
-  if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, dataCadenceMs)) && fresh) {
+  if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, groupCadenceMs)) && fresh) {
     if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
       numsPush(s.gaps, receivedAt - s.startAt);
       if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);

@@ -4,13 +4,14 @@
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
-import { groupGapMs, noteArrival } from './delivery.ts';
+import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
 import { excludeFlowToday, observeFlow } from './flow.ts';
 import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
+import { numsLength } from './nums.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { isMorningAfterNight } from './night.ts';
 import { excludeToday, observe } from './routine.ts';
@@ -51,7 +52,7 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   // Fresh: newer than anything released or held (else a re-send, which opens no delivery).
   const heldMax = m.held.length ? m.held[m.held.length - 3]! : -Infinity;
   const fresh = !(r.ts - dv.offsetMs <= Math.max(m.register.lastTs, heldMax));
-  const opened = noteArrival(dv, r.ts, r.receivedAt, m.dataCadenceMs, cfg, fresh);
+  const opened = noteArrival(dv, r.ts, r.receivedAt, m.dataCadenceMs, cfg, fresh, groupCadence(m));
   m.arrivalCadenceMs = dv.intervalMs;
   if (!(r.receivedAt <= m.lastArrival)) m.lastArrival = r.receivedAt;
   clear(m, events, 'offline', now, r.ts);
@@ -107,8 +108,17 @@ export function heldDeadline(d: DetectorState, m: MeterState): number {
   if (!h.length) return NaN;
   let first = Infinity;
   for (let i = 2; i < h.length; i += 3) if (h[i]! < first) first = h[i]!;
-  return Math.min(m.delivery.lastAt + groupGapMs(d.cfg, m.dataCadenceMs), first + d.cfg.delivery.maxHoldMs);
+  return Math.min(m.delivery.lastAt + groupGapMs(d.cfg, groupCadence(m)), first + d.cfg.delivery.maxHoldMs);
 }
+
+/**
+ * The data cadence that bounds a delivery's grouping, once a few reading gaps agree on it (NaN
+ * before). The first gap alone can be wrong: a shuffled first delivery from a meter whose clock
+ * runs 1.5 h fast moved the clock estimate between two of its readings, which then looked 41 s
+ * apart; its next message 44 s later became a "delivery" of its own, and the meter "usually
+ * reports every 2 min" was offline 7 min later (sim-realistic m-017).
+ */
+const groupCadence = (m: MeterState): number => (numsLength(m.dataGaps) >= 3 ? m.dataCadenceMs : NaN);
 
 function checkClock(d: DetectorState, m: MeterState, out: DetectorEvent[], ts: number, now: number): void {
   const off = m.delivery.offsetMs;
@@ -225,7 +235,9 @@ function checkNoUsage(d: DetectorState, m: MeterState, out: DetectorEvent[], use
 /** When this meter would be offline if nothing arrives (NaN before its first reading). */
 export function offlineDeadline(d: DetectorState, m: MeterState): number {
   if (Number.isNaN(m.lastArrival) || m.active.has('offline')) return NaN;
-  return m.lastArrival + Math.max(d.cfg.offline.minMs, d.cfg.offline.intervals * m.arrivalCadenceMs);
+  const o = d.cfg.offline;
+  if (!deliveryLearned(m.delivery)) return m.lastArrival + Math.max(o.minMs, o.unlearnedMs);
+  return m.lastArrival + Math.max(o.minMs, o.intervals * m.arrivalCadenceMs);
 }
 
 /** The next moment time alone changes something for this meter (NaN: nothing pending). */
@@ -242,7 +254,8 @@ export function tickMeter(d: DetectorState, m: MeterState, now: number): Detecto
   if (!Number.isNaN(held) && now >= held) releaseHeld(d, m, now, events);
   const deadline = offlineDeadline(d, m);
   if (Number.isNaN(deadline) || now < deadline) return events;
-  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, m.arrivalCadenceMs, m.lastArrival, d.cfg.utcOffsetMinutes));
+  const learned = deliveryLearned(m.delivery);
+  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, learned ? m.arrivalCadenceMs : NaN, m.lastArrival, d.cfg.utcOffsetMinutes));
   return events;
 }
 

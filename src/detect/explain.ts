@@ -118,10 +118,17 @@ export function explainLeak(wetMs: number, minLpm: number): Explanation {
 }
 
 /** Offline in delivery terms: "通常每小时上报一次，已 3 小时未上报". `intervalMs` is the learned delivery interval. */
+/** `intervalMs` NaN: the meter's reporting pattern is not learned yet (one delivery so far). */
 export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number): Explanation {
-  const every = describeInterval(intervalMs);
   const silent = describeDuration(silentMs);
   const last = clockOf(lastAt, off);
+  if (Number.isNaN(intervalMs))
+    return {
+      zh: `水表首次上报后已 ${silent.zh}没有再上报（最后一次在 ${last}；上报规律尚未掌握）。请检查水表或网络；这不代表住户未用水。`,
+      en: `The meter has not reported again for ${silent.en} since its first report (last at ${last}; its reporting pattern is not known yet). Check the meter or its network; this says nothing about water use.`,
+      facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), lastReport: last },
+    };
+  const every = describeInterval(intervalMs);
   return {
     zh: `水表通常${every.zh}上报一次，已 ${silent.zh}未上报（最后一次在 ${last}）。请检查水表或网络；这不代表住户未用水。`,
     en: `The meter usually reports ${every.en}; it has not reported for ${silent.en} (last at ${last}). Check the meter or its network; this says nothing about water use.`,

@@ -28,7 +28,8 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
   const detector = createDetector(cfg);
   const book = createAlertBook();
   const heap = new MinHeap<MeterState>();
-  const queued = new Set<MeterState>();
+  /** Each meter's key in the heap (its earliest pending entry); later entries are stale. */
+  const queued = new Map<MeterState, number>();
   const verdicts: Record<ReadingVerdict, number> = { accepted: 0, duplicate: 0, 'out-of-order': 0, fault: 0, held: 0, late: 0, implausible: 0 };
   let clock = -Infinity;
 
@@ -40,16 +41,21 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       }
   };
   const schedule = (m: MeterState) => {
-    if (queued.has(m)) return;
     const dl = nextDeadline(detector, m);
     if (Number.isNaN(dl)) return;
+    // Deadlines usually move later (an entry already queued then re-schedules when it pops), but
+    // may move earlier: a meter's second delivery teaches its interval, and "offline" after the
+    // unlearned wait (a day) becomes three intervals. Then an earlier entry is pushed too.
+    const key = queued.get(m);
+    if (key !== undefined && key <= dl) return;
     heap.push(dl, m);
-    queued.add(m);
+    queued.set(m, dl);
   };
   const advanceTo = (t: number) => {
     while (heap.peekKey() <= t) {
       const due = heap.peekKey();
       const m = heap.pop()!;
+      if (queued.get(m) !== due) continue; // superseded by an earlier entry, already handled
       queued.delete(m);
       const dl = nextDeadline(detector, m);
       if (Number.isNaN(dl)) continue;

@@ -129,4 +129,21 @@ describe('meter clocks', () => {
     const run = drive(createDetector(c), skew(h.readings(), 2 * HOUR));
     expect(raises(run.events, 'data-fault')).toEqual([]);
   });
+
+  it('a shuffled first delivery from a clock 96 min fast: no offline at start-up (the clock estimate moving between its readings is not their cadence)', () => {
+    const h = household({ cadenceMin: 15, days: 3, seed: 1 });
+    // Every hour's four readings as four messages, 41–47 s apart, the freshest not first: as
+    // sim-realistic's m-017, whose 2nd message moved the clock estimate by half an hour.
+    const order = [1, 3, 2, 4];
+    const offsets = [50_000, 91_121, 135_470, 182_922];
+    const rs = h.readings().flatMap((r) => {
+      const k = Math.round((r.ts - at(0, '00:00')) / (15 * MIN)); // reading k of the span, k ≥ 1
+      if (k < 1) return [];
+      const hour = Math.ceil(k / 4);
+      const slot = order.indexOf(k - (hour - 1) * 4);
+      return [{ ...r, ts: r.ts + 96 * MIN, receivedAt: at(0, '00:00') + hour * HOUR + offsets[slot]! }];
+    });
+    const run = drive(createDetector(cfg), rs, { tickMs: MIN, until: at(2, '12:00') });
+    expect(raises(run.events, 'offline'), summary(run.events).join('\n')).toEqual([]);
+  });
 });

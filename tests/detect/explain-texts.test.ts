@@ -38,6 +38,15 @@ describe('offline explanations, every meter type', () => {
     expect(off!.reason.en).toContain(`usually reports ${en}; it has not reported for`);
   });
 
+  it('a meter that delivered once: "首次上报后已 N 没有再上报", no interval claimed', () => {
+    for (const e of [ex.explainOffline(26 * HOUR + 5 * MIN, NaN, at(1, '02:01'), 480), ex.explainOffline(3 * HOUR, NaN, at(0, '10:00'), 480)]) {
+      sane(e);
+      expect(e.zh).toMatch(/^水表首次上报后已 [\d.]+ 小时没有再上报（最后一次在 \d\d:\d\d；上报规律尚未掌握）/);
+      expect(e.zh).not.toMatch(/通常/);
+      expect(e.facts).not.toHaveProperty('cadenceMinutes');
+    }
+  });
+
   it('durations and intervals read like people say them', () => {
     expect(describeInterval(60_000).zh).toBe('每分钟');
     expect(describeInterval(5 * MIN).zh).toBe('每 5 分钟');
