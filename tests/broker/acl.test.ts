@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mayPublish, startBroker, type Broker } from '../../src/broker/index.ts';
+import { parseTopic } from '../../src/domain/wire.ts';
 import { Inbox, closedByBroker, connect, mapAuthenticator, startTestBroker, METERS } from './harness.ts';
 
 describe('mayPublish', () => {
@@ -20,6 +21,19 @@ describe('mayPublish', () => {
     ['', false],
   ])('m-001 → %j: %s', (topic, allowed) => {
     expect(mayPublish('m-001', topic)).toBe(allowed);
+  });
+
+  it("agrees with parseTopic's verdict (the split-based rule it replaced) on near-miss topics", () => {
+    const ids = ['m-001', 'm-0011', 'm-00', 'M-001', '-bad', 'a'.repeat(64), 'a'.repeat(65), 'm_1', 'm.1', ''];
+    const topics = ids.flatMap((id) => ['reading', 'batch', 'status', 'readings', 'read', ''].flatMap((k) => [`meters/${id}/${k}`, `meters/${id}/${k}/`, `meters//${id}/${k}`, `Meters/${id}/${k}`, `$meters/${id}/${k}`]));
+    let n = 0;
+    for (const id of ids)
+      for (const t of topics) {
+        const old = !t.startsWith('$') && parseTopic(t)?.meterId === id;
+        expect(mayPublish(id, t), `${id} → ${t}`).toBe(old);
+        n++;
+      }
+    expect(n).toBe(ids.length * topics.length);
   });
 });
 
