@@ -12,6 +12,7 @@ import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
 import { numsLength } from './nums.ts';
+import { coarseStepLiters } from './register-step.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { isMorningAfterNight } from './night.ts';
 import { excludeToday, observe } from './routine.ts';
@@ -171,7 +172,17 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
     excludeToday(m.routine); // a trip is not the household's routine
     excludeFlowToday(m.flow);
   }
-  checkNoUsage(d, m, events, used, away, t1, now);
+  // A register too coarse to show a day's uses (50 or 100 L a pulse): its silences say nothing.
+  const step = coarseStepLiters(m.flow);
+  if (step > cfg.noUsage.maxStepL) {
+    m.lastFaultAt = t1; // kept fresh: the data-fault stays open while the meter is this coarse
+    raise(m, events, 'data-fault', now, t1, ex.explainCoarseRegister(step));
+    if (m.active.has('no-usage')) {
+      clear(m, events, 'no-usage', now, t1);
+      m.noUsageCheckIn = false;
+      m.noUsageSince = NaN;
+    }
+  } else checkNoUsage(d, m, events, used, away, t1, now);
   checkSurge(cfg, m, events, f, away, t1, now);
   checkLeak(cfg, m, events, f, t1, now);
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);

@@ -161,6 +161,16 @@ export function explainFault(why: string, deltaLiters: number): Explanation {
   };
 }
 
+/** The register moves in steps too coarse to show a household's uses (no-usage is off for it). */
+export function explainCoarseRegister(stepL: number): Explanation {
+  const step = Math.round(stepL);
+  return {
+    zh: `水表读数每次跳变 ${step} 升，分辨率太低，无法据此判断住户是否长时间未用水（小量漏水也难以发现），该户的未用水告警已停用。请更换为分辨率 10 升或更细的水表。`,
+    en: `The meter's register moves in steps of ${step} L: too coarse to tell whether the household has stopped using water (or to see a small leak), so no-usage alerts are off for it. Replace it with a meter of 10 L resolution or finer.`,
+    facts: { registerStepLiters: step },
+  };
+}
+
 export function explainBattery(battery: number): Explanation {
   return {
     zh: `水表电量低（${battery}%），请安排更换电池。`,

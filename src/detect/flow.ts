@@ -37,7 +37,7 @@ export interface FlowState {
   wetMinLpm: number;
   /** Leak flow subtracted from use while a leak is known (so no-usage still works). */
   baselineLpm: number;
-  /** The register's step (register-step.ts): largest power of ten in mL dividing every positive
+  /** The register's step (register-step.ts): the largest ladder step in mL dividing every positive
    *  delta, and how many deltas say so. */
   stepMilli: number;
   stepDeltas: number;
@@ -133,9 +133,12 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 
   // Coarse intervals that each hold a tap's worth of water (30 L in 15 min, 120 L in an hour):
   // whatever the run rule says about continuity inside them, water ran the whole time.
-  // (Coarse registers step in whole litres, or in tens: one step of slack per interval.)
+  // (Coarse registers step in whole litres, or in tens: one step of slack per interval, while a
+  // step is at most a third of a tap's worth; a coarser register cannot show a tap per interval.)
   const step = coarseStepLiters(f);
-  if (!fine && !gap && useLpm * dtMin >= cfg.surge.steadyLpm * dtMin - Math.max(1, step)) {
+  const steadyL = cfg.surge.steadyLpm * dtMin;
+  const slack = step > 0 && 3 * step <= steadyL ? step : 1;
+  if (!fine && !gap && useLpm * dtMin >= steadyL - slack) {
     if (Number.isNaN(f.steadyStart)) {
       f.steadyStart = t0;
       f.steadyLiters = 0;

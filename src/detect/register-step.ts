@@ -5,22 +5,25 @@
 // between: "water in every interval" never holds, so the leak rule must judge flow over the
 // time the register needs to move one step (flow.ts), not over one reading.
 //
-// The step is learned from the positive deltas: the largest power of ten (1 mL … 100 L) that
-// divides every one of them. One delta that is not a multiple (another resolution after a
+// The step is learned from the positive deltas: the largest step of the ladder below (1 mL …
+// 100 L) that divides every one of them. One delta that is not a multiple (another resolution after a
 // meter swap, a glitch) lowers it for good, which only brings back the fine-meter rules.
 // Until enough deltas are seen the step is unknown and nothing changes.
 
-/** Powers of ten in millilitres, largest first. */
-const LADDER = [100_000, 10_000, 1_000, 100, 10, 1];
+/** Register steps in millilitres, largest first: powers of ten, and 20 and 50 L (pulse outputs
+ *  come in 10, 20, 50, 100 L). No 2 or 5 L: ten deltas of a 1 L register all even is one in a
+ *  thousand, and a 1 L register must never pass for a coarse one. */
+const LADDER = [100_000, 50_000, 20_000, 10_000, 1_000, 100, 10, 1];
 /** Positive deltas before a coarse step is trusted (a 1 L register that happened to move 10,
- *  20 and 30 L must not pass for a 10 L one). */
-export const STEP_TRUST_DELTAS = 30;
+ *  20 and 30 L must not pass for a 10 L one: ten deltas of a real 1 L register all multiples of
+ *  10 is about one in 10¹⁰; a 100 L register takes a week to move ten times). */
+export const STEP_TRUST_DELTAS = 10;
 /** Steps of at least this many litres get the step-aware leak and steady rules; finer
  *  registers keep the per-interval rules they were tuned on. */
 export const COARSE_STEP_L = 2;
 
 export interface StepState {
-  /** Largest power of ten (mL) dividing every positive delta so far; 0 before the first. */
+  /** Largest ladder step (mL) dividing every positive delta so far; 0 before the first. */
   stepMilli: number;
   /** Positive deltas seen (capped). */
   stepDeltas: number;
@@ -36,9 +39,12 @@ export function noteDelta(s: StepState, liters: number): void {
   if (s.stepDeltas < STEP_TRUST_DELTAS) s.stepDeltas++;
 }
 
-/** The register's step in litres when it is coarse (≥ COARSE_STEP_L) and trusted, else 0. */
+/** The register's step in litres when it is coarse (≥ COARSE_STEP_L) and trusted, else 0.
+ *  A coarser step is trusted sooner: k deltas of a 1 L register all multiples of s litres is
+ *  about s^−k, so k = 10 / log10(s) keeps that under 10⁻¹⁰ (10 L: 10 deltas, 100 L: 5, which a
+ *  100 L register, moving once or twice a day, shows within a few days). */
 export function coarseStepLiters(s: StepState): number {
-  if (s.stepDeltas < STEP_TRUST_DELTAS) return 0;
   const l = s.stepMilli / 1000;
-  return l >= COARSE_STEP_L ? l : 0;
+  if (l < COARSE_STEP_L) return 0;
+  return s.stepDeltas >= Math.min(STEP_TRUST_DELTAS, Math.ceil(10 / Math.log10(l))) ? l : 0;
 }

@@ -77,6 +77,7 @@ describe('every other explanation', () => {
     ['clock fast', ex.explainClock(2 * HOUR)],
     ['clock slow', ex.explainClock(-45 * MIN)],
     ['battery', ex.explainBattery(12)],
+    ['register too coarse for no-usage', ex.explainCoarseRegister(100)],
   ])('%s', (_n, e) => {
     sane(e);
     expect(e.zh).toMatch(/[\u4e00-\u9fff]/);

@@ -18,7 +18,7 @@ const step = (deltas: number[]): StepState => {
 };
 
 describe('register step', () => {
-  it('is the largest power of ten dividing every positive delta, once enough deltas agree', () => {
+  it('is the largest ladder step (1 mL … 100 L, with 20 and 50 L) dividing every positive delta, once enough deltas agree', () => {
     const n = STEP_TRUST_DELTAS;
     expect(coarseStepLiters(step(Array.from({ length: n }, (_, i) => 10 * (1 + (i % 3)))))).toBe(10);
     expect(coarseStepLiters(step(Array.from({ length: n }, () => 100)))).toBe(100);
@@ -27,7 +27,15 @@ describe('register step', () => {
     expect(coarseStepLiters(step(Array.from({ length: n }, (_, i) => 1 + i)))).toBe(0); // 1 L: fine rules
     expect(coarseStepLiters(step(Array.from({ length: n }, () => 0.237)))).toBe(0);
     expect(coarseStepLiters(step(Array.from({ length: n }, () => 0.15755)))).toBe(0); // finer than a millilitre
-    expect(coarseStepLiters(step([0, -10, ...Array.from({ length: n }, () => 20)]))).toBe(10); // zero and negative deltas say nothing
+    expect(coarseStepLiters(step([0, -10, ...Array.from({ length: n }, (_, i) => 10 * (i + 1))]))).toBe(10); // zero and negative deltas say nothing
+    expect(coarseStepLiters(step(Array.from({ length: n }, (_, i) => 20 * (i + 1))))).toBe(20);
+    expect(coarseStepLiters(step(Array.from({ length: n }, (_, i) => 50 * (i + 1))))).toBe(50);
+    expect(coarseStepLiters(step(Array.from({ length: n }, () => 2)))).toBe(0); // never 2 or 5 L: an even run of a 1 L register
+    // Coarser steps are trusted sooner: 100 L after 5 deltas, 50 L after 6, 10 L after 10.
+    expect(coarseStepLiters(step([100, 200, 100, 300]))).toBe(0);
+    expect(coarseStepLiters(step([100, 200, 100, 300, 100]))).toBe(100);
+    expect(coarseStepLiters(step([50, 100, 50, 150, 50]))).toBe(0);
+    expect(coarseStepLiters(step([50, 100, 50, 150, 50, 50]))).toBe(50);
   });
 
   it.each([15, 60])('%i-min pulse meter (10 L), a 6 L/h leak from day 22 → one leak alert within 24 h, with a rate that is not zero', (cadenceMin) => {
@@ -64,6 +72,31 @@ describe('register step', () => {
     expect(leak!.observedAt).toBeLessThan(still);
     const nu = raises(events, 'no-usage').filter((e) => e.at >= still);
     expect(nu.length, summary(events).join('\n')).toBeGreaterThanOrEqual(1);
+    expect(nu[0]!.observedAt - still).toBeLessThanOrEqual(14 * HOUR);
+  });
+
+  it.each([50, 100])('a %i L register cannot show a household stopping: no no-usage on it, one data-fault that says so, in both languages', (stepL) => {
+    const h = household({ cadenceMin: 15, days: 30, seed: 7 });
+    h.silence(at(25, '09:00'), at(27, '09:00')); // two days without water
+    const { events } = drive(createDetector(cfg), stepped(h.readings(), stepL));
+    const faults = raises(events, 'data-fault');
+    expect(faults, summary(events).join('\n')).toHaveLength(1);
+    expect(faults[0]!.observedAt).toBeLessThan(at(10, '00:00')); // within days of the first steps
+    expect(faults[0]!.reason.zh).toContain(`每次跳变 ${stepL} 升`);
+    expect(faults[0]!.reason.zh).toContain('未用水告警已停用');
+    expect(faults[0]!.reason.en).toContain(`steps of ${stepL} L`);
+    expect(raises(events, 'no-usage').filter((e) => e.at > faults[0]!.at)).toEqual([]);
+    expect(raises(events, 'surge')).toEqual([]);
+  });
+
+  it('a 20 L register still has its silence found, and raises no data-fault', () => {
+    const h = household({ cadenceMin: 15, days: 30, seed: 7 });
+    const still = at(25, '09:00');
+    h.silence(still, at(27, '09:00'));
+    const { events } = drive(createDetector(cfg), stepped(h.readings(), 20));
+    expect(raises(events, 'data-fault'), summary(events).join('\n')).toEqual([]);
+    const nu = raises(events, 'no-usage').filter((e) => e.at >= still);
+    expect(nu.length).toBeGreaterThanOrEqual(1);
     expect(nu[0]!.observedAt - still).toBeLessThanOrEqual(14 * HOUR);
   });
 });
