@@ -45,7 +45,7 @@ export function readingsRepo(db: Database) {
   const prune = db.prepare('DELETE FROM readings WHERE ts < ?');
   // The oldest `limit` rows at most, found through readings_ts: retention deletes in slices (src/jobs/sliced.ts).
   const pruneSome = db.prepare('DELETE FROM readings WHERE (meter_id, ts) IN (SELECT meter_id, ts FROM readings WHERE ts < ? ORDER BY ts LIMIT ?)');
-  // For the dashboard's usage charts and battery (the readings_meter_ts index serves both).
+  // For the dashboard's usage charts and battery (the primary key, (meter_id, ts), serves both: there is no other index by meter).
   const between = db.prepare<[string, number, number], Row>('SELECT * FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts');
   const lastBattery = db.prepare<[string], { ts: number; battery: number }>(
     'SELECT ts, battery FROM readings WHERE meter_id = ? AND battery IS NOT NULL ORDER BY ts DESC LIMIT 1',
