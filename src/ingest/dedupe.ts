@@ -22,8 +22,14 @@ class MeterMemory {
   readonly #pairs: Float64Array;
   #next = 0;
   #size = 0;
+  /** Neighbours in the recency list (RecentReadings): the meter heard just after and just before this one. */
+  newer: MeterMemory | null = null;
+  older: MeterMemory | null = null;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly meterId: string,
+    readonly capacity: number,
+  ) {
     this.#pairs = new Float64Array(capacity * 2);
   }
 
@@ -46,6 +52,11 @@ class MeterMemory {
 
 export class RecentReadings {
   readonly #meters = new Map<string, MeterMemory>();
+  /** Least recently heard first, through MeterMemory.newer: marking a meter heard moves it to
+   *  the end without touching the Map (a delete and a set per reading cost more than the
+   *  dedupe itself, and left the Map rehashing). */
+  #oldest: MeterMemory | null = null;
+  #newest: MeterMemory | null = null;
   readonly #opts: DedupeOptions;
 
   constructor(opts: Partial<DedupeOptions> = {}) {
@@ -101,16 +112,36 @@ export class RecentReadings {
   #memoryOf(meterId: string): MeterMemory {
     let m = this.#meters.get(meterId);
     if (m) {
-      // Re-insert to mark as most recently heard (Map keeps insertion order).
-      this.#meters.delete(meterId);
-    } else {
-      m = new MeterMemory(this.#opts.perMeter);
-      if (this.#meters.size >= this.#opts.maxMeters) {
-        const oldest = this.#meters.keys().next().value;
-        if (oldest !== undefined) this.#meters.delete(oldest);
+      if (m !== this.#newest) {
+        this.#unlink(m);
+        this.#append(m);
       }
+      return m;
     }
+    if (this.#meters.size >= this.#opts.maxMeters && this.#oldest) {
+      const oldest = this.#oldest;
+      this.#unlink(oldest);
+      this.#meters.delete(oldest.meterId);
+    }
+    m = new MeterMemory(meterId, this.#opts.perMeter);
     this.#meters.set(meterId, m);
+    this.#append(m);
     return m;
+  }
+
+  #unlink(m: MeterMemory): void {
+    if (m.older) m.older.newer = m.newer;
+    else this.#oldest = m.newer;
+    if (m.newer) m.newer.older = m.older;
+    else this.#newest = m.older;
+    m.newer = m.older = null;
+  }
+
+  /** As the most recently heard. */
+  #append(m: MeterMemory): void {
+    m.older = this.#newest;
+    if (this.#newest) this.#newest.newer = m;
+    else this.#oldest = m;
+    this.#newest = m;
   }
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import { ReadingPayload, StatusPayload, describeZodError, parseTopic, topicKindFor } from '../domain/wire.ts';
+import { fastReading } from './fast-reading.ts';
 
 export type RejectCode = 'invalid-json' | 'schema' | 'bad-topic' | 'implausible-time';
 
@@ -120,11 +121,16 @@ export function* parseSteps(
   }
 
   if (t.kind === 'reading') {
-    const v = validate(ReadingPayload, json);
-    if (!v.ok) return reject('schema', v.reason);
-    const late = implausibility(v.value.ts, receivedAt, plausibility);
+    // The usual payload without zod (fast-reading.ts); zod for anything else, and its reasons.
+    let reading = fastReading(meterId, receivedAt, json);
+    if (!reading) {
+      const v = validate(ReadingPayload, json);
+      if (!v.ok) return reject('schema', v.reason);
+      reading = { meterId, receivedAt, ...v.value };
+    }
+    const late = implausibility(reading.ts, receivedAt, plausibility);
     if (late) return reject('implausible-time', `ts: ${late}`);
-    return { ok: true, kind: 'readings', readings: [{ meterId, receivedAt, ...v.value }] };
+    return { ok: true, kind: 'readings', readings: [reading] };
   }
 
   // A batch: the envelope (object, `readings` an array of 1..5000) at once, its readings in slices.
@@ -137,19 +143,23 @@ export function* parseSteps(
   let sorted = true;
   for (let i = 0; i < items.length; i++) {
     if (i > 0 && i % slice === 0) yield i;
-    const r = ReadingPayload.safeParse(items[i]);
-    if (!r.success) {
-      for (const issue of r.error.issues) if (issues.length < MAX_ISSUES) issues.push(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`);
-      if (issues.length >= MAX_ISSUES) break;
-      continue;
+    let reading = fastReading(meterId, receivedAt, items[i]);
+    if (!reading) {
+      const r = ReadingPayload.safeParse(items[i]);
+      if (!r.success) {
+        for (const issue of r.error.issues) if (issues.length < MAX_ISSUES) issues.push(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`);
+        if (issues.length >= MAX_ISSUES) break;
+        continue;
+      }
+      // Strict schemas guarantee no unknown keys, so the spread copies only wire fields.
+      reading = { meterId, receivedAt, ...r.data };
     }
     if (firstLate === null) {
-      const late = implausibility(r.data.ts, receivedAt, plausibility);
+      const late = implausibility(reading.ts, receivedAt, plausibility);
       if (late) firstLate = `readings.${i}.ts: ${late}`;
     }
-    // Strict schemas guarantee no unknown keys, so the spread copies only wire fields.
-    readings[i] = { meterId, receivedAt, ...r.data };
-    if (i > 0 && sorted && readings[i - 1] && readings[i]!.ts < readings[i - 1]!.ts) sorted = false;
+    readings[i] = reading;
+    if (i > 0 && sorted && readings[i - 1] && reading.ts < readings[i - 1]!.ts) sorted = false;
   }
   if (issues.length) return reject('schema', issues.join('; '));
   if (firstLate) return reject('implausible-time', firstLate);

@@ -58,7 +58,11 @@ export function createRegistry() {
     return family;
   }
 
-  function seriesOf(f: Family, labels: Record<string, string> = {}): Series {
+  function seriesOf(f: Family, labels?: Record<string, string>): Series {
+    // A family without labels has its one series from the start: no key to build (the readings
+    // counters are incremented once per reading).
+    if (labels === undefined && f.labelNames.length === 0) return f.series.get('')!;
+    labels ??= {};
     const keys = Object.keys(labels);
     if (keys.length !== f.labelNames.length || !f.labelNames.every((l) => typeof labels[l] === 'string')) {
       throw new Error(`${f.name}: expected labels {${f.labelNames.join(', ')}}, got {${keys.join(', ')}}`);

@@ -8,8 +8,37 @@
 import type { Database } from 'better-sqlite3';
 import { isTransient, type StoreFaults } from './faults.ts';
 
+/**
+ * The rows of consecutive `addRows` calls for one sink within a batch: written by one call of
+ * the sink (a multi-row INSERT), while each call's rows stay a write of their own when a
+ * permanent error makes the queue look for the bad one.
+ */
+class RowsWrite<T> {
+  readonly rows: T[] = [];
+  /** Where each call's rows end in `rows`. */
+  readonly ends: number[] = [];
+  constructor(readonly sink: (rows: readonly T[]) => unknown) {}
+
+  push(rows: readonly T[]): void {
+    for (const r of rows) this.rows.push(r);
+    this.ends.push(this.rows.length);
+  }
+
+  run(): void {
+    this.sink(this.rows);
+  }
+
+  /** One write per call, as if each had been `add`ed alone. */
+  parts(): (() => void)[] {
+    return this.ends.map((end, k) => () => void this.sink(this.rows.slice(k ? this.ends[k - 1] : 0, end)));
+  }
+}
+
+/** A queued write: one function, or the merged rows of `addRows` calls (the type of its rows erased). */
+type Write = (() => void) | RowsWrite<unknown>;
+
 interface Batch {
-  ops: (() => void)[];
+  ops: Write[];
   rows: number;
   sealed: boolean;
   done: Promise<void>;
@@ -42,6 +71,32 @@ export class WriteQueue {
 
   /** Queues a write of `rows` rows; it runs inside the next group transaction. */
   add(op: () => void, rows = 1): void {
+    const tail = this.#tail();
+    tail.ops.push(op);
+    tail.rows += rows;
+    this.#schedule();
+  }
+
+  /**
+   * Queues `rows` for `sink`, which writes many rows at once: consecutive calls with the same
+   * sink (a stable function) in one transaction make one call of it with all their rows, in
+   * order. Like `add` otherwise; on a permanent error each call's rows are retried alone.
+   */
+  addRows<T>(sink: (rows: readonly T[]) => unknown, rows: readonly T[]): void {
+    const tail = this.#tail();
+    const last = tail.ops.at(-1);
+    if (last instanceof RowsWrite && last.sink === sink) (last as unknown as RowsWrite<T>).push(rows);
+    else {
+      const w = new RowsWrite(sink);
+      w.push(rows);
+      tail.ops.push(w as unknown as RowsWrite<unknown>);
+    }
+    tail.rows += rows.length;
+    this.#schedule();
+  }
+
+  /** The batch new writes join: the last one, unless it is committing or full. */
+  #tail(): Batch {
     if (this.#closed) throw new Error('write queue is closed');
     let tail = this.#pending.at(-1);
     if (!tail || tail.sealed || tail.rows >= this.opts.commitRows) {
@@ -49,9 +104,7 @@ export class WriteQueue {
       const done = new Promise<void>((r) => (resolve = r));
       this.#pending.push((tail = { ops: [], rows: 0, sealed: false, done, resolve }));
     }
-    tail.ops.push(op);
-    tail.rows += rows;
-    this.#schedule();
+    return tail;
   }
 
   /** Resolves once every write queued before this call is committed. */
@@ -108,7 +161,7 @@ export class WriteQueue {
     head.sealed = true;
     try {
       this.db.transaction(() => {
-        for (const op of head.ops) op();
+        for (const op of head.ops) typeof op === 'function' ? op() : op.run();
       })();
     } catch (err) {
       if (isTransient(err)) {
@@ -120,7 +173,7 @@ export class WriteQueue {
         return false;
       }
       // Not the storage's fault: find the bad write(s), keep the rest.
-      for (const op of head.ops) {
+      for (const op of head.ops.flatMap((w) => (typeof w === 'function' ? [w] : w.parts()))) {
         try {
           this.db.transaction(op)();
         } catch (one) {

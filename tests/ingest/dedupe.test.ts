@@ -54,6 +54,29 @@ describe('RecentReadings', () => {
     expect(d.unseen([r(1, 1, 'a'), r(1, 1, 'b'), r(1, 1, 'c')]).fresh).toEqual([r(1, 1, 'b')]);
   });
 
+  it('evicts in exactly least-recently-heard order, whichever meter was heard again (oldest, middle or newest)', () => {
+    // A pseudo-random sequence against a plain model of the order (a list, most recent last).
+    const d = new RecentReadings({ maxMeters: 4 });
+    const model: string[] = [];
+    const last = new Map<string, number>();
+    const meters = ['a', 'b', 'c', 'd', 'e', 'f'];
+    let seed = 7;
+    for (let step = 1; step <= 400; step++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const id = meters[(seed >>> 8) % meters.length]!;
+      d.remember([r(step, step, id)]);
+      last.set(id, step);
+      if (model.includes(id)) model.splice(model.indexOf(id), 1);
+      else if (model.length === 4) model.shift();
+      model.push(id);
+      // unseen() does not mark a meter heard, so asking does not disturb the order.
+      for (const m of meters) {
+        const ts = last.get(m);
+        if (ts !== undefined) expect(d.unseen([r(ts, ts, m)]).duplicates, `${m} at step ${step}`).toBe(model.includes(m) ? 1 : 0);
+      }
+    }
+  });
+
   it.each([{ perMeter: 0 }, { maxMeters: 1.5 }])('rejects bad options %j at construction', (opts) => {
     expect(() => new RecentReadings(opts)).toThrow(/expected a positive integer/);
   });

@@ -33,6 +33,32 @@ describe('readings repository', () => {
     expect(store.readings.recent('m-1', 10).map((x) => x.totalLiters)).toEqual([2, 1]);
   });
 
+  it('counts only new rows across the multi-row statements (64, 16, then one by one), keeping the first copy', () => {
+    const { store } = tempStore();
+    // 150 rows: two statements of 64, one of 16, six single inserts. Duplicates sit inside a
+    // 64-row statement, across statements and in the single-row tail.
+    const fresh = Array.from({ length: 140 }, (_, i) => r(T0 + i * HOUR, i));
+    const dup = (i: number) => r(T0 + i * HOUR, 1000 + i);
+    const rows = [...fresh.slice(0, 10), dup(3), ...fresh.slice(10, 70), dup(0), dup(65), ...fresh.slice(70), dup(139), dup(5), dup(100), dup(139), dup(138), dup(1), dup(2)];
+    expect(rows).toHaveLength(150);
+    let added = 0;
+    store.writes.add(() => (added = store.readings.addManyInTransaction(rows)), rows.length);
+    store.writes.flushSync();
+    expect(added).toBe(140);
+    const stored = store.readings.between('m-1', T0, T0 + 1000 * HOUR);
+    expect(stored).toEqual(fresh);
+    // Every row a retransmission now: none new, whatever the statement width.
+    for (const n of [1, 15, 16, 17, 63, 64, 65, 140]) expect(store.readings.addMany(fresh.slice(0, n).map((x) => ({ ...x, totalLiters: -1 })))).toBe(0);
+    expect(store.readings.between('m-1', T0, T0 + 1000 * HOUR)).toEqual(fresh);
+  });
+
+  it('stores the optional fields of every row of a multi-row statement, and null for absent ones', () => {
+    const { store } = tempStore();
+    const rows = Array.from({ length: 81 }, (_, i) => r(T0 + i * HOUR, i, i % 2 ? { seq: i, flowLpm: i / 4, battery: i % 100 } : {}));
+    expect(store.readings.addMany(rows)).toBe(81);
+    expect(store.readings.between('m-1', T0, T0 + 100 * HOUR)).toEqual(rows);
+  });
+
   it('prunes readings taken before the cut-off', () => {
     const { store } = tempStore();
     store.readings.addMany([r(T0, 1), r(T0 + HOUR, 2), r(T0 + 2 * HOUR, 3)]);
