@@ -12,7 +12,7 @@ import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
 import { numsLength } from './nums.ts';
-import { coarseStepLiters } from './register-step.ts';
+import { stepTooCoarseForNoUsage } from './register-step.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { isMorningAfterNight } from './night.ts';
 import { excludeToday, observe } from './routine.ts';
@@ -173,8 +173,8 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
     excludeFlowToday(m.flow);
   }
   // A register too coarse to show a day's uses (50 or 100 L a pulse): its silences say nothing.
-  const step = coarseStepLiters(m.flow);
-  if (step > cfg.noUsage.maxStepL) {
+  const step = stepTooCoarseForNoUsage(m.flow, cfg.noUsage.maxStepL);
+  if (step) {
     m.lastFaultAt = t1; // kept fresh: the data-fault stays open while the meter is this coarse
     raise(m, events, 'data-fault', now, t1, ex.explainCoarseRegister(step));
     if (m.active.has('no-usage')) {

@@ -48,3 +48,10 @@ export function coarseStepLiters(s: StepState): number {
   if (l < COARSE_STEP_L) return 0;
   return s.stepDeltas >= Math.min(STEP_TRUST_DELTAS, Math.ceil(10 / Math.log10(l))) ? l : 0;
 }
+
+/** The step when it is too coarse for no-usage (over `maxStepL`: its silences say nothing), else 0.
+ *  The rule (detector.ts) and the dashboard's status (status.ts) ask the same question here. */
+export function stepTooCoarseForNoUsage(s: StepState, maxStepL: number): number {
+  const l = coarseStepLiters(s);
+  return l > maxStepL ? l : 0;
+}

@@ -7,7 +7,7 @@ import type { AlertType } from '../domain/alert.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { offlineDeadline, type DetectorState } from './detector.ts';
 import { isAway } from './meter-state.ts';
-import { coarseStepLiters } from './register-step.ts';
+import { stepTooCoarseForNoUsage } from './register-step.ts';
 
 export interface MeterStatusView {
   meterId: string;
@@ -42,7 +42,7 @@ export function meterStatus(d: DetectorState, meterId: string, now: number): Met
   const away = isAway(m, now);
   let noUsageDeadline: number | null = null;
   // (A register too coarse for no-usage, detector.ts, has no deadline.)
-  if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt) && !(coarseStepLiters(m.flow) > d.cfg.noUsage.maxStepL)) {
+  if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt) && !stepTooCoarseForNoUsage(m.flow, d.cfg.noUsage.maxStepL)) {
     // The same start as the rule (detector.ts checkNoUsage): back from away, the silence at
     // home starts at the return, not at the last use before the trip.
     const t = Number.isNaN(m.register.lastTs) ? m.lastUseAt : Math.max(m.lastUseAt, m.register.lastTs);
