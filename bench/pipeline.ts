@@ -6,7 +6,9 @@
 // a meter publishes it (a Buffer), `meters` meters in turn at 15-minute cadence, handed over
 // as the broker's onPublish does; every `window` messages wait for their commit (the PUBACKs).
 // Prints CPU µs per reading (this process, both threads), the share spent in garbage
-// collection, and the commit count. `--cpu-prof` on it gives a profile of the pipeline alone.
+// collection, and the readings accepted. `--cpu-prof` on it gives a profile of the pipeline alone.
+// Its data (3 L every 15 min, night and day) raises a leak alert on every meter inside the
+// measured run, each stored in its own transaction: about 8 % of the figure, not steady state.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
