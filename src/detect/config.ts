@@ -142,6 +142,9 @@ export const DetectorConfigSchema = z.strictObject({
        *  after this: it may upload once a day (NB-IoT), and its first upload may hold part of a
        *  day or a single reading. A meter's second delivery teaches the interval. */
       unlearnedMs: z.number().positive().default(hours(26)),
+      /** A meter that loses deliveries (radio, QoS 0) is offline only after a run of losses it
+       *  shows by chance less often than this per month (delivery-loss.ts). */
+      lossFalsePerMonth: z.number().positive().max(1).default(0.05),
     })
     .prefault({}),
 

@@ -11,6 +11,7 @@
 // zero is also what batching and latency look like; it is taken for a slow clock only when even
 // the freshest reading is older than a whole delivery interval (no batching explains that).
 import type { DetectorConfig } from './config.ts';
+import { countDeliveryGap } from './delivery-loss.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { HOUR } from './time.ts';
 
@@ -33,6 +34,9 @@ export interface DeliveryState {
   shuffles: boolean;
   /** Readings that came later than the watermark (counted; see detector onReading). */
   late: number;
+  /** Delivery slots seen and lost (decayed counts; delivery-loss.ts): the meter's loss rate. */
+  slots: number;
+  missed: number;
 }
 
 export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
@@ -47,6 +51,8 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   offsetMs: 0,
   shuffles: false,
   late: 0,
+  slots: 0,
+  missed: 0,
 });
 
 const GAP_WINDOW = 9;
@@ -82,6 +88,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
   if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, groupCadenceMs)) && fresh) {
     if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
+      countDeliveryGap(s, receivedAt - s.startAt, cfg);
       numsPush(s.gaps, receivedAt - s.startAt);
       if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);
       s.intervalMs = numsMedian(s.gaps);

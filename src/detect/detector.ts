@@ -5,6 +5,7 @@ import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
 import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
+import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
 import { excludeFlowToday, observeFlow } from './flow.ts';
@@ -248,7 +249,7 @@ export function offlineDeadline(d: DetectorState, m: MeterState): number {
   if (Number.isNaN(m.lastArrival) || m.active.has('offline')) return NaN;
   const o = d.cfg.offline;
   if (!deliveryLearned(m.delivery)) return m.lastArrival + Math.max(o.minMs, o.unlearnedMs);
-  return m.lastArrival + Math.max(o.minMs, o.intervals * m.arrivalCadenceMs);
+  return m.lastArrival + offlineSpanMs(m.delivery, d.cfg);
 }
 
 /** The next moment time alone changes something for this meter (NaN: nothing pending). */
@@ -266,7 +267,7 @@ export function tickMeter(d: DetectorState, m: MeterState, now: number): Detecto
   const deadline = offlineDeadline(d, m);
   if (Number.isNaN(deadline) || now < deadline) return events;
   const learned = deliveryLearned(m.delivery);
-  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, learned ? m.arrivalCadenceMs : NaN, m.lastArrival, d.cfg.utcOffsetMinutes));
+  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, learned ? m.arrivalCadenceMs : NaN, m.lastArrival, d.cfg.utcOffsetMinutes, observedLossRate(m.delivery)));
   return events;
 }
 

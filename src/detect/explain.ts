@@ -119,7 +119,7 @@ export function explainLeak(wetMs: number, minLpm: number): Explanation {
 
 /** Offline in delivery terms: "通常每小时上报一次，已 3 小时未上报". `intervalMs` is the learned delivery interval. */
 /** `intervalMs` NaN: the meter's reporting pattern is not learned yet (one delivery so far). */
-export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number): Explanation {
+export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number, lossRate = 0): Explanation {
   const silent = describeDuration(silentMs);
   const last = clockOf(lastAt, off);
   if (Number.isNaN(intervalMs))
@@ -129,10 +129,20 @@ export function explainOffline(silentMs: number, intervalMs: number, lastAt: num
       facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), lastReport: last },
     };
   const every = describeInterval(intervalMs);
+  // A meter known to lose uploads is told as such: its silence was waited for longer.
+  const lossPct = Math.round(lossRate * 100);
+  const lossZh = lossPct >= 1 ? `，约 ${lossPct}% 的上报会丢失` : '';
+  const lossEn = lossPct >= 1 ? `, losing about ${lossPct}% of its reports` : '';
   return {
-    zh: `水表通常${every.zh}上报一次，已 ${silent.zh}未上报（最后一次在 ${last}）。请检查水表或网络；这不代表住户未用水。`,
-    en: `The meter usually reports ${every.en}; it has not reported for ${silent.en} (last at ${last}). Check the meter or its network; this says nothing about water use.`,
-    facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), cadenceMinutes: Math.round(intervalMs / 60_000), lastReport: last },
+    zh: `水表通常${every.zh}上报一次${lossZh}，已 ${silent.zh}未上报（最后一次在 ${last}）。请检查水表或网络；这不代表住户未用水。`,
+    en: `The meter usually reports ${every.en}${lossEn}; it has not reported for ${silent.en} (last at ${last}). Check the meter or its network; this says nothing about water use.`,
+    facts: {
+      silentHours: hours1(silentMs),
+      silentMinutes: Math.round(silentMs / 60_000),
+      cadenceMinutes: Math.round(intervalMs / 60_000),
+      lastReport: last,
+      ...(lossPct >= 1 ? { lossPercent: lossPct } : {}),
+    },
   };
 }
 

@@ -100,6 +100,9 @@ const delivery = z.object({
   offsetMs: num,
   shuffles: z.boolean(),
   late: num,
+  // Added after SNAPSHOT_VERSION 2 was written: older snapshots have no loss counts yet.
+  slots: num.default(0),
+  missed: num.default(0),
 });
 
 const schema = z.object({

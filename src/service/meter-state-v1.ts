@@ -99,6 +99,8 @@ const delivery = z.object({
   offsetMs: num,
   shuffles: z.boolean(),
   late: num,
+  slots: num.default(0),
+  missed: num.default(0),
 });
 
 export const MeterStateV1Schema = z.object({

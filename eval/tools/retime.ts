@@ -1,0 +1,84 @@
+// Meters the simulator does not make, from a dataset it did: replays an eval dataset's trace
+// (.eval-out/<name>/trace.jsonl; run `npm run eval -- --dataset <name>` first) through the real
+// replay CLI after rewriting how its meters report, and scores the alerts against the same
+// labels, beside the unchanged trace. Modes:
+//   on-change[:H]  a reading only when the register moved, or H hours (default 1) after the last
+//                  one sent (report-on-change meters with a heartbeat)
+//   loss[:P]       each reading lost with probability P (default 0.05: NB-IoT / QoS 0 loss)
+//   jitter[:M]     each reading's timestamp moved by up to ±M minutes (default 2), kept in order
+//   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readAlerts } from '../io.ts';
+import type { DatasetLabels } from '../labels.ts';
+import { scoreAlerts } from '../score.ts';
+
+interface Line {
+  meterId: string;
+  ts: string;
+  totalLiters: number;
+  receivedAt?: string;
+  [k: string]: unknown;
+}
+
+const [name = 'sim-15min', ...modes] = process.argv.slice(2);
+const dir = `.eval-out/${name}`;
+const labels = JSON.parse(readFileSync(`${dir}/labels.json`, 'utf8')) as DatasetLabels;
+const lines = readFileSync(`${dir}/trace.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+const until = new Date(Math.max(...labels.meters.map((m) => Date.parse(m.to))) + 2 * 86_400_000).toISOString();
+
+/** A deterministic uniform [0, 1) from a string (mulberry-style hash). */
+function unit(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  h = Math.imul(h ^ (h >>> 15), 2246822507);
+  return ((h ^ (h >>> 13)) >>> 0) / 4294967296;
+}
+
+function transform(mode: string, input: Line[]): Line[] {
+  const [kind, arg] = mode.split(':');
+  if (kind === 'on-change') {
+    const heartbeat = Number(arg ?? 1) * 3_600_000;
+    const last = new Map<string, { liters: number; ts: number }>();
+    return input.filter((l) => {
+      const prev = last.get(l.meterId);
+      const ts = Date.parse(l.ts);
+      if (prev && l.totalLiters === prev.liters && ts - prev.ts < heartbeat) return false;
+      last.set(l.meterId, { liters: l.totalLiters, ts });
+      return true;
+    });
+  }
+  if (kind === 'loss') {
+    const p = Number(arg ?? 0.05);
+    return input.filter((l) => unit(`${l.meterId}|${l.ts}`) >= p);
+  }
+  if (kind === 'jitter') {
+    const ms = Number(arg ?? 2) * 60_000;
+    const lastTs = new Map<string, number>();
+    return input.map((l) => {
+      const ts = Date.parse(l.ts) + Math.round((unit(`${l.meterId}|${l.ts}`) * 2 - 1) * ms);
+      const t = Math.max(ts, (lastTs.get(l.meterId) ?? -Infinity) + 1000);
+      lastTs.set(l.meterId, t);
+      const rec = l.receivedAt ? Math.max(Date.parse(l.receivedAt), t) : undefined;
+      return { ...l, ts: new Date(t).toISOString(), ...(rec !== undefined ? { receivedAt: new Date(rec).toISOString() } : {}) };
+    });
+  }
+  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P] or jitter[:M]`);
+}
+
+function run(label: string, trace: Line[]): void {
+  const out = `/tmp/retime-${name}-${label.replace(/[^\w.-]/g, '_')}`;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(`${out}/trace.jsonl`, trace.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const r = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', `${out}/trace.jsonl`, '--output', `${out}/alerts.jsonl`, '--until', until], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`replay failed: ${r.stderr}`);
+  const s = scoreAlerts(labels, readAlerts(`${out}/alerts.jsonl`));
+  const t = s.byType;
+  const fmt = (k: keyof typeof t) => (t[k].events ? `${t[k].detected}/${t[k].events}${t[k].delay ? ` ${(t[k].delay!.mean / (k === 'surge' ? 60_000 : 3_600_000)).toFixed(1)}${k === 'surge' ? 'min' : 'h'}` : ''}` : '—');
+  const fa = Object.entries(s.falseAlarms.byType).map(([k, v]) => `${k} ${(v / s.householdMonths).toFixed(2)}`).join(', ');
+  console.log(`${label.padEnd(18)} ${String(trace.length).padStart(9)} readings  NU ${fmt('no-usage')}  SU ${fmt('surge')}  LK ${fmt('leak')}  OFF ${fmt('offline')}  FA ${s.falseAlarms.perHouseholdMonth?.toFixed(2)} /hh-month (${fa || 'none'})`);
+}
+
+console.log(`${name}: ${labels.meters.length} meters, mean delays (surge in minutes), false alarms per household-month outside absences`);
+run('as recorded', lines);
+for (const mode of modes) run(mode, transform(mode, lines));
