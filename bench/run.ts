@@ -8,6 +8,7 @@
 //   `npm run bench -- replay`: the replay figures only (the first part).
 //   `npm run bench -- checkpoint`: WAL checkpoints on the writer against the worker thread
 //   (commit latency and event-loop delay under a stream of readings; also run).
+//   `npm run bench -- parse`: µs to validate one reading message, epoch and ISO `ts` (bench/parse.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,11 @@ import type { Cadence, DeliveryStyle } from '../device-sim/meter.ts';
 if (process.argv[2] === 'turns') {
   const { benchTurns } = await import('./turns.ts');
   await benchTurns();
+  process.exit(0);
+}
+if (process.argv[2] === 'parse') {
+  const { benchParse } = await import('./parse.ts');
+  benchParse();
   process.exit(0);
 }
 if (process.argv[2] === 'connect') {

@@ -4,12 +4,20 @@ import { z } from 'zod';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** An ISO-8601 timestamp with a zone as epoch ms, or undefined when the wire does not accept it
+ *  (shared by the schema and the ingest fast path, src/ingest/fast-reading.ts). */
+export function isoWithZoneMs(s: string): number | undefined {
+  if (!ISO_WITH_ZONE.test(s)) return undefined;
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /** ISO-8601 string or epoch milliseconds → epoch ms. */
 export const Timestamp = z
   .union([
     z.number().int().nonnegative(),
     // A zone designator is required: "08:00" without one would be read in the server's zone.
-    z.string().refine((s) => ISO_WITH_ZONE.test(s) && !Number.isNaN(Date.parse(s)), {
+    z.string().refine((s) => isoWithZoneMs(s) !== undefined, {
       message: 'expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00',
     }),
   ])

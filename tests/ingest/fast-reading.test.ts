@@ -32,7 +32,7 @@ function check(input: unknown): 'fast' | 'zod' {
 }
 
 const ABSENT = Symbol('absent');
-const VALUES: unknown[] = [ABSENT, 0, -0, 1, 42, 99.5, 100, 100.5, 1.5, -1, -0.5, 2 ** 53 - 1, 2 ** 53, 1e300, Number.NaN, Infinity, -Infinity, '5', '', null, true, [], {}, [1], '2025-06-01T11:59:00Z', T0];
+const VALUES: unknown[] = [ABSENT, 0, -0, 1, 42, 99.5, 100, 100.5, 1.5, -1, -0.5, 2 ** 53 - 1, 2 ** 53, 1e300, Number.NaN, Infinity, -Infinity, '5', '', null, true, [], {}, [1], '2025-06-01T11:59:00Z', '2025-06-01T19:59:00.5+08:00', '2025-06-01T11:59:00', '2025-13-01T11:59:00Z', T0];
 const FIELDS = ['ts', 'totalLiters', 'seq', 'flowLpm', 'battery'] as const;
 
 function build(values: Record<string, unknown>, extra?: [string, unknown]): Record<string, unknown> {
@@ -65,9 +65,11 @@ describe('fastReading agrees with zod', () => {
     expect(Object.keys(fastReading('m-1', RECEIVED, common[4])!)).toEqual(['meterId', 'receivedAt', 'ts', 'totalLiters', 'seq', 'flowLpm', 'battery']);
   });
 
-  it('leaves to zod what it must word or convert: wrong types, NaN, strings, negatives, huge numbers, missing and extra fields, ISO times', () => {
+  it('leaves to zod what it must word: wrong types, NaN, strings, negatives, huge numbers, missing and extra fields, malformed times', () => {
     const zodOnes: unknown[] = [
-      { ts: '2025-06-01T11:59:00Z', totalLiters: 1 }, // ISO: zod converts it
+      { ts: '2025-06-01 11:59:00Z', totalLiters: 1 }, // not the wire's ISO form: zod words why
+      { ts: '2025-06-01T11:59:00', totalLiters: 1 }, // no zone
+      { ts: '2025-06-01T25:61:00Z', totalLiters: 1 }, // no such time (Date.parse: NaN)
       { ts: T0, totalLiters: '5' },
       { ts: T0, totalLiters: Number.NaN },
       { ts: T0, totalLiters: -1 },
@@ -97,6 +99,12 @@ describe('fastReading agrees with zod', () => {
     for (const z of zodOnes) expect(check(z), JSON.stringify(z)).toBe('zod');
   });
 
+  it('takes ISO times with a zone, as zod converts them (the load bench meters send these)', () => {
+    const isos = ['2025-06-01T11:59:00Z', '2025-06-01T11:59:00.123Z', '2025-06-01T19:59:00+08:00', '2025-06-01T19:59+0800', '1969-12-31T23:59:59Z'];
+    for (const ts of isos) expect(check({ ts, totalLiters: 1, seq: 2, flowLpm: 0.5, battery: 80 }), ts).toBe('fast');
+    expect(fastReading('m-1', RECEIVED, { ts: '2025-06-01T19:59:00+08:00', totalLiters: 1 })!.ts).toBe(Date.UTC(2025, 5, 1, 11, 59));
+  });
+
   it('agrees on every field alone taking every awkward value', () => {
     const base = { ts: T0, totalLiters: 10, seq: ABSENT, flowLpm: ABSENT, battery: ABSENT };
     let fast = 0;
@@ -111,7 +119,7 @@ describe('fastReading agrees with zod', () => {
     for (let n = 0; n < 20_000; n++) {
       const values: Record<string, unknown> = {};
       // Mostly good values, so that both verdicts are common.
-      for (const f of FIELDS) values[f] = rand() < 0.6 ? pick(f === 'ts' ? [T0, 0, 2 ** 53 - 1] : f === 'battery' ? [ABSENT, 0, 55.5, 100] : [ABSENT, 0, 3, 1e9]) : pick(VALUES);
+      for (const f of FIELDS) values[f] = rand() < 0.6 ? pick<unknown>(f === 'ts' ? [T0, 0, 2 ** 53 - 1, '2025-06-01T11:59:00.250Z'] : f === 'battery' ? [ABSENT, 0, 55.5, 100] : [ABSENT, 0, 3, 1e9]) : pick(VALUES);
       if (values.ts === ABSENT && rand() < 0.9) values.ts = T0;
       if (values.totalLiters === ABSENT && rand() < 0.9) values.totalLiters = 1;
       const extra = rand() < 0.1 ? ([pick(['temp', 'TS', 'meterId', 'receivedAt', '']), pick(VALUES.slice(1))] as [string, unknown]) : undefined;
