@@ -9,6 +9,7 @@
 // already alerted, and are not counted as loss: a meter's real outages never make it tolerant.
 import type { DetectorConfig } from './config.ts';
 import type { DeliveryState } from './delivery.ts';
+import { withHeartbeat } from './heartbeat.ts';
 
 const DAY = 86_400_000;
 /** Delivery slots (intervals) the loss rate is learned over: counts halve beyond this. */
@@ -56,9 +57,10 @@ export function offlineSpanMs(s: DeliveryState, cfg: DetectorConfig): number {
   const k = toleratedLosses(s, cfg);
   // The plain rule: `intervals` intervals. A tolerant one: k lost, and half an interval's grace
   // for the (k + 1)-th delivery to arrive.
-  if (k <= Math.ceil(o.intervals) - 1) return Math.max(o.minMs, o.intervals * s.intervalMs);
+  // A report-on-change meter is also waited for until its heartbeats are missed (heartbeat.ts).
+  if (k <= Math.ceil(o.intervals) - 1) return withHeartbeat(Math.max(o.minMs, o.intervals * s.intervalMs), s, cfg);
   // Never longer than a meter with no known pattern is waited for (a day and more).
-  return Math.max(o.minMs, o.intervals * s.intervalMs, Math.min((k + 1.5) * s.intervalMs, o.unlearnedMs));
+  return withHeartbeat(Math.max(o.minMs, o.intervals * s.intervalMs, Math.min((k + 1.5) * s.intervalMs, o.unlearnedMs)), s, cfg);
 }
 
 /** A new delivery came `gapMs` after the previous one began: count its slots and the lost ones. */
@@ -67,8 +69,9 @@ export function countDeliveryGap(s: DeliveryState, gapMs: number, cfg: DetectorC
   const j = Math.max(1, Math.round(gapMs / s.intervalMs));
   s.slots += j;
   s.missed += j - 1;
+  // Halved in whole numbers (small integers cost no heap box per meter, issue 12.4).
   if (s.slots > SLOT_WINDOW) {
-    s.slots /= 2;
-    s.missed /= 2;
+    s.slots = s.slots >> 1;
+    s.missed = s.missed >> 1;
   }
 }

@@ -6,6 +6,7 @@ import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
 import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
 import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
+import { heartbeatMs, noteDataGap } from './heartbeat.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
 import { excludeFlowToday, observeFlow } from './flow.ts';
@@ -163,6 +164,7 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
   // A known leak's share (on a coarse-step register it accrued since the register last moved).
   const useLiters = liters - (m.flow.baselineLpm * f.spanMs) / MINUTE;
   const used = useLiters >= USE_LITERS;
+  noteDataGap(m.delivery, t1 - t0, liters !== 0, cfg);
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
   observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);
   // A silent meter never raises no-usage: after a gap the silence clock restarts.
@@ -267,7 +269,7 @@ export function tickMeter(d: DetectorState, m: MeterState, now: number): Detecto
   const deadline = offlineDeadline(d, m);
   if (Number.isNaN(deadline) || now < deadline) return events;
   const learned = deliveryLearned(m.delivery);
-  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, learned ? m.arrivalCadenceMs : NaN, m.lastArrival, d.cfg.utcOffsetMinutes, observedLossRate(m.delivery)));
+  raise(m, events, 'offline', now, m.lastArrival, ex.explainOffline(now - m.lastArrival, learned ? m.arrivalCadenceMs : NaN, m.lastArrival, d.cfg.utcOffsetMinutes, observedLossRate(m.delivery), heartbeatMs(m.delivery)));
   return events;
 }
 

@@ -119,7 +119,7 @@ export function explainLeak(wetMs: number, minLpm: number): Explanation {
 
 /** Offline in delivery terms: "通常每小时上报一次，已 3 小时未上报". `intervalMs` is the learned delivery interval. */
 /** `intervalMs` NaN: the meter's reporting pattern is not learned yet (one delivery so far). */
-export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number, lossRate = 0): Explanation {
+export function explainOffline(silentMs: number, intervalMs: number, lastAt: number, off: number, lossRate = 0, heartbeatMs = NaN): Explanation {
   const silent = describeDuration(silentMs);
   const last = clockOf(lastAt, off);
   if (Number.isNaN(intervalMs))
@@ -128,6 +128,15 @@ export function explainOffline(silentMs: number, intervalMs: number, lastAt: num
       en: `The meter has not reported again for ${silent.en} since its first report (last at ${last}; its reporting pattern is not known yet). Check the meter or its network; this says nothing about water use.`,
       facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), lastReport: last },
     };
+  if (!Number.isNaN(heartbeatMs)) {
+    // A report-on-change meter: its usual interval is its heartbeat, not the spacing of its readings.
+    const beat = describeInterval(heartbeatMs);
+    return {
+      zh: `水表在用水时上报，不用水时约${beat.zh}上报一次，已 ${silent.zh}未上报（最后一次在 ${last}）。请检查水表或网络；这不代表住户未用水。`,
+      en: `The meter reports when water is used and about ${beat.en} otherwise; it has not reported for ${silent.en} (last at ${last}). Check the meter or its network; this says nothing about water use.`,
+      facts: { silentHours: hours1(silentMs), silentMinutes: Math.round(silentMs / 60_000), heartbeatMinutes: Math.round(heartbeatMs / 60_000), lastReport: last },
+    };
+  }
   const every = describeInterval(intervalMs);
   // A meter known to lose uploads is told as such: its silence was waited for longer.
   const lossPct = Math.round(lossRate * 100);

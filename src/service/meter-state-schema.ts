@@ -103,6 +103,10 @@ const delivery = z.object({
   // Added after SNAPSHOT_VERSION 2 was written: older snapshots have no loss counts yet.
   slots: num.default(0),
   missed: num.default(0),
+  stillLogMilli: num.default(0),
+  moveLogMilli: num.default(0),
+  stillSeen: num.default(0),
+  moveSeen: num.default(0),
 });
 
 const schema = z.object({

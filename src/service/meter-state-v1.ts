@@ -101,6 +101,10 @@ const delivery = z.object({
   late: num,
   slots: num.default(0),
   missed: num.default(0),
+  stillLogMilli: num.default(0),
+  moveLogMilli: num.default(0),
+  stillSeen: num.default(0),
+  moveSeen: num.default(0),
 });
 
 export const MeterStateV1Schema = z.object({

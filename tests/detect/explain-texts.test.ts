@@ -47,6 +47,17 @@ describe('offline explanations, every meter type', () => {
     }
   });
 
+  it('a report-on-change meter: told by its heartbeat, never its reading spacing or a loss rate', () => {
+    for (const [silent, beat] of [[3 * HOUR + 5 * MIN, HOUR], [18 * HOUR, 6 * HOUR], [50 * MIN, 15 * MIN]] as const) {
+      const e = ex.explainOffline(silent, MIN, at(0, '10:00'), 480, 0.6, beat);
+      sane(e);
+      expect(e.zh).toMatch(/^水表在用水时上报，不用水时约(每小时|每 \d+(\.5)? 小时|每 \d+ 分钟)上报一次，已 [\d.]+ (分钟|小时)未上报（最后一次在 \d\d:\d\d）/);
+      expect(e.zh).not.toMatch(/每分钟|丢失/);
+      expect(e.facts).toMatchObject({ heartbeatMinutes: beat / MIN });
+      expect(e.facts).not.toHaveProperty('lossPercent');
+    }
+  });
+
   it('durations and intervals read like people say them', () => {
     expect(describeInterval(60_000).zh).toBe('每分钟');
     expect(describeInterval(5 * MIN).zh).toBe('每 5 分钟');

@@ -106,9 +106,9 @@ describe('snapshot compatibility', () => {
       // configured gap until three reading gaps agree on its cadence (detector.ts groupCadence):
       // the 1-min meter counts two deliveries fewer at start-up. The count is statistics only.
       liveWhole.delivery.count = res.state.delivery.count;
-      // Format 1 kept no loss counts (src/detect/delivery-loss.ts): a converted meter counts its
-      // delivery slots again from zero, its loss rate the prior's until then.
-      Object.assign(liveWhole.delivery, { slots: 0, missed: 0 });
+      // Format 1 kept no loss counts (src/detect/delivery-loss.ts) nor gap means (heartbeat.ts):
+      // a converted meter counts its delivery slots and learns its gaps again from zero.
+      Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0 });
       expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }
