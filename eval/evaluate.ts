@@ -124,7 +124,10 @@ function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
   });
   // anxin per group of datasets (tuning seeds, held-out seeds, real homes, held-out real homes).
   const groups = [...new Set(datasets.map((d) => d.group))].map((group) => {
-    const runs = datasets.filter((d) => d.group === group).flatMap((d) => d.systems.filter((s) => s.system === 'anxin' && s.score));
+    const of = (system: string) => datasets.filter((d) => d.group === group).flatMap((d) => d.systems.filter((s) => s.system === system && s.score));
+    const runs = of('anxin');
+    // The same with scripted answers (eval/systems/anxin.ts RESPONDER): issue 9 item 6.
+    const ans = of('anxin-answered');
     const ref = datasets.filter((d) => d.group === group).flatMap((d) => d.systems.filter((s) => s.system === 'fixed-10L-12h' && s.score));
     return {
       group,
@@ -132,6 +135,7 @@ function summarise(datasets: DatasetResult[], order: string[]): SummaryInput {
       score: runs.length ? poolScores(runs.map((s) => s.score!)) : undefined,
       checkIn: poolCheckIns(runs.flatMap((s) => (s.checkIn ? [s.checkIn] : []))),
       fixed: ref.length ? poolScores(ref.map((s) => s.score!)) : undefined,
+      ...(ans.length && { answered: { score: poolScores(ans.map((s) => s.score!)), checkIn: poolCheckIns(ans.flatMap((s) => (s.checkIn ? [s.checkIn] : []))) } }),
     };
   });
   const anxinFailures: { dataset: string; failed: TargetCheck[] }[] = [];

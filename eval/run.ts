@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const cfgFile = args.detectorConfig && (isAbsolute(args.detectorConfig) ? args.detectorConfig : join(process.env.INIT_CWD ?? process.cwd(), args.detectorConfig));
-  const systems: System[] = [anxinSystem(PROJECT_ROOT, cfgFile), ...referenceSystems()];
+  const systems: System[] = [anxinSystem(PROJECT_ROOT, cfgFile), anxinSystem(PROJECT_ROOT, cfgFile, true), ...referenceSystems()];
   let specs: DatasetSpec[];
   let chosen: System[];
   try {

@@ -56,6 +56,7 @@ export function parseAlertLines(text: string): EvalAlert[] {
       throw new Error(`alerts line ${i + 1}: expected {meterId, type, openedAt} strings, got ${line.slice(0, 80)}`);
     }
     toMs(o.openedAt);
+    if (o.change === 'answered') return; // a replayed answer (--responder), not an alert
     if (o.change === 'escalated') {
       if (typeof o.escalatedAt !== 'string') throw new Error(`alerts line ${i + 1}: an escalation needs escalatedAt, got ${line.slice(0, 80)}`);
       toMs(o.escalatedAt);

@@ -1,6 +1,7 @@
-// npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO] [--config file.json]
+// npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO] [--config file.json] [--responder file.json]
 // Offline back-test: runs a recorded trace through the live service's detector and alert
-// lifecycle on event time and writes one JSON line per alert opened.
+// lifecycle on event time and writes one JSON line per alert opened. With --responder, scripted
+// people answer no-usage alerts (src/replay/responder.ts) and the detector learns from them.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -9,18 +10,23 @@ import type { Alert } from '../domain/alert.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
 import { describeZodError } from '../domain/wire.ts';
 import { createReplayEngine } from '../replay/engine.ts';
+import { MinHeap } from '../replay/heap.ts';
+import { planAnswer, ResponderSchema, type PlannedAnswer, type Responder } from '../replay/responder.ts';
 
-const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json]
+const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json] [--responder answers.json]
   input:  JSONL, one reading per line in arrival order:
           {"meterId":"m-001","ts":"2026-01-05T07:31:00Z","totalLiters":1234.5,"receivedAt"?:ISO}
   output: JSONL, one line per alert opened ("change":"opened") and per check-in confirmed
-          ("change":"escalated", "escalatedAt"): {"meterId","type","openedAt","stage",...}`;
+          ("change":"escalated", "escalatedAt"): {"meterId","type","openedAt","stage",...},
+          and with --responder one per answer ("change":"answered", "answeredAt", "outcome", "by")
+  responder: JSON {"seed"?, "checkIn"?: {"replyRate", "afterMs"}, "visit"?: {"afterMs"},
+          "households"?: {"<meterId>": [{"from": ISO, "to": ISO, "state": "incapacitated"|"away"}]}}`;
 
 async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
-      options: { input: { type: 'string' }, output: { type: 'string' }, until: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } },
+      options: { input: { type: 'string' }, output: { type: 'string' }, until: { type: 'string' }, config: { type: 'string' }, responder: { type: 'string' }, help: { type: 'boolean' } },
     }).values;
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -45,7 +51,30 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  let responder: Responder | undefined;
+  if (args.responder) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(args.responder, 'utf8'));
+    } catch (e) {
+      console.error(`--responder: expected a JSON file: ${(e as Error).message}`);
+      return 2;
+    }
+    const r = ResponderSchema.safeParse(raw);
+    if (!r.success) {
+      console.error(`--responder: ${describeZodError(r.error, Infinity)}`);
+      return 2;
+    }
+    responder = r.data;
+  }
+
   const out = createWriteStream(args.output);
+  /** Answers due, by time (scheduled when an alert reaches someone; see responder.ts). */
+  const pending = new MinHeap<PlannedAnswer>();
+  const plan = (a: Alert, stage: 'check-in' | 'confirmed', at: number) => {
+    const p = responder && planAnswer(responder, a, stage, at);
+    if (p) pending.push(p.at, p);
+  };
   const byType: Record<string, number> = {};
   const write = (a: Alert, change: 'opened' | 'escalated', at?: number) => {
     const line: AlertLine = {
@@ -69,12 +98,34 @@ async function main(): Promise<number> {
       const key = a.stage === 'check-in' ? `${a.type}:check-in` : a.type;
       byType[key] = (byType[key] ?? 0) + 1;
       write(a, 'opened');
+      plan(a, a.stage === 'check-in' ? 'check-in' : 'confirmed', a.openedAt);
     },
     (a, at) => {
       byType[`${a.type}:escalated`] = (byType[`${a.type}:escalated`] ?? 0) + 1;
       write(a, 'escalated', at);
+      plan(a, 'confirmed', at);
     },
   );
+  const answered: Record<string, number> = {};
+  /** Run the clock to `t`, giving every answer due by then at its moment: deadlines and answers
+   *  interleave in time order (a deadline may raise a check-in whose answer is due before `t`). */
+  const answerUntil = (t: number) => {
+    if (!responder) return;
+    for (;;) {
+      const due = pending.peekKey();
+      const next = engine.nextDue();
+      if (next < due && next <= t) {
+        engine.advanceTo(next);
+        continue;
+      }
+      if (due > t) break;
+      const p = pending.pop()!;
+      const a = engine.answer(p.meterId, p.alertId, p.outcome, p.at, p.by === 'elder' ? 'elder (replayed)' : 'grid worker visit (replayed)');
+      const key = a ? `${p.by}:${p.outcome}` : `${p.by}:too-late`;
+      answered[key] = (answered[key] ?? 0) + 1;
+      if (a) out.write(`${JSON.stringify({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), change: 'answered', answeredAt: new Date(p.at).toISOString(), outcome: p.outcome, by: p.by, alertId: a.id })}\n`);
+    }
+  };
 
   const started = performance.now();
   let lineNo = 0, readings = 0, invalid = 0;
@@ -90,17 +141,21 @@ async function main(): Promise<number> {
     const v = p.value;
     const arrival = v.receivedAt ?? v.ts;
     if (until !== undefined && arrival > until) break;
+    answerUntil(arrival);
     engine.push({ meterId: v.meterId, ts: v.ts, totalLiters: v.totalLiters, receivedAt: arrival, flowLpm: v.flowLpm, battery: v.battery, seq: v.seq });
     readings++;
   }
-  if (until !== undefined) engine.advanceTo(until);
-  else engine.flush(); // a delivery still held at the end of the input is complete now
+  if (until !== undefined) {
+    answerUntil(until);
+    engine.advanceTo(until);
+  } else engine.flush(); // a delivery still held at the end of the input is complete now
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const secs = (performance.now() - started) / 1000;
   const rate = Math.round(readings / Math.max(secs, 1e-6));
   console.error(
     `replay: ${readings} readings (${invalid} invalid lines skipped) from ${engine.detector.meters.size} meters in ${secs.toFixed(2)} s = ${rate} readings/s; ` +
-      `verdicts ${JSON.stringify(engine.verdicts)}; alerts opened ${JSON.stringify(byType)}`,
+      `verdicts ${JSON.stringify(engine.verdicts)}; alerts opened ${JSON.stringify(byType)}` +
+      (responder ? `; answers ${JSON.stringify(answered)}` : ''),
   );
   return 0;
 }

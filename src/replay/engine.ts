@@ -2,9 +2,10 @@
 // clock that follows arrival time. Between readings, time-only rules (offline) fire at the
 // exact simulated moment they would have fired live: each meter's next deadline sits in a
 // heap, which is finer than ticking every 5 simulated minutes and costs nothing per idle meter.
-import type { Alert } from '../domain/alert.ts';
+import type { Alert, VisitOutcome } from '../domain/alert.ts';
 import type { Reading } from '../domain/reading.ts';
-import { applyDetectorEvent, createAlertBook, type AlertBook } from '../alerting/lifecycle.ts';
+import { applyDetectorEvent, createAlertBook, isTransitionError, recordInBook, resolveManually, type AlertBook } from '../alerting/lifecycle.ts';
+import { learnFromOutcome } from '../detect/learn.ts';
 import { createDetector, nextDeadline, onReading, tickMeter, type DetectorState } from '../detect/detector.ts';
 import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent, ReadingVerdict } from '../detect/events.ts';
@@ -16,12 +17,21 @@ export interface ReplayEngine {
   push(r: Reading): void;
   /** Let simulated time run to `t` (fires due deadlines). */
   advanceTo(t: number): void;
+  /** The earliest queued deadline (Infinity when none): lets a caller interleave its own events. */
+  nextDue(): number;
   readonly clock: number;
   readonly detector: DetectorState;
   readonly book: AlertBook;
   readonly verdicts: Record<ReadingVerdict, number>;
   /** Run the clock on until nothing is held any more (end of input without --until). */
   flush(): void;
+  /**
+   * Someone answered alert `alertId` at `at` (the clock is run to `at` first): it is resolved
+   * with `outcome` and the detector learns from it, as the live service does (monitor.ts
+   * recordOperatorChange). Returns the resolved alert, or undefined when it was no longer open
+   * (the condition cleared first: the answer came too late to matter).
+   */
+  answer(meterId: string, alertId: string, outcome: VisitOutcome, at: number, by: string): Alert | undefined;
 }
 
 export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void, onEscalated?: (a: Alert, at: number) => void): ReplayEngine {
@@ -79,6 +89,20 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       schedule(detector.meters.get(r.meterId)!);
     },
     advanceTo,
+    nextDue: () => heap.peekKey(),
+    answer(meterId, alertId, outcome, at, by) {
+      advanceTo(at);
+      const open = [...book.active.values()].find((a) => a.id === alertId && a.meterId === meterId);
+      if (!open) return undefined;
+      const r = resolveManually(open, by, clock, `replayed answer: ${outcome}`);
+      if (isTransitionError(r)) return undefined;
+      const resolved: Alert = { ...r, outcome };
+      recordInBook(book, resolved);
+      learnFromOutcome(detector, resolved, clock);
+      const m = detector.meters.get(meterId);
+      if (m) schedule(m);
+      return resolved;
+    },
     flush() {
       let t = clock;
       for (const m of detector.meters.values()) if (m.held.length) t = Math.max(t, clock + cfg.delivery.maxHoldMs);
