@@ -1,5 +1,6 @@
 // Plain-text rendering of results: one block per dataset, then the pooled summary with targets.
 import type { LabelType } from './labels.ts';
+import { RESPONDER } from './systems/anxin.ts';
 import { isAbsence, LABEL_TYPES, ROUTINE, summarise as summariseParts, type Score, type ScoreParts, type TypeScore } from './score.ts';
 import type { SystemRun } from './systems/system.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
@@ -211,7 +212,10 @@ export function formatGroups(groups: NonNullable<SummaryInput['groups']>): strin
   }
   const lines = [`══ anxin by group (held-out = never used to tune the defaults; absences: unannounced multi-day absences, on their own line, not in FA)`, renderTable(rows)];
   if (groups.some((g) => g.answered))
-    lines.push('  "+ answers" (anxin-answered): the same replay with people answering no-usage alerts — a well elder answers 80 % of check-ins after 15 min, a grid worker visits each confirmed alert after 1 h; "elder fine" teaches the routine (issue 9 item 6)');
+    lines.push(
+      `  "+ answers" (anxin-answered): the same replay with people answering no-usage alerts — a well elder answers ${RESPONDER.checkIn.replyRate * 100} % of check-ins ` +
+        `after ${RESPONDER.checkIn.afterMs / MINUTE} min, a grid worker visits each confirmed alert after ${RESPONDER.visit.afterMs / MINUTE} min; "elder fine" teaches the routine (issue 9 item 6)`,
+    );
   for (const g of groups) lines.push(`  ${g.group}: ${g.datasets.join(', ')}`);
   return lines.join('\n');
 }
