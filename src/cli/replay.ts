@@ -10,8 +10,7 @@ import type { Alert } from '../domain/alert.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
 import { describeZodError } from '../domain/wire.ts';
 import { createReplayEngine } from '../replay/engine.ts';
-import { MinHeap } from '../replay/heap.ts';
-import { planAnswer, ResponderSchema, type PlannedAnswer, type Responder } from '../replay/responder.ts';
+import { ResponderSchema, type Responder } from '../replay/responder.ts';
 
 const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json] [--responder answers.json]
   input:  JSONL, one reading per line in arrival order:
@@ -69,13 +68,8 @@ async function main(): Promise<number> {
   }
 
   const out = createWriteStream(args.output);
-  /** Answers due, by time (scheduled when an alert reaches someone; see responder.ts). */
-  const pending = new MinHeap<PlannedAnswer>();
-  const plan = (a: Alert, stage: 'check-in' | 'confirmed', at: number) => {
-    const p = responder && planAnswer(responder, a, stage, at);
-    if (p) pending.push(p.at, p);
-  };
   const byType: Record<string, number> = {};
+  const answered: Record<string, number> = {};
   const write = (a: Alert, change: 'opened' | 'escalated', at?: number) => {
     const line: AlertLine = {
       meterId: a.meterId,
@@ -98,35 +92,20 @@ async function main(): Promise<number> {
       const key = a.stage === 'check-in' ? `${a.type}:check-in` : a.type;
       byType[key] = (byType[key] ?? 0) + 1;
       write(a, 'opened');
-      plan(a, a.stage === 'check-in' ? 'check-in' : 'confirmed', a.openedAt);
     },
     (a, at) => {
       byType[`${a.type}:escalated`] = (byType[`${a.type}:escalated`] ?? 0) + 1;
       write(a, 'escalated', at);
-      plan(a, 'confirmed', at);
+    },
+    responder && {
+      responder,
+      onAnswered: (a, p) => {
+        const key = a ? `${p.by}:${p.outcome}` : `${p.by}:too-late`;
+        answered[key] = (answered[key] ?? 0) + 1;
+        if (a) out.write(`${JSON.stringify({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), change: 'answered', answeredAt: new Date(p.at).toISOString(), outcome: p.outcome, by: p.by, alertId: a.id })}\n`);
+      },
     },
   );
-  const answered: Record<string, number> = {};
-  /** Run the clock to `t`, giving every answer due by then at its moment: deadlines and answers
-   *  interleave in time order (a deadline may raise a check-in whose answer is due before `t`). */
-  const answerUntil = (t: number) => {
-    if (!responder) return;
-    for (;;) {
-      const due = pending.peekKey();
-      const next = engine.nextDue();
-      if (next < due && next <= t) {
-        engine.advanceTo(next);
-        continue;
-      }
-      if (due > t) break;
-      const p = pending.pop()!;
-      const a = engine.answer(p.meterId, p.alertId, p.outcome, p.at, p.by === 'elder' ? 'elder (replayed)' : 'grid worker visit (replayed)');
-      const key = a ? `${p.by}:${p.outcome}` : `${p.by}:too-late`;
-      answered[key] = (answered[key] ?? 0) + 1;
-      if (a) out.write(`${JSON.stringify({ meterId: a.meterId, type: a.type, openedAt: new Date(a.openedAt).toISOString(), change: 'answered', answeredAt: new Date(p.at).toISOString(), outcome: p.outcome, by: p.by, alertId: a.id })}\n`);
-    }
-  };
-
   const started = performance.now();
   let lineNo = 0, readings = 0, invalid = 0;
   const rl = createInterface({ input: createReadStream(args.input), crlfDelay: Infinity });
@@ -141,14 +120,11 @@ async function main(): Promise<number> {
     const v = p.value;
     const arrival = v.receivedAt ?? v.ts;
     if (until !== undefined && arrival > until) break;
-    answerUntil(arrival);
     engine.push({ meterId: v.meterId, ts: v.ts, totalLiters: v.totalLiters, receivedAt: arrival, flowLpm: v.flowLpm, battery: v.battery, seq: v.seq });
     readings++;
   }
-  if (until !== undefined) {
-    answerUntil(until);
-    engine.advanceTo(until);
-  } else engine.flush(); // a delivery still held at the end of the input is complete now
+  if (until !== undefined) engine.advanceTo(until);
+  else engine.flush(); // a delivery still held at the end of the input is complete now
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const secs = (performance.now() - started) / 1000;
   const rate = Math.round(readings / Math.max(secs, 1e-6));

@@ -2,7 +2,7 @@
 // clock that follows arrival time. Between readings, time-only rules (offline) fire at the
 // exact simulated moment they would have fired live: each meter's next deadline sits in a
 // heap, which is finer than ticking every 5 simulated minutes and costs nothing per idle meter.
-import type { Alert, VisitOutcome } from '../domain/alert.ts';
+import type { Alert } from '../domain/alert.ts';
 import type { Reading } from '../domain/reading.ts';
 import { applyDetectorEvent, createAlertBook, isTransitionError, recordInBook, resolveManually, type AlertBook } from '../alerting/lifecycle.ts';
 import { learnFromOutcome } from '../detect/learn.ts';
@@ -11,30 +11,34 @@ import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent, ReadingVerdict } from '../detect/events.ts';
 import type { MeterState } from '../detect/meter-state.ts';
 import { MinHeap } from './heap.ts';
+import { planAnswer, type PlannedAnswer, type Responder } from './responder.ts';
 
 export interface ReplayEngine {
   /** Feed one reading in arrival order. */
   push(r: Reading): void;
   /** Let simulated time run to `t` (fires due deadlines). */
   advanceTo(t: number): void;
-  /** The earliest queued deadline (Infinity when none): lets a caller interleave its own events. */
-  nextDue(): number;
   readonly clock: number;
   readonly detector: DetectorState;
   readonly book: AlertBook;
   readonly verdicts: Record<ReadingVerdict, number>;
   /** Run the clock on until nothing is held any more (end of input without --until). */
   flush(): void;
-  /**
-   * Someone answered alert `alertId` at `at` (the clock is run to `at` first): it is resolved
-   * with `outcome` and the detector learns from it, as the live service does (monitor.ts
-   * recordOperatorChange). Returns the resolved alert, or undefined when it was no longer open
-   * (the condition cleared first: the answer came too late to matter).
-   */
-  answer(meterId: string, alertId: string, outcome: VisitOutcome, at: number, by: string): Alert | undefined;
 }
 
-export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void, onEscalated?: (a: Alert, at: number) => void): ReplayEngine {
+/**
+ * Scripted answers (responder.ts): each no-usage alert that reaches someone may get an answer,
+ * given at its moment on the replay clock, between deadlines in time order. The alert is then
+ * resolved with the outcome and the detector learns from it, as the live service does
+ * (monitor.ts recordOperatorChange). `onAnswered` gets the resolved alert, or undefined when it
+ * was no longer open (the condition cleared first: the answer came too late to matter).
+ */
+export interface ReplayAnswers {
+  responder: Responder;
+  onAnswered: (resolved: Alert | undefined, answer: PlannedAnswer) => void;
+}
+
+export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void, onEscalated?: (a: Alert, at: number) => void, answers?: ReplayAnswers): ReplayEngine {
   const detector = createDetector(cfg);
   const book = createAlertBook();
   const heap = new MinHeap<MeterState>();
@@ -42,12 +46,35 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
   const queued = new Map<MeterState, number>();
   const verdicts: Record<ReadingVerdict, number> = { accepted: 0, duplicate: 0, 'out-of-order': 0, fault: 0, held: 0, late: 0, implausible: 0 };
   let clock = -Infinity;
+  /** Answers due, by time (planned when an alert reaches someone). */
+  const pending = new MinHeap<PlannedAnswer>();
+  const plan = (a: Alert, stage: 'check-in' | 'confirmed', at: number) => {
+    const p = answers && planAnswer(answers.responder, a, stage, at);
+    if (p) pending.push(p.at, p);
+  };
+  const give = (p: PlannedAnswer) => {
+    clock = Math.max(clock, p.at);
+    const open = [...book.active.values()].find((a) => a.id === p.alertId && a.meterId === p.meterId);
+    const r = open && resolveManually(open, p.by === 'elder' ? 'elder (replayed)' : 'grid worker visit (replayed)', clock, `replayed answer: ${p.outcome}`);
+    if (!r || isTransitionError(r)) return answers!.onAnswered(undefined, p);
+    const resolved: Alert = { ...r, outcome: p.outcome };
+    recordInBook(book, resolved);
+    learnFromOutcome(detector, resolved, clock);
+    const m = detector.meters.get(p.meterId);
+    if (m) schedule(m);
+    answers!.onAnswered(resolved, p);
+  };
 
   const emit = (events: DetectorEvent[]) => {
     for (const ev of events)
       for (const ch of applyDetectorEvent(book, ev)) {
-        if (ch.kind === 'opened') onOpened(ch.alert);
-        else if (ch.kind === 'escalated') onEscalated?.(ch.alert, ch.at);
+        if (ch.kind === 'opened') {
+          onOpened(ch.alert);
+          plan(ch.alert, ch.alert.stage === 'check-in' ? 'check-in' : 'confirmed', ch.alert.openedAt);
+        } else if (ch.kind === 'escalated') {
+          onEscalated?.(ch.alert, ch.at);
+          plan(ch.alert, 'confirmed', ch.at);
+        }
       }
   };
   const schedule = (m: MeterState) => {
@@ -62,8 +89,15 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
     queued.set(m, dl);
   };
   const advanceTo = (t: number) => {
-    while (heap.peekKey() <= t) {
+    for (;;) {
       const due = heap.peekKey();
+      // An answer due no later than the next deadline goes first (a deadline may raise a
+      // check-in whose answer is due before t).
+      if (pending.peekKey() <= Math.min(t, due)) {
+        give(pending.pop()!);
+        continue;
+      }
+      if (due > t) break;
       const m = heap.pop()!;
       if (queued.get(m) !== due) continue; // superseded by an earlier entry, already handled
       queued.delete(m);
@@ -89,20 +123,6 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       schedule(detector.meters.get(r.meterId)!);
     },
     advanceTo,
-    nextDue: () => heap.peekKey(),
-    answer(meterId, alertId, outcome, at, by) {
-      advanceTo(at);
-      const open = [...book.active.values()].find((a) => a.id === alertId && a.meterId === meterId);
-      if (!open) return undefined;
-      const r = resolveManually(open, by, clock, `replayed answer: ${outcome}`);
-      if (isTransitionError(r)) return undefined;
-      const resolved: Alert = { ...r, outcome };
-      recordInBook(book, resolved);
-      learnFromOutcome(detector, resolved, clock);
-      const m = detector.meters.get(meterId);
-      if (m) schedule(m);
-      return resolved;
-    },
     flush() {
       let t = clock;
       for (const m of detector.meters.values()) if (m.held.length) t = Math.max(t, clock + cfg.delivery.maxHoldMs);
