@@ -8,7 +8,7 @@
 // and records each reading when the call has finished — or, if the monitor returns a
 // promise (a queued/group-committed pipeline), when that promise settles.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -74,7 +74,7 @@ try {
   }
   const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
   const ports = await app.start();
-  // LOAD_TRACE=1: every 500 ms on stderr, the event-loop utilization, the main thread's own CPU
+  // LOAD_TRACE=1: every 500 ms on stderr, the event-loop utilization and longest stall, the main thread's own CPU
   // (user+system, % of a core, from /proc: its share of the process's), the pipeline's depth
   // (readings waiting, those of them in the group commit, sockets paused, pauses so far) and the
   // readings handled. A CPU profile's "(idle)" is not the loop waiting (cpuprofile.ts says why):
@@ -87,6 +87,9 @@ try {
     let [u0, s0] = cpu();
     let at = Date.now();
     let handled = 0;
+    // The longest event-loop stall in each window (a turn that kept everything else waiting).
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     setInterval(() => {
       const e = performance.eventLoopUtilization(elu);
       elu = performance.eventLoopUtilization();
@@ -95,8 +98,9 @@ try {
       const p = app.broker()?.pipeline();
       process.stderr.write(
         `trace ${new Date().toISOString().slice(11, 23)} elu=${e.utilization.toFixed(2)} main=u${Math.round((100 * (u - u0)) / ticks)}+s${Math.round((100 * (s - s0)) / ticks)}% ` +
-          `queued=${app.monitor.queuedReadings} committing=${app.store.writes.pendingRows} paused=${p?.pausedSockets} pauses=${p?.pauses} handled=${rec.total - handled}\n`,
+          `queued=${app.monitor.queuedReadings} committing=${app.store.writes.pendingRows} paused=${p?.pausedSockets} pauses=${p?.pauses} handled=${rec.total - handled} lagMax=${Math.round(lag.max / 1e6)}ms\n`,
       );
+      lag.reset();
       [u0, s0, at, handled] = [u, s, Date.now(), rec.total];
     }, 500).unref();
   }

@@ -38,15 +38,29 @@ function unit(key: string): number {
 function transform(mode: string, input: Line[]): Line[] {
   const [kind, arg] = mode.split(':');
   if (kind === 'on-change') {
+    // Decided in event time per meter, then applied to every copy: a meter re-sends (or
+    // delivers out of order) only what it sent, so duplicates and shuffles stay as they were.
     const heartbeat = Number(arg ?? 1) * 3_600_000;
-    const last = new Map<string, { liters: number; ts: number }>();
-    return input.filter((l) => {
-      const prev = last.get(l.meterId);
-      const ts = Date.parse(l.ts);
-      if (prev && l.totalLiters === prev.liters && ts - prev.ts < heartbeat) return false;
-      last.set(l.meterId, { liters: l.totalLiters, ts });
-      return true;
-    });
+    const byMeter = new Map<string, Line[]>();
+    for (const l of input) {
+      const ls = byMeter.get(l.meterId);
+      if (ls) ls.push(l);
+      else byMeter.set(l.meterId, [l]);
+    }
+    const sent = new Set<string>();
+    for (const [id, ls] of byMeter) {
+      let prev: { liters: number; ts: number } | undefined;
+      const seen = new Set<number>();
+      for (const l of [...ls].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts))) {
+        const ts = Date.parse(l.ts);
+        if (seen.has(ts)) continue;
+        seen.add(ts);
+        if (prev && l.totalLiters === prev.liters && ts - prev.ts < heartbeat) continue;
+        prev = { liters: l.totalLiters, ts };
+        sent.add(`${id}|${ts}`);
+      }
+    }
+    return input.filter((l) => sent.has(`${l.meterId}|${Date.parse(l.ts)}`));
   }
   if (kind === 'loss') {
     const p = Number(arg ?? 0.05);

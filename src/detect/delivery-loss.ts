@@ -9,7 +9,7 @@
 // already alerted, and are not counted as loss: a meter's real outages never make it tolerant.
 import type { DetectorConfig } from './config.ts';
 import type { DeliveryState } from './delivery.ts';
-import { withHeartbeat } from './heartbeat.ts';
+import { heartbeatMs, withHeartbeat } from './heartbeat.ts';
 
 const DAY = 86_400_000;
 /** Delivery slots (intervals) the loss rate is learned over: counts halve beyond this. */
@@ -54,6 +54,9 @@ export function toleratedLosses(s: DeliveryState, cfg: DetectorConfig): number {
 /** How long after its last arrival this (learned) meter is offline. */
 export function offlineSpanMs(s: DeliveryState, cfg: DetectorConfig): number {
   const o = cfg.offline;
+  // A report-on-change meter's missing slots are its idle intervals, not lost uploads: it is
+  // waited for by its heartbeat alone (heartbeat.ts).
+  if (!Number.isNaN(heartbeatMs(s))) return withHeartbeat(Math.max(o.minMs, o.intervals * s.intervalMs), s, cfg);
   const k = toleratedLosses(s, cfg);
   // The plain rule: `intervals` intervals. A tolerant one: k lost, and half an interval's grace
   // for the (k + 1)-th delivery to arrive.

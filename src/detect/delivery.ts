@@ -60,6 +60,8 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   moveLogMilli: 0,
   stillSeen: 0,
   moveSeen: 0,
+  gappedMoves: 0,
+  shortStills: 0,
 });
 
 const GAP_WINDOW = 9;
@@ -107,6 +109,14 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   if (!(receivedAt <= s.lastAt)) s.lastAt = receivedAt;
   if (lagged || opened) updateOffset(s, dataCadenceMs, cfg);
   return opened;
+}
+
+/** How long after it was taken a meter's freshest reading arrives, at most, over its recent
+ *  messages (after the clock correction; a batch meter's last reading waits for the upload). */
+export function stalenessMs(s: DeliveryState): number {
+  let worst = Number.isNaN(s.msgLag) ? 0 : s.offsetMs - s.msgLag;
+  for (let i = 0, n = numsLength(s.lags); i < n; i++) worst = Math.max(worst, s.offsetMs - numAt(s.lags, i));
+  return Math.max(0, worst);
 }
 
 function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConfig): void {

@@ -4,7 +4,7 @@
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
-import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
+import { deliveryLearned, groupGapMs, noteArrival, stalenessMs } from './delivery.ts';
 import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
 import { heartbeatMs, noteDataGap } from './heartbeat.ts';
 import * as ex from './explain.ts';
@@ -13,7 +13,7 @@ import { excludeFlowToday, observeFlow } from './flow.ts';
 import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, type MeterState } from './meter-state.ts';
 import { advanceRegister } from './register.ts';
-import { numsLength } from './nums.ts';
+import { numAt, numsLength } from './nums.ts';
 import { stepTooCoarseForNoUsage } from './register-step.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { isMorningAfterNight } from './night.ts';
@@ -157,14 +157,49 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
   }
 
   const { t0, t1, liters } = out;
+  // The shortest gap before this one (Infinity for the second reading: nothing to compare with).
+  const before = shortestGap(m);
   m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
+  noteDataGap(m.delivery, t1 - t0, liters !== 0, before, cfg);
+  const step = Math.min(before, t1 - t0);
+  // A report-on-change meter is silent while nobody uses water: its gap is no outage, and the
+  // water of a reading that moved was used in its last interval, not somewhere in the gap (it
+  // would have reported sooner). So the gap is folded as a dry interval, then that last one.
+  if (t1 - t0 > 1.5 * step && t1 - t0 <= cfg.offline.unlearnedMs && !Number.isNaN(heartbeatMs(m.delivery))) {
+    if (liters === 0) return foldInterval(d, m, t0, t1, 0, false, now, events, true);
+    foldInterval(d, m, t0, t1 - step, 0, false, now, events, false);
+    return foldInterval(d, m, t1 - step, t1, liters, false, now, events, true);
+  }
   // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
   const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
+  return foldInterval(d, m, t0, t1, liters, gap, now, events, true);
+}
+
+/** The shortest of the recent reading gaps: a report-on-change meter's reading interval. */
+function shortestGap(m: MeterState): number {
+  let min = Infinity;
+  for (let i = 0, n = numsLength(m.dataGaps); i < n; i++) min = Math.min(min, numAt(m.dataGaps, i));
+  return min;
+}
+
+/** One interval (t0, t1] of `liters` through the flow, the routine and every rule. `judge`
+ *  false: the dry part of a report-on-change gap, whose silence the next part ends or goes on. */
+function foldInterval(
+  d: DetectorState,
+  m: MeterState,
+  t0: number,
+  t1: number,
+  liters: number,
+  gap: boolean,
+  now: number,
+  events: DetectorEvent[],
+  judge: boolean,
+): { verdict: ReadingVerdict; usedLiters: number } {
+  const cfg = d.cfg;
   const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
   // A known leak's share (on a coarse-step register it accrued since the register last moved).
   const useLiters = liters - (m.flow.baselineLpm * f.spanMs) / MINUTE;
   const used = useLiters >= USE_LITERS;
-  noteDataGap(m.delivery, t1 - t0, liters !== 0, cfg);
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
   observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);
   // A silent meter never raises no-usage: after a gap the silence clock restarts.
@@ -185,7 +220,7 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
       m.noUsageCheckIn = false;
       m.noUsageSince = NaN;
     }
-  } else checkNoUsage(d, m, events, used, away, t1, now);
+  } else if (judge) checkNoUsage(d, m, events, used, away, t1, now);
   checkSurge(cfg, m, events, f, away, t1, now);
   checkLeak(cfg, m, events, f, t1, now);
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
@@ -254,11 +289,41 @@ export function offlineDeadline(d: DetectorState, m: MeterState): number {
   return m.lastArrival + offlineSpanMs(m.delivery, d.cfg);
 }
 
+/** A report-on-change meter is presumed alive for this many heartbeats after its last reading. */
+const ALIVE_BEATS = 1.25;
+
+/**
+ * A report-on-change meter says nothing while nobody uses water, so its silence is known from
+ * time alone: had water been used, it would have reported within one reading interval. While
+ * it is presumed alive (heard from within ALIVE_BEATS heartbeats, not offline) the tick judges
+ * no-usage at data time `now − interval − staleness` (judgeLagMs) — a heartbeat then only confirms what the clock said
+ * (a 6 h heartbeat would otherwise add three hours to the mean delay). When the no-usage rule
+ * would raise next on time alone (the arrival-clock time of that tick), NaN when it would not:
+ * mirrors checkNoUsage, so a tick at that time always raises (the replay's deadline heap
+ * relies on it to make progress).
+ */
+function noUsageTickAt(d: DetectorState, m: MeterState): number {
+  const beat = heartbeatMs(m.delivery);
+  if (Number.isNaN(beat) || Number.isNaN(m.lastUseAt) || Number.isNaN(m.lastArrival) || m.held.length) return NaN;
+  if (m.active.has('offline') || (m.active.has('no-usage') && !m.noUsageCheckIn)) return NaN;
+  // A trip that touched this silence: left to the readings (checkNoUsage's return rule).
+  if (m.awayUntil > m.lastUseAt || stepTooCoarseForNoUsage(m.flow, d.cfg.noUsage.maxStepL)) return NaN;
+  const v = deadlineFor(m.routine, m.lastUseAt, d.cfg);
+  const due = d.cfg.noUsage.checkIn.enabled && !m.active.has('no-usage') ? Math.min(v.checkInDeadline, v.deadline) : v.deadline;
+  if (!(due > m.register.lastTs)) return NaN; // the readings judge it
+  const at = due + judgeLagMs(m);
+  return at <= m.lastArrival + ALIVE_BEATS * beat ? at : NaN;
+}
+
+/** How far behind the clock the silence of a report-on-change meter is known: a use would be
+ *  in a reading within one interval, which arrives within the meter's staleness (a batch). */
+const judgeLagMs = (m: MeterState): number => shortestGap(m) + stalenessMs(m.delivery);
+
 /** The next moment time alone changes something for this meter (NaN: nothing pending). */
 export function nextDeadline(d: DetectorState, m: MeterState): number {
-  const a = heldDeadline(d, m);
-  const b = offlineDeadline(d, m);
-  return Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
+  let next = NaN;
+  for (const t of [heldDeadline(d, m), offlineDeadline(d, m), noUsageTickAt(d, m)]) if (!(t >= next)) next = Number.isNaN(t) ? next : t;
+  return next;
 }
 
 /** Time passes for one meter: a held delivery is released once complete; "offline" depends on time alone. */
@@ -266,6 +331,8 @@ export function tickMeter(d: DetectorState, m: MeterState, now: number): Detecto
   const events: DetectorEvent[] = [];
   const held = heldDeadline(d, m);
   if (!Number.isNaN(held) && now >= held) releaseHeld(d, m, now, events);
+  const nu = noUsageTickAt(d, m);
+  if (now >= nu) checkNoUsage(d, m, events, false, false, now - judgeLagMs(m), now);
   const deadline = offlineDeadline(d, m);
   if (Number.isNaN(deadline) || now < deadline) return events;
   const learned = deliveryLearned(m.delivery);

@@ -105,6 +105,8 @@ const delivery = z.object({
   moveLogMilli: num.default(0),
   stillSeen: num.default(0),
   moveSeen: num.default(0),
+  gappedMoves: num.default(0),
+  shortStills: num.default(0),
 });
 
 export const MeterStateV1Schema = z.object({

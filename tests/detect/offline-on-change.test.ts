@@ -63,4 +63,63 @@ describe('offline on report-on-change meters', () => {
       expect(heartbeatMs(meterOf(d, h.meterId).delivery), `${cadenceMin}-min`).toBeNaN();
     }
   });
+
+  // A long heartbeat: still readings are rare (one a night for a household that uses water every
+  // few hours), so the meter must be known from its moves after gaps, with no still reading at
+  // the cadence between them (a 6 h meter was offline after every idle hour for its first days:
+  // 3.09 false offline alerts per household-month on sim-15min rewritten so).
+  it('a 15-min meter reporting on change with a 6 h heartbeat, three weeks: never offline, not even on its first day', () => {
+    const h = household({ cadenceMin: 15, days: 21, seed: 7, usesPerHour: [0, 2] });
+    const rs = onChange(h.readings(), 6 * HOUR);
+    const d = createDetector(cfg);
+    const { events } = drive(d, rs, { tickMs: 5 * MIN, until: rs[rs.length - 1]!.ts });
+    expect(raises(events, 'offline'), summary(events).join('\n')).toEqual([]);
+    expect(raises(events, 'leak')).toEqual([]);
+    const beat = heartbeatMs(meterOf(d, h.meterId).delivery);
+    expect(beat).toBeGreaterThan(5 * HOUR);
+    expect(beat).toBeLessThanOrEqual(6 * HOUR);
+  });
+
+  it('on such a meter an incapacitation is found: its heartbeats prove the silence, they do not restart it', () => {
+    const h = household({ cadenceMin: 15, days: 24, seed: 7, usesPerHour: [0, 2] });
+    const all = h.readings();
+    // The register stops after the last use before 15:00 on day 21; the heartbeats go on.
+    const stop = all.filter((r) => r.ts <= at(21, '15:00')).at(-1)!;
+    const stopped = all.map((r) => (r.ts > stop.ts ? { ...r, totalLiters: stop.totalLiters } : r));
+    const rs = onChange(between(stopped, 0, at(23, '06:00')), 6 * HOUR);
+    const d = createDetector(cfg);
+    const { events } = drive(d, rs, { tickMs: 5 * MIN, until: at(23, '06:00') });
+    const lastUse = all.filter((r, i) => r.ts <= stop.ts && i > 0 && r.totalLiters > all[i - 1]!.totalLiters).at(-1)!.ts;
+    const nu = raises(events, 'no-usage').filter((e) => e.at > lastUse);
+    expect(nu.length, summary(events).join('\n')).toBeGreaterThan(0);
+    // On time, between two heartbeats (no reading arrived then): the clock says the meter would
+    // have reported a use; the next heartbeat came hours later.
+    expect(nu[0]!.at - lastUse).toBeLessThanOrEqual(cfg.noUsage.hardCapMs);
+    expect(rs.map((r) => r.ts)).not.toContain(nu[0]!.at);
+    expect(raises(events, 'offline')).toEqual([]);
+  });
+
+  it('a report-on-change meter that goes dead is offline, and its silence is presumed only until a heartbeat is overdue', () => {
+    const h = household({ cadenceMin: 15, days: 24, seed: 7, usesPerHour: [0, 2] });
+    const rs = onChange(between(h.readings(), 0, at(21, '10:00')), 6 * HOUR);
+    const last = rs[rs.length - 1]!.ts;
+    const d = createDetector(cfg);
+    const { events } = drive(d, rs, { tickMs: 5 * MIN, until: last + 30 * HOUR });
+    const beat = heartbeatMs(meterOf(d, h.meterId).delivery);
+    const off = raises(events, 'offline').filter((e) => e.at > last);
+    expect(off).toHaveLength(1);
+    expect(off[0]!.at - last).toBeGreaterThanOrEqual(3 * beat);
+    // Time alone may say "no use" while the meter is presumed alive, never after.
+    for (const e of raises(events, 'no-usage').filter((x) => x.at > last)) expect(e.at - last, summary(events).join('\n')).toBeLessThanOrEqual(1.25 * beat + 5 * MIN);
+  });
+
+  it('a fixed-cadence meter that loses a fifth of its readings is not taken for one (its still readings at the cadence remain)', () => {
+    for (const cadenceMin of [15, 60]) {
+      const h = household({ cadenceMin, days: 10, seed: 5 });
+      const rs = h.readings().filter((_, i) => (i * 7919) % 5 !== 0);
+      const d = createDetector(cfg);
+      drive(d, rs);
+      expect(heartbeatMs(meterOf(d, h.meterId).delivery), `${cadenceMin}-min`).toBeNaN();
+    }
+  });
 });

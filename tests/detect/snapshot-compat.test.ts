@@ -108,7 +108,7 @@ describe('snapshot compatibility', () => {
       liveWhole.delivery.count = res.state.delivery.count;
       // Format 1 kept no loss counts (src/detect/delivery-loss.ts) nor gap means (heartbeat.ts):
       // a converted meter counts its delivery slots and learns its gaps again from zero.
-      Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0 });
+      Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0, gappedMoves: 0, shortStills: 0 });
       expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }

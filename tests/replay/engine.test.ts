@@ -69,6 +69,33 @@ describe('replay engine', () => {
     expect(alerts.map((a) => a.type)).toEqual(['offline', 'offline']);
   });
 
+  it('a report-on-change meter (6 h heartbeat) whose register stops: no-usage on time between heartbeats, as the detector on a manual clock', () => {
+    const h = household({ cadenceMin: 15, days: 24, seed: 7, usesPerHour: [0, 2] });
+    const all = h.readings();
+    const stop = all.filter((r) => r.ts <= at(21, '15:00')).at(-1)!;
+    let sent: (typeof all)[number] | undefined;
+    const rs = between(all, 0, at(23, '06:00'))
+      .map((r) => (r.ts > stop.ts ? { ...r, totalLiters: stop.totalLiters } : r))
+      .filter((r) => {
+        if (sent && r.totalLiters === sent.totalLiters && r.ts - sent.ts < 6 * HOUR) return false;
+        sent = r;
+        return true;
+      });
+    const until = at(23, '06:00');
+    const { alerts } = replay(rs, until);
+    const { events } = drive(createDetector(cfg), rs, { tickMs: 15_000, until });
+    // The engine ticks each meter at its next deadline (detector nextDeadline), the drive every
+    // 15 s: the same alerts, the no-usage ones at a moment no reading arrived.
+    const nu = alerts.filter((a) => a.type === 'no-usage' && a.openedAt > stop.ts);
+    expect(nu.length).toBeGreaterThan(0);
+    expect(rs.map((r) => r.receivedAt)).not.toContain(nu[0]!.openedAt);
+    const raised = raises(events);
+    expect(alerts.map((a) => a.type)).toEqual(raised.map((e) => e.type));
+    // The engine at the exact moment, the manual clock at its next tick.
+    alerts.forEach((a, i) => expect(raised[i]!.at - a.openedAt).toBeGreaterThanOrEqual(0));
+    alerts.forEach((a, i) => expect(raised[i]!.at - a.openedAt).toBeLessThanOrEqual(15_000));
+  });
+
   it('the simulated clock never runs backwards', () => {
     const { alerts, engine } = replay([]);
     engine.advanceTo(at(1, '00:00'));
