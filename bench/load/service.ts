@@ -7,7 +7,7 @@
 // `app.monitor.onReadings` from the outside (ingest calls it through the monitor object),
 // and records each reading when the call has finished — or, if the monitor returns a
 // promise (a queued/group-committed pipeline), when that promise settles.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
@@ -87,6 +87,7 @@ try {
     let [u0, s0] = cpu();
     let at = Date.now();
     let handled = 0;
+    const wal = () => (existsSync(`${dbPath}-wal`) ? ` wal=${Math.round(statSync(`${dbPath}-wal`).size / 2 ** 20)}MiB` : '');
     // The longest event-loop stall in each window (a turn that kept everything else waiting).
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
@@ -98,7 +99,7 @@ try {
       const p = app.broker()?.pipeline();
       process.stderr.write(
         `trace ${new Date().toISOString().slice(11, 23)} elu=${e.utilization.toFixed(2)} main=u${Math.round((100 * (u - u0)) / ticks)}+s${Math.round((100 * (s - s0)) / ticks)}% ` +
-          `queued=${app.monitor.queuedReadings} committing=${app.store.writes.pendingRows} paused=${p?.pausedSockets} pauses=${p?.pauses} handled=${rec.total - handled} lagMax=${Math.round(lag.max / 1e6)}ms\n`,
+          `queued=${app.monitor.queuedReadings} committing=${app.store.writes.pendingRows} paused=${p?.pausedSockets} pauses=${p?.pauses} handled=${rec.total - handled} lagMax=${Math.round(lag.max / 1e6)}ms${wal()}\n`,
       );
       lag.reset();
       [u0, s0, at, handled] = [u, s, Date.now(), rec.total];

@@ -73,6 +73,8 @@ export interface StoreOptions {
    *  SQLite's automatic checkpoint, on the writer's thread. Files only. */
   checkpointMs?: number;
   onCheckpoint?: (r: CheckpointResult) => void;
+  /** The WAL's size limit (checkpointer.ts; default 64 MiB; tests use a small one). */
+  journalLimitBytes?: number;
   onCheckpointFailure?: (err: Error) => void;
 }
 
@@ -118,7 +120,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     });
     const checkpointer =
       path !== ':memory:' && opts.checkpointMs
-        ? startCheckpointer(db, { everyMs: opts.checkpointMs, onResult: opts.onCheckpoint, onFailure: opts.onCheckpointFailure, quiet: () => writes.hold() })
+        ? startCheckpointer(db, { everyMs: opts.checkpointMs, onResult: opts.onCheckpoint, onFailure: opts.onCheckpointFailure, quiet: () => writes.hold(), journalLimitBytes: opts.journalLimitBytes })
         : null;
     // A legacy verifier's upgrade rides the group commit: a storm of 10,000 costs a few transactions, not 10,000.
     const meters = metersRepo(db, {
