@@ -2,7 +2,7 @@ import type { AlertType } from '../domain/alert.ts';
 import { createDelivery, type DeliveryState } from './delivery.ts';
 import { createFlow, type FlowState } from './flow.ts';
 import { createRegister, type RegisterState } from './register.ts';
-import { type Nums, nums, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
+import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { createRoutine, type RoutineState } from './routine.ts';
 
 /** Everything the detector knows about one meter. Plain data (numbers, typed arrays in nums.ts
@@ -67,3 +67,10 @@ export function pushGap(gaps: Nums, gap: number): number {
 }
 
 export const isAway = (m: MeterState, now: number): boolean => now >= m.awayFrom && now < m.awayUntil;
+
+/** The shortest of the recent reading gaps: a report-on-change meter's reading interval. */
+export function shortestGap(m: MeterState): number {
+  let min = Infinity;
+  for (let i = 0, n = numsLength(m.dataGaps); i < n; i++) min = Math.min(min, numAt(m.dataGaps, i));
+  return min;
+}
