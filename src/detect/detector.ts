@@ -1,6 +1,7 @@
 // The streaming detector: a synchronous function of (state, reading or tick, config) that
 // returns events. It never reads a clock or does I/O, so the live service, replay and the
-// evaluation run exactly the same code. Each rule lives in its own small function below.
+// evaluation run exactly the same code. Each rule lives in its own small function (no-usage in
+// no-usage.ts, surge and leak in flow-rules.ts).
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
@@ -243,14 +244,16 @@ export function offlineDeadline(d: DetectorState, m: MeterState): number {
   return m.lastArrival + offlineSpanMs(m.delivery, d.cfg);
 }
 
+/** The earlier of two moments, NaN standing for "none". */
+const earliest = (a: number, b: number): number => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b));
+
 /** The next moment time alone changes something for this meter (NaN: nothing pending). */
 export function nextDeadline(d: DetectorState, m: MeterState): number {
-  let next = NaN;
-  for (const t of [heldDeadline(d, m), offlineDeadline(d, m), noUsageTickAt(d, m)]) if (!(t >= next)) next = Number.isNaN(t) ? next : t;
-  return next;
+  return earliest(earliest(heldDeadline(d, m), offlineDeadline(d, m)), noUsageTickAt(d, m));
 }
 
-/** Time passes for one meter: a held delivery is released once complete; "offline" depends on time alone. */
+/** Time passes for one meter: a held delivery is released once complete; "offline" depends on time
+ *  alone, and so does no-usage on a report-on-change meter (no-usage.ts noUsageTickAt). */
 export function tickMeter(d: DetectorState, m: MeterState, now: number): DetectorEvent[] {
   const events: DetectorEvent[] = [];
   const held = heldDeadline(d, m);

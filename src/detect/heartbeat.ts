@@ -17,9 +17,9 @@
 // upload) shows. Lost uploads also leave the still readings at the cadence (every night has
 // them); a meter with many moves after gaps and (almost) no still reading at the cadence is
 // taken to report on change from its first still reading on. Until a meter has sent a still
-// reading one interval after another (a fixed-cadence one does at its first dry interval) it is undecided and waited for
-// as a meter with no known pattern (it may beat every few hours): on its first day a 6 h
-// report-on-change meter was otherwise offline after every idle hour.
+// reading one interval after another (a fixed-cadence one does at its first dry interval) it is
+// undecided and waited for as a meter with no known pattern (it may beat every few hours): on
+// its first day a 6 h report-on-change meter was otherwise offline after every idle hour.
 import type { DetectorConfig } from './config.ts';
 
 export interface HeartbeatState {
@@ -55,8 +55,8 @@ const MOVES_DECIDE = 48;
 const mix = (mean: number, seen: number, x: number): number => (seen === 0 ? x : Math.round(mean + ALPHA * (x - mean)));
 
 /** One interval of data, `gapMs` long, in which the register moved (`moved`) or not, on a meter
- *  whose shortest recent reading gap before this one is `stepMs` (Infinity: none yet). Gaps longer than a meter with no known pattern
- *  is waited for are outages, not part of the pattern. */
+ *  whose shortest recent reading gap before this one is `stepMs` (Infinity: none yet). Gaps
+ *  longer than a meter with no known pattern is waited for are outages, not part of the pattern. */
 export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, stepMs: number, cfg: DetectorConfig): void {
   if (!(gapMs > 0) || gapMs > cfg.offline.unlearnedMs) return;
   const x = Math.round(1000 * Math.log(gapMs / 60_000));

@@ -58,8 +58,9 @@ const ALIVE_BEATS = 1.25;
  * A report-on-change meter says nothing while nobody uses water, so its silence is known from
  * time alone: had water been used, it would have reported within one reading interval. While
  * it is presumed alive (heard from within ALIVE_BEATS heartbeats, not offline) the tick judges
- * no-usage at data time `now − interval − staleness` (judgeLagMs) — a heartbeat then only confirms what the clock said
- * (a 6 h heartbeat would otherwise add three hours to the mean delay). When the no-usage rule
+ * no-usage at data time `now − interval − staleness` (judgeLagMs): a heartbeat then only
+ * confirms what the clock said (a 6 h heartbeat would otherwise add three hours to the mean
+ * delay). When the no-usage rule
  * would raise next on time alone (the arrival-clock time of that tick), NaN when it would not:
  * mirrors checkNoUsage, so a tick at that time always raises (the replay's deadline heap
  * relies on it to make progress).
