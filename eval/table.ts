@@ -214,7 +214,8 @@ export function formatGroups(groups: NonNullable<SummaryInput['groups']>): strin
   if (groups.some((g) => g.answered))
     lines.push(
       `  "+ answers" (anxin-answered): the same replay with people answering no-usage alerts — a well elder answers ${RESPONDER.checkIn.replyRate * 100} % of check-ins ` +
-        `after ${RESPONDER.checkIn.afterMs / MINUTE} min, a grid worker visits each confirmed alert after ${RESPONDER.visit.afterMs / MINUTE} min; "elder fine" teaches the routine (issue 9 item 6)`,
+        `after ${RESPONDER.checkIn.afterMs / MINUTE} min; one unanswered for ${RESPONDER.checkIn.windowMs / MINUTE} min reaches the grid worker (the ladder's check-in window), as a confirmed alert does; ` +
+        `the grid worker visits after ${RESPONDER.visit.afterMs / MINUTE} min; "elder fine" teaches the routine (issue 9 item 6)`,
     );
   for (const g of groups) lines.push(`  ${g.group}: ${g.datasets.join(', ')}`);
   return lines.join('\n');

@@ -11,6 +11,7 @@ import type { DatasetLabels } from '../labels.ts';
 import { isAbsence, normalKind } from '../score.ts';
 import { iso } from '../trace.ts';
 import { SystemUnavailable, type System } from './system.ts';
+import { PolicySchema } from '../../src/alerting/policy.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const REPLAY_CLI = 'src/cli/replay.ts';
@@ -45,11 +46,14 @@ function withCheckIn(file: string | undefined, out: string): string {
  * (src/replay/responder.ts), scripted from the dataset's labels: inside a labelled no-usage event
  * the elder is incapacitated (never answers; a visit finds them), inside a labelled absence they
  * are away (answer a check-in; a visit finds nobody), else well. A well elder answers 80 % of
- * check-ins 15 min after they are sent, and a grid worker visits every confirmed no-usage alert
- * an hour after it. "Elder fine" answers teach the routine, so this line shows what the loop
- * saves grid workers and what the teaching costs real incapacitations (their delay and recall).
+ * check-ins 15 min after they are sent. As the live ladder does (escalation.ts), a check-in left
+ * unanswered for the default check-in window (policy.checkIn.windowMin, 30 min) reaches the grid
+ * worker then, as does a confirmed alert; a grid worker visits an hour after being told. "Elder
+ * fine" answers teach the routine, so this line shows what the loop saves grid workers and what
+ * the teaching costs real incapacitations (their delay and recall).
  */
-export const RESPONDER = { seed: 9, checkIn: { replyRate: 0.8, afterMs: 15 * 60_000 }, visit: { afterMs: 60 * 60_000 } };
+const CHECK_IN_WINDOW_MS = PolicySchema.parse({}).checkIn.windowMin * 60_000;
+export const RESPONDER = { seed: 9, checkIn: { replyRate: 0.8, afterMs: 15 * 60_000, windowMs: CHECK_IN_WINDOW_MS }, visit: { afterMs: 60 * 60_000 } };
 
 export function responderFor(labels: DatasetLabels): object {
   const households: Record<string, { from: string; to: string; state: 'incapacitated' | 'away' }[]> = {};

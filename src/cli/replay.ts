@@ -9,16 +9,17 @@ import { DetectorConfigSchema } from '../detect/config.ts';
 import type { Alert } from '../domain/alert.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
 import { describeZodError } from '../domain/wire.ts';
-import { createReplayEngine } from '../replay/engine.ts';
+import { createReplayEngine, type EscalatedVia } from '../replay/engine.ts';
 import { ResponderSchema, type Responder } from '../replay/responder.ts';
 
 const USAGE = `usage: npm run replay -- --input trace.jsonl --output alerts.jsonl [--until ISO-8601] [--config detector.json] [--responder answers.json]
   input:  JSONL, one reading per line in arrival order:
           {"meterId":"m-001","ts":"2026-01-05T07:31:00Z","totalLiters":1234.5,"receivedAt"?:ISO}
-  output: JSONL, one line per alert opened ("change":"opened") and per check-in confirmed
-          ("change":"escalated", "escalatedAt"): {"meterId","type","openedAt","stage",...},
+  output: JSONL, one line per alert opened ("change":"opened") and per check-in that reached the
+          grid worker ("change":"escalated", "escalatedAt", "via": "confirmed" by the detector or
+          "check-in-window" unanswered): {"meterId","type","openedAt","stage",...},
           and with --responder one per answer ("change":"answered", "answeredAt", "outcome", "by")
-  responder: JSON {"seed"?, "checkIn"?: {"replyRate", "afterMs"}, "visit"?: {"afterMs"},
+  responder: JSON {"seed"?, "checkIn"?: {"replyRate", "afterMs", "windowMs"?}, "visit"?: {"afterMs"},
           "households"?: {"<meterId>": [{"from": ISO, "to": ISO, "state": "incapacitated"|"away"}]}}`;
 
 async function main(): Promise<number> {
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   const out = createWriteStream(args.output);
   const byType: Record<string, number> = {};
   const answered: Record<string, number> = {};
-  const write = (a: Alert, change: 'opened' | 'escalated', at?: number) => {
+  const write = (a: Alert, change: 'opened' | 'escalated', at?: number, via?: EscalatedVia) => {
     const line: AlertLine = {
       meterId: a.meterId,
       type: a.type,
@@ -80,8 +81,9 @@ async function main(): Promise<number> {
       reasonZh: a.reason.zh,
       facts: a.reason.facts,
       change,
-      stage: a.stage ?? 'confirmed',
+      stage: change === 'escalated' ? 'confirmed' : (a.stage ?? 'confirmed'),
       ...(at !== undefined && { escalatedAt: new Date(at).toISOString() }),
+      ...(via && { via }),
       alertId: a.id,
     };
     out.write(`${JSON.stringify(line)}\n`);
@@ -93,9 +95,10 @@ async function main(): Promise<number> {
       byType[key] = (byType[key] ?? 0) + 1;
       write(a, 'opened');
     },
-    (a, at) => {
-      byType[`${a.type}:escalated`] = (byType[`${a.type}:escalated`] ?? 0) + 1;
-      write(a, 'escalated', at);
+    (a, at, via) => {
+      const key = via === 'check-in-window' ? `${a.type}:unanswered` : `${a.type}:escalated`;
+      byType[key] = (byType[key] ?? 0) + 1;
+      write(a, 'escalated', at, via);
     },
     responder && {
       responder,

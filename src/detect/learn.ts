@@ -20,13 +20,18 @@ export const TEACHING_OUTCOMES: readonly VisitOutcome[] = ['elder-fine'];
 /**
  * An alert was resolved with an outcome at clock time `now`. For a no-usage alert answered
  * 'elder-fine', the silence it was about — from its start to now, or to when use resumed — is
- * kept as a precedent for the household's routine, and the current silence raises nothing more
- * (no escalation of a check-in the elder answered). Returns whether anything was learned.
+ * kept as a precedent for the household's routine. Any outcome ends the current silence's
+ * alerting (no escalation of a check-in someone answered). Returns whether anything was learned.
  */
 export function learnFromOutcome(d: DetectorState, a: AnsweredAlert, now: number): boolean {
-  if (a.type !== 'no-usage' || !a.outcome || !TEACHING_OUTCOMES.includes(a.outcome)) return false;
+  if (a.type !== 'no-usage' || !a.outcome) return false;
   const m = d.meters.get(a.meterId);
   if (!m) return false;
+  // Whatever the outcome, someone has seen to this silence: a check-in resolved by a visit
+  // ('hospital', an unregistered trip) is not raised again as a new alert at the confirmed
+  // deadline. It stays raised until use resumes.
+  if (m.active.has('no-usage')) m.noUsageCheckIn = false;
+  if (!TEACHING_OUTCOMES.includes(a.outcome)) return false;
   const since = m.noUsageSince;
   if (Number.isNaN(since)) return false;
   // Still silent: the silence lasted at least until the answer; else until use resumed.
@@ -35,7 +40,5 @@ export function learnFromOutcome(d: DetectorState, a: AnsweredAlert, now: number
   const r = m.routine;
   r.taught.push(since, end);
   r.version++;
-  // The open condition was answered: it stays raised (no re-raise, no escalation) until use resumes.
-  m.noUsageCheckIn = false;
   return true;
 }

@@ -27,6 +27,9 @@ export interface AlertLine {
   /** 'check-in' = the earlier, lower-confidence stage (only the elder is asked); else 'confirmed'. */
   stage?: 'check-in' | 'confirmed';
   escalatedAt?: string;
+  /** How an escalation reached the grid worker: the detector confirmed the silence, or the
+   *  elder left the check-in unanswered for the ladder's window (replay with a responder). */
+  via?: 'confirmed' | 'check-in-window';
   alertId?: string;
 }
 

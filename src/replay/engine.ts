@@ -11,7 +11,7 @@ import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent, ReadingVerdict } from '../detect/events.ts';
 import type { MeterState } from '../detect/meter-state.ts';
 import { MinHeap } from './heap.ts';
-import { planAnswer, type PlannedAnswer, type Responder } from './responder.ts';
+import { checkInLapsesAt, planAnswer, type PlannedAnswer, type Responder } from './responder.ts';
 
 export interface ReplayEngine {
   /** Feed one reading in arrival order. */
@@ -32,13 +32,24 @@ export interface ReplayEngine {
  * resolved with the outcome and the detector learns from it, as the live service does
  * (monitor.ts recordOperatorChange). `onAnswered` gets the resolved alert, or undefined when it
  * was no longer open (the condition cleared first: the answer came too late to matter).
+ * With a check-in window (responder checkIn.windowMs, the ladder's policy.checkIn.windowMin), a
+ * check-in nobody answered within it reaches the grid worker then, as escalation.ts does live:
+ * `onEscalated` is called with via 'check-in-window' and the visit follows from that moment; the
+ * detector's later confirmation of the same alert tells nobody new.
  */
 export interface ReplayAnswers {
   responder: Responder;
   onAnswered: (resolved: Alert | undefined, answer: PlannedAnswer) => void;
 }
 
-export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => void, onEscalated?: (a: Alert, at: number) => void, answers?: ReplayAnswers): ReplayEngine {
+export type EscalatedVia = 'confirmed' | 'check-in-window';
+
+export function createReplayEngine(
+  cfg: DetectorConfig,
+  onOpened: (a: Alert) => void,
+  onEscalated?: (a: Alert, at: number, via: EscalatedVia) => void,
+  answers?: ReplayAnswers,
+): ReplayEngine {
   const detector = createDetector(cfg);
   const book = createAlertBook();
   const heap = new MinHeap<MeterState>();
@@ -48,13 +59,29 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
   let clock = -Infinity;
   /** Answers due, by time (planned when an alert reaches someone). */
   const pending = new MinHeap<PlannedAnswer>();
+  /** Check-in windows that close, by time; and the alerts the grid worker has been told of. */
+  const lapses = new MinHeap<{ meterId: string; alertId: string }>();
+  const told = new Set<string>();
   const plan = (a: Alert, stage: 'check-in' | 'confirmed', at: number) => {
     const p = answers && planAnswer(answers.responder, a, stage, at);
     if (p) pending.push(p.at, p);
   };
+  const openAlert = (meterId: string, alertId: string) => [...book.active.values()].find((a) => a.id === alertId && a.meterId === meterId);
+  const tell = (a: Alert, at: number, via: EscalatedVia) => {
+    if (told.has(a.id)) return;
+    told.add(a.id);
+    onEscalated?.(a, at, via);
+    plan(a, 'confirmed', at);
+  };
+  const lapse = (at: number, l: { meterId: string; alertId: string }) => {
+    clock = Math.max(clock, at);
+    const open = openAlert(l.meterId, l.alertId);
+    // Answered, cleared or already confirmed in the window: nothing to escalate.
+    if (open?.stage === 'check-in') tell(open, at, 'check-in-window');
+  };
   const give = (p: PlannedAnswer) => {
     clock = Math.max(clock, p.at);
-    const open = [...book.active.values()].find((a) => a.id === p.alertId && a.meterId === p.meterId);
+    const open = openAlert(p.meterId, p.alertId);
     const r = open && resolveManually(open, p.by === 'elder' ? 'elder (replayed)' : 'grid worker visit (replayed)', clock, `replayed answer: ${p.outcome}`);
     if (!r || isTransitionError(r)) return answers!.onAnswered(undefined, p);
     const resolved: Alert = { ...r, outcome: p.outcome };
@@ -70,11 +97,11 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
       for (const ch of applyDetectorEvent(book, ev)) {
         if (ch.kind === 'opened') {
           onOpened(ch.alert);
-          plan(ch.alert, ch.alert.stage === 'check-in' ? 'check-in' : 'confirmed', ch.alert.openedAt);
-        } else if (ch.kind === 'escalated') {
-          onEscalated?.(ch.alert, ch.at);
-          plan(ch.alert, 'confirmed', ch.at);
-        }
+          const checkIn = ch.alert.stage === 'check-in';
+          plan(ch.alert, checkIn ? 'check-in' : 'confirmed', ch.alert.openedAt);
+          const lapsesAt = checkIn && answers ? checkInLapsesAt(answers.responder, ch.alert.openedAt) : NaN;
+          if (!Number.isNaN(lapsesAt)) lapses.push(lapsesAt, { meterId: ch.alert.meterId, alertId: ch.alert.id });
+        } else if (ch.kind === 'escalated') tell(ch.alert, ch.at, 'confirmed');
       }
   };
   const schedule = (m: MeterState) => {
@@ -92,9 +119,15 @@ export function createReplayEngine(cfg: DetectorConfig, onOpened: (a: Alert) => 
     for (;;) {
       const due = heap.peekKey();
       // An answer due no later than the next deadline goes first (a deadline may raise a
-      // check-in whose answer is due before t).
-      if (pending.peekKey() <= Math.min(t, due)) {
+      // check-in whose answer is due before t); an answer just in time beats the window.
+      const soon = Math.min(t, due);
+      if (pending.peekKey() <= Math.min(soon, lapses.peekKey())) {
         give(pending.pop()!);
+        continue;
+      }
+      if (lapses.peekKey() <= soon) {
+        const at = lapses.peekKey();
+        lapse(at, lapses.pop()!);
         continue;
       }
       if (due > t) break;

@@ -25,6 +25,11 @@ export const ResponderSchema = z
         /** Share of check-ins a well elder answers (phones go unheard). */
         replyRate: z.number().min(0).max(1).default(0.8),
         afterMs: z.number().int().positive().default(15 * MINUTE),
+        /** The notification ladder's check-in window (policy.checkIn.windowMin, escalation.ts): a
+         *  check-in not answered within it reaches the grid worker, who then visits, without
+         *  waiting for the detector's confirmation. Absent: a household whose elder cannot be
+         *  asked; its check-in disturbs no one and the grid worker hears of the confirmed alert. */
+        windowMs: z.number().int().positive().optional(),
       })
       .strict()
       .default({ replyRate: 0.8, afterMs: 15 * MINUTE }),
@@ -54,6 +59,9 @@ function draw(seed: number, id: string): number {
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
   return h / 2 ** 32;
 }
+
+/** When an unanswered check-in raised at `at` reaches the grid worker (NaN: only when confirmed). */
+export const checkInLapsesAt = (r: Responder, at: number): number => (r.checkIn.windowMs === undefined ? NaN : at + r.checkIn.windowMs);
 
 /**
  * The answer, if any, to a no-usage alert that reached its `stage` at `at`: a check-in the elder

@@ -68,10 +68,14 @@ describe('learning from answers', () => {
     expect(deadlineFor(m.routine, since, withCheckIn).deadline - since).toBeGreaterThan(to - from);
   });
 
-  it.each<VisitOutcome>(['hospital', 'deceased', 'false-alarm', 'meter-fault', 'away-unregistered', 'other'])("'%s' never teaches", (outcome) => {
+  it.each<VisitOutcome>(['hospital', 'deceased', 'false-alarm', 'meter-fault', 'away-unregistered', 'other'])("'%s' never teaches, and ends the answered silence's alerting", (outcome) => {
     const r = run(outcome);
     expect(r.taught).toBe(false);
     expect(meterOf(r.d, 'm-1').routine.taught).toEqual([]);
+    // Someone saw to the silence all the same: the check-in they resolved is not raised again
+    // as a new confirmed alert later that day (without any answer it is).
+    expect(r.day28).toEqual([]);
+    expect(run(undefined).day28.map((e) => e.stage ?? 'confirmed')).toContain('confirmed');
   });
 
   it('a taught silence never pushes a deadline past the hard cap (a real incapacitation still alarms)', () => {

@@ -117,6 +117,31 @@ describe('replay CLI --responder', () => {
     expect(Date.parse((r.nu[2] as Record<string, string>).answeredAt!) - Date.parse(escalated.escalatedAt!)).toBe(HOUR);
   });
 
+  it('with the ladder\'s check-in window, an unanswered check-in reaches the grid worker when the window closes, once', () => {
+    const incapacitated = { 'm-1': [{ from: iso(at(28, '10:00')), to: iso(at(29, '06:00')), state: 'incapacitated' }] };
+    const r = replay({ checkIn: { windowMs: 30 * MIN }, visit: { afterMs: HOUR }, households: incapacitated });
+    expect(r.status, r.stderr).toBe(0);
+    // Told at the window's end, not at the detector's (later) confirmation; visited an hour after that.
+    expect(r.nu.map((l) => `${l.change}:${l.change === 'answered' ? l.outcome : `${l.stage}${l.via ? `/${l.via}` : ''}`}`)).toEqual([
+      'opened:check-in',
+      'escalated:confirmed/check-in-window',
+      'answered:hospital',
+    ]);
+    const [opened, escalated, visit] = r.nu as [Record<string, string>, Record<string, string>, Record<string, string>];
+    expect(Date.parse(escalated.escalatedAt!) - Date.parse(opened.openedAt!)).toBe(30 * MIN);
+    expect(Date.parse(visit.answeredAt!) - Date.parse(escalated.escalatedAt!)).toBe(HOUR);
+    expect(r.stderr).toContain('"no-usage:unanswered":1');
+
+    // A well elder who answers within the window: nobody else is told.
+    const fine = replay({ checkIn: { replyRate: 1, afterMs: 15 * MIN, windowMs: 30 * MIN }, visit: {} });
+    expect(fine.nu.map((l) => l.change)).toEqual(['opened', 'answered']);
+    // Not within it: the grid worker is told; the elder's late answer then resolves it before the visit.
+    const late = replay({ checkIn: { replyRate: 1, afterMs: 45 * MIN, windowMs: 30 * MIN }, visit: {} });
+    expect(late.nu.map((l) => `${l.change}:${l.via ?? l.outcome ?? ''}`)).toEqual(['opened:', 'escalated:check-in-window', 'answered:elder-fine']);
+    expect(late.stderr).toContain('"elder:elder-fine":1');
+    expect(late.stderr).toContain('"visit:too-late":1');
+  });
+
   it('a bad responder file exits 2 and says what was expected', () => {
     const bad = replay({ checkIn: { replyRate: 'often' } });
     expect(bad.status).toBe(2);
