@@ -85,18 +85,20 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
       if (!h) return undefined;
       const meters = store.meters.list({ householdId });
       const alerts = store.alerts.list({ householdId, limit: 100_000, offset: 0 }).items.map((a) => ({ ...a, history: store.alerts.history(a.id) }));
-      const snapshots = new Map(store.detectorSnapshots.list().map((s) => [s.meterId, s]));
       return {
         exportedAt: clock(),
         household: h,
         consentHistory: store.households.consentHistory(householdId),
         // The data subject's own copy (PIPL Art. 45): contacts in full, unlike every other answer.
         contacts: store.contacts.list(householdId),
-        meters: meters.map((m) => ({
-          ...m,
-          readings: store.readings.recent(m.id, 10_000_000).reverse(),
-          learnedRoutine: snapshots.has(m.id) ? { savedAt: snapshots.get(m.id)!.savedAt, version: snapshots.get(m.id)!.version, state: snapshots.get(m.id)!.state } : null,
-        })),
+        meters: meters.map((m) => {
+          const snap = store.detectorSnapshots.get(m.id);
+          return {
+            ...m,
+            readings: store.readings.recent(m.id, 10_000_000).reverse(),
+            learnedRoutine: snap ? { savedAt: snap.savedAt, version: snap.version, state: snap.state } : null,
+          };
+        }),
         alerts,
       };
     },

@@ -49,7 +49,7 @@ export function snapshotRows(d: DetectorState, savedAt: number): DetectorSnapsho
  * from the store's open alerts, which are the truth (an alert may have been resolved, or
  * opened, after the snapshot was taken).
  */
-export function restoreDetector(d: DetectorState, rows: readonly DetectorSnapshotRow[], now: number, logger: Logger): { restored: number; ignored: number } {
+export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapshotRow>, now: number, logger: Logger): { restored: number; ignored: number } {
   let restored = 0;
   let ignored = 0;
   for (const row of rows) {

@@ -30,7 +30,7 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const sliceMs = deps.sliceMs ?? 4;
   const detector = createDetector(deps.detector);
   // What the detector had learned before the restart, before any reading is processed.
-  const restored = restoreDetector(detector, store.detectorSnapshots.list(), deps.clock(), logger);
+  const restored = restoreDetector(detector, store.detectorSnapshots.each(), deps.clock(), logger);
   if (restored.restored || restored.ignored) logger.info(restored, 'detector state restored');
   const active = store.alerts.listActive();
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);

@@ -29,4 +29,16 @@ describe('detector snapshots repository', () => {
       ['m-2', 'old-2'],
     ]);
   });
+
+  it('reads row by row (the restore at start-up) and one meter at a time (a household export)', () => {
+    const { store } = tempStore();
+    store.detectorSnapshots.saveAll([row('m-2', '{"a":1}'), row('m-1', '{"a":2}'), row('m-3', '{"a":3}')]);
+    const it = store.detectorSnapshots.each();
+    // Lazy: the first row is there before the others are read.
+    expect(it.next().value).toEqual(row('m-1', '{"a":2}'));
+    expect([...it].map((r) => r.meterId)).toEqual(['m-2', 'm-3']);
+    expect([...store.detectorSnapshots.each()]).toEqual(store.detectorSnapshots.list());
+    expect(store.detectorSnapshots.get('m-3')).toEqual(row('m-3', '{"a":3}'));
+    expect(store.detectorSnapshots.get('m-9')).toBeUndefined();
+  });
 });
