@@ -35,6 +35,7 @@ interface Script {
   ladder?: LadderContact[];
   /** Changes to the alert at given times (ack, resolve, escalate). */
   at?: [number, (a: Alert) => Alert][];
+  /** When the detector confirmed the alert: the planner hears of it from then on. */
   escalatedAt?: number;
   /** Contacts whose sends fail for good. */
   failing?: string[];
@@ -58,7 +59,7 @@ function play(alert0: Alert, from: number, until: number, s: Script = {}): { log
         h.status = alert.status !== 'open' && h.purpose !== 'all-clear' ? 'cancelled' : s.failing?.includes(h.contactId) ? 'failed' : 'sent';
         h.settledAt = now;
       }
-    const p = planEscalation({ alert, history, ladder: s.ladder ?? LADDER, policy, now, offsetMin: OFFSET, ...(s.escalatedAt !== undefined && { escalatedAt: s.escalatedAt }) });
+    const p = planEscalation({ alert, history, ladder: s.ladder ?? LADDER, policy, now, offsetMin: OFFSET, ...(s.escalatedAt !== undefined && now >= s.escalatedAt && { escalatedAt: s.escalatedAt }) });
     for (const send of p.sends) {
       history.push({ ...send, createdAt: now, status: 'pending' });
       log.push(`${hm(now)} ${send.step}→${send.contactId}${send.channels[0] === 'voice' ? ' (voice)' : ''}`);
