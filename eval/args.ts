@@ -1,6 +1,9 @@
 // Command-line flags of `npm run eval`.
 import { parseArgs } from 'node:util';
 
+/** The assumed share of check-ins a well elder answers (no field data yet). */
+export const DEFAULT_REPLY_RATE = 0.8;
+
 export interface EvalArgs {
   quick: boolean;
   datasets: string[];
@@ -8,6 +11,8 @@ export interface EvalArgs {
   json?: string;
   /** Detector config file handed to the replay CLI (`--config`), for tuning without editing defaults. */
   detectorConfig?: string;
+  /** Share of check-ins a well elder answers in the "+ answers" run (anxin-answered). */
+  replyRate: number;
   out: string;
   check: boolean;
   help: boolean;
@@ -24,6 +29,7 @@ export const USAGE = `usage: npm run eval -- [flags]
   --json FILE        also write machine-readable results to FILE
   --detector-config FILE
                      anxin's detector settings (JSON), passed to the replay CLI as --config
+  --reply-rate R     "+ answers": the share of check-ins a well elder answers, 0-1 (default 0.8)
   --out DIR          where traces, labels and alerts go (default .eval-out)
   --check            exit 1 when anxin misses a target (or could not be scored)
   --help`;
@@ -42,13 +48,17 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       system: { type: 'string', multiple: true },
       json: { type: 'string' },
       'detector-config': { type: 'string' },
+      'reply-rate': { type: 'string' },
       out: { type: 'string', default: '.eval-out' },
       check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  const rate = values['reply-rate'] === undefined ? DEFAULT_REPLY_RATE : Number(values['reply-rate']);
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`--reply-rate: expected a share from 0 to 1, got "${values['reply-rate']}"`);
   return {
     quick: values.quick,
+    replyRate: rate,
     datasets: list(values.dataset),
     systems: list(values.system),
     json: values.json,

@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const cfgFile = args.detectorConfig && (isAbsolute(args.detectorConfig) ? args.detectorConfig : join(process.env.INIT_CWD ?? process.cwd(), args.detectorConfig));
-  const systems: System[] = [anxinSystem(PROJECT_ROOT, cfgFile), anxinSystem(PROJECT_ROOT, cfgFile, true), ...referenceSystems()];
+  const systems: System[] = [anxinSystem(PROJECT_ROOT, cfgFile), anxinSystem(PROJECT_ROOT, cfgFile, true, args.replyRate), ...referenceSystems()];
   let specs: DatasetSpec[];
   let chosen: System[];
   try {
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
     onDataset: (r) => say(formatDatasetBlock(r) + '\n'),
   });
   if (results.datasets.length) say(LEGEND + '\n');
-  say(formatSummary(results.summary));
+  say(formatSummary({ ...results.summary, replyRate: args.replyRate }));
   note(`eval finished in ${((Date.now() - started) / 1000).toFixed(1)} s; traces, labels and alerts in ${outDir}`);
   if (args.json) {
     const path = isAbsolute(args.json) ? args.json : join(process.env.INIT_CWD ?? process.cwd(), args.json);

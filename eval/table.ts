@@ -143,6 +143,8 @@ export interface SummaryInput {
   anxinFailures: { dataset: string; failed: TargetCheck[] }[];
   /** Readings replayed and the replay's own processing time (from its reported rate when it gives one). */
   anxinSpeed?: { readings: number; seconds: number; reported: boolean };
+  /** The "+ answers" run's reply rate (--reply-rate), for its legend. */
+  replyRate?: number;
 }
 
 export function formatSummary(s: SummaryInput): string {
@@ -168,7 +170,7 @@ export function formatSummary(s: SummaryInput): string {
     for (const f of s.anxinFailures) {
       if (f.failed.length) out.push(`    ${f.dataset}: missed ${f.failed.map((t) => `${t.label} (${t.value})`).join('; ')}`);
     }
-    if (s.groups?.length) out.push('', formatGroups(s.groups));
+    if (s.groups?.length) out.push('', formatGroups(s.groups, s.replyRate));
     if (s.anxinSpeed && s.anxinSpeed.seconds > 0) {
       const { readings, seconds, reported } = s.anxinSpeed;
       out.push(
@@ -181,7 +183,7 @@ export function formatSummary(s: SummaryInput): string {
 }
 
 /** anxin per group of datasets: tuning seeds, held-out seeds, real homes, held-out real homes. */
-export function formatGroups(groups: NonNullable<SummaryInput['groups']>): string {
+export function formatGroups(groups: NonNullable<SummaryInput['groups']>, replyRate = RESPONDER.checkIn.replyRate): string {
   const rows = [[
     'anxin by group', 'hh-months', 'NU recall', 'NU mean h (grid worker)', 'fixed-10L-12h NU mean h', 'CI mean h (elder)', 'CI/hh-month',
     'FA/hh-month', 'FA offline/hh-month by meter', 'SU recall', 'SU med min', 'ABS alerts',
@@ -213,7 +215,7 @@ export function formatGroups(groups: NonNullable<SummaryInput['groups']>): strin
   const lines = [`══ anxin by group (held-out = never used to tune the defaults; absences: unannounced multi-day absences, on their own line, not in FA)`, renderTable(rows)];
   if (groups.some((g) => g.answered))
     lines.push(
-      `  "+ answers" (anxin-answered): the same replay with people answering no-usage alerts — a well elder answers ${RESPONDER.checkIn.replyRate * 100} % of check-ins ` +
+      `  "+ answers" (anxin-answered): the same replay with people answering no-usage alerts — a well elder answers ${Math.round(replyRate * 100)} % of check-ins ` +
         `after ${RESPONDER.checkIn.afterMs / MINUTE} min; one unanswered for ${RESPONDER.checkIn.windowMs / MINUTE} min reaches the grid worker (the ladder's check-in window), as a confirmed alert does; ` +
         `the grid worker visits after ${RESPONDER.visit.afterMs / MINUTE} min; "elder fine" teaches the routine (issue 9 item 6)`,
     );

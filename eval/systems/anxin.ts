@@ -12,6 +12,7 @@ import { isAbsence, normalKind } from '../score.ts';
 import { iso } from '../trace.ts';
 import { SystemUnavailable, type System } from './system.ts';
 import { PolicySchema } from '../../src/alerting/policy.ts';
+import { DEFAULT_REPLY_RATE } from '../args.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const REPLAY_CLI = 'src/cli/replay.ts';
@@ -53,17 +54,17 @@ function withCheckIn(file: string | undefined, out: string): string {
  * the teaching costs real incapacitations (their delay and recall).
  */
 const CHECK_IN_WINDOW_MS = PolicySchema.parse({}).checkIn.windowMin * 60_000;
-export const RESPONDER = { seed: 9, checkIn: { replyRate: 0.8, afterMs: 15 * 60_000, windowMs: CHECK_IN_WINDOW_MS }, visit: { afterMs: 60 * 60_000 } };
+export const RESPONDER = { seed: 9, checkIn: { replyRate: DEFAULT_REPLY_RATE, afterMs: 15 * 60_000, windowMs: CHECK_IN_WINDOW_MS }, visit: { afterMs: 60 * 60_000 } };
 
-export function responderFor(labels: DatasetLabels): object {
+export function responderFor(labels: DatasetLabels, replyRate = RESPONDER.checkIn.replyRate): object {
   const households: Record<string, { from: string; to: string; state: 'incapacitated' | 'away' }[]> = {};
   const add = (meterId: string, from: string, to: string, state: 'incapacitated' | 'away') => (households[meterId] ??= []).push({ from, to, state });
   for (const e of labels.events) if (e.type === 'no-usage') add(e.meterId, e.start, e.end, 'incapacitated');
   for (const n of labels.normals) if (isAbsence(normalKind(n.what))) add(n.meterId, n.start, n.end, 'away');
-  return { ...RESPONDER, households };
+  return { ...RESPONDER, checkIn: { ...RESPONDER.checkIn, replyRate }, households };
 }
 
-export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string, answered = false): System {
+export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string, answered = false, replyRate = RESPONDER.checkIn.replyRate): System {
   return {
     name: answered ? 'anxin-answered' : 'anxin',
     async run(ds, files) {
@@ -75,7 +76,7 @@ export function anxinSystem(root = PROJECT_ROOT, detectorConfig?: string, answer
       args.push('--config', withCheckIn(detectorConfig, join(dirname(files.alerts), 'anxin-detector.json')));
       if (answered) {
         const file = join(dirname(files.alerts), 'anxin-responder.json');
-        writeFileSync(file, JSON.stringify(responderFor(ds.labels)) + '\n');
+        writeFileSync(file, JSON.stringify(responderFor(ds.labels, replyRate)) + '\n');
         args.push('--responder', file);
       }
       const t0 = performance.now();

@@ -26,7 +26,10 @@ describe('anxin-answered', () => {
       { from: Date.parse('2026-01-20T00:00:00Z'), to: Date.parse('2026-01-23T00:00:00Z'), state: 'away' },
     ]);
     expect(script.checkIn.replyRate).toBe(0.8);
+    expect(script.checkIn.windowMs).toBe(30 * 60_000); // the ladder's default check-in window
     expect(script.visit?.afterMs).toBe(3_600_000);
+    const labels = { name: 't', meters: [], events: [], normals: [] };
+    expect(ResponderSchema.parse(responderFor(labels, 0.5)).checkIn).toMatchObject({ replyRate: 0.5, afterMs: 15 * 60_000, windowMs: 30 * 60_000 });
   });
 
   it('answered lines in the replay output are not alerts', () => {

@@ -7,8 +7,14 @@ import { parseAlertLines } from '../../eval/trace.ts';
 describe('parseEvalArgs', () => {
   it('reads the flags, with repeated or comma-separated names', () => {
     expect(parseEvalArgs(['--quick', '--dataset', 'sim-1min,smoke', '--dataset', 'real-ciws', '--json', 'r.json'])).toEqual({
-      quick: true, datasets: ['sim-1min', 'smoke', 'real-ciws'], systems: [], json: 'r.json', out: '.eval-out', check: false, help: false,
+      quick: true, datasets: ['sim-1min', 'smoke', 'real-ciws'], systems: [], json: 'r.json', out: '.eval-out', check: false, help: false, replyRate: 0.8,
     });
+  });
+
+  it('--reply-rate sets the "+ answers" share of check-ins answered, from 0 to 1', () => {
+    expect(parseEvalArgs(['--reply-rate', '0.5']).replyRate).toBe(0.5);
+    expect(parseEvalArgs(['--reply-rate', '0']).replyRate).toBe(0);
+    for (const bad of ['80', '-0.1', 'often']) expect(() => parseEvalArgs([`--reply-rate=${bad}`])).toThrow(/--reply-rate: expected a share from 0 to 1/);
   });
 
   it('rejects unknown flags', () => {
