@@ -1,8 +1,9 @@
 // Command-line flags of `npm run eval`.
 import { parseArgs } from 'node:util';
+import { ResponderSchema } from '../src/replay/responder.ts';
 
-/** The assumed share of check-ins a well elder answers (no field data yet). */
-export const DEFAULT_REPLY_RATE = 0.8;
+/** The assumed share of check-ins a well elder answers (no field data yet): the responder's default. */
+export const DEFAULT_REPLY_RATE = ResponderSchema.parse({}).checkIn.replyRate;
 
 export interface EvalArgs {
   quick: boolean;

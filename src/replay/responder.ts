@@ -32,7 +32,7 @@ export const ResponderSchema = z
         windowMs: z.number().int().positive().optional(),
       })
       .strict()
-      .default({ replyRate: 0.8, afterMs: 15 * MINUTE }),
+      .prefault({}),
     /** A grid worker visits every confirmed no-usage alert this long after it reached them;
      *  absent: nobody visits (only check-ins are answered). */
     visit: z.object({ afterMs: z.number().int().positive().default(60 * MINUTE) }).strict().optional(),
