@@ -109,6 +109,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     metrics.pipelineQueuedReadings.set({}, p?.readings ?? monitor.queuedReadings);
     metrics.pipelineQueuedBytes.set({}, p?.bytes ?? 0);
     metrics.mqttSocketsPaused.set({}, p?.pausedSockets ?? 0);
+    // Read when scraped, not set on every publish (issue 12: the hot path).
+    metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
   });
   const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger, sliceMs: config.limits.sliceMs });
   const saveDetectorState = (why: string) => {
@@ -289,7 +291,6 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           // Deferred, it is also validated and deduplicated a few hundred readings per task (issue 11.3).
           if (payload.length > DEFER_PAYLOAD_BYTES || monitor.isBusy(meterId)) monitor.enqueue(meterId, (defer) => ingest.handleSliced(meterId, topic, payload, receivedAt, defer));
           else ingest.handle(meterId, topic, payload, receivedAt);
-          metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
           // The PUBACK waits for this: processed, committed, alerts stored.
           return monitor.settled(meterId);
         },
@@ -316,10 +317,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const jobs: Job[] = [
           every(config.tickSeconds, 'detector-tick', () => monitor.tick(clock())),
           every(config.notify.tickSeconds, 'notify-tick', () => notify?.tick()),
-          every(15, 'meters-connected', () => {
-            metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
-            metrics.storePendingRows.set({}, store.writes.pendingRows);
-          }),
+          every(15, 'store-pending-rows', () => metrics.storePendingRows.set({}, store.writes.pendingRows)),
           every(config.snapshotMinutes * 60, 'detector-snapshot', () => void saveDetectorStateSliced()),
           ...(timeseries ? [every(60, 'timeseries-usage', () => timeseries.tick(clock()))] : []),
           daily('retention', () => void retention().catch((err) => logger.error({ err }, 'retention job failed'))),

@@ -198,6 +198,25 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     authorizeForward: (client, packet) => (isAnonymous(client) && packet.topic.startsWith('meters/') ? null : packet),
   });
 
+  // A meter's publish goes to no one: meters cannot subscribe (acl.ts), an anonymous
+  // subscriber is never forwarded meters' data (authorizeForward above), and nothing in the
+  // service subscribes. Once ingested (authorizePublish) and acknowledged (enqueuePublish),
+  // aedes' routing of it — a Packet copy, the persistence's subscription lookup and offline
+  // enqueue (two promises), the mqemitter match, the 'publish' event — is work for nobody
+  // on the hottest path (issue 12). Other publishes ($SYS, the conformance listener's) are
+  // routed as before. The callback stays asynchronous, as aedes' own is: a synchronous one
+  // would let the client read and parse its next chunk inside the parse of this one.
+  // (At run time aedes calls it as publish(packet, client, done); its typings know only the public (packet, done).)
+  type Route = (packet: unknown, client: Client | null | ((err?: Error | null) => void), done?: (err?: Error | null) => void) => void;
+  const route = aedes.publish.bind(aedes) as unknown as Route;
+  (aedes as unknown as { publish: Route }).publish = (packet, client, done) => {
+    if (client && typeof client === 'object' && !isAnonymous(client) && identities.of(client) !== undefined) {
+      if (done) process.nextTick(done, null);
+      return;
+    }
+    route(packet, client, done);
+  };
+
   aedes.on('client', (client: Client) => {
     const meterId = identities.of(client);
     if (meterId !== undefined) connections.added(meterId, client);

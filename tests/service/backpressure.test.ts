@@ -72,7 +72,8 @@ describe('backpressure in the service', () => {
 
     const body = (await app.http.inject({ method: 'GET', url: '/metrics' })).body;
     // All settled: nothing queued, nothing paused.
-    for (const line of ['anxin_pipeline_queued_readings 0', 'anxin_pipeline_queued_bytes 0', 'anxin_mqtt_sockets_paused 0', '# TYPE anxin_mqtt_socket_pauses_total counter', '# TYPE anxin_event_loop_delay_seconds histogram', 'anxin_event_loop_delay_seconds_bucket{le="+Inf"}'])
+    // Both meters still connected: the gauge is read at the scrape (no longer set on every publish).
+    for (const line of ['anxin_meters_connected 2', 'anxin_pipeline_queued_readings 0', 'anxin_pipeline_queued_bytes 0', 'anxin_mqtt_sockets_paused 0', '# TYPE anxin_mqtt_socket_pauses_total counter', '# TYPE anxin_event_loop_delay_seconds histogram', 'anxin_event_loop_delay_seconds_bucket{le="+Inf"}'])
       expect(body).toContain(line);
     expect(body).toMatch(/^anxin_mqtt_socket_pauses_total\{reason="over-share"\} \d+$/m);
     expect(app.broker()!.pipeline()).toMatchObject({ readings: 0, bytes: 0, pausedSockets: 0 });
