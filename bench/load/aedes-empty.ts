@@ -2,6 +2,12 @@
 // the same generator as Anxin. It authenticates everyone and its `published` hook does only
 // what the measurement needs: read the reading's send time from the fixed offset of its `ts`
 // (the generator writes `{"ts":"<24-char ISO>",…`) and count it. Nothing is parsed or stored.
+//
+// LOAD_AEDES_VARIANT=anxin-broker (a diagnostic, `--only aedes`): the meters connect instead to
+// Anxin's own broker layer (src/broker/broker.ts: frame guard, ACL, publish budget with the
+// bench's limits, meter publishes not routed) around the same aedes, with every token accepted
+// and an onPublish that only counts, its PUBACKs held for a shared 2 ms barrier as the group
+// commit holds them: what the broker layer costs without the pipeline (eval/README, issue 12).
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import { meterId } from './fleet.ts';
@@ -9,6 +15,7 @@ import { Recorder, serveParent } from './recorder.ts';
 
 const meters = Number(process.env.LOAD_METERS ?? 0);
 const rec = new Recorder();
+const layer = process.env.LOAD_AEDES_VARIANT === 'anxin-broker' ? await startAnxinBroker() : undefined;
 const aedes = await Aedes.createBroker({
   authenticate: (_client, _username, _password, done) => done(null, true),
   published: (packet, client, done) => {
@@ -19,9 +26,10 @@ const aedes = await Aedes.createBroker({
 // Same listen backlog as Node's default for both systems unless the service sets its own.
 const server = net.createServer(aedes.handle);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const addr = server.address() as net.AddressInfo;
+const addr = (layer ? { port: layer.port } : server.address()) as net.AddressInfo;
 
 serveParent(rec, async () => {
+  await layer?.close();
   await new Promise<void>((resolve) => aedes.close(() => resolve()));
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
@@ -29,3 +37,25 @@ serveParent(rec, async () => {
 const creds = Array.from({ length: meters }, (_, i) => ({ id: meterId(i), token: 'x'.repeat(32) }));
 process.send?.({ type: 'ready', mqttPort: addr.port, meters: creds });
 
+
+async function startAnxinBroker() {
+  const { startBroker } = await import('../../src/broker/broker.ts');
+  const { parseConfig } = await import('../../src/config.ts');
+  const { benchLimits } = await import('./limits.ts');
+  let barrier: Promise<void> | undefined;
+  return startBroker({
+    port: 0,
+    host: '127.0.0.1',
+    auth: { verify: () => 'ok' },
+    limits: parseConfig(benchLimits().config).limits.mqtt,
+    onPublish: (_meterId, _topic, payload) => {
+      rec.saw(Date.parse(payload.toString('latin1', 7, 31)), Date.now());
+      return (barrier ??= new Promise<void>((resolve) =>
+        setTimeout(() => {
+          barrier = undefined;
+          resolve();
+        }, 2),
+      ));
+    },
+  });
+}

@@ -74,6 +74,18 @@ try {
   }
   const provisionMs = reuse ? undefined : Math.round(performance.now() - t0);
   const ports = await app.start();
+  // LOAD_HEAP_SAMPLE=FILE: V8's sampling heap profiler from here for LOAD_HEAP_SAMPLE_SECONDS (default 20),
+  // including objects a major GC collected: what fills the old space between major GCs (their
+  // marking is what stalls the loop on 2 busy cores). Read it with bench/load/heapsample.ts.
+  if (process.env.LOAD_HEAP_SAMPLE) {
+    const { Session } = await import('node:inspector/promises');
+    const session = new Session();
+    session.connect();
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true });
+    setTimeout(() => {
+      void session.post('HeapProfiler.stopSampling').then(({ profile }) => writeFileSync(process.env.LOAD_HEAP_SAMPLE!, JSON.stringify(profile)));
+    }, 1000 * Number(process.env.LOAD_HEAP_SAMPLE_SECONDS ?? 20)).unref();
+  }
   // LOAD_TRACE=1: every 500 ms on stderr, the event-loop utilization and longest stall, the main thread's own CPU
   // (user+system, % of a core, from /proc: its share of the process's), the pipeline's depth
   // (readings waiting, those of them in the group commit, sockets paused, pauses so far) and the
