@@ -7,7 +7,8 @@
 // Anxin's own broker layer (src/broker/broker.ts: frame guard, ACL, publish budget with the
 // bench's limits, meter publishes not routed) around the same aedes, with every token accepted
 // and an onPublish that only counts, its PUBACKs held for a shared 2 ms barrier as the group
-// commit holds them: what the broker layer costs without the pipeline (eval/README, issue 12).
+// commit holds them: what the broker layer costs without the pipeline (README, Load benchmark).
+// The stock aedes below still starts; the meters are just not sent to it.
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import { meterId } from './fleet.ts';
@@ -36,7 +37,6 @@ serveParent(rec, async () => {
 // aedes accepts any credential; the generator still sends a token of the real length.
 const creds = Array.from({ length: meters }, (_, i) => ({ id: meterId(i), token: 'x'.repeat(32) }));
 process.send?.({ type: 'ready', mqttPort: addr.port, meters: creds });
-
 
 async function startAnxinBroker() {
   const { startBroker } = await import('../../src/broker/broker.ts');
