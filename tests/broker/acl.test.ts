@@ -83,6 +83,14 @@ describe('broker ACL over TCP', () => {
     expect(inbox.all).toHaveLength(1);
   });
 
+  it('completes every QoS handshake for a meter publish and ingests each message once (meter publishes are not routed)', async () => {
+    // QoS 2: PUBREC, PUBREL, PUBCOMP; the skipped routing must still let each flow finish.
+    for (const qos of [0, 1, 2] as const) await client.publishAsync('meters/m-001/reading', `{"ts":${qos + 1},"totalLiters":1}`, { qos });
+    await client.publishAsync('meters/m-001/status', '{}', { qos: 1 }); // after the QoS 0 one too
+    expect(inbox.all.map((m) => m.payload)).toEqual(['{"ts":1,"totalLiters":1}', '{"ts":2,"totalLiters":1}', '{"ts":3,"totalLiters":1}', '{}']);
+    expect(client.connected).toBe(true);
+  });
+
   it('keeps the meter connected when onPublish throws', async () => {
     await broker.close();
     let calls = 0;
