@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
 import { assertConformanceHost, readTlsFiles } from './broker/listeners.ts';
+import { startThreadedBroker } from './broker/threaded.ts';
 import { createIngest } from './ingest/index.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -281,7 +282,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     async start() {
       // Refuses before any port opens: no personal data to the network without authentication.
       assertSecureBinding(config.http, store);
-      broker = await startBroker({
+      broker = await (config.mqtt.thread === 'worker' ? startThreadedBroker : startBroker)({
         port: config.mqtt.port,
         host: config.mqtt.host,
         backlog: config.mqtt.backlog,
@@ -296,6 +297,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         },
         clock,
         logger,
+        logLevel: config.log.level,
+        // mqtt.thread = "worker": a service whose broker thread died must not look healthy; stop it (main.ts), so its supervisor restarts it.
+        onFailure: () => process.kill(process.pid, 'SIGTERM'),
         limits: config.limits.mqtt,
         authLimits: config.limits.auth,
         tls: config.mqtt.tls && { port: config.mqtt.tls.port, host: config.mqtt.tls.host, ...readTlsFiles(config.mqtt.tls) },
