@@ -107,7 +107,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   teardown.push(() => store.close());
   metrics.beforeRender(() => {
     const p = broker?.pipeline();
-    metrics.pipelineQueuedReadings.set({}, p?.readings ?? monitor.queuedReadings);
+    // The monitor's own count is exact here; the broker's may lag it by 50 ms in a worker thread (threaded.ts).
+    metrics.pipelineQueuedReadings.set({}, Math.max(p?.readings ?? 0, monitor.queuedReadings));
     metrics.pipelineQueuedBytes.set({}, p?.bytes ?? 0);
     metrics.mqttSocketsPaused.set({}, p?.pausedSockets ?? 0);
     // Read when scraped, not set on every publish (issue 12: the hot path).

@@ -46,8 +46,8 @@ export const ConfigSchema = z.strictObject({
       tls: MqttTlsSchema.optional(),
       /** Anonymous listener for the Paho interoperability suite; off, loopback only. */
       conformance: ConformanceSchema.prefault({}),
-      /** "worker": the broker in a worker thread, the pipeline on the main thread (src/broker/threaded.ts; issue 12, off by default). */
-      thread: z.enum(['main', 'worker']).default('main'),
+      /** "worker" (default): the broker in a worker thread, the pipeline on the main thread (src/broker/threaded.ts, issue 12); "main": both on one thread. */
+      thread: z.enum(['main', 'worker']).default('worker'),
     })
     .prefault({}),
   http: z

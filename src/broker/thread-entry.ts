@@ -15,7 +15,7 @@ const port = parentPort!;
 const opts = workerData as WorkerOptions;
 const depth = new Float64Array(opts.depth);
 const send = (m: ToMain) => port.postMessage(m);
-const logger = pino({ level: opts.logLevel, base: { thread: 'mqtt' } });
+const logger = pino({ level: opts.logLevel }).child({ thread: 'mqtt' });
 
 let nextId = 0;
 const verifying = new Map<number, { resolve: (v: Verdict) => void; reject: (err: Error) => void }>();

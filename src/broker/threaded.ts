@@ -8,7 +8,8 @@
 // the PUBACK — the guarantee of the one-thread broker. Tokens are verified by the main thread's
 // store (the worker asks). What the main thread reads synchronously (connected meters, the
 // pipeline's depth) the worker keeps in shared memory, fresh within 50 ms.
-// Off by default: the in-thread broker is what every test of src/broker exercises.
+// The default since 2026-12-03 (README, "Where Anxin's CPU per reading goes"); `mqtt.thread:
+// "main"` keeps both on one thread, and is what the tests of src/broker itself exercise.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';

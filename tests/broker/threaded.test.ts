@@ -1,5 +1,5 @@
-// mqtt.thread = "worker" (src/broker/threaded.ts): the same service with its broker in a worker
-// thread. The real app (SQLite file, group commit, detector) behind it, meters over mqtt.js:
+// mqtt.thread (src/broker/threaded.ts): the same service with its broker in a worker thread (the
+// default) and on the main thread. The real app (SQLite file, group commit, detector) behind it, meters over mqtt.js:
 // a QoS 1 reading is acknowledged only once it is in SQLite, tokens are checked by the main
 // thread's store, a disconnect from the main thread closes the meter's session, and the
 // figures the main thread reads (connected meters) come from the worker.
@@ -13,70 +13,103 @@ import { parseConfig } from '../../src/config.ts';
 
 const now = Date.parse('2026-03-01T08:00:00Z');
 const MIN = 60_000;
-let dir: string;
-let app: App;
-const tokens: Record<string, string> = {};
-let mqttPort: number;
-const clients: MqttClient[] = [];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'anxin-threaded-'));
-  const config = parseConfig({
-    dbPath: join(dir, 'anxin.db'),
-    mqtt: { port: 0, host: '127.0.0.1', thread: 'worker' },
-    http: { port: 0, host: '127.0.0.1' },
-    log: { level: 'silent' },
-  });
-  app = createApp(config, { clock: () => now, jobs: false });
-  for (const id of ['m-001', 'm-002']) {
-    app.store.households.create({ id: `h-${id}`, name: '测试户' }, now);
-    app.store.households.giveConsent(`h-${id}`, { consentedBy: '测试', consentedAt: now, scope: ['water-monitoring'] });
-    const p = app.store.meters.provision(id, `h-${id}`, now);
-    if ('error' in p) throw new Error(p.message);
-    tokens[id] = p.token;
-  }
-  ({ mqttPort } = await app.start());
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await app?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+describe.each(['worker', 'main'] as const)('mqtt.thread = %s', (thread) => {
+  let dir: string;
+  let app: App;
+  const tokens: Record<string, string> = {};
+  let mqttPort: number;
+  const clients: MqttClient[] = [];
 
-const connect = async (id: string, password = tokens[id]) => {
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: id, password, protocolVersion: 4, reconnectPeriod: 0 });
-  clients.push(c);
-  return c;
-};
-
-describe('the broker in a worker thread', () => {
-  it('acknowledges a QoS 1 reading only once it is stored, and counts the meter as connected', async () => {
-    const c = await connect('m-001');
-    for (let i = 0; i < 20; i++) {
-      await c.publishAsync('meters/m-001/reading', JSON.stringify({ ts: now - (30 - i) * MIN, totalLiters: 100 + i }), { qos: 1 });
-      // Acknowledged means stored: the reading is in SQLite when the PUBACK arrives.
-      expect(app.store.readings.between('m-001', 0, now).map((r) => r.totalLiters).at(-1)).toBe(100 + i);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'anxin-threaded-'));
+    const config = parseConfig({
+      dbPath: join(dir, 'anxin.db'),
+      mqtt: { port: 0, host: '127.0.0.1', thread },
+      http: { port: 0, host: '127.0.0.1' },
+      log: { level: 'silent' },
+      limits: {
+        backpressure: { highReadings: 20, lowReadings: 5 },
+        mqtt: { publish: { ratePerSecond: 100_000, burst: 1_000_000 } },
+      },
+    });
+    app = createApp(config, { clock: () => now, jobs: false });
+    for (const id of ['m-001', 'm-002']) {
+      app.store.households.create({ id: `h-${id}`, name: '测试户' }, now);
+      app.store.households.giveConsent(`h-${id}`, { consentedBy: '测试', consentedAt: now, scope: ['water-monitoring'] });
+      const p = app.store.meters.provision(id, `h-${id}`, now);
+      if ('error' in p) throw new Error(p.message);
+      tokens[id] = p.token;
     }
-    await expect.poll(() => app.broker()!.connectedCount()).toBe(1);
-    await expect.poll(async () => (await app.http.inject({ method: 'GET', url: '/metrics' })).body).toContain('anxin_meters_connected 1');
+    ({ mqttPort } = await app.start());
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await app?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it("refuses a wrong token (the main thread's store decides) and serves the right one", async () => {
-    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'm-002', password: 'not-the-token', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toMatchObject({ code: 4 });
-    const c = await connect('m-002');
-    await c.publishAsync('meters/m-002/reading', JSON.stringify({ ts: now - MIN, totalLiters: 7 }), { qos: 1 });
-    expect(app.store.readings.between('m-002', 0, now).map((r) => r.totalLiters)).toEqual([7]);
-  });
+  const connect = async (id: string, password = tokens[id]) => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: id, password, protocolVersion: 4, reconnectPeriod: 0 });
+    clients.push(c);
+    return c;
+  };
 
-  it("closes a meter's session when the main thread disconnects it", async () => {
-    const c = clients.find((x) => x.options.username === 'm-002' && x.connected)!;
-    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
-    app.broker()!.disconnectMeter('m-002');
-    await closed;
-    expect(c.connected).toBe(false);
-  });
+  describe(`the broker (mqtt.thread = ${thread})`, () => {
+    it('acknowledges a QoS 1 reading only once it is stored, and counts the meter as connected', async () => {
+      const c = await connect('m-001');
+      for (let i = 0; i < 20; i++) {
+        await c.publishAsync('meters/m-001/reading', JSON.stringify({ ts: now - (30 - i) * MIN, totalLiters: 100 + i }), { qos: 1 });
+        // Acknowledged means stored: the reading is in SQLite when the PUBACK arrives.
+        expect(app.store.readings.between('m-001', 0, now).map((r) => r.totalLiters).at(-1)).toBe(100 + i);
+      }
+      await expect.poll(() => app.broker()!.connectedCount()).toBe(1);
+      const metrics = async () => (await app.http.inject({ method: 'GET', url: '/metrics' })).body;
+      await expect.poll(metrics).toContain('anxin_meters_connected 1');
+      // Settled: nothing left in the pipeline (in a worker, within its 50 ms refresh).
+      await expect.poll(metrics).toContain('anxin_pipeline_queued_readings 0');
+      await expect.poll(() => app.broker()!.pipeline()).toMatchObject({ readings: 0, bytes: 0, pausedSockets: 0 });
+    });
 
-  it('says plainly that its aedes instance lives in the worker', () => {
-    expect(() => app.broker()!.aedes).toThrow(/worker thread/);
+    it('pauses a flood over the high-water mark, and every acknowledged reading is in SQLite', async () => {
+      const c = clients.find((x) => x.options.username === 'm-001' && x.connected)!;
+      const before = app.store.readings.between('m-001', 0, now).length;
+      const acks = Array.from({ length: 300 }, (_, i) => c.publishAsync('meters/m-001/reading', JSON.stringify({ ts: now - (400 - i) * 1000, totalLiters: 200 + i }), { qos: 1 }));
+      await Promise.all(acks);
+      expect(app.store.readings.between('m-001', 0, now).length).toBe(before + 300);
+      const pauses = () => app.metrics.mqttSocketPauses.get({ reason: 'over-share' }) + app.metrics.mqttSocketPauses.get({ reason: 'ceiling' });
+      await expect.poll(pauses).toBeGreaterThan(0);
+    });
+
+    it("refuses a wrong token (the main thread's store decides) and serves the right one", async () => {
+      await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'm-002', password: 'not-the-token', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toMatchObject({ code: 4 });
+      const c = await connect('m-002');
+      await c.publishAsync('meters/m-002/reading', JSON.stringify({ ts: now - MIN, totalLiters: 7 }), { qos: 1 });
+      expect(app.store.readings.between('m-002', 0, now).map((r) => r.totalLiters)).toEqual([7]);
+    });
+
+    it("closes a meter's session when the main thread disconnects it", async () => {
+      const c = clients.find((x) => x.options.username === 'm-002' && x.connected)!;
+      const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+      app.broker()!.disconnectMeter('m-002');
+      await closed;
+      expect(c.connected).toBe(false);
+    });
+
+  });
+});
+
+describe('mqtt.thread = worker, beside the one-thread broker', () => {
+  it('is the default, and says plainly that its aedes instance lives in the worker', async () => {
+    expect(parseConfig({}).mqtt.thread).toBe('worker');
+    const dir = mkdtempSync(join(tmpdir(), 'anxin-threaded-'));
+    const app = createApp(parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } }), { clock: () => now, jobs: false });
+    try {
+      await app.start();
+      expect(() => app.broker()!.aedes).toThrow(/worker thread/);
+    } finally {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

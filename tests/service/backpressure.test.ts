@@ -24,7 +24,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anxin-backpressure-'));
   const config = parseConfig({
     dbPath: join(dir, 'anxin.db'),
-    mqtt: { port: 0, host: '127.0.0.1' },
+    // The broker on the main thread: this test reads its depth and pauses the moment they change
+    // (in a worker thread they reach the main thread within 50 ms; tests/broker/threaded.test.ts).
+    mqtt: { port: 0, host: '127.0.0.1', thread: 'main' },
     http: { port: 0, host: '127.0.0.1' },
     log: { level: 'silent' },
     limits: {
