@@ -298,7 +298,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         },
         clock,
         logger,
-        logLevel: config.log.level,
+        logLevel: logger.level, // the worker's own pino logs at the level of the one given to createApp
         // mqtt.thread = "worker": a service whose broker thread died must not look healthy; stop it (main.ts), so its supervisor restarts it.
         onFailure: () => process.kill(process.pid, 'SIGTERM'),
         limits: config.limits.mqtt,
