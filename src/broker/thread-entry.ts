@@ -37,14 +37,10 @@ const flush = () => {
   send(batch);
 };
 
+// The listeners' and limits' settings go to startBroker as they came; the rest is this thread's.
+const { depth: _shared, logLevel: _level, backpressure: pressureLimits, ...listening } = opts;
 const broker = await startBroker({
-  port: opts.port,
-  host: opts.host,
-  backlog: opts.backlog,
-  limits: opts.limits,
-  authLimits: opts.authLimits,
-  tls: opts.tls,
-  conformance: opts.conformance,
+  ...listening,
   logger,
   auth: {
     verify: (meterId, password) =>
@@ -73,8 +69,8 @@ const broker = await startBroker({
     }
     return new Promise<void>((resolve) => settling.set(id, resolve));
   },
-  backpressure: opts.backpressure && {
-    limits: opts.backpressure,
+  backpressure: pressureLimits && {
+    limits: pressureLimits,
     // The main thread's count, or the publishes not settled yet if more (those still crossing
     // to the main thread are not in its count; each holds at least one reading).
     queuedReadings: () => Math.max(depth[DEPTH.mainQueued]!, settling.size),
