@@ -3,57 +3,35 @@
 // a QoS 1 reading is acknowledged only once it is in SQLite, tokens are checked by the main
 // thread's store, a disconnect from the main thread closes the meter's session, and the
 // figures the main thread reads (connected meters) come from the worker.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
+import { startMeterApp, type MeterApp } from '../service/meter-app.ts';
 
 const now = Date.parse('2026-03-01T08:00:00Z');
 const MIN = 60_000;
 
 describe.each(['worker', 'main'] as const)('mqtt.thread = %s', (thread) => {
-  let dir: string;
+  let m: MeterApp;
   let app: App;
-  const tokens: Record<string, string> = {};
-  let mqttPort: number;
-  const clients: MqttClient[] = [];
+  let clients: MqttClient[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'anxin-threaded-'));
-    const config = parseConfig({
-      dbPath: join(dir, 'anxin.db'),
-      mqtt: { port: 0, host: '127.0.0.1', thread },
-      http: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' },
+    m = await startMeterApp({
+      now,
+      meterIds: ['m-001', 'm-002'],
+      mqtt: { thread },
       limits: {
         backpressure: { highReadings: 20, lowReadings: 5 },
         mqtt: { publish: { ratePerSecond: 100_000, burst: 1_000_000 } },
       },
     });
-    app = createApp(config, { clock: () => now, jobs: false });
-    for (const id of ['m-001', 'm-002']) {
-      app.store.households.create({ id: `h-${id}`, name: '测试户' }, now);
-      app.store.households.giveConsent(`h-${id}`, { consentedBy: '测试', consentedAt: now, scope: ['water-monitoring'] });
-      const p = app.store.meters.provision(id, `h-${id}`, now);
-      if ('error' in p) throw new Error(p.message);
-      tokens[id] = p.token;
-    }
-    ({ mqttPort } = await app.start());
+    ({ app, clients } = m);
   });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
-    await app?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => m?.stop());
 
-  const connect = async (id: string, password = tokens[id]) => {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: id, password, protocolVersion: 4, reconnectPeriod: 0 });
-    clients.push(c);
-    return c;
-  };
+  const connect = (id: string, password?: string) => m.connect(id, password);
 
   describe(`the broker (mqtt.thread = ${thread})`, () => {
     it('acknowledges a QoS 1 reading only once it is stored, and counts the meter as connected', async () => {
@@ -82,7 +60,7 @@ describe.each(['worker', 'main'] as const)('mqtt.thread = %s', (thread) => {
     });
 
     it("refuses a wrong token (the main thread's store decides) and serves the right one", async () => {
-      await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'm-002', password: 'not-the-token', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toMatchObject({ code: 4 });
+      await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${m.mqttPort}`, { username: 'm-002', password: 'not-the-token', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toMatchObject({ code: 4 });
       const c = await connect('m-002');
       await c.publishAsync('meters/m-002/reading', JSON.stringify({ ts: now - MIN, totalLiters: 7 }), { qos: 1 });
       expect(app.store.readings.between('m-002', 0, now).map((r) => r.totalLiters)).toEqual([7]);
@@ -95,21 +73,17 @@ describe.each(['worker', 'main'] as const)('mqtt.thread = %s', (thread) => {
       await closed;
       expect(c.connected).toBe(false);
     });
-
   });
 });
 
 describe('mqtt.thread = worker, beside the one-thread broker', () => {
   it('is the default, and says plainly that its aedes instance lives in the worker', async () => {
     expect(parseConfig({}).mqtt.thread).toBe('worker');
-    const dir = mkdtempSync(join(tmpdir(), 'anxin-threaded-'));
-    const app = createApp(parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } }), { clock: () => now, jobs: false });
+    const m = await startMeterApp({ now, meterIds: [] }); // the default config
     try {
-      await app.start();
-      expect(() => app.broker()!.aedes).toThrow(/worker thread/);
+      expect(() => m.app.broker()!.aedes).toThrow(/worker thread/);
     } finally {
-      await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await m.stop();
     }
   });
 });

@@ -3,59 +3,34 @@
 // With a small high-water mark the flood is paused while its readings wait for their commit,
 // nothing acknowledged is missing from SQLite, the quiet meter's readings are kept too, and
 // /metrics shows the depth, the pauses and the event-loop delay.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
+import type { App } from '../../src/app.ts';
+import { startMeterApp, type MeterApp } from './meter-app.ts';
 
 const now = Date.parse('2026-03-01T08:00:00Z');
 const MIN = 60_000;
 const FLOOD = 500;
-let dir: string;
+let m: MeterApp;
 let app: App;
-const tokens: Record<string, string> = {};
-let mqttPort: number;
-const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'anxin-backpressure-'));
-  const config = parseConfig({
-    dbPath: join(dir, 'anxin.db'),
+  m = await startMeterApp({
+    now,
+    meterIds: ['m-flood', 'm-quiet'],
     // The broker on the main thread: this test reads its depth and pauses the moment they change
     // (in a worker thread they reach the main thread within 50 ms; tests/broker/threaded.test.ts).
-    mqtt: { port: 0, host: '127.0.0.1', thread: 'main' },
-    http: { port: 0, host: '127.0.0.1' },
-    log: { level: 'silent' },
+    mqtt: { thread: 'main' },
     limits: {
       backpressure: { highReadings: 20, lowReadings: 5 },
       // The per-meter budget would slow the flood by itself: opened up, so backpressure acts.
       mqtt: { publish: { ratePerSecond: 100_000, burst: 1_000_000 } },
     },
   });
-  app = createApp(config, { clock: () => now, jobs: false });
-  for (const id of ['m-flood', 'm-quiet']) {
-    app.store.households.create({ id: `h-${id}`, name: '测试户' }, now);
-    app.store.households.giveConsent(`h-${id}`, { consentedBy: '测试', consentedAt: now, scope: ['water-monitoring'] });
-    const p = app.store.meters.provision(id, `h-${id}`, now);
-    if ('error' in p) throw new Error(p.message);
-    tokens[id] = p.token;
-  }
-  ({ mqttPort } = await app.start());
+  app = m.app;
 });
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await app?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => m?.stop());
 
-const meter = async (id: string) => {
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: id, password: tokens[id], protocolVersion: 4, reconnectPeriod: 0 });
-  clients.push(c);
-  return c;
-};
+const meter = (id: string) => m.connect(id);
 const reading = (i: number, total: number) => JSON.stringify({ ts: now - (FLOOD + 10 - i) * MIN, totalLiters: total });
 
 describe('backpressure in the service', () => {
