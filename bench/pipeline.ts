@@ -9,7 +9,7 @@
 // collection, and the readings accepted. `--cpu-prof` on it gives a profile of the pipeline alone.
 // Its data (3 L every 15 min, night and day) raises a leak alert on every meter inside the
 // measured run, each stored in its own transaction: about 8 % of the figure, not steady state.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -55,8 +55,18 @@ const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcMs += e.duration;
 });
 
-async function run(n: number, from: number): Promise<{ cpuUs: number; wallMs: number }> {
+/** Bytes this process (all threads) has caused to be written to storage (Linux), or NaN. */
+function writtenBytes(): number {
+  try {
+    return Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+async function run(n: number, from: number): Promise<{ cpuUs: number; sysUs: number; wallMs: number; written: number }> {
   const u0 = process.cpuUsage();
+  const w0 = writtenBytes();
   const t0 = performance.now();
   const waits: Promise<unknown>[] = [];
   for (let k = from; k < from + n; k++) {
@@ -73,7 +83,7 @@ async function run(n: number, from: number): Promise<{ cpuUs: number; wallMs: nu
   }
   await Promise.all(waits);
   const u = process.cpuUsage(u0);
-  return { cpuUs: u.user + u.system, wallMs: performance.now() - t0 };
+  return { cpuUs: u.user + u.system, sysUs: u.system, wallMs: performance.now() - t0, written: writtenBytes() - w0 };
 }
 
 try {
@@ -83,7 +93,8 @@ try {
   obs.disconnect();
   console.log(
     `pipeline (no broker), ${meters.toLocaleString()} meters, ${messages.toLocaleString()} readings: ${(r.cpuUs / messages).toFixed(1)} µs CPU per reading ` +
-      `(${Math.round((messages / r.wallMs) * 1000).toLocaleString()} readings/s wall), GC ${((gcMs / (r.cpuUs / 1000)) * 100).toFixed(0)} % of CPU; ` +
+      `(${(r.sysUs / messages).toFixed(1)} in the kernel; ${Math.round((messages / r.wallMs) * 1000).toLocaleString()} readings/s wall), ` +
+      `${(r.written / messages / 1024).toFixed(1)} KiB written to storage per reading, GC ${((gcMs / (r.cpuUs / 1000)) * 100).toFixed(0)} % of CPU; ` +
       `accepted ${metrics.readingsAccepted.get()}`,
   );
 } finally {

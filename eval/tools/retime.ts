@@ -6,7 +6,11 @@
 //                  one sent (report-on-change meters with a heartbeat)
 //   loss[:P]       each reading lost with probability P (default 0.05: NB-IoT / QoS 0 loss)
 //   jitter[:M]     each reading's timestamp moved by up to ±M minutes (default 2), kept in order
+//   every:M        one reading per M minutes (the first of each M-minute slot on the clock): a
+//                  meter that reads every 5, 30 or 120 minutes, from a finer one
+//   batch:H        readings delivered every H hours (at the next H-hour boundary + 2 min), in order
 //   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
+//   npx tsx eval/tools/retime.ts sim-1min every:5 every:30 every:120 every:15+batch:6
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readAlerts } from '../io.ts';
@@ -77,7 +81,26 @@ function transform(mode: string, input: Line[]): Line[] {
       return { ...l, ts: new Date(t).toISOString(), ...(rec !== undefined ? { receivedAt: new Date(rec).toISOString() } : {}) };
     });
   }
-  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P] or jitter[:M]`);
+  if (kind === 'every') {
+    // Like on-change: decided in event time per meter (the first reading of each slot), then
+    // every copy of a kept reading stays (re-sends and shuffles as they were).
+    const slot = Number(arg ?? 5) * 60_000;
+    const first = new Map<string, number>(); // meter|slot → earliest ts in it
+    for (const l of input) {
+      const ts = Date.parse(l.ts);
+      const k = `${l.meterId}|${Math.floor(ts / slot)}`;
+      if (!(first.get(k)! <= ts)) first.set(k, ts);
+    }
+    return input.filter((l) => first.get(`${l.meterId}|${Math.floor(Date.parse(l.ts) / slot)}`) === Date.parse(l.ts));
+  }
+  if (kind === 'batch') {
+    const every = Number(arg ?? 6) * 3_600_000;
+    return input.map((l) => {
+      const at = (Math.floor(Date.parse(l.receivedAt ?? l.ts) / every) + 1) * every + 2 * 60_000;
+      return { ...l, receivedAt: new Date(at).toISOString() };
+    });
+  }
+  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P], jitter[:M], every:M or batch:H`);
 }
 
 function run(label: string, trace: Line[]): void {
@@ -90,9 +113,15 @@ function run(label: string, trace: Line[]): void {
   const t = s.byType;
   const fmt = (k: keyof typeof t) => (t[k].events ? `${t[k].detected}/${t[k].events}${t[k].delay ? ` ${(t[k].delay!.mean / (k === 'surge' ? 60_000 : 3_600_000)).toFixed(1)}${k === 'surge' ? 'min' : 'h'}` : ''}` : '—');
   const fa = Object.entries(s.falseAlarms.byType).map(([k, v]) => `${k} ${(v / s.householdMonths).toFixed(2)}`).join(', ');
+  if (process.env.RETIME_LIST) {
+    // The false alarms other than no-usage (those are the margin trade-off, eval/README.md), and the misses.
+    for (const f of s.falseAlarmList.filter((x) => x.alert.type !== 'no-usage')) console.log(`  false ${f.alert.type} ${f.alert.meterId} ${f.alert.openedAt} (${f.normal})`);
+    for (const o of s.outcomes.filter((x) => x.delayMs === undefined)) console.log(`  missed ${o.event.type} ${o.event.meterId} from ${o.event.start}`);
+  }
   console.log(`${label.padEnd(18)} ${String(trace.length).padStart(9)} readings  NU ${fmt('no-usage')}  SU ${fmt('surge')}  LK ${fmt('leak')}  OFF ${fmt('offline')}  FA ${s.falseAlarms.perHouseholdMonth?.toFixed(2)} /hh-month (${fa || 'none'})`);
 }
 
 console.log(`${name}: ${labels.meters.length} meters, mean delays (surge in minutes), false alarms per household-month outside absences`);
 run('as recorded', lines);
-for (const mode of modes) run(mode, transform(mode, lines));
+// Modes joined by '+' apply in turn (every:15+batch:6: 15-minute readings delivered every 6 h).
+for (const mode of modes) run(mode, mode.split('+').reduce((ls, m) => transform(m, ls), lines));

@@ -5,14 +5,14 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
-import { excludeFlowToday, litersSince, type FlowFeatures } from './flow.ts';
+import { FINE_MAX_MS, excludeFlowToday, litersSince, type FlowFeatures } from './flow.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
 import { HOUR, MINUTE } from './time.ts';
 
 export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
   const s = cfg.surge;
-  const coarse = m.dataCadenceMs > 5 * MINUTE;
+  const coarse = m.dataCadenceMs > FINE_MAX_MS;
   const learnedRun = m.flow.learnedMaxRunMs;
   const learned = !Number.isNaN(learnedRun);
   // Like the learned limit, the cold one allows a coarse run's first interval to hold only its start.
