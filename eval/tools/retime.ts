@@ -8,7 +8,7 @@
 //   jitter[:M]     each reading's timestamp moved by up to ±M minutes (default 2), kept in order
 //   every:M        one reading per M minutes (the first of each M-minute slot on the clock): a
 //                  meter that reads every 5, 30 or 120 minutes, from a finer one
-//   batch:H        readings delivered every H hours (at the next H-hour boundary + 2 min), in order
+//   batch:H        readings delivered every H hours (2–7 min after the next H-hour boundary), in order
 //   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
 //   npx tsx eval/tools/retime.ts sim-1min every:5 every:30 every:120 every:15+batch:6
 import { spawnSync } from 'node:child_process';
@@ -96,7 +96,9 @@ function transform(mode: string, input: Line[]): Line[] {
   if (kind === 'batch') {
     const every = Number(arg ?? 6) * 3_600_000;
     return input.map((l) => {
-      const at = (Math.floor(Date.parse(l.receivedAt ?? l.ts) / every) + 1) * every + 2 * 60_000;
+      // 2–7 min after the boundary, per meter and delivery (an exact tie with the offline deadline is not a real meter's).
+      const slot = Math.floor(Date.parse(l.receivedAt ?? l.ts) / every) + 1;
+      const at = slot * every + 2 * 60_000 + Math.floor(unit(`${l.meterId}|${slot}`) * 300) * 1000;
       return { ...l, receivedAt: new Date(at).toISOString() };
     });
   }

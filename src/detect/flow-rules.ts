@@ -5,7 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
-import { FINE_MAX_MS, excludeFlowToday, litersSince, type FlowFeatures } from './flow.ts';
+import { FINE_MAX_MS, excludeFlowToday, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
 import { HOUR, MINUTE } from './time.ts';
@@ -45,7 +45,10 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   // Away, the hour rule's tiny threshold already covers any burst.
   const shortBig = !away && f.shortLiters >= shortThr;
   if (m.active.has('surge')) {
-    if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) clear(m, out, 'surge', now, t);
+    if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) {
+      clear(m, out, 'surge', now, t);
+      restartWetStreak(m.flow, f, t);
+    }
     return;
   }
   if (!runLong && !sustained && !hourBig && !shortBig && !steady) return;

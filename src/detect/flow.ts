@@ -107,6 +107,19 @@ export interface FlowFeatures {
   spanMs: number;
 }
 
+/** A surge has just ended: the water it ran is not a leak's, so the never-dry streak starts
+ *  again here. Else a shower left running for a day (a fall), once it stops, reads as "25 h
+ *  without a dry interval" and raises a leak about the same water (sim-15min: 4 such leaks,
+ *  scored false once delivery lag moved them past the event). */
+export function restartWetStreak(f: FlowState, features: FlowFeatures, t: number): void {
+  f.lastDryAt = t;
+  f.wetIntervals = 0;
+  f.wetMinLpm = Infinity;
+  features.wetMs = 0;
+  features.wetIntervals = 0;
+  features.wetMinLpm = Infinity;
+}
+
 /** Fold one interval in; `gap` marks an interval too long to say anything about continuity. */
 export function observeFlow(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, cfg: DetectorConfig): FlowFeatures {
   rollFlowDay(f, dayIndex(t1, cfg.utcOffsetMinutes), cfg);
