@@ -75,6 +75,7 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
+  if (m.dataCadenceMs > l.maxCadenceMs) return; // too coarse to see a dry interval (config.ts)
   // A coarse-step register's streaks span the waking day (it moves once per 10 L): never less than the coarse floor.
   const stepped = coarseStepLiters(m.flow) > 0;
   const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
