@@ -14,7 +14,7 @@ describe('a surge that ends is not then a leak', () => {
     const from = at(22, '08:01');
     h.tap(from, 8, from + 24 * HOUR);
     const { events } = drive(createDetector(cfg), h.readings());
-    const after = (type: string) => raises(events, type).filter((e) => e.at >= from);
+    const after = (type: 'surge' | 'leak') => raises(events, type).filter((e) => e.at >= from);
     expect(after('surge'), summary(events).join('\n')).toHaveLength(1);
     expect(after('leak'), summary(events).join('\n')).toEqual([]);
   });
