@@ -7,6 +7,7 @@ import type { AlertType } from '../domain/alert.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { offlineDeadline, type DetectorState } from './detector.ts';
 import { isAway } from './meter-state.ts';
+import { numsLength } from './nums.ts';
 import { stepTooCoarseForNoUsage } from './register-step.ts';
 
 export interface MeterStatusView {
@@ -30,6 +31,12 @@ export interface MeterStatusView {
   away: boolean;
   /** Conditions the detector has raised and not yet cleared. */
   active: AlertType[];
+  /** Rules this meter's data cannot support, so they never fire for it (the page says so):
+   *  'no-usage' on a register that steps in more than noUsage.maxStepL (a data-fault says why),
+   *  'leak' on a meter read less often than leak.maxCadenceMs (it cannot show water stopping). */
+  notWatched: ('no-usage' | 'leak')[];
+  /** The meter's learned reading interval (ms; null until a few intervals are seen). */
+  readingIntervalMs: number | null;
 }
 
 const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
@@ -38,11 +45,17 @@ const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 export function meterStatus(d: DetectorState, meterId: string, now: number): MeterStatusView {
   const m = d.meters.get(meterId);
   if (!m)
-    return { meterId, known: false, lastUseAt: null, lastReportAt: null, noUsageDeadline: null, routineLearned: false, learnedDays: 0, offlineAt: null, away: false, active: [] };
+    return { meterId, known: false, lastUseAt: null, lastReportAt: null, noUsageDeadline: null, routineLearned: false, learnedDays: 0, offlineAt: null, away: false, active: [], notWatched: [], readingIntervalMs: null };
   const away = isAway(m, now);
+  const coarseStep = stepTooCoarseForNoUsage(m.flow, d.cfg.noUsage.maxStepL);
+  const intervalKnown = numsLength(m.dataGaps) >= 3;
+  const notWatched: MeterStatusView['notWatched'] = [];
+  if (coarseStep) notWatched.push('no-usage');
+  // The same test as the leak rule (flow-rules.ts checkLeak), once the interval is known.
+  if (intervalKnown && m.dataCadenceMs > d.cfg.leak.maxCadenceMs) notWatched.push('leak');
   let noUsageDeadline: number | null = null;
   // (A register too coarse for no-usage, detector.ts, has no deadline.)
-  if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt) && !stepTooCoarseForNoUsage(m.flow, d.cfg.noUsage.maxStepL)) {
+  if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt) && !coarseStep) {
     // The same start as the rule (detector.ts checkNoUsage): back from away, the silence at
     // home starts at the return, not at the last use before the trip.
     const t = Number.isNaN(m.register.lastTs) ? m.lastUseAt : Math.max(m.lastUseAt, m.register.lastTs);
@@ -61,5 +74,7 @@ export function meterStatus(d: DetectorState, meterId: string, now: number): Met
     offlineAt: orNull(offlineDeadline(d, m)),
     away,
     active: [...m.active],
+    notWatched,
+    readingIntervalMs: intervalKnown ? m.dataCadenceMs : null,
   };
 }

@@ -299,4 +299,29 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(board).not.toContain(otherGridAlertId);
     expect(app.store.alerts.get(otherGridAlertId)!.status).toBe('open');
   });
+
+  it('the household page says what its meter cannot show: a meter read every 6 h is not watched for leaks', async () => {
+    const s = app.store;
+    s.households.create({ id: 'h4', name: '陈玉梅', address: '南山区桃园路 10 号 2 单元 303', gridId: 'g2' }, now);
+    s.households.giveConsent('h4', { consentedBy: '陈玉梅', consentedAt: now, scope: ['water-monitoring'] });
+    const p = s.meters.provision('m4', 'h4', now);
+    if ('error' in p) throw new Error(p.message);
+    const m4 = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'm4', password: p.token, protocolVersion: 4, reconnectPeriod: 0, clientId: 'm4' });
+    try {
+      // A day and a half of readings, one every 6 hours, uploaded together (an NB-IoT meter).
+      const first = now - 36 * HOUR;
+      for (let k = 0; k <= 6; k++) await m4.publishAsync(topicFor('m4', 'reading'), readingPayload({ ts: first + k * 6 * HOUR, totalLiters: 200 + 40 * k }), { qos: 1 });
+      await vi.waitFor(() => expect(s.readings.recent('m4', 1)[0]?.ts).toBe(first + 36 * HOUR), { timeout: 10_000 });
+      await admin.goto(`${base}/#/households/h4`);
+      const note = admin.locator('[data-not-watched="leak"]');
+      await note.waitFor();
+      expect(await note.textContent()).toBe('不监测漏水：水表约每6小时读数一次，看不出水是否停过');
+      await expectAccessible(admin, 'household page with a 6-hourly meter');
+      await admin.getByRole('button', { name: 'Switch to English' }).click();
+      await expect.poll(() => note.textContent()).toBe('Leaks not watched: the meter reads about every 6 hours, too seldom to see water stop');
+      await admin.getByRole('button', { name: '切换到中文' }).click();
+    } finally {
+      await m4.endAsync(true);
+    }
+  });
 });

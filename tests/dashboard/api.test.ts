@@ -39,6 +39,18 @@ describe('household status from the detector', () => {
     expect((await r.api('GET', '/api/households/nope/status')).status).toBe(404);
   });
 
+  it('says which rules its meters cannot support: a meter read every 6 h is not watched for leaks', async () => {
+    r = await rig();
+    household(r, 'h6', 'g1', 'm6');
+    household(r, 'h15', 'g1', 'm15');
+    for (let k = 0; k < 8; k++) r.feed('m6', T0 + k * 6 * HOUR, 1000 + 10 * k);
+    for (let k = 0; k < 8; k++) r.feed('m15', T0 + k * 15 * MIN, 1000 + 10 * k);
+    const six = await r.api('GET', '/api/households/h6/status');
+    expect(six.body).toMatchObject({ notWatched: ['leak'], readingIntervalMs: 6 * HOUR });
+    expect(six.body.meters[0]).toMatchObject({ meterId: 'm6', notWatched: ['leak'] });
+    expect((await r.api('GET', '/api/households/h15/status')).body).toMatchObject({ notWatched: [], readingIntervalMs: 15 * MIN });
+  });
+
   it('away: no countdown while away', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');

@@ -60,3 +60,28 @@ describe('meterStatus (src/detect/status.ts)', () => {
     expect(meterStatus(createDetector(defaultDetectorConfig), 'nope', 0)).toMatchObject({ known: false, noUsageDeadline: null, lastUseAt: null });
   });
 });
+
+describe('what a meter cannot show (meterStatus.notWatched)', () => {
+  const feed = (everyMin: number, days: number) => {
+    const d = createDetector(defaultDetectorConfig);
+    let total = 1000;
+    for (let t = DAY0; t < DAY0 + days * 24 * HOUR; t += everyMin * 60_000) {
+      total += 12; // some water in every interval
+      onReading(d, { meterId: 'm1', ts: t, totalLiters: total, receivedAt: t + 60_000 }, t + 60_000);
+    }
+    return meterStatus(d, 'm1', DAY0 + days * 24 * HOUR);
+  };
+
+  it('a meter read every 6 h gets no leak rule, and says so with its interval', () => {
+    expect(feed(360, 3)).toMatchObject({ notWatched: ['leak'], readingIntervalMs: 6 * HOUR });
+  });
+
+  it('a 15-minute or hourly meter is watched for everything', () => {
+    expect(feed(15, 1)).toMatchObject({ notWatched: [], readingIntervalMs: 15 * 60_000 });
+    expect(feed(60, 2)).toMatchObject({ notWatched: [], readingIntervalMs: HOUR });
+  });
+
+  it('until its interval is known, nothing is said', () => {
+    expect(feed(360, 0.5)).toMatchObject({ notWatched: [], readingIntervalMs: null });
+  });
+});

@@ -40,6 +40,10 @@ export function householdStatus(deps: Deps, h: Household, now: number) {
     noUsageDeadline: minOf(live.map((m) => m.noUsageDeadline)),
     routineLearned: live.length > 0 && live.every((m) => m.routineLearned),
     offline: live.some((m) => m.active.includes('offline')),
+    /** Rules no live meter of the household can support (detect/status.ts), for the page to say. */
+    notWatched: [...new Set(live.flatMap((m) => m.notWatched))].filter((r) => live.every((m) => m.notWatched.includes(r))),
+    /** The longest learned reading interval of its live meters (ms; null: none known). */
+    readingIntervalMs: maxOf(live.map((m) => m.readingIntervalMs)),
     battery: minOf(live.map((m) => m.battery)),
     activeAlerts: alerts.map((a) => ({ id: a.id, type: a.type, status: a.status, severity: ALERT_SEVERITY[a.type], openedAt: a.openedAt })),
   };

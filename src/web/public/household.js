@@ -4,7 +4,7 @@
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { api, session } from './api.js';
 import { h } from './dom.js';
-import { ago, clock, lang, t } from './i18n.js';
+import { ago, clock, duration, lang, t } from './i18n.js';
 import { countdown, householdLine } from './board.js';
 
 const TZ_MS = 8 * 3600_000;
@@ -116,6 +116,8 @@ export async function renderHousehold(main, id) {
         h('dt', {}, t('col.meter')), h('dd', {}, s.offline ? t('offline') : t('online'), s.battery !== null ? ` · ${t('battery', { n: Math.round(s.battery) })}` : ''),
       ),
       h('div', { class: 'hh-flags' }, householdLine(s, now)),
+      // What this household's meters cannot show (detect/status.ts): said, not left silent.
+      (s.notWatched ?? []).map((r) => h('p', { class: 'muted', 'data-not-watched': r }, t(`notWatched.${r}`, { interval: s.readingIntervalMs ? duration(s.readingIntervalMs) : '?' }))),
     ),
     h('section', { class: 'card', 'aria-label': t('hh.chart24') }, c24),
     h('section', { class: 'card', 'aria-label': t('hh.chart7') }, c7),

@@ -63,6 +63,8 @@ const zh = {
   awayUntil: '外出至 {time}',
   battery: '电量 {n}%',
   offline: '离线',
+  'notWatched.leak': '不监测漏水：水表约每{interval}读数一次，看不出水是否停过',
+  'notWatched.no-usage': '不监测无用水：水表读数步长过大，看不出小量用水',
   online: '在线',
   'noHouseholds': '没有符合条件的住户。',
   back: '← 返回工作台',
@@ -188,6 +190,8 @@ const en = {
   awayUntil: 'away until {time}',
   battery: 'battery {n}%',
   offline: 'offline',
+  'notWatched.leak': 'Leaks not watched: the meter reads about every {interval}, too seldom to see water stop',
+  'notWatched.no-usage': 'No-usage not watched: the register steps too coarsely to show small uses',
   online: 'online',
   noHouseholds: 'No household matches.',
   back: '← Back to the board',
@@ -284,6 +288,13 @@ const dayKey = (t) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
 /** "14:20" today (relative to the service clock `now`), "12/1 14:20" on another day. */
 export function clock(ms, now) {
   return dayKey(ms) === dayKey(now) ? hm().format(ms) : dhm().format(ms);
+}
+
+/** "6 小时" / "6 hours", "30 分钟" / "30 minutes": a length of time, rounded for people. */
+export function duration(ms) {
+  const hours = ms >= 3600_000;
+  const n = hours ? Math.round(ms / 360_000) / 10 : Math.max(1, Math.round(ms / 60_000));
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en', { style: 'unit', unit: hours ? 'hour' : 'minute', unitDisplay: 'long' }).format(n);
 }
 
 /** "35 分钟前" / "35 minutes ago" relative to the service clock. */
