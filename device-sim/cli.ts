@@ -18,7 +18,7 @@ import { parseJsonl, type SimTraceLine } from './trace.ts';
 const HELP = `Anxin device simulator
 
   npm run sim -- generate --households N --days D --seed S --out trace.jsonl --labels labels.json
-      [--cadence 1min|15min|hourly-batch|mix]  (default mix: 30% 1min, 40% 15min, 30% hourly-batch)
+      [--cadence 1min|5min|15min|hourly-batch|mix]  (default mix: 30% 1min, 40% 15min, 30% hourly-batch)
       [--start 2026-01-05]                      first day, local China midnight (default 2026-01-05)
       [--learning-days 14]                      no scenario before this day
       [--clean-share 0.3]                       share of households with no scenario at all
@@ -104,7 +104,7 @@ async function generate(argv: string[]): Promise<void> {
     'clean-share': { type: 'string' }, 'fault-share': { type: 'string' }, events: { type: 'string' }, faults: { type: 'string' }, name: { type: 'string' },
   } });
   const cadence = (f.cadence as string | undefined) ?? 'mix';
-  if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|15min|hourly-batch|mix, got "${cadence}"`);
+  if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|5min|15min|hourly-batch|mix, got "${cadence}"`);
   const ds = generateDataset({
     seed: num(f, 'seed', 1), households: num(f, 'households', 10), days: num(f, 'days', 30), start: (f.start as string | undefined) ?? '2026-01-05',
     cadenceMix: cadence as Cadence | 'mix', name: f.name as string | undefined,
@@ -128,7 +128,7 @@ async function run(argv: string[]): Promise<void> {
   } });
   const startAt = f.start ? toEpochMs(f.start) : Math.floor(Date.now() / 1000) * 1000;
   const cadence = (f.cadence ?? 'mix') as Cadence | 'mix';
-  if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|15min|hourly-batch|mix, got "${cadence}"`);
+  if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|5min|15min|hourly-batch|mix, got "${cadence}"`);
   const fleet = await startFleet({
     url: need(f, 'url'), meters: parseMetersFile(readFileSync(need(f, 'meters'), 'utf8')), speed: num(f, 'speed', 60), startAt,
     seed: num(f, 'seed', 1), historyDays: num(f, 'history-days', 0), defaultCadence: cadence,
@@ -168,7 +168,7 @@ async function publish(argv: string[]): Promise<void> {
 async function meters(argv: string[]): Promise<void> {
   const { values: f } = parseArgs({ args: argv, options: { count: { type: 'string' }, out: { type: 'string' }, prefix: { type: 'string' }, cadence: { type: 'string' } } });
   const cadence = f.cadence;
-  if (cadence !== undefined && cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|15min|hourly-batch|mix, got "${cadence}"`);
+  if (cadence !== undefined && cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|5min|15min|hourly-batch|mix, got "${cadence}"`);
   const file = makeMetersFile(num(f, 'count', 10), f.prefix ?? 'm-', cadence as Cadence | 'mix' | undefined);
   writeFileSync(need(f, 'out'), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   log('meters file written', { meters: file.length });

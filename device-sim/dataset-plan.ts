@@ -34,7 +34,7 @@ export interface PlannedScenarios {
   skipped: string[];
 }
 
-const MIX: Record<Cadence, number> = { '1min': 0.3, '15min': 0.4, 'hourly-batch': 0.3 };
+const MIX: Record<Cadence, number> = { '1min': 0.3, '15min': 0.4, 'hourly-batch': 0.3, '5min': 0 };
 
 /** Exact shares (largest remainder), then shuffled, so small datasets still get every cadence. */
 export function assignCadences(mix: Cadence | 'mix' | Partial<Record<Cadence, number>>, n: number, rng: Rng): Cadence[] {

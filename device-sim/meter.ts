@@ -4,7 +4,8 @@ import type { Register } from './register.ts';
 import type { Rng } from './rng.ts';
 import { HOUR, MINUTE, SECOND } from './sim-time.ts';
 
-export const CADENCES = ['1min', '15min', 'hourly-batch'] as const;
+// '5min' last: datasets drawn before it existed keep their cadences (dataset-plan.ts).
+export const CADENCES = ['1min', '15min', 'hourly-batch', '5min'] as const;
 export type Cadence = (typeof CADENCES)[number];
 
 export interface SimReading {
@@ -27,6 +28,7 @@ export const SAMPLE_INTERVAL: Record<Cadence, number> = {
   '1min': MINUTE,
   '15min': 15 * MINUTE,
   'hourly-batch': 15 * MINUTE,
+  '5min': 5 * MINUTE,
 };
 
 export function isCadence(name: string): name is Cadence {

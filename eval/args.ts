@@ -21,7 +21,7 @@ export interface EvalArgs {
 
 export const USAGE = `usage: npm run eval -- [flags]
   --quick            small datasets (CI, tests): 8-10 households × 20 days per simulator set
-  --dataset NAME     only this dataset; repeat or comma-separate (sim-1min, sim-15min,
+  --dataset NAME     only this dataset; repeat or comma-separate (sim-1min, sim-5min, sim-15min,
                      sim-hourly-batch, sim-mix, sim-heldout, sim-realistic,
                      sim-realistic-heldout, sim-pulse-10L, real-daiad-1p, real-daiad-2p,
                      real-ciws, real-homes, real-homes-heldout, smoke)

@@ -32,7 +32,7 @@ export interface LabelledNormal {
 export interface DatasetLabels {
   name: string;
   /** Per meter: cadence and the simulated span, so false alarms can be rated per household-month. */
-  meters: { meterId: string; cadence: '1min' | '15min' | 'hourly-batch' | 'hourly'; from: string; to: string; profile?: string }[];
+  meters: { meterId: string; cadence: '1min' | '5min' | '15min' | 'hourly-batch' | 'hourly'; from: string; to: string; profile?: string }[];
   events: LabelledEvent[];
   normals: LabelledNormal[];
 }

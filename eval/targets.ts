@@ -14,6 +14,7 @@ export interface TargetCheck {
 /** The interval at which a meter of this cadence is expected to report (an hourly batch reports hourly). */
 export const EXPECTED_INTERVAL_MS: Record<Cadence, number> = {
   '1min': MINUTE,
+  '5min': 5 * MINUTE,
   '15min': 15 * MINUTE,
   'hourly-batch': HOUR,
   hourly: HOUR,

@@ -7,11 +7,14 @@ import { asDataset, DatasetUnavailable, type Dataset, type DatasetSpec } from '.
 export const SIM_MODULE = new URL('../../device-sim/dataset.ts', import.meta.url);
 
 /** What the harness asks the simulator for (its own scenario plan, default mix of events). */
-export type SimRequest = DatasetOptions & { name: string; cadenceMix: '1min' | '15min' | 'hourly-batch' | 'mix' | 'coarse' };
+export type SimRequest = DatasetOptions & { name: string; cadenceMix: '1min' | '5min' | '15min' | 'hourly-batch' | 'mix' | 'coarse' };
 
 const START = '2026-01-05';
 const FULL: SimRequest[] = [
   { name: 'sim-1min', seed: 20260101, households: 30, days: 45, cadenceMix: '1min', start: START },
+  // 5-minute meters (whole litres, one message each): the simulator's fourth meter type, added
+  // 2026-12-06 after a 5-minute re-read of sim-1min raised false surges (eval/README.md).
+  { name: 'sim-5min', seed: 20260105, households: 30, days: 45, cadenceMix: '5min', start: START },
   { name: 'sim-15min', seed: 20260115, households: 40, days: 60, cadenceMix: '15min', start: START },
   { name: 'sim-hourly-batch', seed: 20260160, households: 40, days: 60, cadenceMix: 'hourly-batch', start: START },
   { name: 'sim-mix', seed: 20260199, households: 60, days: 60, cadenceMix: 'mix', start: START },

@@ -5,7 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
-import { FINE_MAX_MS, excludeFlowToday, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
+import { FINE_MAX_MS, excludeFlowToday, leakStepLiters, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
 import { HOUR, MINUTE } from './time.ts';
@@ -77,7 +77,7 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
   if (m.dataCadenceMs > l.maxCadenceMs) return; // too coarse to see a dry interval (config.ts)
   // A coarse-step register's streaks span the waking day (it moves once per 10 L): never less than the coarse floor.
-  const stepped = coarseStepLiters(m.flow) > 0;
+  const stepped = leakStepLiters(m.flow, m.dataCadenceMs, coarseStepLiters(m.flow), cfg) > 0;
   const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
   const learned = m.flow.learnedMaxWetMs;
   const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));

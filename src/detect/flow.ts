@@ -6,7 +6,7 @@ import type { DetectorConfig } from './config.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
-import { coarseStepLiters, noteDelta } from './register-step.ts';
+import { STEP_TRUST_DELTAS, coarseStepLiters, noteDelta } from './register-step.ts';
 import { HOUR, MINUTE, dayIndex } from './time.ts';
 
 /** A reading up to this many short windows long still says something about the window
@@ -171,7 +171,8 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   }
 
   const tickFrom = Number.isNaN(f.lastTickAt) ? t0 : Math.min(t0, f.lastTickAt);
-  const wet = step > 0 ? wetOnStep(f, t0, t1, liters, step, cfg) : lpm >= cfg.leak.minLpm ? lpm : -1;
+  const ls = leakStepLiters(f, t1 - t0, step, cfg);
+  const wet = ls > 0 ? wetOnStep(f, t0, t1, liters, ls, cfg) : lpm >= cfg.leak.minLpm ? lpm : -1;
   if (gap || wet < 0 || Number.isNaN(f.lastDryAt)) {
     if (f.wetIntervals > 0 && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
     f.lastDryAt = t1;
@@ -213,6 +214,23 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
     spanMs: step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0,
   };
+}
+
+/**
+ * The step over which the leak rule judges flow (L), 0 when intervals can show leak.minLpm.
+ * A coarse-step register always (register-step.ts); so does a register read so often that a
+ * leak at minLpm would move it less than once in two intervals (a whole-litre register read
+ * more often than every 12.5 min): on a 5-minute meter a slow leak of 0.05–0.2 L/min moves it
+ * every 5–20 min, and the intervals between, at 0 L, are not dry (sim-5min: 1 of 3 slow leaks
+ * found before). Such a register's streaks span the waking day, like a coarse step's, so the
+ * leak rule keeps their floor (flow-rules.ts). Not on fine intervals: a 1-minute meter whose
+ * register steps in whole litres would need it too, but the fine rules were tuned on mL registers.
+ */
+export function leakStepLiters(f: FlowState, dtMs: number, coarseStep: number, cfg: DetectorConfig): number {
+  if (coarseStep > 0) return coarseStep;
+  const l = f.stepMilli / 1000;
+  // Fine intervals (≤ 2 min) keep the per-interval rule they were tuned on (mL registers).
+  return dtMs > FINE_MAX_MS && f.stepDeltas >= STEP_TRUST_DELTAS && l > 0 && l > 2 * cfg.leak.minLpm * (dtMs / MINUTE) ? l : 0;
 }
 
 /**

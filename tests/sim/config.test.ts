@@ -39,7 +39,7 @@ describe('meters file', () => {
     ['[]', /meters file/],
     ['[{"meterId": "m-1"}]', /token/],
     ['[{"meterId": "m-1", "token": "a"}, {"meterId": "m-1", "token": "b"}]', /unique meter ids/],
-    ['[{"meterId": "m-1", "token": "a", "cadence": "5min"}]', /cadence/],
+    ['[{"meterId": "m-1", "token": "a", "cadence": "7min"}]', /cadence/],
   ])('rejects %s', (text, message) => {
     expect(() => parseMetersFile(text)).toThrow(message);
   });
