@@ -229,7 +229,6 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 export function leakStepLiters(f: FlowState, dtMs: number, coarseStep: number, cfg: DetectorConfig): number {
   if (coarseStep > 0) return coarseStep;
   const l = f.stepMilli / 1000;
-  // Fine intervals (≤ 2 min) keep the per-interval rule they were tuned on (mL registers).
   return dtMs > FINE_MAX_MS && f.stepDeltas >= STEP_TRUST_DELTAS && l > 0 && l > 2 * cfg.leak.minLpm * (dtMs / MINUTE) ? l : 0;
 }
 
