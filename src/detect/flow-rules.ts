@@ -65,6 +65,10 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   excludeFlowToday(m.flow);
 }
 
+/** A meter read too seldom to see water stop (leak.maxCadenceMs) gets no leak rule; the
+ *  dashboard's status (status.ts) asks the same question. */
+export const tooCoarseForLeak = (cfg: DetectorConfig, m: MeterState): boolean => m.dataCadenceMs > cfg.leak.maxCadenceMs;
+
 export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
   const l = cfg.leak;
   if (m.active.has('leak')) {
@@ -75,7 +79,7 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
-  if (m.dataCadenceMs > l.maxCadenceMs) return; // too coarse to see a dry interval (config.ts)
+  if (tooCoarseForLeak(cfg, m)) return;
   // A coarse-step register's streaks span the waking day (it moves once per 10 L): never less than the coarse floor.
   const stepped = leakStepLiters(m.flow, m.dataCadenceMs, coarseStepLiters(m.flow), cfg) > 0;
   const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));

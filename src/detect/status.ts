@@ -6,6 +6,7 @@
 import type { AlertType } from '../domain/alert.ts';
 import { deadlineFor, soonestDeadlineMs } from './deadline.ts';
 import { offlineDeadline, type DetectorState } from './detector.ts';
+import { tooCoarseForLeak } from './flow-rules.ts';
 import { isAway } from './meter-state.ts';
 import { numsLength } from './nums.ts';
 import { stepTooCoarseForNoUsage } from './register-step.ts';
@@ -51,8 +52,8 @@ export function meterStatus(d: DetectorState, meterId: string, now: number): Met
   const intervalKnown = numsLength(m.dataGaps) >= 3;
   const notWatched: MeterStatusView['notWatched'] = [];
   if (coarseStep) notWatched.push('no-usage');
-  // The same test as the leak rule (flow-rules.ts checkLeak), once the interval is known.
-  if (intervalKnown && m.dataCadenceMs > d.cfg.leak.maxCadenceMs) notWatched.push('leak');
+  // The leak rule's own test, once the interval is known.
+  if (intervalKnown && tooCoarseForLeak(d.cfg, m)) notWatched.push('leak');
   let noUsageDeadline: number | null = null;
   // (A register too coarse for no-usage, detector.ts, has no deadline.)
   if (!away && !m.active.has('no-usage') && !Number.isNaN(m.lastUseAt) && !coarseStep) {
