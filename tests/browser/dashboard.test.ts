@@ -317,6 +317,8 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
       await note.waitFor();
       expect(await note.textContent()).toBe('不监测漏水：水表约每6小时读数一次，看不出水是否停过');
       await expectAccessible(admin, 'household page with a 6-hourly meter');
+      await admin.evaluate(() => window.scrollTo(0, 0)); // the note is at the top of the page
+      await screenshots(admin, 'household-6h-meter');
       await admin.getByRole('button', { name: 'Switch to English' }).click();
       await expect.poll(() => note.textContent()).toBe('Leaks not watched: the meter reads about every 6 hours, too seldom to see water stop');
       await admin.getByRole('button', { name: '切换到中文' }).click();
