@@ -9,8 +9,11 @@
 //   every:M        one reading per M minutes (the first of each M-minute slot on the clock): a
 //                  meter that reads every 5, 30 or 120 minutes, from a finer one
 //   batch:H        readings delivered every H hours (2–7 min after the next H-hour boundary), in order
+//   step:L         the register counts in L-litre steps (default 1: whole litres; 10: a pulse meter)
 //   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
 //   npx tsx eval/tools/retime.ts sim-1min every:5 every:30 every:120 every:15+batch:6
+// RETIME_LIST=1 lists each false alarm other than no-usage and each miss; RETIME_LEAKS=1 (with
+// it) each leak's delay and each leak alert's facts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readAlerts } from '../io.ts';
@@ -81,6 +84,12 @@ function transform(mode: string, input: Line[]): Line[] {
       return { ...l, ts: new Date(t).toISOString(), ...(rec !== undefined ? { receivedAt: new Date(rec).toISOString() } : {}) };
     });
   }
+  if (kind === 'step') {
+    // A register that counts in L-litre steps (a reed-switch pulse per litre or per 10 L): the
+    // total floored to the step. Glitches and resets stay what they were, rounded the same way.
+    const step = Number(arg ?? 1);
+    return input.map((l) => ({ ...l, totalLiters: Math.floor(l.totalLiters / step) * step }));
+  }
   if (kind === 'every') {
     // Like on-change: decided in event time per meter (the first reading of each slot), then
     // every copy of a kept reading stays (re-sends and shuffles as they were).
@@ -102,7 +111,7 @@ function transform(mode: string, input: Line[]): Line[] {
       return { ...l, receivedAt: new Date(at).toISOString() };
     });
   }
-  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P], jitter[:M], every:M or batch:H`);
+  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P], jitter[:M], every:M, batch:H or step:L`);
 }
 
 function run(label: string, trace: Line[]): void {
@@ -119,6 +128,15 @@ function run(label: string, trace: Line[]): void {
     // The false alarms other than no-usage (those are the margin trade-off, eval/README.md), and the misses.
     for (const f of s.falseAlarmList.filter((x) => x.alert.type !== 'no-usage')) console.log(`  false ${f.alert.type} ${f.alert.meterId} ${f.alert.openedAt} (${f.normal})`);
     for (const o of s.outcomes.filter((x) => x.delayMs === undefined)) console.log(`  missed ${o.event.type} ${o.event.meterId} from ${o.event.start}`);
+    if (process.env.RETIME_LEAKS) {
+      // Each leak's delay, and what every leak alert said of its flow (the rate it never fell below).
+      for (const o of s.outcomes.filter((x) => x.event.type === 'leak')) console.log(`  leak ${o.event.meterId} from ${o.event.start}: ${o.delayMs === undefined ? 'missed' : `${(o.delayMs / 3_600_000).toFixed(1)} h`}`);
+      for (const line of readFileSync(`${out}/alerts.jsonl`, 'utf8').split('\n')) {
+        if (!line.includes('"type":"leak"') || !line.includes('"change":"opened"')) continue;
+        const a = JSON.parse(line) as { meterId: string; openedAt: string; facts?: unknown };
+        console.log(`  leak alert ${a.meterId} ${a.openedAt} ${JSON.stringify(a.facts)}`);
+      }
+    }
   }
   console.log(`${label.padEnd(18)} ${String(trace.length).padStart(9)} readings  NU ${fmt('no-usage')}  SU ${fmt('surge')}  LK ${fmt('leak')}  OFF ${fmt('offline')}  FA ${s.falseAlarms.perHouseholdMonth?.toFixed(2)} /hh-month (${fa || 'none'})`);
 }

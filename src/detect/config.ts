@@ -116,6 +116,14 @@ export const DetectorConfigSchema = z.strictObject({
        *  hourly meters need most of a day (busy households use water every hour for 20 h). */
       windowMs: z.number().positive().default(hours(4)),
       minIntervals: z.number().int().min(2).default(20),
+      /** A meter read every 2–4 h needs minIntervals × 2–4 h (40–80 h) for the rule above. A
+       *  streak whose every interval held at least this much (L/min) is also a leak after a day's
+       *  worth of intervals, once longer than the household's own such streaks × wetFactor: 6 L/h
+       *  is more than one flush of an old 12-L cistern in every 2-hour interval, day and night,
+       *  which nights of toilet visits do not reach (2.5–3.6 L/h on sim-1min read every 2 h).
+       *  Leaks read every 2 h: 35–40 h → 19–26 h, sim false alarms unchanged (eval/README.md).
+       *  Slower leaks keep the full count of intervals. */
+      fastLpm: z.number().positive().default(0.1),
       /** Learned: longer than the household's longest normal never-dry streak × this... */
       wetFactor: z.number().min(1).default(1.25),
       /** ...but never later than this (leaks are found within a day). */

@@ -189,7 +189,7 @@ function foldInterval(
   judge: boolean,
 ): { verdict: ReadingVerdict; usedLiters: number } {
   const cfg = d.cfg;
-  const f = observeFlow(m.flow, t0, t1, liters, gap, cfg);
+  const f = observeFlow(m.flow, t0, t1, liters, gap, m.dataCadenceMs, cfg);
   // A known leak's share (on a coarse-step register it accrued since the register last moved).
   const useLiters = liters - (m.flow.baselineLpm * f.spanMs) / MINUTE;
   const used = useLiters >= USE_LITERS;

@@ -5,7 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
-import { FINE_MAX_MS, excludeFlowToday, leakStepLiters, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
+import { FINE_MAX_MS, excludeFlowToday, fastLeakTier, leakStepLiters, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
 import { HOUR, MINUTE } from './time.ts';
@@ -85,9 +85,22 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
   const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
   const learned = m.flow.learnedMaxWetMs;
   const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
-  if (f.wetMs < windowMs || f.wetIntervals < l.minIntervals) return;
+  // Read less often than maxWindowMs / minIntervals (about 1 h), minIntervals take days: a flow
+  // no night of toilet visits makes (fastLpm in every interval) is a leak sooner, once it is
+  // longer than the household's own such streaks (learned in place of the never-dry ones,
+  // flow.ts; uncapped: a home whose appliances run all night, real-homes 890930db, keeps the
+  // slow rule, so it only ever finds a leak earlier). At least a day's worth of intervals, so
+  // that the streak spans a night (a 4-hourly meter's daytime intervals all hold 24 L).
+  const fastWindow = Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor);
+  const fast = fastLeakTier(cfg, m.dataCadenceMs) && f.fastIntervals >= Math.ceil(l.maxWindowMs / m.dataCadenceMs) && f.fastMs >= fastWindow;
+  const slow = f.wetMs >= windowMs && f.wetIntervals >= l.minIntervals;
+  if (!fast && !slow) return;
   if (!Number.isFinite(f.wetMinLpm)) return; // a streak the register has not moved in yet says nothing of its rate
-  m.flow.baselineLpm = f.wetMinLpm;
-  raise(m, out, 'leak', now, t, ex.explainLeak(f.wetMs, f.wetMinLpm));
+  // The known leak is the least the streak ran at, subtracted from use so that no-usage still
+  // works during it. The fast streak is the end of the never-dry one: when it is long enough, its
+  // least is nearer the leak's rate (the never-dry streak may hold nights of a flush each before).
+  const leakLpm = fast ? f.fastMinLpm : f.wetMinLpm;
+  m.flow.baselineLpm = leakLpm;
+  raise(m, out, 'leak', now, t, ex.explainLeak(fast ? f.fastMs : f.wetMs, leakLpm));
   excludeFlowToday(m.flow);
 }

@@ -41,6 +41,11 @@ export interface FlowState {
   lastDryAt: number;
   wetIntervals: number;
   wetMinLpm: number;
+  /** The current streak of intervals each at ≥ leak.fastLpm (NaN/0: none): on a meter read every
+   *  2–4 h, a leak too strong for a night of toilet visits (flow-rules.ts checkLeak). */
+  fastFrom: number;
+  fastIntervals: number;
+  fastMinLpm: number;
   /** Leak flow subtracted from use while a leak is known (so no-usage still works). */
   baselineLpm: number;
   /** The register's step (register-step.ts): the largest ladder step in mL dividing every positive
@@ -75,6 +80,9 @@ export const createFlow = (): FlowState => ({
   lastDryAt: NaN,
   wetIntervals: 0,
   wetMinLpm: Infinity,
+  fastFrom: NaN,
+  fastIntervals: 0,
+  fastMinLpm: Infinity,
   baselineLpm: 0,
   stepMilli: 0,
   stepDeltas: 0,
@@ -99,6 +107,9 @@ export interface FlowFeatures {
   wetMs: number;
   wetIntervals: number;
   wetMinLpm: number;
+  fastMs: number;
+  fastIntervals: number;
+  fastMinLpm: number;
   steadyMs: number;
   steadyIntervals: number;
   steadyLiters: number;
@@ -115,13 +126,24 @@ export function restartWetStreak(f: FlowState, features: FlowFeatures, t: number
   f.lastDryAt = t;
   f.wetIntervals = 0;
   f.wetMinLpm = Infinity;
+  f.fastFrom = NaN;
+  f.fastIntervals = 0;
+  f.fastMinLpm = Infinity;
   features.wetMs = 0;
+  features.fastMs = 0;
+  features.fastIntervals = 0;
+  features.fastMinLpm = Infinity;
   features.wetIntervals = 0;
   features.wetMinLpm = Infinity;
 }
 
-/** Fold one interval in; `gap` marks an interval too long to say anything about continuity. */
-export function observeFlow(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, cfg: DetectorConfig): FlowFeatures {
+/** A meter read so seldom (every 2–4 h) that leak.minIntervals of its intervals are more than
+ *  leak.maxWindowMs: its leak rule also takes the streaks at ≥ leak.fastLpm (flow-rules.ts). */
+export const fastLeakTier = (cfg: DetectorConfig, cadenceMs: number): boolean => Math.ceil(cfg.leak.maxWindowMs / cadenceMs) < cfg.leak.minIntervals;
+
+/** Fold one interval in; `gap` marks an interval too long to say anything about continuity;
+ *  `cadenceMs` is the meter's data cadence. */
+export function observeFlow(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, cadenceMs: number, cfg: DetectorConfig): FlowFeatures {
   rollFlowDay(f, dayIndex(t1, cfg.utcOffsetMinutes), cfg);
   const dtMin = (t1 - t0) / MINUTE;
   const lpm = dtMin > 0 ? liters / dtMin : 0;
@@ -173,14 +195,31 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   const tickFrom = Number.isNaN(f.lastTickAt) ? t0 : Math.min(t0, f.lastTickAt);
   const ls = leakStepLiters(f, t1 - t0, step, cfg);
   const wet = ls > 0 ? wetOnStep(f, t0, t1, liters, ls, cfg) : lpm >= cfg.leak.minLpm ? lpm : -1;
+  // On a meter of the fast tier, the never-dry streak's learned length never decides (its
+  // leak.minIntervals are 40–80 h, past maxWindowMs): the day's 'wet' maximum is the longest
+  // streak at ≥ fastLpm instead, which its fast rule waits beyond. Other meters learn the streak.
+  const fastTier = fastLeakTier(cfg, cadenceMs);
   if (gap || wet < 0 || Number.isNaN(f.lastDryAt)) {
-    if (f.wetIntervals > 0 && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
+    if (f.wetIntervals > 0 && !fastTier && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
     f.lastDryAt = t1;
     f.wetIntervals = 0;
     f.wetMinLpm = Infinity;
   } else {
     f.wetIntervals++;
     if (wet > 0) f.wetMinLpm = Math.min(f.wetMinLpm, wet);
+  }
+  if (!gap && wet >= cfg.leak.fastLpm) {
+    if (f.fastIntervals === 0) {
+      f.fastFrom = t0;
+      f.fastMinLpm = Infinity;
+    }
+    f.fastIntervals++;
+    f.fastMinLpm = Math.min(f.fastMinLpm, wet);
+  } else {
+    if (f.fastIntervals > 0 && fastTier && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.fastFrom);
+    f.fastFrom = NaN;
+    f.fastIntervals = 0;
+    f.fastMinLpm = Infinity;
   }
   if (liters > 0) {
     noteDelta(f, liters);
@@ -209,6 +248,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     wetMs: t1 - f.lastDryAt,
     wetIntervals: f.wetIntervals,
     wetMinLpm: f.wetMinLpm,
+    fastMs: f.fastIntervals ? t1 - f.fastFrom : 0,
+    fastIntervals: f.fastIntervals,
+    fastMinLpm: f.fastMinLpm,
     steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,

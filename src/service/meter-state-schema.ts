@@ -74,6 +74,10 @@ const flow = z.object({
   lastDryAt: num,
   wetIntervals: num,
   wetMinLpm: num,
+  // Written since leak.fastLpm; older snapshots: no such streak yet (it starts again).
+  fastFrom: num.default(NaN),
+  fastIntervals: num.default(0),
+  fastMinLpm: num.default(Infinity),
   baselineLpm: num,
   // Written since the register step (register-step.ts); older snapshots: not yet learned.
   stepMilli: num.default(0),

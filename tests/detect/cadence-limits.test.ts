@@ -69,3 +69,53 @@ describe('5-minute meters with a whole-litre register', () => {
     }
   });
 });
+
+describe('meters read every 2 hours', () => {
+  // sim-mix re-read every 2 h found leaks after 35 h on average: 20 intervals are 40 h. An elder
+  // who gets up at 00:30, 02:30 and 04:30 makes every 2-hour interval wet with a 6 L flush
+  // (3 L/h), so the count of intervals alone cannot be shortened (0.31 false leaks per
+  // household-month when it was); the flow's rate can (leak.fastLpm).
+  const nocturia = (seed: number) => {
+    const h = household({ cadenceMin: 120, days: 35, seed });
+    for (let d = 0; d < 35; d++) for (const t of ['00:30', '02:30', '04:30']) h.use(at(d, t));
+    return h;
+  };
+
+  it('a cistern running at 0.2 L/min is found within a day', () => {
+    const h = nocturia(8);
+    const from = at(24, '09:10');
+    h.tap(from, 0.2, at(30, '09:00'));
+    const { events } = drive(createDetector(cfg), h.readings());
+    const leaks = raises(events, 'leak').filter((e) => e.at >= from);
+    expect(leaks, summary(events).join('\n')).toHaveLength(1);
+    expect(leaks[0]!.observedAt - from).toBeLessThanOrEqual(24 * HOUR);
+  });
+
+  it('an elder who stops using water while it runs is still found (the leak is subtracted at its own rate)', () => {
+    // The never-dry streak began nights before the leak, at one flush per interval (3 L/h):
+    // subtracting only that would leave the leak's 9 L/h looking like use, and hide the silence.
+    const h = nocturia(8);
+    const from = at(24, '09:10');
+    const still = at(25, '14:00');
+    h.silence(still).leak(0.2, from);
+    const { events } = drive(createDetector(cfg), h.readings());
+    expect(raises(events, 'leak').filter((e) => e.at >= from && e.at < still), summary(events).join('\n')).toHaveLength(1);
+    const nu = raises(events, 'no-usage').filter((e) => e.at >= still);
+    expect(nu.length, summary(events).join('\n')).toBeGreaterThanOrEqual(1);
+    expect(nu[0]!.observedAt - still).toBeLessThanOrEqual(24 * HOUR);
+  });
+
+  it('a household up every two hours at night raises no leak in 5 weeks', () => {
+    for (const seed of [8, 9, 10]) expect(raises(drive(createDetector(cfg), nocturia(seed).readings()).events, 'leak'), `seed ${seed}`).toEqual([]);
+  });
+
+  it('a slower leak (0.05 L/min, one flush per interval) is still found, with the full count of intervals', () => {
+    const h = nocturia(8);
+    const from = at(24, '09:10');
+    h.tap(from, 0.05, at(30, '09:00'));
+    const leaks = raises(drive(createDetector(cfg), h.readings()).events, 'leak').filter((e) => e.at >= from);
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]!.observedAt - from).toBeGreaterThan(24 * HOUR);
+    expect(leaks[0]!.observedAt - from).toBeLessThanOrEqual(48 * HOUR);
+  });
+});

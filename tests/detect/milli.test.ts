@@ -42,15 +42,15 @@ describe('litres in thousandths', () => {
   it('the flow keeps the last hour in relative ms and millilitres, and sums it exactly', () => {
     const f = createFlow();
     const liters = [0.067, 2.5, 0, 7.125];
-    liters.forEach((l, i) => observeFlow(f, T0 + i * MINUTE, T0 + (i + 1) * MINUTE, l, false, cfg));
+    liters.forEach((l, i) => observeFlow(f, T0 + i * MINUTE, T0 + (i + 1) * MINUTE, l, false, MINUTE, cfg));
     expect(f.recent.a).toBeInstanceOf(Int32Array);
     expect(f.recentBase).toBe(T0);
     expect(litersSince(f, T0)).toBe(9.692);
-    observeFlow(f, T0 + 4 * MINUTE, T0 + 5 * MINUTE, 1e-4, false, cfg);
+    observeFlow(f, T0 + 4 * MINUTE, T0 + 5 * MINUTE, 1e-4, false, MINUTE, cfg);
     expect(f.recentMilli).toBe(false);
     expect(litersSince(f, T0)).toBeCloseTo(9.6921, 12);
     // An hour on, the old intervals are gone and the list starts again in millilitres.
-    observeFlow(f, T0 + 3 * HOUR, T0 + 3 * HOUR + MINUTE, 1.5, false, cfg);
+    observeFlow(f, T0 + 3 * HOUR, T0 + 3 * HOUR + MINUTE, 1.5, false, MINUTE, cfg);
     expect(f.recentMilli).toBe(true);
     expect(f.recentBase).toBe(T0 + 3 * HOUR);
     expect(litersSince(f, T0)).toBe(1.5);
@@ -60,7 +60,7 @@ describe('litres in thousandths', () => {
     const f = createFlow();
     const step = 15 * MINUTE;
     const n = (14 * 24 * HOUR) / step; // two weeks of 15-minute intervals, 1 L each
-    for (let i = 0; i < n; i++) observeFlow(f, T0 + i * step, T0 + (i + 1) * step, 1, false, cfg);
+    for (let i = 0; i < n; i++) observeFlow(f, T0 + i * step, T0 + (i + 1) * step, 1, false, step, cfg);
     expect(f.recent.a).toBeInstanceOf(Int32Array);
     expect(f.recentBase).toBeGreaterThan(T0 + 12 * 24 * HOUR);
     expect(litersSince(f, T0 + n * step - HOUR)).toBe(4);

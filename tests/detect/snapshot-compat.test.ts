@@ -109,6 +109,8 @@ describe('snapshot compatibility', () => {
       // Format 1 kept no loss counts (src/detect/delivery-loss.ts) nor gap means (heartbeat.ts):
       // a converted meter counts its delivery slots and learns its gaps again from zero.
       Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0, gappedMoves: 0, shortStills: 0 });
+      // Nor the current streak at leak.fastLpm (flow.ts): it starts again.
+      Object.assign(liveWhole.flow, { fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity });
       expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }
