@@ -165,6 +165,11 @@ export const DetectorConfigSchema = z.strictObject({
     .strictObject({
       /** Faster than any domestic meter can turn (DN15 Q4 ≈ 52 L/min; the real Utah peak is 46). */
       maxFlowLpm: z.number().positive().default(100),
+      /** How far a meter's timestamps may be off the moments it read its register (a clock that
+       *  stamps at sending, NB-IoT wake-up jitter): maxFlowLpm is judged over the interval plus
+       *  this. Without it, 1-minute readings stamped ±30 s apart (6 L "in 2 s") were absurd
+       *  jumps: 1.09 false data-faults per household-month, ±60 s: 52 (retime.ts jitter:0.5/1). */
+      clockSlackMs: z.number().nonnegative().default(30_000),
       /** Consecutive readings consistent with a new register value before it is adopted (meter swap). */
       rebaseConfirmations: z.number().int().min(1).default(3),
       /** A data-fault alert clears after this long of clean data. */

@@ -10,7 +10,7 @@ import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
 import { heartbeatMs, noteDataGap } from './heartbeat.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
-import { excludeFlowToday, observeFlow } from './flow.ts';
+import { bridgeMs, excludeFlowToday, observeFlow } from './flow.ts';
 import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, shortestGap, type MeterState } from './meter-state.ts';
 import { checkNoUsage, judgeLagMs, noUsageTickAt } from './no-usage.ts';
@@ -189,9 +189,15 @@ function foldInterval(
   judge: boolean,
 ): { verdict: ReadingVerdict; usedLiters: number } {
   const cfg = d.cfg;
-  const f = observeFlow(m.flow, t0, t1, liters, gap, m.dataCadenceMs, cfg);
+  // A fine meter whose register steps in 10 L shows a running tap as 10 L, 0, 10 L, 10 L, 0 …:
+  // the still readings between its steps are not part of the flow's intervals (flow.ts bridgeMs).
+  const bridge = bridgeMs(m.flow, m.dataCadenceMs, cfg);
+  const tick = m.flow.lastTickAt;
+  const within = bridge > 0 && !gap && t0 >= tick;
+  const still = within && liters === 0 && t1 - tick <= bridge;
+  const f = still ? undefined : observeFlow(m.flow, within && t0 - tick <= bridge ? tick : t0, t1, liters, gap, m.dataCadenceMs, cfg);
   // A known leak's share (on a coarse-step register it accrued since the register last moved).
-  const useLiters = liters - (m.flow.baselineLpm * f.spanMs) / MINUTE;
+  const useLiters = f ? liters - (m.flow.baselineLpm * f.spanMs) / MINUTE : 0;
   const used = useLiters >= USE_LITERS;
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
   observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);
@@ -214,8 +220,10 @@ function foldInterval(
       m.noUsageSince = NaN;
     }
   } else if (judge) checkNoUsage(d, m, events, used, away, t1, now);
-  checkSurge(cfg, m, events, f, away, t1, now);
-  checkLeak(cfg, m, events, f, t1, now);
+  if (f) {
+    checkSurge(cfg, m, events, f, away, t1, now);
+    checkLeak(cfg, m, events, f, t1, now);
+  }
   if (m.active.has('data-fault') && t1 - m.lastFaultAt >= cfg.dataFault.clearAfterMs) clear(m, events, 'data-fault', now, t1);
   return { verdict: 'accepted', usedLiters: Math.max(0, liters) };
 }

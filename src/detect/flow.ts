@@ -259,19 +259,39 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
 }
 
 /**
+ * How long a fine meter's register may stand still inside one flow (ms), 0 when every reading is
+ * an interval of its own: on a coarse-step register (10 L a pulse) read more often than it can
+ * move at surge.runLpmCoarse, step / runLpmCoarse (10 L: 4 min). A 6 L/min tap moves it every
+ * 100 s, so a 1-minute meter reads 10, 0, 10, 10, 0 L …, and no run lasted (sim-1min as a 10 L
+ * register, eval/tools/retime.ts step:10: surges 8/11, mean 575 min). The still readings within
+ * it join the interval that ends with the next step (detector.ts foldInterval), which is fine or
+ * coarse by its own length (observeFlow).
+ */
+export function bridgeMs(f: FlowState, cadenceMs: number, cfg: DetectorConfig): number {
+  const step = coarseStepLiters(f);
+  if (step === 0 || Number.isNaN(f.lastTickAt)) return 0;
+  const ms = (step / cfg.surge.runLpmCoarse) * MINUTE;
+  return cadenceMs < ms ? ms : 0;
+}
+
+/**
  * The step over which the leak rule judges flow (L), 0 when intervals can show leak.minLpm.
  * A coarse-step register always (register-step.ts); so does a register read so often that a
  * leak at minLpm would move it less than once in two intervals (a whole-litre register read
  * more often than every 12.5 min): on a 5-minute meter a slow leak of 0.05–0.2 L/min moves it
  * every 5–20 min, and the intervals between, at 0 L, are not dry (sim-5min: 1 of 3 slow leaks
  * found before). Such a register's streaks span the waking day, like a coarse step's, so the
- * leak rule keeps their floor (flow-rules.ts). Not on fine intervals: a 1-minute meter whose
- * register steps in whole litres would need it too, but the fine rules were tuned on mL registers.
+ * leak rule keeps their floor (flow-rules.ts). Fine intervals too, from whole litres up
+ * (FINE_STEP_AWARE_L): a 1-minute meter whose register steps in whole litres missed every leak
+ * (sim-1min step:1, 0/3 → 3/3 at 20 h, no false leak). Finer registers on fine intervals keep
+ * the per-interval rule they were tuned on (0.1 L: found in 4 h, not after the 20 h floor).
  */
+const FINE_STEP_AWARE_L = 1;
 export function leakStepLiters(f: FlowState, dtMs: number, coarseStep: number, cfg: DetectorConfig): number {
   if (coarseStep > 0) return coarseStep;
   const l = f.stepMilli / 1000;
-  return dtMs > FINE_MAX_MS && f.stepDeltas >= STEP_TRUST_DELTAS && l > 0 && l > 2 * cfg.leak.minLpm * (dtMs / MINUTE) ? l : 0;
+  if (f.stepDeltas < STEP_TRUST_DELTAS || !(l > 2 * cfg.leak.minLpm * (dtMs / MINUTE))) return 0;
+  return dtMs > FINE_MAX_MS || l >= FINE_STEP_AWARE_L ? l : 0;
 }
 
 /**

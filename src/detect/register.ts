@@ -100,7 +100,7 @@ export function advanceRegister(
   if (ts < r.lastTs) return behind(r, ts, total);
 
   const delta = litersBetween(total, r.lastTotal);
-  const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs)) / MINUTE + JITTER_L;
+  const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs + cfg.clockSlackMs)) / MINUTE + JITTER_L;
   if (delta >= -JITTER_BACK_L && delta <= plausibleMax) {
     r.pending = null; // good data in between: the odd value was a glitch, not a new meter
     const t0 = r.lastTs;
@@ -113,7 +113,7 @@ export function advanceRegister(
   // Inconsistent with our register. A glitch if it never repeats; a new meter (or a reset
   // counter) if the next readings agree with it instead.
   const p = r.pending;
-  if (p && ts > p.ts && total - p.total >= -JITTER_L && total - p.total <= (cfg.maxFlowLpm * (ts - p.ts)) / MINUTE + JITTER_L) {
+  if (p && ts > p.ts && total - p.total >= -JITTER_L && total - p.total <= (cfg.maxFlowLpm * (ts - p.ts + cfg.clockSlackMs)) / MINUTE + JITTER_L) {
     p.count++;
     p.ts = ts;
     p.total = total;

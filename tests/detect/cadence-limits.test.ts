@@ -119,3 +119,37 @@ describe('meters read every 2 hours', () => {
     expect(leaks[0]!.observedAt - from).toBeLessThanOrEqual(48 * HOUR);
   });
 });
+
+describe('1-minute meters with a coarse register', () => {
+  // eval/tools/retime.ts sim-1min step:1 / step:10: a whole-litre register missed every leak (a
+  // slow leak moves it every 5–20 min, the minutes between read 0 L), a 10 L one most taps (a
+  // 3.3 L/min tap reads 10, 0, 0, 10, 0, 0 L …, so no run lasted: 8/11 surges, mean 575 min).
+  const stepped = (h: ReturnType<typeof household>, step: number) => h.readings().map((r) => ({ ...r, totalLiters: Math.floor(r.totalLiters / step) * step }));
+
+  it('whole litres: a slow leak of 0.15 L/min is found within a day, and none is raised without it', () => {
+    const h = household({ cadenceMin: 1, days: 30, seed: 11 });
+    const from = at(24, '13:07');
+    h.leak(0.15, from, at(29, '13:00'));
+    const leaks = raises(drive(createDetector(cfg), stepped(h, 1)).events, 'leak').filter((e) => e.at >= from);
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]!.observedAt - from).toBeLessThanOrEqual(24 * HOUR);
+    for (const seed of [11, 12]) expect(raises(drive(createDetector(cfg), stepped(household({ cadenceMin: 1, days: 30, seed }), 1)).events, 'leak'), `seed ${seed}`).toEqual([]);
+  });
+
+  it('10 L a pulse: a tap left running at 3.3 L/min is a surge within 45 min', () => {
+    const h = household({ cadenceMin: 1, days: 24, seed: 13 });
+    const from = at(22, '14:03');
+    h.tap(from, 3.3, from + 3 * HOUR);
+    const { events } = drive(createDetector(cfg), stepped(h, 10));
+    const surges = raises(events, 'surge').filter((e) => e.at >= from);
+    expect(surges, summary(events).join('\n')).toHaveLength(1);
+    expect(surges[0]!.observedAt - from).toBeLessThanOrEqual(0.75 * HOUR);
+  });
+
+  it('10 L a pulse: the same households raise no surge in 3 weeks (a shower is not one)', () => {
+    for (const seed of [13, 14, 15]) {
+      const { events } = drive(createDetector(cfg), stepped(household({ cadenceMin: 1, days: 24, seed, usesPerHour: [3, 6] }), 10));
+      expect(raises(events, 'surge'), `seed ${seed}\n${summary(events).join('\n')}`).toEqual([]);
+    }
+  });
+});

@@ -14,7 +14,8 @@ import type { DetectorEvent, ReadingVerdict } from '../../src/detect/events.ts';
 import { ALL_HOURS } from '../../src/detect/coverage.ts';
 import type { MeterState } from '../../src/detect/meter-state.ts';
 import { fromColumn } from '../../src/detect/milli.ts';
-import { type Nums, numsOf, numsToArray } from '../../src/detect/nums.ts';
+import { flowDayCount, maxOf } from '../../src/detect/flow-days.ts';
+import { type Nums, numsOf, numsSet, numsToArray } from '../../src/detect/nums.ts';
 import { DAY_FIELDS, DAY_FIELDS_BEFORE_HOURS, dayCount, observedHours, setObservedHours } from '../../src/detect/routine-days.ts';
 import { HOUR } from '../../src/detect/time.ts';
 import { SNAPSHOT_VERSION, decodeMeterState, encodeMeterState, restoreDetector } from '../../src/service/detector-snapshot.ts';
@@ -111,6 +112,19 @@ describe('snapshot compatibility', () => {
       Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0, gappedMoves: 0, shortStills: 0 });
       // Nor the current streak at leak.fastLpm (flow.ts): it starts again.
       Object.assign(liveWhole.flow, { fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity });
+      if (row.meterId === 'v1-b') {
+        // This build took v1-b's register for whole litres on its first day (its first ten
+        // deltas were: 6, 2, 7 L … until a 2.5 L kitchen tap, register-step.ts) and judged that
+        // day's leak wetness over the step (flow.ts leakStepLiters), so that day's never-dry
+        // maximum differs from format 1's, which had no step. Every other day and value agree.
+        const wetAt = (m: MeterState, i: number) => maxOf(m.flow.days, i, 'wet');
+        expect(wetAt(liveWhole, 0)).not.toBe(wetAt(res.state, 0));
+        const ints = numsToArray(liveWhole.flow.days.ints);
+        const slot = ints.findIndex((v, j) => j > 1 && j < ints.length / flowDayCount(liveWhole.flow.days) && v === wetAt(liveWhole, 0)); // in day 0's record
+        numsSet(liveWhole.flow.days.ints, slot, wetAt(res.state, 0));
+        expect(wetAt(liveWhole, 0)).toBe(wetAt(res.state, 0));
+        liveWhole.flow.learnedMaxWetMs = res.state.flow.learnedMaxWetMs;
+      }
       expect(values(res.state)).toEqual(values(liveWhole));
       expect(values(again.state)).toEqual(values(res.state));
     }
