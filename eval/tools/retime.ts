@@ -118,7 +118,9 @@ function run(label: string, trace: Line[]): void {
   const out = `/tmp/retime-${name}-${label.replace(/[^\w.-]/g, '_')}`;
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}/trace.jsonl`, trace.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const r = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', `${out}/trace.jsonl`, '--output', `${out}/alerts.jsonl`, '--until', until], { encoding: 'utf8' });
+  // RETIME_CONFIG=detector.json: a detector config for the replay (an experiment; the default otherwise).
+  const config = process.env.RETIME_CONFIG ? ['--config', process.env.RETIME_CONFIG] : [];
+  const r = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', `${out}/trace.jsonl`, '--output', `${out}/alerts.jsonl`, '--until', until, ...config], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`replay failed: ${r.stderr}`);
   const s = scoreAlerts(labels, readAlerts(`${out}/alerts.jsonl`));
   const t = s.byType;
