@@ -10,7 +10,8 @@ import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
 import { heartbeatMs, noteDataGap } from './heartbeat.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
-import { bridgeMs, excludeFlowToday, observeFlow } from './flow.ts';
+import { excludeFlowToday, observeFlow } from './flow.ts';
+import { bridgeMs } from './flow-steps.ts';
 import { checkLeak, checkSurge } from './flow-rules.ts';
 import { createMeterState, isAway, pushGap, shortestGap, type MeterState } from './meter-state.ts';
 import { checkNoUsage, judgeLagMs, noUsageTickAt } from './no-usage.ts';
@@ -190,7 +191,7 @@ function foldInterval(
 ): { verdict: ReadingVerdict; usedLiters: number } {
   const cfg = d.cfg;
   // A fine meter whose register steps in 10 L shows a running tap as 10 L, 0, 10 L, 10 L, 0 …:
-  // the still readings between its steps are not part of the flow's intervals (flow.ts bridgeMs).
+  // the still readings between its steps are not part of the flow's intervals (flow-steps.ts bridgeMs).
   const bridge = bridgeMs(m.flow, m.dataCadenceMs, cfg);
   const tick = m.flow.lastTickAt;
   const within = bridge > 0 && !gap && t0 >= tick;

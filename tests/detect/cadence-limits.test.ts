@@ -49,7 +49,7 @@ describe('meters read every 6 hours', () => {
 
 describe('5-minute meters with a whole-litre register', () => {
   // A slow leak of 0.1 L/min moves such a register every 10 min; the 0 L intervals between are
-  // not dry (sim-5min found 1 of 3 slow leaks before; flow.ts leakStepLiters).
+  // not dry (sim-5min found 1 of 3 slow leaks before; flow-steps.ts leakStepLiters).
   const wholeLitres = (h: ReturnType<typeof household>) => h.readings().map((r) => ({ ...r, totalLiters: Math.floor(r.totalLiters) }));
 
   it('a slow leak of 0.1 L/min is found within a day', () => {

@@ -115,7 +115,7 @@ describe('snapshot compatibility', () => {
       if (row.meterId === 'v1-b') {
         // This build took v1-b's register for whole litres on its first day (its first ten
         // deltas were: 6, 2, 7 L … until a 2.5 L kitchen tap, register-step.ts) and judged that
-        // day's leak wetness over the step (flow.ts leakStepLiters), so that day's never-dry
+        // day's leak wetness over the step (flow-steps.ts leakStepLiters), so that day's never-dry
         // maximum differs from format 1's, which had no step. Every other day and value agree.
         const wetAt = (m: MeterState, i: number) => maxOf(m.flow.days, i, 'wet');
         expect(wetAt(liveWhole, 0)).not.toBe(wetAt(res.state, 0));
