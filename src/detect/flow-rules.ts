@@ -5,7 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import * as ex from './explain.ts';
-import { excludeFlowToday, fastLeakTier, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
+import { excludeFlowToday, fastLeakIntervals, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import { FINE_MAX_MS, leakStepLiters } from './flow-steps.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
@@ -85,15 +85,17 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
   const stepped = leakStepLiters(m.flow, m.dataCadenceMs, coarseStepLiters(m.flow), cfg) > 0;
   const floor = stepped ? l.coarseFloorMs : Math.max(l.windowMs, Math.min(l.coarseFloorMs, l.minIntervals * m.dataCadenceMs));
   const learned = m.flow.learnedMaxWetMs;
-  const windowMs = Math.min(l.maxWindowMs, Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor));
+  // Longer than the household's own longest streak × wetFactor (never below the floor).
+  const ownMs = Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor);
+  const windowMs = Math.min(l.maxWindowMs, ownMs);
   // Read less often than maxWindowMs / minIntervals (about 1 h), minIntervals take days: a flow
   // no night of toilet visits makes (fastLpm in every interval) is a leak sooner, once it is
   // longer than the household's own such streaks (learned in place of the never-dry ones,
   // flow.ts; uncapped: a home whose appliances run all night, real-homes 890930db, keeps the
   // slow rule, so it only ever finds a leak earlier). At least a day's worth of intervals, so
   // that the streak spans a night (a 4-hourly meter's daytime intervals all hold 24 L).
-  const fastWindow = Number.isNaN(learned) ? floor : Math.max(floor, learned * l.wetFactor);
-  const fast = fastLeakTier(cfg, m.dataCadenceMs) && f.fastIntervals >= Math.ceil(l.maxWindowMs / m.dataCadenceMs) && f.fastMs >= fastWindow;
+  const dayOfIntervals = fastLeakIntervals(cfg, m.dataCadenceMs);
+  const fast = dayOfIntervals < l.minIntervals && f.fastIntervals >= dayOfIntervals && f.fastMs >= ownMs;
   const slow = f.wetMs >= windowMs && f.wetIntervals >= l.minIntervals;
   if (!fast && !slow) return;
   if (!Number.isFinite(f.wetMinLpm)) return; // a streak the register has not moved in yet says nothing of its rate

@@ -125,16 +125,18 @@ export function restartWetStreak(f: FlowState, features: FlowFeatures, t: number
   f.fastIntervals = 0;
   f.fastMinLpm = Infinity;
   features.wetMs = 0;
+  features.wetIntervals = 0;
+  features.wetMinLpm = Infinity;
   features.fastMs = 0;
   features.fastIntervals = 0;
   features.fastMinLpm = Infinity;
-  features.wetIntervals = 0;
-  features.wetMinLpm = Infinity;
 }
 
-/** A meter read so seldom (every 2–4 h) that leak.minIntervals of its intervals are more than
- *  leak.maxWindowMs: its leak rule also takes the streaks at ≥ leak.fastLpm (flow-rules.ts). */
-export const fastLeakTier = (cfg: DetectorConfig, cadenceMs: number): boolean => Math.ceil(cfg.leak.maxWindowMs / cadenceMs) < cfg.leak.minIntervals;
+/** A day's worth of a meter's intervals (leak.maxWindowMs of them). Fewer than leak.minIntervals
+ *  (a meter read every 2–4 h): its leak rule also takes the streaks at ≥ leak.fastLpm
+ *  (flow-rules.ts), which must hold that many. */
+export const fastLeakIntervals = (cfg: DetectorConfig, cadenceMs: number): number => Math.ceil(cfg.leak.maxWindowMs / cadenceMs);
+const fastLeakTier = (cfg: DetectorConfig, cadenceMs: number): boolean => fastLeakIntervals(cfg, cadenceMs) < cfg.leak.minIntervals;
 
 /** Fold one interval in; `gap` marks an interval too long to say anything about continuity;
  *  `cadenceMs` is the meter's data cadence. */

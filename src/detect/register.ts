@@ -81,6 +81,9 @@ const JITTER_L = 1;
 /** Registers also step back a few litres (real DAIAD data: -5 L); a reset drops far more. */
 const JITTER_BACK_L = 10;
 
+/** The most a register can rise in `dtMs` (L): maxFlowLpm over the interval plus the clock's slack. */
+const plausibleRise = (cfg: DetectorConfig['dataFault'], dtMs: number): number => (cfg.maxFlowLpm * (dtMs + cfg.clockSlackMs)) / MINUTE + JITTER_L;
+
 export function advanceRegister(
   r: RegisterState,
   ts: number,
@@ -100,7 +103,7 @@ export function advanceRegister(
   if (ts < r.lastTs) return behind(r, ts, total);
 
   const delta = litersBetween(total, r.lastTotal);
-  const plausibleMax = (cfg.maxFlowLpm * (ts - r.lastTs + cfg.clockSlackMs)) / MINUTE + JITTER_L;
+  const plausibleMax = plausibleRise(cfg, ts - r.lastTs);
   if (delta >= -JITTER_BACK_L && delta <= plausibleMax) {
     r.pending = null; // good data in between: the odd value was a glitch, not a new meter
     const t0 = r.lastTs;
@@ -113,7 +116,7 @@ export function advanceRegister(
   // Inconsistent with our register. A glitch if it never repeats; a new meter (or a reset
   // counter) if the next readings agree with it instead.
   const p = r.pending;
-  if (p && ts > p.ts && total - p.total >= -JITTER_L && total - p.total <= (cfg.maxFlowLpm * (ts - p.ts + cfg.clockSlackMs)) / MINUTE + JITTER_L) {
+  if (p && ts > p.ts && total - p.total >= -JITTER_L && total - p.total <= plausibleRise(cfg, ts - p.ts)) {
     p.count++;
     p.ts = ts;
     p.total = total;
