@@ -62,6 +62,11 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   moveSeen: 0,
   gappedMoves: 0,
   shortStills: 0,
+  stepLogMilli: 0,
+  stepSeen: 0,
+  stillDevMilli: 0,
+  gridLogMilli: 0,
+  gridDevMilli: 0,
 });
 
 const GAP_WINDOW = 9;

@@ -34,6 +34,16 @@ export interface HeartbeatState {
    *  interval after the previous one (both halved together past COUNT_CAP: recent behaviour). */
   gappedMoves: number;
   shortStills: number;
+  /** The meter's reading step as seen by these tests: a low quantile (about the 5th percentile)
+   *  of its reading gaps, ln(minutes) in thousandths, and how many gaps went into it (capped). */
+  stepLogMilli: number;
+  stepSeen: number;
+  /** Running mean of |ln(still gap) − stillLogMilli|, thousandths: how regular the still readings are. */
+  stillDevMilli: number;
+  /** The last gap the step estimate came down to (ln minutes, thousandths), and the running mean
+   *  of how far gaps fall from a whole number of it (0 … 0.5, thousandths). */
+  gridLogMilli: number;
+  gridDevMilli: number;
 }
 
 /** Weight of the newest gap in the running means (about the last ten count). */
@@ -52,19 +62,54 @@ const COUNT_CAP = 64;
  *  cadence (busy, or leaking); before, it may report on change (undecided: see withHeartbeat). */
 const MOVES_DECIDE = 48;
 
+/** The step estimate: the shortest of the first STEP_WARM gaps (as the caller's recent minimum),
+ *  then a quantile tracker — down STEP_DOWN on a shorter gap, up STEP_UP on any other, so it
+ *  settles where STEP_UP / (STEP_UP + STEP_DOWN) ≈ 5 % of the gaps are shorter. Not the shortest
+ *  recent gap: a report-on-change meter's night of hourly heartbeats made that the heartbeat,
+ *  so every heartbeat looked like a fixed cadence's still reading (false offline after every
+ *  night); and a 1-minute meter whose stamps jitter by ±30 s has a shortest gap of seconds. */
+const STEP_WARM = 9;
+const STEP_DOWN = 190;
+const STEP_UP = 10;
+const STEP_RATIO_LOG_MILLI = Math.round(1000 * Math.log(3));
+const STILL_OVER_MOVE_LOG_MILLI = Math.round(1000 * Math.log(1.5));
+/** Still gaps typically within about ±20 % of their mean (a timer's heartbeat). */
+const STILL_DEV_MAX_MILLI = 200;
+/** Gaps typically within 0.15 step of a whole number of steps (jittered stamps: about 0.25). */
+const GRID_DEV_MAX_MILLI = 150;
+/** ln 1.03: a gap 3 % shorter than the grid is a new grid. */
+const GRID_SLACK_MILLI = 30;
+/** ln(0.5 min): a grid of at least 30 s. */
+const GRID_MIN_LOG_MILLI = Math.round(1000 * Math.log(0.5));
+
 const mix = (mean: number, seen: number, x: number): number => (seen === 0 ? x : Math.round(mean + ALPHA * (x - mean)));
 
 /** One interval of data, `gapMs` long, in which the register moved (`moved`) or not, on a meter
- *  whose shortest recent reading gap before this one is `stepMs` (Infinity: none yet). Gaps
+ *  whose shortest recent reading gap before this one is `recentMinMs` (Infinity: none yet). Gaps
  *  longer than a meter with no known pattern is waited for are outages, not part of the pattern. */
-export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, stepMs: number, cfg: DetectorConfig): void {
+export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, recentMinMs: number, cfg: DetectorConfig): void {
   if (!(gapMs > 0) || gapMs > cfg.offline.unlearnedMs) return;
   const x = Math.round(1000 * Math.log(gapMs / 60_000));
+  const stepMs = h.stepSeen < STEP_WARM ? recentMinMs : Math.exp(h.stepLogMilli / 1000) * 60_000;
+  if (h.stepSeen === 0) h.stepLogMilli = x;
+  else if (h.stepSeen < STEP_WARM) h.stepLogMilli = Math.min(h.stepLogMilli, x);
+  else {
+    const r = gapMs / (Math.exp(h.gridLogMilli / 1000) * 60_000);
+    h.gridDevMilli = mix(h.gridDevMilli, 1, r < 0.5 ? 500 : Math.round(1000 * Math.abs(r - Math.round(r))));
+    // Never below the gap itself: on a meter that reads on a grid the step stays on it.
+    if (x < h.stepLogMilli) h.stepLogMilli = Math.max(h.stepLogMilli - STEP_DOWN, x);
+    else h.stepLogMilli += STEP_UP;
+  }
+  // The grid: the last gap the step came down to (the step itself creeps up between them), or
+  // any gap shorter than the grid (a meter learning its step comes down in several moves).
+  if (h.stepLogMilli === x || !(x >= h.gridLogMilli - GRID_SLACK_MILLI)) h.gridLogMilli = x;
+  if (h.stepSeen < STEP_WARM) h.stepSeen++;
   if (moved) {
     h.moveLogMilli = mix(h.moveLogMilli, h.moveSeen, x);
     if (h.moveSeen < MOVES_DECIDE) h.moveSeen++;
     if (Number.isFinite(stepMs) && gapMs > GAP_STEPS * stepMs) h.gappedMoves++;
   } else {
+    h.stillDevMilli = h.stillSeen === 0 ? 0 : mix(h.stillDevMilli, h.stillSeen, Math.abs(x - h.stillLogMilli));
     h.stillLogMilli = mix(h.stillLogMilli, h.stillSeen, x);
     if (h.stillSeen < MIN_STILL) h.stillSeen++;
     if (Number.isFinite(stepMs) && gapMs <= 1.5 * stepMs) h.shortStills++;
@@ -75,13 +120,39 @@ export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, st
   }
 }
 
+/** The meter's gaps fall on whole steps (its stamps are not jittered): only then do gaps counted
+ *  in steps say anything. A fixed 1-minute meter whose stamps jitter by ±30 s shows "moves after
+ *  gaps of 2.5 steps" all day, and during a leak no still reading at all. A grid under 30 s is
+ *  none: whole-second stamps whose jitter left two a second apart fall on a 1 s grid, and no
+ *  meter reports on change every few seconds. */
+const onGrid = (h: HeartbeatState): boolean => h.stepSeen >= STEP_WARM && h.gridDevMilli <= GRID_DEV_MAX_MILLI && h.gridLogMilli >= GRID_MIN_LOG_MILLI;
+
 /** Moves after gaps with no still readings at the cadence: reports on change (or may). */
-const gapsSayOnChange = (h: HeartbeatState): boolean => h.gappedMoves >= MIN_GAPPED_MOVES && h.shortStills <= STILLS_PER_GAPPED_MOVE * h.gappedMoves;
+const gapsSayOnChange = (h: HeartbeatState): boolean =>
+  h.gappedMoves >= MIN_GAPPED_MOVES && h.shortStills <= STILLS_PER_GAPPED_MOVE * h.gappedMoves && (h.stepSeen < STEP_WARM || onGrid(h));
+
+/** Still readings at least four times further apart than moving ones — on a meter whose gaps
+ *  fall on its step, or whose still readings come regularly (a heartbeat timer on a meter that
+ *  stamps its moves when they happen). Not on a jittered fixed meter: during a leak its moving
+ *  gaps of a second or two pull the moves' mean down past the still one. */
+const ratioSaysOnChange = (h: HeartbeatState): boolean =>
+  h.stillLogMilli - h.moveLogMilli >= RATIO_LOG_MILLI && (h.stepSeen < STEP_WARM || onGrid(h) || h.stillDevMilli <= STILL_DEV_MAX_MILLI);
+
+/** Still readings at a regular interval three times the meter's reading step, and further apart
+ *  than its moving readings: what a pulse register's heartbeats look like. A 10 L register
+ *  moves only every few readings even in use, so its moving readings come after gaps too and
+ *  the still-to-moving ratio alone stays about 2. Regular: a fixed meter whose stamps jitter
+ *  by ±30 s or more has a low quantile of seconds and still gaps spread over minutes. */
+const stepSaysOnChange = (h: HeartbeatState): boolean =>
+  onGrid(h) &&
+  h.stillDevMilli <= STILL_DEV_MAX_MILLI &&
+  h.stillLogMilli - h.stepLogMilli >= STEP_RATIO_LOG_MILLI &&
+  h.stillLogMilli - h.moveLogMilli >= STILL_OVER_MOVE_LOG_MILLI;
 
 /** The meter's heartbeat in ms when it reports on change, else NaN. */
 export function heartbeatMs(h: HeartbeatState): number {
   if (h.moveSeen < 1 || h.stillSeen < 1) return NaN;
-  if (!gapsSayOnChange(h) && (h.stillSeen < MIN_STILL || h.stillLogMilli - h.moveLogMilli < RATIO_LOG_MILLI)) return NaN;
+  if (!gapsSayOnChange(h) && (h.stillSeen < MIN_STILL || (!ratioSaysOnChange(h) && !stepSaysOnChange(h)))) return NaN;
   return Math.round(Math.exp(h.stillLogMilli / 1000) * 60_000);
 }
 

@@ -113,6 +113,12 @@ const delivery = z.object({
   moveSeen: num.default(0),
   gappedMoves: num.default(0),
   shortStills: num.default(0),
+  // Older snapshots: the step is learned again from the next gaps (its warm-up).
+  stepLogMilli: num.default(0),
+  stepSeen: num.default(0),
+  stillDevMilli: num.default(0),
+  gridLogMilli: num.default(0),
+  gridDevMilli: num.default(0),
 });
 
 const schema = z.object({

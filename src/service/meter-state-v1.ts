@@ -107,6 +107,11 @@ const delivery = z.object({
   moveSeen: num.default(0),
   gappedMoves: num.default(0),
   shortStills: num.default(0),
+  stepLogMilli: num.default(0),
+  stepSeen: num.default(0),
+  stillDevMilli: num.default(0),
+  gridLogMilli: num.default(0),
+  gridDevMilli: num.default(0),
 });
 
 export const MeterStateV1Schema = z.object({

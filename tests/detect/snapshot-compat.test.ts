@@ -110,6 +110,8 @@ describe('snapshot compatibility', () => {
       // Format 1 kept no loss counts (src/detect/delivery-loss.ts) nor gap means (heartbeat.ts):
       // a converted meter counts its delivery slots and learns its gaps again from zero.
       Object.assign(liveWhole.delivery, { slots: 0, missed: 0, stillLogMilli: 0, moveLogMilli: 0, stillSeen: 0, moveSeen: 0, gappedMoves: 0, shortStills: 0 });
+      // Nor the reading step and its grid (heartbeat.ts): learned again from the next gaps.
+      Object.assign(liveWhole.delivery, { stepLogMilli: 0, stepSeen: 0, stillDevMilli: 0, gridLogMilli: 0, gridDevMilli: 0 });
       // Nor the current streak at leak.fastLpm (flow.ts): it starts again.
       Object.assign(liveWhole.flow, { fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity });
       if (row.meterId === 'v1-b') {
