@@ -104,6 +104,9 @@ export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, re
   // any gap shorter than the grid (a meter learning its step comes down in several moves).
   if (h.stepLogMilli === x || !(x >= h.gridLogMilli - GRID_SLACK_MILLI)) h.gridLogMilli = x;
   if (h.stepSeen < STEP_WARM) h.stepSeen++;
+  // A gap far shorter than the step: the still readings counted as "one step after another" came
+  // several real steps apart (a report-on-change meter installed at night sent only heartbeats).
+  if (gapMs * GAP_STEPS < stepMs) h.shortStills = 0;
   if (moved) {
     h.moveLogMilli = mix(h.moveLogMilli, h.moveSeen, x);
     if (h.moveSeen < MOVES_DECIDE) h.moveSeen++;
