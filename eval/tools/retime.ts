@@ -5,7 +5,8 @@
 //   on-change[:H]  a reading only when the register moved, or H hours (default 1) after the last
 //                  one sent (report-on-change meters with a heartbeat)
 //   loss[:P]       each reading lost with probability P (default 0.05: NB-IoT / QoS 0 loss)
-//   jitter[:M]     each reading's timestamp moved by up to ±M minutes (default 2), kept in order
+//   jitter[:M]     each reading's timestamp moved by up to ±M minutes (default 2), kept in ts order;
+//                  arrival unchanged (no receivedAt: the moved stamp is the arrival)
 //   every:M        one reading per M minutes (the first of each M-minute slot on the clock): a
 //                  meter that reads every 5, 30 or 120 minutes, from a finer one
 //   batch:H        readings delivered every H hours (2–7 min after the next H-hour boundary), in order
@@ -74,15 +75,29 @@ function transform(mode: string, input: Line[]): Line[] {
     return input.filter((l) => unit(`${l.meterId}|${l.ts}`) >= p);
   }
   if (kind === 'jitter') {
+    // Decided in event time per meter (each distinct ts moved, kept in ts order), then applied to
+    // every copy: arrival order is not ts order on a meter that delivers shuffled, and a re-send
+    // keeps the stamp of what it re-sends.
     const ms = Number(arg ?? 2) * 60_000;
-    const lastTs = new Map<string, number>();
-    return input.map((l) => {
-      const ts = Date.parse(l.ts) + Math.round((unit(`${l.meterId}|${l.ts}`) * 2 - 1) * ms);
-      const t = Math.max(ts, (lastTs.get(l.meterId) ?? -Infinity) + 1000);
-      lastTs.set(l.meterId, t);
-      const rec = l.receivedAt ? Math.max(Date.parse(l.receivedAt), t) : undefined;
-      return { ...l, ts: new Date(t).toISOString(), ...(rec !== undefined ? { receivedAt: new Date(rec).toISOString() } : {}) };
-    });
+    const byMeter = new Map<string, number[]>();
+    for (const l of input) {
+      const ts = Date.parse(l.ts);
+      const a = byMeter.get(l.meterId);
+      if (a) a.push(ts);
+      else byMeter.set(l.meterId, [ts]);
+    }
+    const moved = new Map<string, number>();
+    for (const [id, all] of byMeter) {
+      let last = -Infinity;
+      for (const ts of [...new Set(all)].sort((a, b) => a - b)) {
+        const t = Math.max(ts + Math.round((unit(`${id}|${new Date(ts).toISOString()}`) * 2 - 1) * ms), last + 1000);
+        last = t;
+        moved.set(`${id}|${ts}`, t);
+      }
+    }
+    // Arrival stays what it was (a stamp moved past it reads as a clock a little fast): moving
+    // arrival to a skewed meter's stamp ran the replay clock hours ahead for every meter.
+    return input.map((l) => ({ ...l, ts: new Date(moved.get(`${l.meterId}|${Date.parse(l.ts)}`)!).toISOString() }));
   }
   if (kind === 'step') {
     // A register that counts in L-litre steps (a reed-switch pulse per litre or per 10 L): the
