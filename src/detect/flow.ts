@@ -3,6 +3,7 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
+import { DRIP_MAX_SPAN_MS, dripRegister, noteDrip, rollDrip } from './drip.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
@@ -43,6 +44,9 @@ export interface FlowState {
   fastMinLpm: number;
   /** Leak flow subtracted from use while a leak is known (so no-usage still works). */
   baselineLpm: number;
+  /** The lowest rate of any interval today and yesterday, mL/h (-1: none; drip.ts). */
+  dripDayMlh: number;
+  dripPrevMlh: number;
   /** The register's step (register-step.ts): the largest ladder step in mL dividing every positive
    *  delta, and how many deltas say so. */
   stepMilli: number;
@@ -79,6 +83,8 @@ export const createFlow = (): FlowState => ({
   fastIntervals: 0,
   fastMinLpm: Infinity,
   baselineLpm: 0,
+  dripDayMlh: -1,
+  dripPrevMlh: -1,
   stepMilli: 0,
   stepDeltas: 0,
   lastTickAt: NaN,
@@ -218,6 +224,8 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastIntervals = 0;
     f.fastMinLpm = Infinity;
   }
+  // The standing trickle (drip.ts): this interval's rate, on a register finer than a litre.
+  if (!gap && t1 - t0 <= DRIP_MAX_SPAN_MS && dripRegister(f)) noteDrip(f, liters / ((t1 - t0) / MINUTE));
   if (liters > 0) {
     noteDelta(f, liters);
     f.lastTickAt = t1;
@@ -314,6 +322,7 @@ export function excludeFlowToday(f: FlowState): void {
 function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
   const s = f.days;
   if (todayNo(s) === day) return;
+  rollDrip(f);
   if (flowDayCount(s)) {
     // Today is done: it joins the history.
     while (flowDayCount(s) > cfg.historyDays) dropOldestFlowDay(s);

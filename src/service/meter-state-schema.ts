@@ -79,6 +79,8 @@ const flow = z.object({
   fastIntervals: num.default(0),
   fastMinLpm: num.default(Infinity),
   baselineLpm: num,
+  dripDayMlh: num.default(-1),
+  dripPrevMlh: num.default(-1),
   // Written since the register step (register-step.ts); older snapshots: not yet learned.
   stepMilli: num.default(0),
   stepDeltas: num.default(0),

@@ -75,6 +75,8 @@ const flow = z.object({
   wetIntervals: num,
   wetMinLpm: num,
   baselineLpm: num,
+  dripDayMlh: num.default(-1),
+  dripPrevMlh: num.default(-1),
   today: flowDay.nullable(),
   days: z.array(flowDay),
   learnedMaxRunMs: num,

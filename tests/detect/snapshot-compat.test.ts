@@ -114,6 +114,8 @@ describe('snapshot compatibility', () => {
       Object.assign(liveWhole.delivery, { stepLogMilli: 0, stepSeen: 0, stillDevMilli: 0, gridLogMilli: 0, gridDevMilli: 0 });
       // Nor the current streak at leak.fastLpm (flow.ts): it starts again.
       Object.assign(liveWhole.flow, { fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity });
+      // Nor the standing trickle's lowest rates (drip.ts): learned again over the next day.
+      Object.assign(liveWhole.flow, { dripDayMlh: -1, dripPrevMlh: -1 });
       if (row.meterId === 'v1-b') {
         // This build took v1-b's register for whole litres on its first day (its first ten
         // deltas were: 6, 2, 7 L … until a 2.5 L kitchen tap, register-step.ts) and judged that
