@@ -5,7 +5,9 @@
 // alert raised at all). The trickle is what the meter shows when nobody uses water, so it is
 // learned as the lowest rate of any interval over the previous local day and today so far (a
 // household that is at home leaves the tap dry for a while on most days: its trickle is 0), and
-// an interval is use only when it holds twice the trickle's share, and 0.5 L beyond it. Rates are kept in whole mL/h (small integers: no heap box per meter, issue 12.4).
+// an interval is use only when it holds twice the trickle's share and 0.5 L beyond it (on a
+// stepped register, one step more). Rates are kept in whole mL/h (small integers: no heap box
+// per meter, issue 12.4). eval/README.md "A standing trickle below the leak floor".
 import type { FlowState } from './flow.ts';
 import { STEP_TRUST_DELTAS } from './register-step.ts';
 import { MINUTE } from './time.ts';
@@ -21,12 +23,16 @@ export function rollDrip(f: FlowState): void {
   f.dripDayMlh = NONE;
 }
 
-/** Only a register finer than a litre shows a trickle interval by interval. On a whole-litre or
- *  coarser one a trickle and a hand-wash after hours of stillness read the same (one step), so
- *  no trickle is learned there (left: eval/README.md). */
-export const dripRegister = (f: FlowState): boolean => !(f.stepDeltas >= STEP_TRUST_DELTAS && f.stepMilli >= 1000);
+/** The register's step when it counts in whole litres or coarser (0: finer, or not known yet). */
+export const dripStepL = (f: FlowState): number => (f.stepDeltas >= STEP_TRUST_DELTAS && f.stepMilli >= 1000 ? f.stepMilli / 1000 : 0);
 
-/** One interval's rate (L/min): the lowest today is kept. */
+/** A register in whole litres or coarser shows a trickle as single steps all day and night, never
+ *  still for long: only when its longest stillness of a day or two is this short is its lowest
+ *  rate taken for a trickle (a home without one is still for a night: 6 h and more). */
+const STEPPED_STILL_MAX_MS = 3 * 60 * MINUTE;
+
+/** One interval's rate (L/min; on a stepped register one step over the time since it last
+ *  moved, noted when it moves): the lowest today is kept. */
 export function noteDrip(f: FlowState, lpm: number): void {
   if (!(lpm >= 0)) return;
   const mlh = Math.round(lpm * 1000 * 60);
@@ -35,17 +41,23 @@ export function noteDrip(f: FlowState, lpm: number): void {
 
 /** The standing trickle in L/min beyond a known leak (flow.baselineLpm, already subtracted), at
  *  most `maxLpm` (the leak floor: above it the leak rule raises and subtracts it); 0 until a whole
- *  day has been seen, or if any interval of the last one or two days was dry. */
+ *  day has been seen, or if any interval of the last one or two days was dry (on a stepped
+ *  register: still for longer than STEPPED_STILL_MAX_MS). */
 export function dripLpm(f: FlowState, maxLpm = Infinity): number {
-  if (f.dripPrevMlh === NONE || !dripRegister(f)) return 0;
-  const low = f.dripDayMlh === NONE ? f.dripPrevMlh : Math.min(f.dripPrevMlh, f.dripDayMlh);
-  return Math.min(maxLpm, Math.max(0, low / 1000 / 60 - f.baselineLpm));
+  if (f.dripPrevMlh === NONE) return 0;
+  const low = (f.dripDayMlh === NONE ? f.dripPrevMlh : Math.min(f.dripPrevMlh, f.dripDayMlh)) / 1000 / 60;
+  const step = dripStepL(f);
+  if (step > 0 && low < step / (STEPPED_STILL_MAX_MS / MINUTE)) return 0;
+  return Math.min(maxLpm, Math.max(0, low - f.baselineLpm));
 }
 
-/** Is `useLiters` (an interval's water after a known leak's share, over `accrualMs`) a use,
- *  with `drip` L/min standing? At least `minLiters` and the trickle's own share beyond it:
- *  a dripping tap's rate wanders (±50 % from hour to hour), its lowest hour is below its usual. */
-export const isUse = (useLiters: number, accrualMs: number, drip: number, minLiters: number): boolean => {
+/** Is `useLiters` (an interval's water after a known leak's share, accrued over `accrualMs`) a
+ *  use, with `drip` L/min standing on a register of `stepL` litres (0: finer)? At least
+ *  `minLiters`; with a trickle, also its share twice over (a dripping tap's rate wanders, ±50 %
+ *  from hour to hour, and its lowest hour is below its usual) and one step more (a stepped
+ *  register shows the trickle's litres a step early or late). */
+export const isUse = (useLiters: number, accrualMs: number, drip: number, minLiters: number, stepL = 0): boolean => {
+  if (!(drip > 0)) return useLiters >= minLiters;
   const standing = (drip * accrualMs) / MINUTE;
-  return useLiters - standing >= Math.max(minLiters, standing);
+  return useLiters - standing >= Math.max(minLiters, standing) + stepL;
 };

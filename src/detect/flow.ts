@@ -3,7 +3,7 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
-import { DRIP_MAX_SPAN_MS, dripRegister, noteDrip, rollDrip } from './drip.ts';
+import { DRIP_MAX_SPAN_MS, dripStepL, noteDrip, rollDrip } from './drip.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
@@ -117,6 +117,8 @@ export interface FlowFeatures {
   /** The time the interval's litres flowed over, for subtracting a known leak: the interval, or
    *  on a coarse-step register the time since the register last moved (its water accrued then). */
   spanMs: number;
+  /** The same from a whole-litre register up (a standing trickle's share, drip.ts). */
+  accrualMs: number;
 }
 
 /** A surge has just ended: the water it ran is not a leak's, so the never-dry streak starts
@@ -224,8 +226,12 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastIntervals = 0;
     f.fastMinLpm = Infinity;
   }
-  // The standing trickle (drip.ts): this interval's rate, on a register finer than a litre.
-  if (!gap && t1 - t0 <= DRIP_MAX_SPAN_MS && dripRegister(f)) noteDrip(f, liters / ((t1 - t0) / MINUTE));
+  // The standing trickle (drip.ts): this interval's rate on a register finer than a litre; on a
+  // stepped one, one step over the time it took to move.
+  const dripStep = dripStepL(f);
+  const accrualFrom = dripStep > 0 && liters > 0 && !gap ? tickFrom : t0;
+  if (!gap && dripStep === 0 && t1 - t0 <= DRIP_MAX_SPAN_MS) noteDrip(f, liters / ((t1 - t0) / MINUTE));
+  if (!gap && dripStep > 0 && liters > 0) noteDrip(f, dripStep / ((t1 - accrualFrom) / MINUTE));
   if (liters > 0) {
     noteDelta(f, liters);
     f.lastTickAt = t1;
@@ -260,6 +266,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
     spanMs: step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0,
+    accrualMs: t1 - accrualFrom,
   };
 }
 

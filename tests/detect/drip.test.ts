@@ -26,6 +26,9 @@ describe('a standing trickle below the leak floor', () => {
     [60, 2, 0.1],
     [15, 2, 0],
     [120, 1, 0],
+    [60, 1, 1],
+    [60, 2, 1],
+    [15, 2, 1],
   ])('%i-min meter, about %i L/h trickling (register step %s L): an incapacitation is found, and no false alarm in the week before', (cadenceMin, lph, step) => {
     const h = household({ cadenceMin, days: 18, seed: 5 });
     const stop = at(15, '10:00');
