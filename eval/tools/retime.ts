@@ -11,6 +11,7 @@
 //                  meter that reads every 5, 30 or 120 minutes, from a finer one
 //   batch:H        readings delivered every H hours (2–7 min after the next H-hour boundary), in order
 //   step:L         the register counts in L-litre steps (default 1: whole litres; 10: a pulse meter)
+//   trickle:L      L litres an hour added to every register all along (a dripping tap; default 1)
 //   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
 //   npx tsx eval/tools/retime.ts sim-1min every:5 every:30 every:120 every:15+batch:6
 // RETIME_LIST=1 lists each false alarm other than no-usage and each miss; RETIME_LEAKS=1 (with
@@ -105,6 +106,25 @@ function transform(mode: string, input: Line[]): Line[] {
     const step = Number(arg ?? 1);
     return input.map((l) => ({ ...l, totalLiters: Math.floor(l.totalLiters / step) * step }));
   }
+  if (kind === 'trickle') {
+    // A standing trickle of L litres an hour added to every register from the meter's first
+    // reading on (a dripping tap that goes on through everything, the injected incapacitations
+    // too), kept at the register's own resolution (whole litres when every value was whole).
+    const lph = Number(arg ?? 1);
+    const first = new Map<string, number>();
+    const whole = new Map<string, boolean>();
+    for (const l of input) {
+      const ts = Date.parse(l.ts);
+      if (!(first.get(l.meterId)! <= ts)) first.set(l.meterId, ts);
+      if (!Number.isInteger(l.totalLiters)) whole.set(l.meterId, false);
+      else if (!whole.has(l.meterId)) whole.set(l.meterId, true);
+    }
+    return input.map((l) => {
+      const added = (lph * (Date.parse(l.ts) - first.get(l.meterId)!)) / 3_600_000;
+      const total = l.totalLiters + added;
+      return { ...l, totalLiters: whole.get(l.meterId) ? Math.floor(total) : Math.round(total * 1000) / 1000 };
+    });
+  }
   if (kind === 'every') {
     // Like on-change: decided in event time per meter (the first reading of each slot), then
     // every copy of a kept reading stays (re-sends and shuffles as they were).
@@ -126,7 +146,7 @@ function transform(mode: string, input: Line[]): Line[] {
       return { ...l, receivedAt: new Date(at).toISOString() };
     });
   }
-  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P], jitter[:M], every:M, batch:H or step:L`);
+  throw new Error(`unknown mode "${mode}": expected on-change[:H], loss[:P], jitter[:M], every:M, batch:H, step:L or trickle:L`);
 }
 
 function run(label: string, trace: Line[]): void {
