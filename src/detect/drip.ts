@@ -14,7 +14,7 @@ import { MINUTE } from './time.ts';
 
 /** Intervals longer than this do not say what flows when nobody uses water (a household uses
  *  some in most 4-hour spans). */
-export const DRIP_MAX_SPAN_MS = 2 * 60 * MINUTE;
+const DRIP_MAX_SPAN_MS = 2 * 60 * MINUTE;
 const NONE = -1;
 
 /** A new local day: yesterday's lowest rate is kept, today's starts afresh. */
@@ -31,9 +31,20 @@ export const dripStepL = (f: FlowState): number => (f.stepDeltas >= STEP_TRUST_D
  *  rate taken for a trickle (a home without one is still for a night: 6 h and more). */
 const STEPPED_STILL_MAX_MS = 3 * 60 * MINUTE;
 
-/** One interval's rate (L/min; on a stepped register one step over the time since it last
- *  moved, noted when it moves): the lowest today is kept. */
-export function noteDrip(f: FlowState, lpm: number): void {
+/** One interval (t0, t1] of `liters` (`gap`: too long to say anything) on a register that last
+ *  moved at `tickFrom`: its rate, if lower than today's lowest, is today's — the interval's own on
+ *  a register finer than a litre, one step over the time it took to move on a stepped one (noted
+ *  when it moves). Returns when the interval's water began to accrue (drip-wise). */
+export function noteDrip(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, tickFrom: number): number {
+  const step = dripStepL(f);
+  const from = step > 0 && liters > 0 && !gap ? tickFrom : t0;
+  if (gap) return from;
+  if (step === 0 && t1 - t0 <= DRIP_MAX_SPAN_MS) lowest(f, liters / ((t1 - t0) / MINUTE));
+  else if (step > 0 && liters > 0) lowest(f, step / ((t1 - from) / MINUTE));
+  return from;
+}
+
+function lowest(f: FlowState, lpm: number): void {
   if (!(lpm >= 0)) return;
   const mlh = Math.round(lpm * 1000 * 60);
   if (f.dripDayMlh === NONE || mlh < f.dripDayMlh) f.dripDayMlh = mlh;

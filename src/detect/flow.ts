@@ -3,7 +3,7 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
-import { DRIP_MAX_SPAN_MS, dripStepL, noteDrip, rollDrip } from './drip.ts';
+import { noteDrip, rollDrip } from './drip.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
@@ -226,12 +226,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastIntervals = 0;
     f.fastMinLpm = Infinity;
   }
-  // The standing trickle (drip.ts): this interval's rate on a register finer than a litre; on a
-  // stepped one, one step over the time it took to move.
-  const dripStep = dripStepL(f);
-  const accrualFrom = dripStep > 0 && liters > 0 && !gap ? tickFrom : t0;
-  if (!gap && dripStep === 0 && t1 - t0 <= DRIP_MAX_SPAN_MS) noteDrip(f, liters / ((t1 - t0) / MINUTE));
-  if (!gap && dripStep > 0 && liters > 0) noteDrip(f, dripStep / ((t1 - accrualFrom) / MINUTE));
+  const accrualFrom = noteDrip(f, t0, t1, liters, gap, tickFrom);
   if (liters > 0) {
     noteDelta(f, liters);
     f.lastTickAt = t1;
