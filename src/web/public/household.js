@@ -6,6 +6,7 @@ import { api, session } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, duration, lang, t } from './i18n.js';
 import { countdown, householdLine } from './board.js';
+import { bucketTicks } from './ticks.js';
 
 const TZ_MS = 8 * 3600_000;
 const fmtHour = (ms) => new Date(ms + TZ_MS).toISOString().slice(11, 13) + ':00';
@@ -21,9 +22,12 @@ function chart(el, usage, title, fmt) {
     width,
     height: 220,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
+    // A legend of what each series is; the bars are read against the axis (a live legend showed
+    // "时间: 本期用水: 平常:" with nothing after the colons until the pointer was on the chart).
+    legend: { live: false },
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
     axes: [
-      { values: (_u, vals) => vals.map((v) => fmt(v * 1000)), stroke: '#333', grid: { show: false } },
+      { splits: () => bucketTicks(xs, width), values: (_u, vals) => vals.map((v) => fmt(v * 1000)), stroke: '#333', grid: { show: false } },
       { stroke: '#333', size: 48 },
     ],
     series: [
