@@ -9,7 +9,7 @@
 // stepped register, one step more). Rates are kept in whole mL/h (small integers: no heap box
 // per meter, issue 12.4). eval/README.md "A standing trickle below the leak floor".
 import type { FlowState } from './flow.ts';
-import { STEP_TRUST_DELTAS } from './register-step.ts';
+import { trustedStepLiters } from './register-step.ts';
 import { MINUTE } from './time.ts';
 
 /** Intervals longer than this do not say what flows when nobody uses water (a household uses
@@ -24,7 +24,10 @@ export function rollDrip(f: FlowState): void {
 }
 
 /** The register's step when it counts in whole litres or coarser (0: finer, or not known yet). */
-export const dripStepL = (f: FlowState): number => (f.stepDeltas >= STEP_TRUST_DELTAS && f.stepMilli >= 1000 ? f.stepMilli / 1000 : 0);
+export const dripStepL = (f: FlowState): number => {
+  const l = trustedStepLiters(f);
+  return l >= 1 ? l : 0;
+};
 
 /** A register in whole litres or coarser shows a trickle as single steps all day and night, never
  *  still for long: only when its longest stillness of a day or two is this short is its lowest

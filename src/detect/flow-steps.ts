@@ -5,7 +5,7 @@
 // steps join the next step's interval (bridgeMs).
 import type { DetectorConfig } from './config.ts';
 import type { FlowState } from './flow.ts';
-import { STEP_TRUST_DELTAS, coarseStepLiters } from './register-step.ts';
+import { coarseStepLiters, trustedStepLiters } from './register-step.ts';
 import { MINUTE } from './time.ts';
 
 /** Intervals up to this long are *fine*: an interval's average flow says the water ran through it
@@ -48,8 +48,8 @@ export function bridgeMs(f: FlowState, cadenceMs: number, cfg: DetectorConfig): 
  */
 export function leakStepLiters(f: FlowState, dtMs: number, coarseStep: number, cfg: DetectorConfig): number {
   if (coarseStep > 0) return coarseStep;
-  const l = f.stepMilli / 1000;
-  if (f.stepDeltas < STEP_TRUST_DELTAS || !(l > 2 * cfg.leak.minLpm * (dtMs / MINUTE))) return 0;
+  const l = trustedStepLiters(f);
+  if (!(l > 2 * cfg.leak.minLpm * (dtMs / MINUTE))) return 0;
   return dtMs > FINE_MAX_MS || l >= FINE_STEP_AWARE_L ? l : 0;
 }
 

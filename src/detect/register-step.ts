@@ -39,6 +39,9 @@ export function noteDelta(s: StepState, liters: number): void {
   if (s.stepDeltas < STEP_TRUST_DELTAS) s.stepDeltas++;
 }
 
+/** The register's step in litres once STEP_TRUST_DELTAS deltas agree on it, else 0 (not known yet). */
+export const trustedStepLiters = (s: StepState): number => (s.stepDeltas >= STEP_TRUST_DELTAS ? s.stepMilli / 1000 : 0);
+
 /** The register's step in litres when it is coarse (≥ COARSE_STEP_L) and trusted, else 0.
  *  A coarser step is trusted sooner: k deltas of a 1 L register all multiples of s litres is
  *  about s^−k, so k = 10 / log10(s) keeps that under 10⁻¹⁰ (10 L: 10 deltas, 100 L: 5, which a
