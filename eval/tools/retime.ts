@@ -44,26 +44,44 @@ function unit(key: string): number {
   return ((h ^ (h >>> 13)) >>> 0) / 4294967296;
 }
 
+/** Each meter's readings in event time, one per ts (the first copy in arrival order): modes that
+ *  rewrite what a meter sent decide on these, then apply the verdict to every copy of a reading
+ *  (re-sends and shuffled deliveries stay as they were). */
+function byMeterInTsOrder(input: Line[]): Map<string, Line[]> {
+  const byMeter = new Map<string, Line[]>();
+  for (const l of input) {
+    const ls = byMeter.get(l.meterId);
+    if (ls) ls.push(l);
+    else byMeter.set(l.meterId, [l]);
+  }
+  for (const [id, ls] of byMeter) {
+    const seen = new Set<number>();
+    byMeter.set(
+      id,
+      ls
+        .sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts))
+        .filter((l) => {
+          const ts = Date.parse(l.ts);
+          if (seen.has(ts)) return false;
+          seen.add(ts);
+          return true;
+        }),
+    );
+  }
+  return byMeter;
+}
+
 function transform(mode: string, input: Line[]): Line[] {
   const [kind, arg] = mode.split(':');
   if (kind === 'on-change') {
     // Decided in event time per meter, then applied to every copy: a meter re-sends (or
     // delivers out of order) only what it sent, so duplicates and shuffles stay as they were.
     const heartbeat = Number(arg ?? 1) * 3_600_000;
-    const byMeter = new Map<string, Line[]>();
-    for (const l of input) {
-      const ls = byMeter.get(l.meterId);
-      if (ls) ls.push(l);
-      else byMeter.set(l.meterId, [l]);
-    }
     const sent = new Set<string>();
-    for (const [id, ls] of byMeter) {
+    for (const [id, ls] of byMeterInTsOrder(input)) {
       let prev: { liters: number; ts: number } | undefined;
-      const seen = new Set<number>();
-      for (const l of [...ls].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts))) {
+      for (const l of ls) {
         const ts = Date.parse(l.ts);
-        if (seen.has(ts)) continue;
-        seen.add(ts);
         if (prev && l.totalLiters === prev.liters && ts - prev.ts < heartbeat) continue;
         prev = { liters: l.totalLiters, ts };
         sent.add(`${id}|${ts}`);
@@ -80,17 +98,10 @@ function transform(mode: string, input: Line[]): Line[] {
     // every copy: arrival order is not ts order on a meter that delivers shuffled, and a re-send
     // keeps the stamp of what it re-sends.
     const ms = Number(arg ?? 2) * 60_000;
-    const byMeter = new Map<string, number[]>();
-    for (const l of input) {
-      const ts = Date.parse(l.ts);
-      const a = byMeter.get(l.meterId);
-      if (a) a.push(ts);
-      else byMeter.set(l.meterId, [ts]);
-    }
     const moved = new Map<string, number>();
-    for (const [id, all] of byMeter) {
+    for (const [id, ls] of byMeterInTsOrder(input)) {
       let last = -Infinity;
-      for (const ts of [...new Set(all)].sort((a, b) => a - b)) {
+      for (const ts of ls.map((l) => Date.parse(l.ts))) {
         const t = Math.max(ts + Math.round((unit(`${id}|${new Date(ts).toISOString()}`) * 2 - 1) * ms), last + 1000);
         last = t;
         moved.set(`${id}|${ts}`, t);
@@ -112,10 +123,9 @@ function transform(mode: string, input: Line[]): Line[] {
     // too), kept at the register's own resolution (whole litres when every value was whole).
     const lph = Number(arg ?? 1);
     const first = new Map<string, number>();
+    for (const [id, ls] of byMeterInTsOrder(input)) first.set(id, Date.parse(ls[0]!.ts));
     const whole = new Map<string, boolean>();
     for (const l of input) {
-      const ts = Date.parse(l.ts);
-      if (!(first.get(l.meterId)! <= ts)) first.set(l.meterId, ts);
       if (!Number.isInteger(l.totalLiters)) whole.set(l.meterId, false);
       else if (!whole.has(l.meterId)) whole.set(l.meterId, true);
     }
