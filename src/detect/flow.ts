@@ -117,7 +117,8 @@ export interface FlowFeatures {
   /** The time the interval's litres flowed over, for subtracting a known leak: the interval, or
    *  on a coarse-step register the time since the register last moved (its water accrued then). */
   spanMs: number;
-  /** The same from a whole-litre register up (a standing trickle's share, drip.ts). */
+  /** The same for the standing trickle's share (drip.ts), from a trusted whole-litre step up
+   *  (spanMs starts at COARSE_STEP_L, 2 L: the leak rules were tuned with whole litres per interval). */
   accrualMs: number;
 }
 

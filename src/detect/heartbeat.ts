@@ -71,6 +71,7 @@ const MOVES_DECIDE = 48;
 const STEP_WARM = 9;
 const STEP_DOWN = 190;
 const STEP_UP = 10;
+/** stepSaysOnChange: still readings at least 3 steps apart, and 1.5 × as far apart as moving ones. */
 const STEP_RATIO_LOG_MILLI = Math.round(1000 * Math.log(3));
 const STILL_OVER_MOVE_LOG_MILLI = Math.round(1000 * Math.log(1.5));
 /** Still gaps typically within about ±20 % of their mean (a timer's heartbeat). */
@@ -94,8 +95,9 @@ export function noteDataGap(h: HeartbeatState, gapMs: number, moved: boolean, re
   if (h.stepSeen === 0) h.stepLogMilli = x;
   else if (h.stepSeen < STEP_WARM) h.stepLogMilli = Math.min(h.stepLogMilli, x);
   else {
+    // How far this gap is from a whole number of grid steps (a gap under half a step: as far as can be).
     const r = gapMs / (Math.exp(h.gridLogMilli / 1000) * 60_000);
-    h.gridDevMilli = mix(h.gridDevMilli, 1, r < 0.5 ? 500 : Math.round(1000 * Math.abs(r - Math.round(r))));
+    h.gridDevMilli = mix(h.gridDevMilli, 1, r < 0.5 ? 500 : Math.round(1000 * Math.abs(r - Math.round(r)))); // seen 1: from 0 on
     // Never below the gap itself: on a meter that reads on a grid the step stays on it.
     if (x < h.stepLogMilli) h.stepLogMilli = Math.max(h.stepLogMilli - STEP_DOWN, x);
     else h.stepLogMilli += STEP_UP;

@@ -53,7 +53,7 @@ describe('a standing trickle below the leak floor', () => {
     }
   });
 
-  it('a trickle that starts under way: learned within two days, and the silence after a fall is seen then', () => {
+  it('a trickle that began three days before the fall: the silence after it is seen within the hard cap', () => {
     const h = household({ cadenceMin: 60, days: 18, seed: 5 });
     h.leak(1 / 60, at(12, '00:00'));
     const stop = at(15, '10:00');
