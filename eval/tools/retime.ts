@@ -11,7 +11,8 @@
 //                  meter that reads every 5, 30 or 120 minutes, from a finer one
 //   batch:H        readings delivered every H hours (2–7 min after the next H-hour boundary), in order
 //   step:L         the register counts in L-litre steps (default 1: whole litres; 10: a pulse meter)
-//   trickle:L      L litres an hour added to every register all along (a dripping tap; default 1)
+//   trickle:L[:W]  L litres an hour added to every register all along (a dripping tap; default 1),
+//                  its rate wandering by up to ±W of itself from hour to hour (default 0)
 //   npx tsx eval/tools/retime.ts sim-15min on-change:1 loss:0.05 jitter:2
 //   npx tsx eval/tools/retime.ts sim-1min every:5 every:30 every:120 every:15+batch:6
 // RETIME_LIST=1 lists each false alarm other than no-usage and each miss; RETIME_LEAKS=1 (with
@@ -72,7 +73,7 @@ function byMeterInTsOrder(input: Line[]): Map<string, Line[]> {
 }
 
 function transform(mode: string, input: Line[]): Line[] {
-  const [kind, arg] = mode.split(':');
+  const [kind, arg, arg2] = mode.split(':');
   if (kind === 'on-change') {
     // Decided in event time per meter, then applied to every copy: a meter re-sends (or
     // delivers out of order) only what it sent, so duplicates and shuffles stay as they were.
@@ -120,19 +121,36 @@ function transform(mode: string, input: Line[]): Line[] {
   if (kind === 'trickle') {
     // A standing trickle of L litres an hour added to every register from the meter's first
     // reading on (a dripping tap that goes on through everything, the injected incapacitations
-    // too), kept at the register's own resolution (whole litres when every value was whole).
+    // too), kept at the register's own resolution: whole litres when every value was whole, 10 L
+    // when every value was a multiple of 10 (a pulse register), and so on.
     const lph = Number(arg ?? 1);
     const first = new Map<string, number>();
     for (const [id, ls] of byMeterInTsOrder(input)) first.set(id, Date.parse(ls[0]!.ts));
-    const whole = new Map<string, boolean>();
+    const STEPS = [100, 50, 20, 10, 1];
+    const res = new Map<string, number>(); // meter → register step in litres (0: finer than a litre)
     for (const l of input) {
-      if (!Number.isInteger(l.totalLiters)) whole.set(l.meterId, false);
-      else if (!whole.has(l.meterId)) whole.set(l.meterId, true);
+      const was = res.get(l.meterId) ?? STEPS[0]!;
+      res.set(l.meterId, STEPS.find((s) => s <= was && Number.isInteger(l.totalLiters / s)) ?? 0);
     }
+    // trickle:L:W — the rate wanders by up to ±W of itself from hour to hour (a real dripping tap).
+    const wander = Number(arg2 ?? 0);
+    const H = 3_600_000;
+    const cum = new Map<string, number[]>(); // meter → litres added by the start of each hour since its first
+    const addedAt = (id: string, ts: number): number => {
+      const t = ts - first.get(id)!;
+      if (!wander) return (lph * t) / H;
+      const hour = Math.floor(t / H);
+      const c = cum.get(id) ?? [0];
+      cum.set(id, c);
+      const rate = (h: number): number => lph * (1 + wander * (2 * unit(`${id}|drip|${h}`) - 1));
+      while (c.length <= hour) c.push(c[c.length - 1]! + rate(c.length - 1));
+      return c[hour]! + (rate(hour) * (t - hour * H)) / H;
+    };
     return input.map((l) => {
-      const added = (lph * (Date.parse(l.ts) - first.get(l.meterId)!)) / 3_600_000;
+      const added = addedAt(l.meterId, Date.parse(l.ts));
       const total = l.totalLiters + added;
-      return { ...l, totalLiters: whole.get(l.meterId) ? Math.floor(total) : Math.round(total * 1000) / 1000 };
+      const step = res.get(l.meterId)!;
+      return { ...l, totalLiters: step ? Math.floor(total / step) * step : Math.round(total * 1000) / 1000 };
     });
   }
   if (kind === 'every') {
@@ -160,7 +178,7 @@ function transform(mode: string, input: Line[]): Line[] {
 }
 
 function run(label: string, trace: Line[]): void {
-  const out = `/tmp/retime-${name}-${label.replace(/[^\w.-]/g, '_')}`;
+  const out = `/tmp/retime-${process.env.RETIME_TAG ? `${process.env.RETIME_TAG}-` : ''}${name}-${label.replace(/[^\w.-]/g, '_')}`;
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}/trace.jsonl`, trace.map((l) => JSON.stringify(l)).join('\n') + '\n');
   // RETIME_CONFIG=detector.json: a detector config for the replay (an experiment; the default otherwise).

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorConfig as cfg } from '../../src/detect/config.ts';
 import { createDetector, meterOf } from '../../src/detect/detector.ts';
-import { dripLpm } from '../../src/detect/drip.ts';
+import { dripLpm, loneStep } from '../../src/detect/drip.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { MIN, at, drive, household, prng, raises, summary } from './timeline.ts';
 
@@ -63,5 +63,38 @@ describe('a standing trickle below the leak floor', () => {
     const nu = raises(events, 'no-usage').filter((e) => e.at >= stop);
     expect(nu.length, summary(raises(events)).join('\n')).toBeGreaterThan(0);
     expect(nu[0]!.at - stop).toBeLessThan(cfg.noUsage.hardCapMs);
+  });
+
+  // A 10 L pulse register steps once in 4–6 h under a trickle of 1.7–2.4 L/h: never still long
+  // enough for the learner above, and each step, hours apart, was a use that restarted the silence.
+  it.each([[60, 1.9], [60, 2.3], [30, 2], [15, 1.8], [15, 2.2]])('%i-min meter, 10 L pulse register, about %s L/h trickling: an incapacitation is found, and no false alarm in the week before', (cadenceMin, lph) => {
+    const h = household({ cadenceMin, days: 18, seed: 5 });
+    const stop = at(15, '10:00');
+    h.silence(stop);
+    trickle(h, lph, 3);
+    const d = createDetector(cfg);
+    const { events } = drive(d, floored(h.readings(), 10));
+    const nu = raises(events, 'no-usage').filter((e) => e.at >= stop);
+    expect(nu.length, summary(raises(events)).join('\n')).toBeGreaterThan(0);
+    expect(nu[0]!.at - h.lastUseBefore(stop)).toBeLessThanOrEqual(cfg.noUsage.hardCapMs + cadenceMin * MIN);
+    expect(raises(events).filter((e) => e.at >= at(8, '00:00') && e.at < stop)).toEqual([]);
+  });
+
+  it('a 10 L register without a trickle keeps a lone step after hours as use (its nights are still)', () => {
+    const h = household({ cadenceMin: 60, days: 10, seed: 5 });
+    const d = createDetector(cfg);
+    drive(d, floored(h.readings(), 10));
+    const flow = meterOf(d, h.meterId).flow;
+    expect(loneStep(flow, 10, 5 * 60 * MIN, cfg.leak.minLpm)).toBe(false);
+    // The same register under a 2 L/h trickle: a lone step after most of its longest stillness is
+    // the trickle's; two steps, or one soon after the last, are still use.
+    const t = household({ cadenceMin: 60, days: 10, seed: 5 });
+    trickle(t, 2, 3);
+    const dt = createDetector(cfg);
+    drive(dt, floored(t.readings(), 10));
+    const tf = meterOf(dt, t.meterId).flow;
+    expect(loneStep(tf, 10, 5 * 60 * MIN, cfg.leak.minLpm)).toBe(true);
+    expect(loneStep(tf, 20, 5 * 60 * MIN, cfg.leak.minLpm)).toBe(false);
+    expect(loneStep(tf, 10, 60 * MIN, cfg.leak.minLpm)).toBe(false);
   });
 });
