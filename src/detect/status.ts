@@ -24,6 +24,13 @@ export interface MeterStatusView {
    * none is pending: unknown meter, away, or a no-usage alert is already open.
    */
   noUsageDeadline: number | null;
+  /**
+   * A no-usage condition raised and confirmed (or answered) that the detector keeps until water
+   * is used again: no new no-usage alert comes before that, whatever became of the alert. The
+   * rule's own test (no-usage.ts checkNoUsage). With no such alert still active, someone
+   * resolved it while the home is still silent — the page says so instead of "no deadline".
+   */
+  noUsageHeld: boolean;
   /** True once the routine is learned; false = the fixed learning backstop applies. */
   routineLearned: boolean;
   learnedDays: number;
@@ -46,7 +53,7 @@ const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 export function meterStatus(d: DetectorState, meterId: string, now: number): MeterStatusView {
   const m = d.meters.get(meterId);
   if (!m)
-    return { meterId, known: false, lastUseAt: null, lastReportAt: null, noUsageDeadline: null, routineLearned: false, learnedDays: 0, offlineAt: null, away: false, active: [], notWatched: [], readingIntervalMs: null };
+    return { meterId, known: false, lastUseAt: null, lastReportAt: null, noUsageDeadline: null, noUsageHeld: false, routineLearned: false, learnedDays: 0, offlineAt: null, away: false, active: [], notWatched: [], readingIntervalMs: null };
   const away = isAway(m, now);
   const coarseStep = stepTooCoarseForNoUsage(m.flow, d.cfg.noUsage.maxStepL);
   const intervalKnown = numsLength(m.dataGaps) >= 3;
@@ -70,6 +77,7 @@ export function meterStatus(d: DetectorState, meterId: string, now: number): Met
     lastUseAt: orNull(m.lastUseAt),
     lastReportAt: orNull(m.lastArrival),
     noUsageDeadline,
+    noUsageHeld: m.active.has('no-usage') && !m.noUsageCheckIn,
     routineLearned: m.routine.learnedDays >= d.cfg.minHistoryDays,
     learnedDays: m.routine.learnedDays,
     offlineAt: orNull(offlineDeadline(d, m)),

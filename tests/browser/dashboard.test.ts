@@ -171,6 +171,8 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await card.textContent()).toContain('王秀兰');
     expect(await card.textContent()).toMatch(/未用水/); // the detector's own words
     expect(await card.textContent()).toContain('待处理');
+    // The household's next-alert column says the alert is out (open, nobody on it yet).
+    expect(await worker.locator('[data-household-id="h1"] .hh-next').textContent()).toBe('已发出未用水预警');
     expect(await worker.evaluate(() => (window as any).__sameDocument)).toBe(true);
     const banner = worker.locator('#banner');
     expect(await banner.isVisible()).toBe(true);
@@ -215,6 +217,8 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     admin = await newPage();
     await signIn(admin, 'admin', 'admin-pass-123456');
     await admin.locator('#alert-list').waitFor();
+    // Acknowledged by the worker: the column says someone is on it.
+    expect(await admin.locator('[data-household-id="h1"] .hh-next').textContent()).toBe('未用水预警已接单，处理中');
     await admin.goto(`${base}/#/households/h1`);
     await admin.getByRole('button', { name: '生成家属链接' }).click();
     familyUrl = (await admin.locator('#family-url').getAttribute('href'))!;
@@ -258,6 +262,17 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     // Back on the board: all calm again.
     await worker.getByRole('link', { name: '← 返回工作台' }).click();
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
+    // Resolved, and the home is still silent: the detector holds its condition until water is
+    // used (no new alert for this silence). The column says so — it said "—" here, which a
+    // worker read as "nothing to watch".
+    const next = worker.locator('[data-household-id="h1"] .hh-next');
+    expect(await next.textContent()).toBe('未用水预警已处理，但自 07:15 起仍未用水；再次用水后才重新计时');
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => next.textContent()).toBe('no-usage alert handled, but no water used since 07:15; the countdown restarts at the next use');
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => next.textContent()).toContain('未用水预警已处理');
+    await expectAccessible(worker, 'board after the alert was handled');
+    await screenshots(worker, 'board-handled');
   });
 
   it('the household page has 24-hour and 7-day charts and marks the home away and back', async () => {
@@ -265,12 +280,13 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await worker.locator('#chart-24h canvas').waitFor();
     expect(await worker.locator('#chart-7d canvas').count()).toBe(1);
     expect(await worker.locator('#hh-last-use').textContent()).toContain('07:15');
+    expect(await worker.locator('#hh-countdown').textContent()).toBe('未用水预警已处理，但自 07:15 起仍未用水；再次用水后才重新计时');
     await expectAccessible(worker, 'household page');
     await screenshots(worker, 'household');
     await worker.getByRole('button', { name: '登记外出' }).click();
     await worker.getByRole('button', { name: '已回家（取消外出）' }).waitFor();
     expect(app.store.households.get('h1')!.awayUntil).toBeGreaterThan(now);
-    expect(await worker.locator('#hh-countdown').textContent()).toBe('—');
+    expect(await worker.locator('#hh-countdown').textContent()).toBe('外出报备中，不作未用水预警');
     await worker.getByRole('button', { name: '已回家（取消外出）' }).click();
     await worker.getByRole('button', { name: '登记外出' }).waitFor();
     expect(app.store.households.get('h1')!.awayUntil).toBeUndefined();

@@ -38,6 +38,9 @@ export function householdStatus(deps: Deps, h: Household, now: number) {
     lastReportAt: maxOf(live.map((m) => m.lastReportAt)),
     /** The soonest pending no-usage deadline of its meters (null: none pending). */
     noUsageDeadline: minOf(live.map((m) => m.noUsageDeadline)),
+    /** A live meter's no-usage condition is held until water is used (detect/status.ts): with no
+     *  no-usage alert in activeAlerts, that alert was resolved while the home is still silent. */
+    noUsageHeld: live.some((m) => m.noUsageHeld),
     routineLearned: live.length > 0 && live.every((m) => m.routineLearned),
     offline: live.some((m) => m.active.includes('offline')),
     /** Rules no live meter of the household can support (detect/status.ts), for the page to say. */

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, lang, t } from './i18n.js';
+import { nextAlert } from './next-alert.js';
 
 const ui = { q: '', filter: 'all', sort: 'state' };
 
@@ -36,12 +37,12 @@ export function householdLine(s, now) {
   return bits;
 }
 
+/** The "next alert" column (next-alert.js decides what is true; this puts it into words). */
 export function countdown(s, now) {
-  if (s.activeAlerts.some((a) => a.type === 'no-usage')) return t('countdown.fired');
-  if (s.noUsageDeadline === null || s.household.awayNow) return t('countdown.none');
-  const text = t('countdown', { time: clock(s.noUsageDeadline, now) }) + (s.routineLearned ? '' : ` ${t('countdown.learning')}`);
+  const n = nextAlert(s, now);
+  const text = t(n.key, { time: n.at === undefined ? '' : clock(n.at, now) }) + (n.learning ? ` ${t('countdown.learning')}` : '');
   // Within the hour: the home to keep an eye on, before it becomes an alert.
-  return s.noUsageDeadline - now <= 3_600_000 ? h('strong', { class: 'soon' }, text) : text;
+  return n.soon ? h('strong', { class: 'soon' }, text) : text;
 }
 
 const rank = (s) => (s.activeAlerts.some((a) => a.severity === 'critical') ? 0 : s.activeAlerts.length ? 1 : s.offline ? 2 : s.household.awayNow ? 4 : 3);

@@ -59,6 +59,14 @@ const zh = {
   'countdown.learning': '（学习作息中）',
   'countdown.none': '—',
   'countdown.fired': '已发出未用水预警',
+  'countdown.acknowledged': '未用水预警已接单，处理中',
+  'countdown.held': '未用水预警已处理，但自 {time} 起仍未用水；再次用水后才重新计时',
+  'countdown.away': '外出报备中，不作未用水预警',
+  'countdown.offline': '水表离线，读数恢复后才能判断（期限 {time}）',
+  'countdown.due': '已过 {time} 仍未见用水，等待读数确认',
+  'countdown.notWatched': '不监测无用水（读数步长过大）',
+  'countdown.noMeter': '没有在用的水表',
+  'countdown.noReadings': '尚未收到水表读数',
   'hh.time': '时间',
   awayUntil: '外出至 {time}',
   battery: '电量 {n}%',
@@ -186,6 +194,14 @@ const en = {
   'countdown.learning': '(learning the routine)',
   'countdown.none': '—',
   'countdown.fired': 'no-usage alert raised',
+  'countdown.acknowledged': 'no-usage alert acknowledged, being handled',
+  'countdown.held': 'no-usage alert handled, but no water used since {time}; the countdown restarts at the next use',
+  'countdown.away': 'registered away: no no-usage alert',
+  'countdown.offline': 'meter offline: judged once readings resume (due {time})',
+  'countdown.due': 'no water seen by {time}; waiting for readings to confirm',
+  'countdown.notWatched': 'no-usage not watched (register steps too coarse)',
+  'countdown.noMeter': 'no meter in service',
+  'countdown.noReadings': 'no readings from the meter yet',
   'hh.time': 'Time',
   awayUntil: 'away until {time}',
   battery: 'battery {n}%',
@@ -254,7 +270,8 @@ const en = {
   'fam.updated': 'updated {time}',
 };
 
-const dict = { zh, en };
+/** Both languages, exported so a test can check every key the pages use is in each. */
+export const dict = { zh, en };
 export let lang = localStorage.getItem('anxin.lang') === 'en' ? 'en' : 'zh';
 
 export function t(key, vars = {}) {
