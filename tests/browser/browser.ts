@@ -40,8 +40,9 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 375, height: 812 } } as const;
 
-/** Saves the page at both sizes: test-results/screenshots/<name>-1280x800.png and -375x812.png. */
-export async function screenshots(page: Page, name: string): Promise<string[]> {
+/** Saves the page at both sizes: test-results/screenshots/<name>-1280x800.png and -375x812.png.
+ *  `check` runs at each size once the charts are redrawn (assertions about the layout there). */
+export async function screenshots(page: Page, name: string, opts: { fullPage?: boolean; check?: (size: string) => Promise<void> } = {}): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const out: string[] = [];
   const before = page.viewportSize();
@@ -51,7 +52,8 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     // then wait two frames for layout and paint.
     await page.evaluate(() => new Promise((r) => { (window as any).anxinRedraw?.(); requestAnimationFrame(() => requestAnimationFrame(r)); }));
     const path = join(SCREENSHOTS, `${name}-${v.width}x${v.height}.png`);
-    await page.screenshot({ path, animations: 'disabled' });
+    await opts.check?.(`${v.width}x${v.height}`);
+    await page.screenshot({ path, animations: 'disabled', fullPage: opts.fullPage ?? false });
     out.push(path);
   }
   if (before) await page.setViewportSize(before);

@@ -292,6 +292,34 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(app.store.households.get('h1')!.awayUntil).toBeUndefined();
   });
 
+  it('the household charts draw the latest bucket whole, on a phone (375 px) and a desktop (1280 px)', async () => {
+    // 李建国 used water this hour and today: the latest bars have height. They were cut in half
+    // at the plot's right edge (uPlot centres a bar on its x and ranged x over [first, last]).
+    await worker.goto(`${base}/#/households/h2`);
+    await worker.locator('#chart-7d canvas').waitFor();
+    const geometry = (id: string) =>
+      worker.locator(id).evaluate((el) => ({ plot: el.dataset.plot!.split(' ').map(Number), bar: el.dataset.lastBar!.split(' ').map(Number), canvas: el.querySelector('canvas')!.getBoundingClientRect().width, box: el.clientWidth }));
+    const seen: Record<string, unknown> = {};
+    await screenshots(worker, 'household-charts', {
+      fullPage: true,
+      check: async (size) => {
+        for (const id of ['#chart-24h', '#chart-7d']) {
+          const g = await geometry(id);
+          seen[`${id} ${size}`] = g;
+          const [plotLeft, plotRight] = g.plot as [number, number];
+          const [barLeft, barRight] = g.bar as [number, number];
+          // The latest bar lies inside the plot, with room to spare at its right...
+          expect(barRight, `${id} at ${size}: ${JSON.stringify(g)}`).toBeLessThanOrEqual(plotRight);
+          expect(barLeft).toBeGreaterThan(plotLeft);
+          expect(barRight - barLeft).toBeGreaterThan(2);
+          // ...and the chart itself fits its card (no sideways scroll hiding the right end).
+          expect(g.canvas, `${id} at ${size}`).toBeLessThanOrEqual(g.box);
+        }
+      },
+    });
+    expect(Object.keys(seen)).toHaveLength(4);
+  });
+
   it("a grid worker can neither see nor act on another grid's household, in the page or at the API", async () => {
     await worker.goto(`${base}/#/households/h3`);
     await expect.poll(() => worker.locator('main').textContent()).toContain('找不到，或您无权查看');

@@ -1,9 +1,11 @@
 // The household page's chart axes: ticks on whole buckets (src/web/public/ticks.js). uPlot's own
 // splits on the numeric x scale fell between the hours, and the 24-hour chart was labelled
-// 20:00 22:00 23:00 00:00 02:00 03:00 … (each label the hour its tick happened to fall in).
+// 20:00 22:00 23:00 00:00 02:00 03:00 … (each label the hour its tick happened to fall in). And
+// the x range, half a bucket past each end, so the bars at the ends are drawn whole (in the
+// browser: tests/browser/dashboard.test.ts, the latest bar at 375 and 1280 px).
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a browser module without types (served as is to the dashboard)
-import { bucketTicks } from '../../src/web/public/ticks.js';
+import { bucketRange, bucketTicks } from '../../src/web/public/ticks.js';
 
 const HOUR_S = 3600;
 const hours = (n: number, from = 1_767_225_600) => Array.from({ length: n }, (_, i) => from + i * HOUR_S);
@@ -31,5 +33,14 @@ describe('chart ticks on whole buckets', () => {
     expect(bucketTicks(xs, 1100)).toEqual(xs);
     expect(bucketTicks([], 1100)).toEqual([]);
     expect(bucketTicks([5], 1100)).toEqual([5]);
+  });
+});
+
+describe('the x range', () => {
+  it('reaches half a bucket past the first and the latest, where uPlot centres their bars', () => {
+    const xs = hours(24);
+    expect(bucketRange(xs, HOUR_S)).toEqual([xs[0]! - HOUR_S / 2, xs.at(-1)! + HOUR_S / 2]);
+    expect(bucketRange([100], 86_400)).toEqual([100 - 43_200, 100 + 43_200]);
+    expect(bucketRange([], 3600)).toEqual([0, 3600]);
   });
 });

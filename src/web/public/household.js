@@ -6,7 +6,7 @@ import { api, session } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, duration, lang, t } from './i18n.js';
 import { countdown, householdLine } from './board.js';
-import { bucketTicks } from './ticks.js';
+import { bucketRange, bucketTicks } from './ticks.js';
 
 const TZ_MS = 8 * 3600_000;
 const fmtHour = (ms) => new Date(ms + TZ_MS).toISOString().slice(11, 13) + ':00';
@@ -17,6 +17,16 @@ function chart(el, usage, title, fmt) {
   const used = usage.buckets.map((b) => b.liters);
   const usual = usage.buckets.map((b) => b.usual);
   const width = Math.max(280, Math.min(el.clientWidth || 600, 1100));
+  // The drawn geometry of the latest bar and of the plot (CSS px), left on the element: the
+  // canvas says nothing, and the browser test checks the latest bucket is drawn whole.
+  let lastBar = null;
+  const lastIdx = xs.length - 1;
+  const each = (_u, _s, i, lft, _top, wid) => { if (i === lastIdx) lastBar = [lft, lft + wid]; };
+  const geometry = (u) => {
+    const px = (n) => String(Math.round((n / devicePixelRatio) * 10) / 10);
+    el.dataset.plot = [u.bbox.left, u.bbox.left + u.bbox.width].map(px).join(' ');
+    if (lastBar) el.dataset.lastBar = lastBar.map(px).join(' ');
+  };
   const opts = {
     title,
     width,
@@ -25,14 +35,15 @@ function chart(el, usage, title, fmt) {
     // A legend of what each series is; the bars are read against the axis (a live legend showed
     // "时间: 本期用水: 平常:" with nothing after the colons until the pointer was on the chart).
     legend: { live: false },
-    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
+    hooks: { draw: [geometry] },
+    scales: { x: { time: false, range: () => bucketRange(xs, usage.bucketMs / 1000) }, y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.15)] } },
     axes: [
       { splits: () => bucketTicks(xs, width), values: (_u, vals) => vals.map((v) => fmt(v * 1000)), stroke: '#333', grid: { show: false } },
       { stroke: '#333', size: 48 },
     ],
     series: [
       { label: t('hh.time'), value: (_u, v) => (v == null ? '' : fmt(v * 1000)) },
-      { label: t('hh.used'), stroke: '#1565c0', fill: 'rgba(21,101,192,0.35)', paths: uPlot.paths.bars({ size: [0.7, 40] }), points: { show: false }, value: (_u, v) => (v == null ? '' : `${v} L`) },
+      { label: t('hh.used'), stroke: '#1565c0', fill: 'rgba(21,101,192,0.35)', paths: uPlot.paths.bars({ size: [0.7, 40], each }), points: { show: false }, value: (_u, v) => (v == null ? '' : `${v} L`) },
       { label: t('hh.usual'), stroke: '#6d4c00', width: 2, dash: [6, 4], points: { show: false }, value: (_u, v) => (v == null ? '' : `${v} L`) },
     ],
   };

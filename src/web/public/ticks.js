@@ -8,3 +8,11 @@ export function bucketTicks(xs, widthPx, minGapPx = 56) {
   const every = Math.ceil(xs.length / fit);
   return xs.filter((_, i) => (xs.length - 1 - i) % every === 0);
 }
+
+// The x range: half a bucket beyond the first and the last. uPlot centres each bar on its x and
+// by default ranges x over [first, last], so the first and the latest bar were cut in half at
+// the plot's edges — on a phone the latest 7-day bar, today's, lost half its width.
+export function bucketRange(xs, bucketS) {
+  if (!xs.length) return [0, bucketS];
+  return [xs[0] - bucketS / 2, xs[xs.length - 1] + bucketS / 2];
+}
