@@ -1,23 +1,17 @@
 // The dashboard's API over a real app: the detector's countdown, the board's order, the
 // outcome step, usage series and family links. (Grid scoping with real sessions: scope.test.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
+import { HOUR, MIN, T0, household, rig, silentAfterT0, type Rig } from './helpers.ts';
 
 let r: Rig;
 afterEach(async () => r?.close());
 
-/** Water used at T0 (10 L), then nothing: the learning backstop (12 h) decides. */
-function incapacitate(meterId: string, until: number) {
-  r.feed(meterId, T0 - 15 * MIN, 1000);
-  r.feed(meterId, T0, 1010);
-  r.silence(meterId, T0 + 15 * MIN, until, 1010);
-}
 
 describe('household status from the detector', () => {
   it('shows the last use and the no-usage deadline, then the open alert once it fires', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    incapacitate('m1', T0 + 2 * HOUR);
+    silentAfterT0(r, 'm1', T0 + 2 * HOUR);
     const s = await r.api('GET', '/api/households/h1/status');
     expect(s.status).toBe(200);
     expect(s.body.lastUseAt).toBe(T0);
@@ -54,7 +48,7 @@ describe('household status from the detector', () => {
   it('away: no countdown while away', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    incapacitate('m1', T0 + HOUR);
+    silentAfterT0(r, 'm1', T0 + HOUR);
     expect((await r.api('PUT', '/api/households/h1/away', { from: r.clock.now, until: r.clock.now + 48 * HOUR })).status).toBe(200);
     const s = await r.api('GET', '/api/households/h1/status');
     expect(s.body.household.awayNow).toBe(true);
@@ -66,7 +60,7 @@ describe('household status from the detector', () => {
     household(r, 'h1', 'g1', 'm1');
     household(r, 'h2', 'g1', 'm2');
     r.feed('m2', T0, 500, { battery: 5 }); // battery-low (info)
-    incapacitate('m1', T0 + 12 * HOUR); // no-usage (critical)
+    silentAfterT0(r, 'm1', T0 + 12 * HOUR); // no-usage (critical)
     const b = await r.api('GET', '/api/board');
     expect(b.body.items.map((a: any) => a.type)).toEqual(['no-usage', 'battery-low']);
     expect(b.body.items[0]).toMatchObject({ severity: 'critical', householdId: 'h1', householdName: '住户 h1', status: 'open' });
@@ -84,7 +78,7 @@ describe('visit outcome', () => {
   it('is stored on the alert, shown in its timeline, and survives the auto-resolve', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    incapacitate('m1', T0 + 12 * HOUR);
+    silentAfterT0(r, 'm1', T0 + 12 * HOUR);
     const [a] = (await r.api('GET', '/api/board')).body.items;
     const bad = await r.api('POST', `/api/alerts/${a.id}/outcome`, { outcome: 'fine', by: 'x' });
     expect(bad.status).toBe(400);
@@ -160,7 +154,7 @@ describe('family links', () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1', ['water-monitoring', 'family-alerts']);
     const { token } = (await r.api('POST', '/api/households/h1/family-links', {})).body;
-    incapacitate('m1', T0 + 12 * HOUR);
+    silentAfterT0(r, 'm1', T0 + 12 * HOUR);
     const [a] = (await r.api('GET', '/api/board')).body.items;
     await r.api('POST', `/api/alerts/${a.id}/ack`, { by: '网格员 王' });
     const s = (await r.api('GET', `/family/${token}/status`)).body;

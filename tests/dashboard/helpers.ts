@@ -61,3 +61,11 @@ export function household(r: Rig, id: string, gridId: string, meterId: string, s
   const p = s.meters.provision(meterId, id, r.clock.now);
   if ('error' in p) throw new Error(p.message);
 }
+
+/** Water used at T0 (10 L), then a silence read every 15 min up to `until` (nothing else used):
+ *  while the routine is unlearned, the 12 h backstop decides. */
+export function silentAfterT0(r: Rig, meterId: string, until: number) {
+  r.feed(meterId, T0 - 15 * MIN, 1000);
+  r.feed(meterId, T0, 1010);
+  r.silence(meterId, T0 + 15 * MIN, until, 1010);
+}

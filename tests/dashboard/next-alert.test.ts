@@ -5,7 +5,7 @@
 // "nothing to watch"), away, offline, past the deadline, no meter, no readings, a
 // register too coarse to watch. Every key it can give is in both languages.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
+import { HOUR, MIN, T0, household, rig, silentAfterT0, type Rig } from './helpers.ts';
 // @ts-expect-error a browser module without types (served as is to the dashboard)
 import { nextAlert } from '../../src/web/public/next-alert.js';
 
@@ -22,18 +22,12 @@ const next = async (id = 'h1') => {
   return nextAlert(s, s.now);
 };
 
-/** Water used at T0 (10 L), then a silence read every 15 min up to `until`. */
-function silentAfterT0(meterId: string, until: number) {
-  r.feed(meterId, T0 - 15 * MIN, 1000);
-  r.feed(meterId, T0, 1010);
-  r.silence(meterId, T0 + 15 * MIN, until, 1010);
-}
 
 describe('the next-alert column, from GET /api/households/:id/status', () => {
   it('counts down, fires, is acknowledged, and once resolved while still silent says so — until water is used again', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    silentAfterT0('m1', T0 + 2 * HOUR);
+    silentAfterT0(r, 'm1', T0 + 2 * HOUR);
     // Learning: the fixed 12 h backstop after the last use.
     expect(await next()).toEqual({ key: 'countdown', at: T0 + 12 * HOUR, learning: true, soon: false });
     r.silence('m1', T0 + 2 * HOUR + 15 * MIN, T0 + 11 * HOUR + 15 * MIN, 1010);
@@ -67,7 +61,7 @@ describe('the next-alert column, from GET /api/households/:id/status', () => {
   it('past the deadline before the reading that decides it: due, not a countdown to a past time', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    silentAfterT0('m1', T0 + 11 * HOUR + 45 * MIN);
+    silentAfterT0(r, 'm1', T0 + 11 * HOUR + 45 * MIN);
     r.clock.now = T0 + 12 * HOUR + 5 * MIN; // the 12:00 reading has not come in yet
     expect(await next()).toEqual({ key: 'countdown.due', at: T0 + 12 * HOUR, soon: true });
   });
@@ -75,7 +69,7 @@ describe('the next-alert column, from GET /api/households/:id/status', () => {
   it('away: not watched while away (the chip says until when)', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    silentAfterT0('m1', T0 + HOUR);
+    silentAfterT0(r, 'm1', T0 + HOUR);
     expect((await r.api('PUT', '/api/households/h1/away', { from: r.clock.now, until: r.clock.now + 48 * HOUR })).status).toBe(200);
     expect(await next()).toEqual({ key: 'countdown.away' });
   });
@@ -83,7 +77,7 @@ describe('the next-alert column, from GET /api/households/:id/status', () => {
   it('offline: the deadline is not a moment an alert will come at; readings must resume first', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
-    silentAfterT0('m1', T0 + HOUR);
+    silentAfterT0(r, 'm1', T0 + HOUR);
     r.clock.now = T0 + 28 * HOUR; // nothing for 27 h: past the unlearned offline limit (26 h)
     r.app.monitor.tick(r.clock.now);
     const s = await status();
