@@ -7,7 +7,7 @@ import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
 import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
 import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
-import { dripLpm, dripStepL, isUse, loneStep } from './drip.ts';
+import { usedBeyondTrickle } from './drip.ts';
 import { heartbeatMs, noteDataGap } from './heartbeat.ts';
 import * as ex from './explain.ts';
 import { clear, raise } from './conditions.ts';
@@ -201,10 +201,7 @@ function foldInterval(
   // A known leak's share (on a coarse-step register it accrued since the register last moved).
   const useLiters = f ? liters - (m.flow.baselineLpm * f.spanMs) / MINUTE : 0;
   // A standing trickle below the leak floor is not use either (drip.ts).
-  const used =
-    f !== undefined &&
-    isUse(useLiters, f.accrualMs, dripLpm(m.flow, cfg.leak.minLpm), USE_LITERS, dripStepL(m.flow)) &&
-    !loneStep(m.flow, liters, f.accrualMs, cfg.leak.minLpm);
+  const used = f !== undefined && usedBeyondTrickle(m.flow, liters, useLiters, f.accrualMs, USE_LITERS, cfg.leak.minLpm);
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;
   observe(m.routine, t0, t1, silenceStart, used, !gap, cfg);
   // A silent meter never raises no-usage: after a gap the silence clock restarts.

@@ -110,3 +110,9 @@ export const isUse = (useLiters: number, accrualMs: number, drip: number, minLit
   const standing = (drip * accrualMs) / MINUTE;
   return useLiters - standing >= Math.max(minLiters, standing) + stepL;
 };
+
+/** Is an interval of `liters` on the register (`useLiters` after a known leak's share, accrued over
+ *  `accrualMs`) a use, beyond what a standing trickle explains — its learned rate (isUse) and, on a
+ *  pulse register, its lone steps (loneStep)? The one question the detector asks of this file. */
+export const usedBeyondTrickle = (f: FlowState, liters: number, useLiters: number, accrualMs: number, minLiters: number, leakMinLpm: number): boolean =>
+  isUse(useLiters, accrualMs, dripLpm(f, leakMinLpm), minLiters, dripStepL(f)) && !loneStep(f, liters, accrualMs, leakMinLpm);
