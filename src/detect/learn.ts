@@ -18,20 +18,21 @@ export interface AnsweredAlert {
 export const TEACHING_OUTCOMES: readonly VisitOutcome[] = ['elder-fine'];
 
 /**
- * An alert was resolved with an outcome at clock time `now`. For a no-usage alert answered
- * 'elder-fine', the silence it was about — from its start to now, or to when use resumed — is
- * kept as a precedent for the household's routine. Any outcome ends the current silence's
- * alerting (no escalation of a check-in someone answered). Returns whether anything was learned.
+ * A person resolved an alert at clock time `now` (with an outcome or without). For a no-usage
+ * alert answered 'elder-fine', the silence it was about — from its start to now, or to when use
+ * resumed — is kept as a precedent for the household's routine. Any resolution of a no-usage
+ * alert ends the current silence's alerting (no escalation of a check-in someone handled).
+ * Returns whether anything was learned.
  */
 export function learnFromOutcome(d: DetectorState, a: AnsweredAlert, now: number): boolean {
-  if (a.type !== 'no-usage' || !a.outcome) return false;
+  if (a.type !== 'no-usage') return false;
   const m = d.meters.get(a.meterId);
   if (!m) return false;
   // Whatever the outcome, someone has seen to this silence: a check-in resolved by a visit
-  // ('hospital', an unregistered trip) is not raised again as a new alert at the confirmed
-  // deadline. It stays raised until use resumes.
+  // ('hospital', an unregistered trip) or closed without one is not raised again as a new
+  // alert at the confirmed deadline. It stays raised (held) until use resumes.
   if (m.active.has('no-usage')) m.noUsageCheckIn = false;
-  if (!TEACHING_OUTCOMES.includes(a.outcome)) return false;
+  if (!a.outcome || !TEACHING_OUTCOMES.includes(a.outcome)) return false;
   const since = m.noUsageSince;
   if (Number.isNaN(since)) return false;
   // Still silent: the silence lasted at least until the answer; else until use resumed.

@@ -329,9 +329,10 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {
       recordInBook(book, alert);
-      // issue 9 item 6: an answer of 'elder-fine' teaches the household's routine that this
-      // silence was normal ('hospital'/'deceased' never teach; see src/detect/learn.ts).
-      if (alert.status === 'resolved' && alert.outcome) learnFromOutcome(detector, alert, deps.clock());
+      // A resolved no-usage alert holds the silence until use resumes (no later escalation), and
+      // an answer of 'elder-fine' teaches the household's routine that this silence was normal
+      // (issue 9 item 6; 'hospital'/'deceased' never teach; see src/detect/learn.ts).
+      if (alert.status === 'resolved') learnFromOutcome(detector, alert, deps.clock());
       refreshActiveGauge();
     },
   };

@@ -156,8 +156,23 @@ export function householdsRepo(db: Database) {
       return mutate(id, () => db.prepare('UPDATE households SET away_from = ?, away_until = ? WHERE id = ?').run(from, until, id).changes);
     },
 
-    clearAway(id: string): Household | NotFound {
-      return mutate(id, () => db.prepare('UPDATE households SET away_from = NULL, away_until = NULL WHERE id = ?').run(id).changes);
+    /**
+     * "Back home" at `now`: an away period under way ends now, and is kept, because the detector
+     * counts the silence at home from the return (a cleared period would make it count from the
+     * last use before the trip, long past any deadline: a no-usage alert at the next reading).
+     * A period not yet begun is cancelled; one already over is left as it was.
+     */
+    endAway(id: string, now: number): Household | NotFound {
+      return mutate(id, () =>
+        db
+          .prepare(
+            `UPDATE households SET
+               away_until = CASE WHEN away_from > @now THEN NULL WHEN @now < away_until THEN @now ELSE away_until END,
+               away_from = CASE WHEN away_from > @now THEN NULL ELSE away_from END
+             WHERE id = @id`,
+          )
+          .run({ id, now }).changes,
+      );
     },
   };
 }

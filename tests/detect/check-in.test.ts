@@ -36,7 +36,8 @@ describe('check-in stage', () => {
 
 describe('learning from answers', () => {
   /** A day out every Sunday-like 5th day is NOT in the history: the 9-hour silence is new. */
-  function run(outcome: VisitOutcome | undefined) {
+  /** `outcome` undefined: nobody answers; null: a person resolves the check-in without an outcome. */
+  function run(outcome: VisitOutcome | null | undefined) {
     const h = household({ cadenceMin: 15, days: 40, seed: 9 });
     h.silence(at(28, '09:00'), at(28, '19:00')).use(at(28, '19:00'));
     h.silence(at(35, '09:00'), at(35, '19:00')).use(at(35, '19:00'));
@@ -46,7 +47,7 @@ describe('learning from answers', () => {
     const first = drive(d, between(rs, 0, at(28, '12:00')));
     const asked = raises(first.events, 'no-usage');
     expect(asked.length).toBeGreaterThan(0);
-    const taught = outcome ? learnFromOutcome(d, { meterId: 'm-1', type: 'no-usage', outcome }, at(28, '12:00')) : false;
+    const taught = outcome === undefined ? false : learnFromOutcome(d, { meterId: 'm-1', type: 'no-usage', ...(outcome && { outcome }) }, at(28, '12:00'));
     const rest = drive(d, between(rs, at(28, '12:00')));
     return { taught, day28: raises(rest.events, 'no-usage').filter((e) => e.at < at(29, '00:00')), day35: raises(rest.events, 'no-usage').filter((e) => e.at >= at(35, '00:00') && e.at < at(36, '00:00')), d };
   }
@@ -76,6 +77,15 @@ describe('learning from answers', () => {
     // as a new confirmed alert later that day (without any answer it is).
     expect(r.day28).toEqual([]);
     expect(run(undefined).day28.map((e) => e.stage ?? 'confirmed')).toContain('confirmed');
+  });
+
+  it('a check-in resolved without an outcome teaches nothing, and is not escalated later for the same silence', () => {
+    const r = run(null);
+    expect(r.taught).toBe(false);
+    expect(meterOf(r.d, 'm-1').routine.taught).toEqual([]);
+    expect(r.day28).toEqual([]);
+    // The silence stays held until use resumes: then the next one alerts as before.
+    expect(meterOf(r.d, 'm-1').active.has('no-usage')).toBe(false);
   });
 
   it('a taught silence never pushes a deadline past the hard cap (a real incapacitation still alarms)', () => {

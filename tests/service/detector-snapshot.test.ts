@@ -59,8 +59,9 @@ describe('a learned meter state', () => {
     const savedAt = m.lastArrival + 5 * 60_000;
     const back = createDetector(defaultDetectorConfig);
     restoreDetector(back, snapshotRows(live, savedAt), savedAt + HOUR, pino({ level: 'silent' }));
-    // `active` is re-armed by the caller from the store's open alerts, not from the snapshot.
-    expect(back.meters.get('m-1')!.active.size).toBe(0);
+    // `active` is re-armed by the caller from the store's open alerts; of the snapshot's, only
+    // the raised no-usage is kept (held until use resumes).
+    expect(back.meters.get('m-1')!.active).toEqual(new Set(['no-usage']));
     expect(offlineDeadline(back, back.meters.get('m-1')!)).toBe(deadline + HOUR);
   });
 });
@@ -99,16 +100,29 @@ describe('restoring at start-up', () => {
     expect(monitor.detector.meters.get('m-2')!.routine.learnedDays).toBe(0);
   });
 
-  it('re-arms `active` from the open alerts in the store, not from the snapshot', () => {
+  it('re-arms `active` from the open alerts in the store, keeping from the snapshot only a held no-usage', () => {
     const { store } = tempStore();
-    const m = learnedMeter('m-1'); // the snapshot says no-usage is raised...
+    const m = learnedMeter('m-1'); // the snapshot says no-usage is raised (confirmed)...
+    m.active.add('offline'); // ...and offline, which was cleared after the snapshot
     const T = at(30, '00:00');
     store.detectorSnapshots.saveAll([{ meterId: 'm-1', version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt: T }]);
     // ...but it was resolved (by an operator, after the snapshot), and a leak is open.
     const reason = { zh: '漏水', en: 'leak', facts: {} };
     store.alerts.insert({ id: 'al-1', meterId: 'm-1', type: 'leak', status: 'open', openedAt: T, observedAt: T, reason });
     const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger: pino({ level: 'silent' }) });
-    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set(['leak']));
+    // The resolved no-usage stays held: the same silence must not alert twice (any use since
+    // the snapshot shows in the cumulative register's next reading and clears it).
+    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set(['leak', 'no-usage']));
+  });
+
+  it('does not keep a no-usage that was only at its check-in stage', () => {
+    const { store } = tempStore();
+    const m = learnedMeter('m-1');
+    m.noUsageCheckIn = true;
+    const T = at(30, '00:00');
+    store.detectorSnapshots.saveAll([{ meterId: 'm-1', version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt: T }]);
+    const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger: pino({ level: 'silent' }) });
+    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set());
   });
 });
 

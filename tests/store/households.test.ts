@@ -45,9 +45,14 @@ describe('households repository', () => {
     store.households.create({ id: 'hh-1', name: 'A' }, T0);
     expect(store.households.setAway('hh-1', T0 + HOUR, T0)).toMatchObject({ error: 'invalid-range' });
     expect(store.households.setAway('hh-1', T0, T0 + HOUR)).toMatchObject({ awayFrom: T0, awayUntil: T0 + HOUR });
-    const cleared = store.households.clearAway('hh-1');
+    // Back early: a period under way ends then, and is kept (the silence at home starts there).
+    expect(store.households.endAway('hh-1', T0 + HOUR / 2)).toMatchObject({ awayFrom: T0, awayUntil: T0 + HOUR / 2 });
+    // A period not yet begun is cancelled.
+    store.households.setAway('hh-1', T0 + 2 * HOUR, T0 + 3 * HOUR);
+    const cleared = store.households.endAway('hh-1', T0 + HOUR);
     expect(cleared).not.toHaveProperty('awayFrom');
-    expect(store.households.clearAway('nope')).toMatchObject({ error: 'household-not-found' });
+    expect(cleared).not.toHaveProperty('awayUntil');
+    expect(store.households.endAway('nope', T0)).toMatchObject({ error: 'household-not-found' });
   });
 
   it('keeps contacts per household in the order added', () => {

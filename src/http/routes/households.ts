@@ -111,7 +111,7 @@ export function householdRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.delete('/households/:id/away', carers, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     visibleHousehold(req, store, id);
-    const h = orThrow(store.households.clearAway(id));
+    const h = orThrow(store.households.endAway(id, clock()));
     deps.onAwayChanged?.(id);
     return view(h);
   });

@@ -1,0 +1,96 @@
+// A silence a person has already seen to must not alert again: not after the household comes
+// back early from a trip ("已回家"), not after a restart, not as a later escalation of a check-in
+// someone resolved. Each over the real app: SQLite file, HTTP API, the monitor fed as ingest does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import { HOUR, MIN, T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+const noUsage = (app: App) => app.store.alerts.list({ limit: 100, offset: 0 }).items.filter((a) => a.type === 'no-usage').sort((a, b) => a.openedAt - b.openedAt);
+
+describe('back home early', () => {
+  it('the silence at home counts from the return, not from the last use before the trip', async () => {
+    r = await rig();
+    household(r, 'h1', 'g1', 'm1');
+    r.feed('m1', T0, 1000);
+    expect((await r.api('PUT', '/api/households/h1/away', { from: T0 + 30 * MIN, until: T0 + 96 * HOUR })).status).toBe(200);
+    r.silence('m1', T0 + 15 * MIN, T0 + 48 * HOUR, 1000);
+    const back = await r.api('DELETE', '/api/households/h1/away');
+    // The trip is kept, ended now: that is where the silence at home begins.
+    expect(back.body).toMatchObject({ awayFrom: T0 + 30 * MIN, awayUntil: T0 + 48 * HOUR, awayNow: false });
+    r.silence('m1', T0 + 48 * HOUR + 15 * MIN, T0 + 59 * HOUR, 1000);
+    expect(noUsage(r.app)).toEqual([]); // before: raised at 48:15, "silent for 48 h"
+    // Still watched: the unlearned 12 h backstop from the return.
+    r.silence('m1', T0 + 59 * HOUR + 15 * MIN, T0 + 61 * HOUR, 1000);
+    const raised = noUsage(r.app);
+    expect(raised).toHaveLength(1);
+    expect(raised[0]!.observedAt).toBe(T0 + 60 * HOUR);
+  });
+
+  it('cancels a trip not yet begun, and leaves one already over as it was', async () => {
+    r = await rig();
+    household(r, 'h1', 'g1', 'm1');
+    await r.api('PUT', '/api/households/h1/away', { from: T0 + 24 * HOUR, until: T0 + 48 * HOUR });
+    const cancelled = await r.api('DELETE', '/api/households/h1/away');
+    expect(cancelled.body).not.toHaveProperty('awayFrom');
+    expect(cancelled.body).not.toHaveProperty('awayUntil');
+    await r.api('PUT', '/api/households/h1/away', { from: T0 - 48 * HOUR, until: T0 - 24 * HOUR });
+    const over = await r.api('DELETE', '/api/households/h1/away');
+    expect(over.body).toMatchObject({ awayFrom: T0 - 48 * HOUR, awayUntil: T0 - 24 * HOUR, awayNow: false });
+  });
+});
+
+describe('a no-usage alert resolved while the home is still silent', () => {
+  it('is not raised again after a restart, and the next silence after use still alerts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anxin-held-'));
+    const clock = { now: T0 };
+    const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } });
+    const boot = () => createApp(config, { clock: () => clock.now, jobs: false });
+    const feed = (app: App, from: number, to: number, total: number) => {
+      for (let t = from; t <= to; t += 15 * MIN) {
+        clock.now = t;
+        app.monitor.onReadings([{ meterId: 'm1', ts: t, totalLiters: total, receivedAt: t }]);
+        app.store.writes.flushSync();
+      }
+    };
+    let app = boot();
+    try {
+      const s = app.store;
+      s.households.create({ id: 'h1', name: '住户 h1', gridId: 'g1' }, T0);
+      s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });
+      s.meters.provision('m1', 'h1', T0);
+      feed(app, T0, T0, 1010);
+      feed(app, T0 + 15 * MIN, T0 + 12 * HOUR, 1010);
+      const [alert] = noUsage(app);
+      expect(alert).toMatchObject({ status: 'open' });
+      const res = await app.http.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/resolve`, payload: { by: '网格员 王', note: '电话联系，老人在家' } });
+      expect(res.statusCode).toBe(200);
+      feed(app, T0 + 12 * HOUR + 15 * MIN, T0 + 13 * HOUR, 1010);
+      await app.stop(); // saves the detector's snapshot
+
+      clock.now = T0 + 14 * HOUR;
+      app = boot();
+      feed(app, T0 + 14 * HOUR, T0 + 30 * HOUR, 1010);
+      expect(noUsage(app).map((a) => a.status)).toEqual(['resolved']); // before: a second alert at 14:00
+      // …and the board still says why there is no countdown (next-alert.js "held").
+      const status = await app.http.inject({ method: 'GET', url: '/api/households/h1/status' });
+      expect(status.json()).toMatchObject({ noUsageHeld: true, noUsageDeadline: null });
+      // Water again, then silence: watched as ever (12 h backstop).
+      feed(app, T0 + 30 * HOUR + 15 * MIN, T0 + 30 * HOUR + 15 * MIN, 1020);
+      feed(app, T0 + 30 * HOUR + 30 * MIN, T0 + 43 * HOUR, 1020);
+      expect(noUsage(app).map((a) => a.status)).toEqual(['resolved', 'open']);
+    } finally {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
