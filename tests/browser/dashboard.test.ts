@@ -262,6 +262,10 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     // Back on the board: all calm again.
     await worker.getByRole('link', { name: '← 返回工作台' }).click();
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
+    // Needs attention first: the held home above 李建国, who is merely counting down.
+    const order = () => worker.locator('.hh-row').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.householdId));
+    expect(await order()).toEqual(['h1', 'h2']);
+    expect(await worker.locator('[data-household-id="h2"] .hh-next').textContent()).toContain('前仍未用水将预警');
     // Resolved, and the home is still silent: the detector holds its condition until water is
     // used (no new alert for this silence). The column says so — it said "—" here, which a
     // worker read as "nothing to watch".

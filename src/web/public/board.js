@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, lang, t } from './i18n.js';
 import { nextAlert } from './next-alert.js';
+import { sortHouseholds } from './board-order.js';
 
 const ui = { q: '', filter: 'all', sort: 'state' };
 
@@ -45,8 +46,6 @@ export function countdown(s, now) {
   return n.soon ? h('strong', { class: 'soon' }, text) : text;
 }
 
-const rank = (s) => (s.activeAlerts.some((a) => a.severity === 'critical') ? 0 : s.activeAlerts.length ? 1 : s.offline ? 2 : s.household.awayNow ? 4 : 3);
-
 function householdRows(items, now) {
   const q = ui.q.trim().toLowerCase();
   let rows = items.filter((s) => !q || s.household.name.toLowerCase().includes(q) || (s.household.address ?? '').toLowerCase().includes(q));
@@ -54,10 +53,7 @@ function householdRows(items, now) {
   if (ui.filter === 'away') rows = rows.filter((s) => s.household.awayNow);
   if (ui.filter === 'offline') rows = rows.filter((s) => s.offline);
   if (ui.filter === 'battery') rows = rows.filter((s) => s.battery !== null && s.battery < 20);
-  const byName = (a, b) => a.household.name.localeCompare(b.household.name, 'zh-CN');
-  if (ui.sort === 'name') rows.sort(byName);
-  else if (ui.sort === 'lastUse') rows.sort((a, b) => (a.lastUseAt ?? 0) - (b.lastUseAt ?? 0) || byName(a, b));
-  else rows.sort((a, b) => rank(a) - rank(b) || (a.noUsageDeadline ?? Infinity) - (b.noUsageDeadline ?? Infinity) || byName(a, b));
+  sortHouseholds(rows, ui.sort, now);
   if (!rows.length) return h('p', { class: 'muted' }, t('noHouseholds'));
   return h('ul', { class: 'hh-list', 'aria-label': t('board.households') },
     rows.map((s) =>
