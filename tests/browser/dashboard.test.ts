@@ -259,9 +259,12 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     // Stored on the alert and exposed through the API for the detector to learn from.
     const a = await worker.evaluate(async (id) => (await fetch(`/api/alerts/${id}`)).json(), alertId);
     expect(a).toMatchObject({ status: 'resolved', outcome: 'elder-fine', resolvedBy: 'wang' });
-    // Back on the board: all calm again.
+    // Back on the board: no alert waiting — but not "一切正常": the home is still silent.
     await worker.getByRole('link', { name: '← 返回工作台' }).click();
-    await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
+    const calm = worker.locator('#calm');
+    await expect.poll(() => calm.textContent()).toContain('您负责的 2 户中，1 户的未用水预警已处理，但至今仍未用水。');
+    expect(await calm.locator('.calm-title').textContent()).toBe('没有待处理的预警');
+    expect(await calm.textContent()).not.toContain('一切正常');
     // Needs attention first: the held home above 李建国, who is merely counting down.
     const order = () => worker.locator('.hh-row').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.householdId));
     expect(await order()).toEqual(['h1', 'h2']);
@@ -273,6 +276,9 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await next.textContent()).toBe('未用水预警已处理，但自 07:15 起仍未用水；再次用水后才重新计时');
     await worker.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => next.textContent()).toBe('no-usage alert handled, but no water used since 07:15; the countdown restarts at the next use');
+    expect(await calm.textContent()).toContain('No alerts waiting');
+    expect(await calm.textContent()).toContain('1 of your 2 households had its no-usage alert handled but has still used no water.');
+    expect(await calm.textContent()).not.toContain('All calm');
     await worker.getByRole('button', { name: '切换到中文' }).click();
     await expect.poll(() => next.textContent()).toContain('未用水预警已处理');
     await expectAccessible(worker, 'board after the alert was handled');

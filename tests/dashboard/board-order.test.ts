@@ -3,7 +3,7 @@
 // the detector will not alert again until water is used) once sorted below a home merely
 // counting down — it has no deadline, and "no deadline" sorted last — so a worker scanning
 // the top of the list missed the one home that had been silent past its limit.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
 // @ts-expect-error a browser module without types (served as is to the dashboard)
 import { isHeld, sortHouseholds, stateRank } from '../../src/web/public/board-order.js';
@@ -89,5 +89,23 @@ describe('stateRank and its ties (the shape of the API above)', () => {
     const s = held('h', NOW - 13 * HOUR);
     s.activeAlerts = [{ severity: 'critical', type: 'no-usage', status: 'open' }] as never;
     expect([isHeld(s, NOW), stateRank(s, NOW)]).toEqual([false, 0]);
+  });
+});
+
+describe('the banner for held homes, in both languages', () => {
+  let dict: { zh: Record<string, string>; en: Record<string, string> };
+  beforeAll(async () => {
+    (globalThis as any).localStorage ??= { getItem: () => null, setItem: () => {} };
+    // @ts-expect-error a browser module without types
+    ({ dict } = await import('../../src/web/public/i18n.js'));
+  });
+
+  it('has its keys in zh and en, counted, and never says all is well', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      for (const key of ['board.noneWaiting', 'board.heldText']) expect(dict[lang][key], `${lang} ${key}`).toBeTruthy();
+      for (const key of ['board.held', 'board.held.one']) expect(dict[lang][key], `${lang} ${key}`).toMatch(/\{held\}.*\{n\}|\{n\}.*\{held\}/);
+      for (const key of ['board.noneWaiting', 'board.held', 'board.held.one', 'board.heldText'])
+        expect(dict[lang][key]).not.toContain(dict[lang]['board.calm']!);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, lang, t } from './i18n.js';
 import { nextAlert } from './next-alert.js';
-import { sortHouseholds } from './board-order.js';
+import { isHeld, sortHouseholds } from './board-order.js';
 
 const ui = { q: '', filter: 'all', sort: 'state' };
 
@@ -70,6 +70,16 @@ function householdRows(items, now) {
   );
 }
 
+/** Nothing waiting. "一切正常" only when no home is held either: a held home has been silent
+ *  past its limit and will not raise another alert, so the board must not call it calm. */
+function noAlerts(total, held) {
+  if (!held) return h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: total })));
+  return h('div', { class: 'calm held', id: 'calm', role: 'status', 'data-held': held },
+    h('p', { class: 'calm-title' }, t('board.noneWaiting')),
+    h('p', { class: 'held-count' }, t(held === 1 ? 'board.held.one' : 'board.held', { held, n: total })),
+    h('p', {}, t('board.heldText')));
+}
+
 export async function renderBoard(main) {
   const [board, hh] = await Promise.all([api('GET', '/api/board'), api('GET', '/api/households/status')]);
   const now = board.now;
@@ -87,7 +97,7 @@ export async function renderBoard(main) {
       h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t('board.openCount', { n: active.length })) : ''),
       active.length
         ? h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people)))
-        : h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: hh.total }))),
+        : noAlerts(hh.total, hh.items.filter((s) => isHeld(s, now)).length),
       resolved.length
         ? h('details', { class: 'resolved' }, h('summary', {}, `${t('board.resolvedToday')} (${resolved.length})`), h('ol', { class: 'alert-list' }, resolved.map((a) => alertCard(a, now, board.people))))
         : '',
