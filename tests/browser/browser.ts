@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -58,4 +59,21 @@ export async function screenshots(page: Page, name: string, opts: { fullPage?: b
   }
   if (before) await page.setViewportSize(before);
   return out;
+}
+
+/** Every option of each <select> shows whole at the current size: the width it needs for its
+ *  longest option (its own intrinsic width, measured on a hidden copy sized auto) is at most the
+ *  width it has. A select cuts the chosen option off rather than wrap it; nothing else says so. */
+export async function expectSelectsFit(page: Page, ids: string[], what: string): Promise<void> {
+  const widths = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+    const s = document.getElementById(id)!;
+    const copy = s.cloneNode(true) as HTMLElement;
+    copy.removeAttribute('id');
+    copy.style.cssText = 'width: auto; min-width: 0; position: absolute; visibility: hidden';
+    s.parentNode!.append(copy);
+    const need = copy.getBoundingClientRect().width;
+    copy.remove();
+    return [id, { need, have: s.getBoundingClientRect().width }];
+  })), ids);
+  for (const [id, { need, have }] of Object.entries(widths)) expect(need, `${id} at ${what}: ${JSON.stringify(widths)}`).toBeLessThanOrEqual(have + 0.5);
 }

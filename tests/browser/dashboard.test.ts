@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { readingPayload, topicFor } from '../../device-sim/payloads.ts';
-import { axeViolations, chromiumAvailable, launch, screenshots } from './browser.ts';
+import { VIEWPORTS, axeViolations, chromiumAvailable, launch, expectSelectsFit, screenshots } from './browser.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -279,10 +279,14 @@ describe.runIf(run)('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await calm.textContent()).toContain('No alerts waiting');
     expect(await calm.textContent()).toContain('1 of your 2 households had its no-usage alert handled but has still used no water.');
     expect(await calm.textContent()).not.toContain('All calm');
+    await worker.setViewportSize(VIEWPORTS.phone); // the longer English options, on a phone
+    await expectSelectsFit(worker, ['hh-filter', 'hh-sort'], 'en 375');
+    await worker.setViewportSize(VIEWPORTS.desktop);
     await worker.getByRole('button', { name: '切换到中文' }).click();
     await expect.poll(() => next.textContent()).toContain('未用水预警已处理');
     await expectAccessible(worker, 'board after the alert was handled');
-    await screenshots(worker, 'board-handled');
+    // The filter and sort options whole at both sizes (the sort's was cut off at 375 px).
+    await screenshots(worker, 'board-handled', { check: (size) => expectSelectsFit(worker, ['hh-filter', 'hh-sort'], `zh ${size}`) });
   });
 
   it('the household page has 24-hour and 7-day charts and marks the home away and back', async () => {
