@@ -45,13 +45,13 @@ export function snapshotRows(d: DetectorState, savedAt: number): DetectorSnapsho
 }
 
 /**
- * Put the saved meters into a fresh detector. `active` is emptied: the caller re-arms it from
- * the store's open alerts, which are the truth (an alert may have been resolved, or opened,
- * after the snapshot was taken). One condition survives: a no-usage held after a person
- * resolved its alert (raised, not at check-in) has no open alert, yet must not alert again for
- * the same silence after a restart. Keeping it cannot hide a new silence: the register is
- * cumulative, so any use since the snapshot shows in the first reading after the restart and
- * clears it.
+ * Put the saved meters into a fresh detector, with the conditions they had raised. A condition
+ * whose alert a person resolved while it still holds (a leak still running, a home still
+ * silent, a meter still offline) has no open alert, yet must not alert again after a restart:
+ * live, the detector holds it until its data clear it, and so it does after the restart. Keeping
+ * one that cleared after the snapshot hides nothing: each clears from the meter's next data as
+ * it would live (the cumulative register shows any use since; any reading ends offline). The
+ * caller adds the store's open alerts (an alert may have been opened after the snapshot).
  */
 export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapshotRow>, now: number, logger: Logger): { restored: number; ignored: number } {
   let restored = 0;
@@ -64,9 +64,6 @@ export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapsho
       continue;
     }
     const m = res.state;
-    const held = m.active.has('no-usage') && !m.noUsageCheckIn;
-    m.active.clear();
-    if (held) m.active.add('no-usage');
     // The time the service was down is not the meter's silence: without this shift every
     // meter would go "offline" at the first tick after a long deploy, before it reconnects.
     if (row.savedAt < now && Number.isFinite(m.lastArrival)) m.lastArrival += now - row.savedAt;

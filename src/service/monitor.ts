@@ -36,6 +36,10 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);
   // After a restart the detector must know which conditions are already raised, so it clears them.
   for (const a of active) meterOf(detector, a.meterId).active.add(a.type);
+  // A check-in whose alert is no longer open was resolved by a person (or cleared by use, which
+  // the next reading shows): held, not escalated later (detect/learn.ts).
+  const openNoUsage = new Set(active.filter((a) => a.type === 'no-usage').map((a) => a.meterId));
+  for (const m of detector.meters.values()) if (m.noUsageCheckIn && !openNoUsage.has(m.meterId)) m.noUsageCheckIn = false;
   const listeners: AlertListener[] = [];
   const readingListeners: ReadingsListener[] = [];
   const alerts = new DurableAlerts(store, logger, (n) => metrics.alertsUnstored.set({}, n));

@@ -59,8 +59,7 @@ describe('a learned meter state', () => {
     const savedAt = m.lastArrival + 5 * 60_000;
     const back = createDetector(defaultDetectorConfig);
     restoreDetector(back, snapshotRows(live, savedAt), savedAt + HOUR, pino({ level: 'silent' }));
-    // `active` is re-armed by the caller from the store's open alerts; of the snapshot's, only
-    // the raised no-usage is kept (held until use resumes).
+    // The raised conditions come back (held until the meter's data clear them).
     expect(back.meters.get('m-1')!.active).toEqual(new Set(['no-usage']));
     expect(offlineDeadline(back, back.meters.get('m-1')!)).toBe(deadline + HOUR);
   });
@@ -100,7 +99,7 @@ describe('restoring at start-up', () => {
     expect(monitor.detector.meters.get('m-2')!.routine.learnedDays).toBe(0);
   });
 
-  it('re-arms `active` from the open alerts in the store, keeping from the snapshot only a held no-usage', () => {
+  it('keeps the conditions the snapshot had raised and adds the open alerts in the store', () => {
     const { store } = tempStore();
     const m = learnedMeter('m-1'); // the snapshot says no-usage is raised (confirmed)...
     m.active.add('offline'); // ...and offline, which was cleared after the snapshot
@@ -111,18 +110,21 @@ describe('restoring at start-up', () => {
     store.alerts.insert({ id: 'al-1', meterId: 'm-1', type: 'leak', status: 'open', openedAt: T, observedAt: T, reason });
     const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger: pino({ level: 'silent' }) });
     // The resolved no-usage stays held: the same silence must not alert twice (any use since
-    // the snapshot shows in the cumulative register's next reading and clears it).
-    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set(['leak', 'no-usage']));
+    // the snapshot shows in the cumulative register's next reading and clears it); so does
+    // offline, until the meter's next reading.
+    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set(['leak', 'no-usage', 'offline']));
   });
 
-  it('does not keep a no-usage that was only at its check-in stage', () => {
+  it('holds a no-usage check-in whose alert is no longer open (a person resolved it): not escalated later', () => {
     const { store } = tempStore();
     const m = learnedMeter('m-1');
     m.noUsageCheckIn = true;
     const T = at(30, '00:00');
     store.detectorSnapshots.saveAll([{ meterId: 'm-1', version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt: T }]);
     const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger: pino({ level: 'silent' }) });
-    expect(monitor.detector.meters.get('m-1')!.active).toEqual(new Set());
+    const back = monitor.detector.meters.get('m-1')!;
+    expect(back.active).toEqual(new Set(['no-usage']));
+    expect(back.noUsageCheckIn).toBe(false);
   });
 });
 

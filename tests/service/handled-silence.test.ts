@@ -1,6 +1,6 @@
-// A silence a person has already seen to must not alert again: not after the household comes
-// back early from a trip ("已回家"), not after a restart, not as a later escalation of a check-in
-// someone resolved. Each over the real app: SQLite file, HTTP API, the monitor fed as ingest does.
+// A condition a person has already seen to must not alert again: a silence not after the
+// household comes back early from a trip ("已回家"), nor after a restart; an outage not after a
+// restart either (a check-in resolved without an outcome: tests/detect/check-in.test.ts). Each over the real app: SQLite file, HTTP API, the monitor fed as ingest does.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,54 @@ afterEach(async () => {
   r = undefined;
 });
 
-const noUsage = (app: App) => app.store.alerts.list({ limit: 100, offset: 0 }).items.filter((a) => a.type === 'no-usage').sort((a, b) => a.openedAt - b.openedAt);
+
+/** The real app on a SQLite file that survives `restart()` (stop, which saves the detector's
+ *  snapshot, then a fresh createApp on the same file), with one consented household h1 / m1. */
+function restartable() {
+  const dir = mkdtempSync(join(tmpdir(), 'anxin-held-'));
+  const clock = { now: T0 };
+  const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } });
+  const boot = () => createApp(config, { clock: () => clock.now, jobs: false });
+  const h = { app: boot(), clock };
+  const s = h.app.store;
+  s.households.create({ id: 'h1', name: '住户 h1', gridId: 'g1' }, T0);
+  s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });
+  s.meters.provision('m1', 'h1', T0);
+  return {
+    clock,
+    get app() {
+      return h.app;
+    },
+    /** Readings every 15 min over [from, to] at a constant register. */
+    feed(from: number, to: number, total: number) {
+      for (let t = from; t <= to; t += 15 * MIN) {
+        clock.now = t;
+        h.app.monitor.onReadings([{ meterId: 'm1', ts: t, totalLiters: total, receivedAt: t }]);
+        h.app.store.writes.flushSync();
+      }
+    },
+    tick(at: number) {
+      clock.now = at;
+      h.app.monitor.tick(at);
+    },
+    async resolve(alertId: string) {
+      const res = await h.app.http.inject({ method: 'POST', url: `/api/alerts/${alertId}/resolve`, payload: { by: '网格员 王', note: '电话联系，老人在家' } });
+      expect(res.statusCode).toBe(200);
+    },
+    async restart(at: number) {
+      await h.app.stop();
+      clock.now = at;
+      h.app = boot();
+    },
+    async close() {
+      await h.app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ofType = (app: App, type: string) => app.store.alerts.list({ limit: 100, offset: 0 }).items.filter((a) => a.type === type).sort((a, b) => a.openedAt - b.openedAt);
+const noUsage = (app: App) => ofType(app, 'no-usage');
 
 describe('back home early', () => {
   it('the silence at home counts from the return, not from the last use before the trip', async () => {
@@ -51,46 +98,46 @@ describe('back home early', () => {
 
 describe('a no-usage alert resolved while the home is still silent', () => {
   it('is not raised again after a restart, and the next silence after use still alerts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'anxin-held-'));
-    const clock = { now: T0 };
-    const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } });
-    const boot = () => createApp(config, { clock: () => clock.now, jobs: false });
-    const feed = (app: App, from: number, to: number, total: number) => {
-      for (let t = from; t <= to; t += 15 * MIN) {
-        clock.now = t;
-        app.monitor.onReadings([{ meterId: 'm1', ts: t, totalLiters: total, receivedAt: t }]);
-        app.store.writes.flushSync();
-      }
-    };
-    let app = boot();
+    const x = restartable();
     try {
-      const s = app.store;
-      s.households.create({ id: 'h1', name: '住户 h1', gridId: 'g1' }, T0);
-      s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });
-      s.meters.provision('m1', 'h1', T0);
-      feed(app, T0, T0, 1010);
-      feed(app, T0 + 15 * MIN, T0 + 12 * HOUR, 1010);
-      const [alert] = noUsage(app);
+      x.feed(T0, T0 + 12 * HOUR, 1010);
+      const [alert] = noUsage(x.app);
       expect(alert).toMatchObject({ status: 'open' });
-      const res = await app.http.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/resolve`, payload: { by: '网格员 王', note: '电话联系，老人在家' } });
-      expect(res.statusCode).toBe(200);
-      feed(app, T0 + 12 * HOUR + 15 * MIN, T0 + 13 * HOUR, 1010);
-      await app.stop(); // saves the detector's snapshot
-
-      clock.now = T0 + 14 * HOUR;
-      app = boot();
-      feed(app, T0 + 14 * HOUR, T0 + 30 * HOUR, 1010);
-      expect(noUsage(app).map((a) => a.status)).toEqual(['resolved']); // before: a second alert at 14:00
+      await x.resolve(alert!.id);
+      x.feed(T0 + 12 * HOUR + 15 * MIN, T0 + 13 * HOUR, 1010);
+      await x.restart(T0 + 14 * HOUR);
+      x.feed(T0 + 14 * HOUR, T0 + 30 * HOUR, 1010);
+      expect(noUsage(x.app).map((a) => a.status)).toEqual(['resolved']); // before: a second alert at 14:00
       // …and the board still says why there is no countdown (next-alert.js "held").
-      const status = await app.http.inject({ method: 'GET', url: '/api/households/h1/status' });
+      const status = await x.app.http.inject({ method: 'GET', url: '/api/households/h1/status' });
       expect(status.json()).toMatchObject({ noUsageHeld: true, noUsageDeadline: null });
       // Water again, then silence: watched as ever (12 h backstop).
-      feed(app, T0 + 30 * HOUR + 15 * MIN, T0 + 30 * HOUR + 15 * MIN, 1020);
-      feed(app, T0 + 30 * HOUR + 30 * MIN, T0 + 43 * HOUR, 1020);
-      expect(noUsage(app).map((a) => a.status)).toEqual(['resolved', 'open']);
+      x.feed(T0 + 30 * HOUR + 15 * MIN, T0 + 30 * HOUR + 15 * MIN, 1020);
+      x.feed(T0 + 30 * HOUR + 30 * MIN, T0 + 43 * HOUR, 1020);
+      expect(noUsage(x.app).map((a) => a.status)).toEqual(['resolved', 'open']);
     } finally {
-      await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await x.close();
+    }
+  });
+});
+
+describe('an offline alert resolved while the meter is still silent', () => {
+  it('is not raised again after a restart; once the meter reports, the next outage alerts', async () => {
+    const x = restartable();
+    try {
+      x.feed(T0, T0 + HOUR, 1010);
+      x.tick(T0 + 28 * HOUR); // nothing for 27 h: past the unlearned offline limit (26 h)
+      const [alert] = ofType(x.app, 'offline');
+      expect(alert).toMatchObject({ status: 'open' });
+      await x.resolve(alert!.id); // "the meter is being replaced"
+      await x.restart(T0 + 29 * HOUR);
+      for (let k = 30; k <= 60; k += 1) x.tick(T0 + k * HOUR);
+      expect(ofType(x.app, 'offline').map((a) => a.status)).toEqual(['resolved']); // before: again at the first tick
+      x.feed(T0 + 61 * HOUR, T0 + 62 * HOUR, 1010); // back
+      x.tick(T0 + 90 * HOUR);
+      expect(ofType(x.app, 'offline').map((a) => a.status)).toEqual(['resolved', 'open']);
+    } finally {
+      await x.close();
     }
   });
 });
