@@ -44,15 +44,22 @@ export async function runRetention(
   // rows): deleted oldest first in slices of a few ms (issue 12.5), not in one statement that
   // would stop ingest, CONNECTs and HTTP for seconds. The others are small and bounded.
   const readings = await runSliced((limit) => store.readings.pruneSome(now - r.readingsDays * DAY, limit), { budgetMs: deps.sliceMs ?? 4 });
-  const removed: Record<string, number> = {
-    readings: readings.done,
-    deadLetters: store.deadLetters.prune(now - r.deadLetterDays * DAY),
-    alerts: store.erasure.pruneResolvedAlerts(now - r.alertDays * DAY),
-    accessLog: store.accessLog.prune(now - r.accessLogDays * DAY),
-    detectorSnapshots: store.erasure.pruneDetectorSnapshots(now - r.detectorSnapshotDays * DAY),
-    erasedRecords: store.erasure.pruneRecords(now - r.erasedRecordDays * DAY),
-    sessions: store.sessions.prune(now, deps.sessions),
+  const removed: Record<string, number> = { readings: readings.done };
+  // Each table on its own: one that fails (logged, and absent from the result) must not stop the
+  // others, least of all the PIPL erasure of households whose grace period is over.
+  const step = (name: string, prune: () => number) => {
+    try {
+      removed[name] = prune();
+    } catch (err) {
+      deps.logger?.error({ err, table: name }, 'retention: this step failed; the others go on');
+    }
   };
+  step('deadLetters', () => store.deadLetters.prune(now - r.deadLetterDays * DAY));
+  step('alerts', () => store.erasure.pruneResolvedAlerts(now - r.alertDays * DAY));
+  step('accessLog', () => store.accessLog.prune(now - r.accessLogDays * DAY));
+  step('detectorSnapshots', () => store.erasure.pruneDetectorSnapshots(now - r.detectorSnapshotDays * DAY));
+  step('erasedRecords', () => store.erasure.pruneRecords(now - r.erasedRecordDays * DAY));
+  step('sessions', () => store.sessions.prune(now, deps.sessions));
   const erased = (await deps.privacy?.eraseDue()) ?? [];
   removed.erasedHouseholds = erased.length;
   for (const e of erased) deps.logger?.info({ householdId: e.householdId, removed: e.removed }, 'household erased after consent withdrawal (grace period over)');

@@ -20,14 +20,30 @@ export interface ErasedRecord {
 const BY_METER_ID = ['readings', 'detector_snapshots', 'dead_letters'] as const;
 
 export function erasureRepo(db: Database) {
-  /** Tables with a foreign key to `parent`, found at run time so a table added by a later migration is covered too. */
-  const referencing = (parent: string): { table: string; column: string }[] => {
+  /** Tables with a foreign key to `parent` (and the parent's column it names), found at run time
+   *  so a table added by a later migration is covered too. */
+  const referencing = (parent: string): { table: string; column: string; to: string }[] => {
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
-    const out: { table: string; column: string }[] = [];
+    const out: { table: string; column: string; to: string }[] = [];
     for (const { name } of tables)
-      for (const fk of db.prepare(`PRAGMA foreign_key_list("${name}")`).all() as { table: string; from: string }[])
-        if (fk.table === parent) out.push({ table: name, column: fk.from });
+      for (const fk of db.prepare(`PRAGMA foreign_key_list("${name}")`).all() as { table: string; from: string; to: string | null }[])
+        if (fk.table === parent) out.push({ table: name, column: fk.from, to: fk.to ?? primaryKey(parent) });
     return out;
+  };
+  const primaryKey = (table: string): string =>
+    (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; pk: number }[]).find((c) => c.pk === 1)?.name ?? 'rowid';
+
+  /**
+   * Delete the rows of `table` matching `where`, and first, at every depth, the rows that
+   * reference them (an alert's notifications, then those notifications' attempts): with
+   * foreign keys on, a parent deleted before its children fails the whole erasure.
+   */
+  const cascade = (table: string, where: string, params: unknown[], count: (t: string, n: number) => void, depth = 0): number => {
+    if (depth > 8) throw new Error(`erasure: foreign keys nest deeper than 8 tables below "${table}"`);
+    for (const r of referencing(table)) cascade(r.table, `"${r.column}" IN (SELECT "${r.to}" FROM "${table}" WHERE ${where})`, params, count, depth + 1);
+    const n = db.prepare(`DELETE FROM "${table}" WHERE ${where}`).run(...params).changes;
+    count(table, n);
+    return n;
   };
 
   const erase = db.transaction((householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined => {
@@ -41,18 +57,14 @@ export function erasureRepo(db: Database) {
     const count = (t: string, n: number) => n && (removed[t] = (removed[t] ?? 0) + n);
     const meterIds = db.prepare<[string], { id: string }>('SELECT id FROM meters WHERE household_id = ?').all(householdId).map((r) => r.id);
     for (const m of meterIds) {
-      // alert_events and any other table keyed to an alert (a notification outbox, say) first.
-      for (const r of referencing('alerts'))
-        count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE meter_id = ?)`).run(m).changes);
-      count('alerts', db.prepare('DELETE FROM alerts WHERE meter_id = ?').run(m).changes);
+      // An alert's history, notifications and their attempts go with it (cascade).
+      cascade('alerts', 'meter_id = ?', [m], count);
       for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
-      for (const r of referencing('meters')) count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" = ?`).run(m).changes);
     }
     db.prepare(
       'INSERT INTO erased_households (household_id, consented_at, consent_scope, withdrawn_at, erased_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(householdId, h.consented_at, h.consent_scope, h.consent_withdrawn_at, now, reason);
-    for (const r of referencing('households')) count(r.table, db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" = ?`).run(householdId).changes);
-    count('households', db.prepare('DELETE FROM households WHERE id = ?').run(householdId).changes);
+    cascade('households', 'id = ?', [householdId], count);
     return removed;
   });
 
@@ -93,11 +105,7 @@ export function erasureRepo(db: Database) {
 
     /** Retention of resolved alerts (with their history); open ones are never pruned. */
     pruneResolvedAlerts(before: number): number {
-      return db.transaction(() => {
-        for (const r of referencing('alerts'))
-          db.prepare(`DELETE FROM "${r.table}" WHERE "${r.column}" IN (SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)`).run(before);
-        return db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?").run(before).changes;
-      })();
+      return db.transaction(() => cascade('alerts', "status = 'resolved' AND resolved_at < ?", [before], () => {}))();
     },
 
     /** Snapshots not saved since `before` belong to meters the detector no longer holds. */

@@ -16,9 +16,11 @@ describe('erasure', () => {
     store.alerts.insert(makeAlert({ id: 'al-2', meterId: 'm-2' }));
     const raw = new Database(path);
     raw.exec('CREATE TABLE outbox (id INTEGER PRIMARY KEY, alert_id TEXT NOT NULL REFERENCES alerts(id)); INSERT INTO outbox (alert_id) VALUES (\'al-1\'), (\'al-2\');');
+    // A grandchild (an outbox row's attempts): deleted before its parent, at any depth.
+    raw.exec('CREATE TABLE outbox_tries (id INTEGER PRIMARY KEY, outbox_id INTEGER NOT NULL REFERENCES outbox(id)); INSERT INTO outbox_tries (outbox_id) VALUES (1), (1), (2);');
     raw.close();
     const removed = store.erasure.erase('hh-1', 'deletion-request', T0 + DAY);
-    expect(removed).toMatchObject({ outbox: 1, alert_events: 1, alerts: 1, meters: 1, households: 1, consent_log: 1 });
+    expect(removed).toMatchObject({ outbox_tries: 2, outbox: 1, alert_events: 1, alerts: 1, meters: 1, households: 1, consent_log: 1 });
     expect(store.alerts.get('al-2')).toBeDefined();
     expect(store.erasure.erase('hh-1', 'deletion-request', T0 + DAY)).toBeUndefined();
   });
@@ -49,5 +51,21 @@ describe('retention (daily job)', () => {
     expect(store.alerts.get('new-resolved')).toBeDefined();
     expect(store.detectorSnapshots.list().map((s) => s.meterId)).toEqual(['m-1']);
     expect(logged).toContainEqual({ removed });
+  });
+
+  it('goes on with the other tables when one step fails, and says which', async () => {
+    const { store } = tempStore();
+    seedHousehold(store);
+    const now = T0 + 400 * DAY;
+    store.alerts.insert(makeAlert({ id: 'old-resolved', status: 'resolved', openedAt: T0, resolvedAt: T0 + HOUR }));
+    store.accessLog.prune = () => {
+      throw new Error('disk I/O error');
+    };
+    const errors: unknown[] = [];
+    const logger = { info: () => {}, error: (o: unknown) => errors.push(o) } as never;
+    const removed = await runRetention({ store, retention: RetentionSchema.parse({}), sessions: { idleMs: 2 * HOUR, absoluteMs: 12 * HOUR }, logger }, now);
+    expect(removed).toMatchObject({ alerts: 1, sessions: 0, erasedHouseholds: 0 });
+    expect(removed).not.toHaveProperty('accessLog');
+    expect(errors).toMatchObject([{ table: 'accessLog' }]);
   });
 });
