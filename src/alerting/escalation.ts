@@ -5,7 +5,7 @@
 // The walk: [关怀确认 check-in to the elder, window] → rung after rung every escalateAfterMin
 // until someone acknowledges → reminders to everyone told → (critical, at night) a voice call
 // per rung told; when the condition clears, an all-clear to everyone who was alerted.
-import { ALERT_SEVERITY, type Alert } from '../domain/alert.ts';
+import { ALERT_SEVERITY, CONSENT_WITHDRAWN_BY, type Alert } from '../domain/alert.ts';
 import type { ContactChannel, ContactRole } from '../domain/household.ts';
 import { quietWindow, type EscalationPolicy } from './policy.ts';
 import { deferPast, inWindow, nextInside } from './quiet-hours.ts';
@@ -94,7 +94,9 @@ export function planEscalation(input: EscalationInput): EscalationPlan {
   };
 
   if (alert.status === 'resolved') {
-    if (!policy.allClear) return plan();
+    // Consent withdrawn: processing stops at once — no all-clear (it would also say water use
+    // resumed, which nobody saw).
+    if (!policy.allClear || alert.resolvedBy === CONSENT_WITHDRAWN_BY) return plan();
     // A message still on its way (it will be sent or cancelled): look again shortly.
     if (history.some((h) => ALERTED.has(h.purpose) && (h.status === 'pending' || h.status === 'sending'))) wakes.push(now + MIN);
     const told = new Set(history.filter((h) => ALERTED.has(h.purpose) && h.status === 'sent').map((h) => h.contactId));

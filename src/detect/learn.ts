@@ -12,6 +12,8 @@ export interface AnsweredAlert {
   meterId: string;
   type: AlertType;
   outcome?: VisitOutcome;
+  /** The data time the alert was raised at: which silence it was about. */
+  observedAt?: number;
 }
 
 /** Outcomes that teach "this silence was normal". Exported for tests and docs. */
@@ -28,6 +30,9 @@ export function learnFromOutcome(d: DetectorState, a: AnsweredAlert, now: number
   if (a.type !== 'no-usage') return false;
   const m = d.meters.get(a.meterId);
   if (!m) return false;
+  // An outcome written up late on an older alert is about a silence that has ended: it must
+  // neither teach nor hold the silence going on now (still being judged, maybe a real fall).
+  if (a.observedAt !== undefined && Number.isFinite(m.noUsageSince) && a.observedAt < m.noUsageSince) return false;
   // Whatever the outcome, someone has seen to this silence: a check-in resolved by a visit
   // ('hospital', an unregistered trip) or closed without one is not raised again as a new
   // alert at the confirmed deadline. It stays raised (held) until use resumes.

@@ -48,6 +48,10 @@ export interface Alert {
 }
 
 /** Severity drives notification urgency: safety first, equipment after. */
+/** `resolvedBy` of the alerts closed because the household withdrew consent (PIPL): processing
+ *  stops, so nobody is sent anything more about them, not even an all-clear. */
+export const CONSENT_WITHDRAWN_BY = 'consent-withdrawn';
+
 export const ALERT_SEVERITY: Record<AlertType, 'critical' | 'warning' | 'info'> = {
   'no-usage': 'critical',
   surge: 'critical',

@@ -34,8 +34,12 @@ export function createAcks(deps: { store: Store; clock: () => number; policy: Es
   /** Within the check-in window, the elder's own answer means she is fine. */
   function elderWindowOpen(alert: Alert, contact: Contact, now: number): boolean {
     if (contact.role !== 'elder') return false;
-    const history: NotificationRecord[] = store.outbox
-      .forAlert(alert.id)
+    // Once a rung was told (the detector confirmed the silence, say), others are acting
+    // on it: her "1" acknowledges (they are told she answered) instead of closing it and sending
+    // them an all-clear that says water use resumed.
+    const rows = store.outbox.forAlert(alert.id);
+    if (rows.some((n) => n.purpose !== 'check-in')) return false;
+    const history: NotificationRecord[] = rows
       .filter((n) => n.purpose === 'check-in')
       .map((n) => ({ step: n.step, purpose: n.purpose, rung: n.rung, contactId: n.contactId, createdAt: n.createdAt, status: n.status }));
     if (!history.some((h) => h.contactId === contact.id)) return false;

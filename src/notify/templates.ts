@@ -41,6 +41,9 @@ const ALL_CLEAR: Record<AlertType, { zh: string; en: string }> = {
   'data-fault': { zh: '水表数据已恢复正常', en: 'meter data back to normal' },
   'battery-low': { zh: '水表电量已恢复', en: 'meter battery restored' },
 };
+/** A person closed it (a visit, a call): the condition may hold still, so the all-clear does not
+ *  say it cleared (a grid worker resolving a no-usage after a visit to hospital, say). */
+const HANDLED = { zh: '已有人处理', en: 'someone has seen to it' };
 
 /** Cut to n characters (code points, as the providers count), with … when cut. */
 export function clip(s: string, n: number): string {
@@ -106,10 +109,11 @@ export function render(i: TemplateInput): Rendered {
     case 'all-clear':
       template = 'all-clear';
       params.time = clockText(a.resolvedAt ?? i.now, i.offsetMin);
-      params.what = clip(zh ? ALL_CLEAR[a.type].zh : ALL_CLEAR[a.type].en, SHORT_PARAM);
+      const cleared = a.resolution === 'manual' ? HANDLED : ALL_CLEAR[a.type];
+      params.what = clip(zh ? cleared.zh : cleared.en, SHORT_PARAM);
       text = zh
-        ? `${params.name}：${params.time} ${ALL_CLEAR[a.type].zh}，提醒已解除。`
-        : `${params.name}: ${ALL_CLEAR[a.type].en} at ${params.time}; the alert is closed.`;
+        ? `${params.name}：${params.time} ${cleared.zh}，提醒已解除。`
+        : `${params.name}: ${cleared.en} at ${params.time}; the alert is closed.`;
       break;
     case 'reminder':
       template = 'reminder';

@@ -10,7 +10,8 @@ import type { Store } from '../store/index.ts';
 import type { Failure } from '../store/failure.ts';
 import type { ErasureReason } from '../store/erasure.ts';
 
-export const CONSENT_WITHDRAWN_BY = 'consent-withdrawn';
+export { CONSENT_WITHDRAWN_BY } from '../domain/alert.ts';
+import { CONSENT_WITHDRAWN_BY } from '../domain/alert.ts';
 const WITHDRAWN_NOTE = '已撤回同意，停止处理 · consent withdrawn: processing stopped';
 
 export interface WithdrawResult {

@@ -35,10 +35,18 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const active = store.alerts.listActive();
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);
   // After a restart the detector must know which conditions are already raised, so it clears them.
-  for (const a of active) meterOf(detector, a.meterId).active.add(a.type);
+  // An open no-usage alert's stage is the truth too: one opened at check-in after the last
+  // snapshot (a crash) must still be confirmed at the full deadline.
+  const openNoUsage = new Set<string>();
+  for (const a of active) {
+    const m = meterOf(detector, a.meterId);
+    m.active.add(a.type);
+    if (a.type !== 'no-usage') continue;
+    openNoUsage.add(a.meterId);
+    m.noUsageCheckIn = a.stage === 'check-in';
+  }
   // A check-in whose alert is no longer open was resolved by a person (or cleared by use, which
   // the next reading shows): held, not escalated later (detect/learn.ts).
-  const openNoUsage = new Set(active.filter((a) => a.type === 'no-usage').map((a) => a.meterId));
   for (const m of detector.meters.values()) if (m.noUsageCheckIn && !openNoUsage.has(m.meterId)) m.noUsageCheckIn = false;
   const listeners: AlertListener[] = [];
   const readingListeners: ReadingsListener[] = [];
