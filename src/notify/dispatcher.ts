@@ -77,7 +77,11 @@ export function createDispatcher(d: DispatcherDeps) {
     );
     try {
       return await Promise.race([
-        notifier.send(msg, ac.signal).catch((err: unknown): SendResult => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) })),
+        // Through a promise, so a notifier that throws before returning one (not an async
+        // function) is one failed attempt too: counted, recorded, retried within maxAttempts.
+        Promise.resolve()
+          .then(() => notifier.send(msg, ac.signal))
+          .catch((err: unknown): SendResult => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) })),
         cutOff,
       ]);
     } finally {

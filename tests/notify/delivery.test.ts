@@ -68,6 +68,25 @@ describe('delivery', () => {
     await r.app.stop();
   });
 
+  it('a notifier that throws before returning a promise: each try is a recorded failed attempt, until maxAttempts', async () => {
+    const broken = {
+      kind: 'sms' as const,
+      provider: 'broken',
+      send: (): Promise<SendResult> => {
+        throw new Error('template not configured');
+      },
+    };
+    const r = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } }, retry: { maxAttempts: 3, baseSeconds: 30 } } }, notifiers: new Map([['sms', broken]]) }).seed();
+    const a = r.raise();
+    await r.advance(T0 + 30 * MIN);
+    const [row] = r.rows(a.id).filter((n) => n.step === 'rung-1');
+    // Before: re-queued as "crashed" without counting, retried for ever with no attempt rows.
+    expect(r.app.store.outbox.attempts(row!.id).map((x) => `${x.channel} ${x.code}`)).toEqual(['sms exception', 'sms exception', 'sms exception', 'wechat channel-not-configured']);
+    // Failed for good on every channel: the next rung is told (and fails the same way here).
+    expect(r.rows(a.id).map((n) => `${n.step} ${n.status}`)).toEqual(['rung-1 failed', 'rung-2 failed']);
+    await r.app.stop();
+  });
+
   it('at most `concurrency` sends are in flight at once', async () => {
     let inFlight = 0;
     let peak = 0;
