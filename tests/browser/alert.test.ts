@@ -5,7 +5,7 @@
 // violation. Screenshots: test-results/screenshots/ (see README "Dashboard").
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VIEWPORTS, chromiumAvailable, expectSelectsFit, screenshots } from './browser.ts';
+import { VIEWPORTS, chineseLeft, chromiumAvailable, expectSelectsFit, screenshots } from './browser.ts';
 import { DEADLINE, expectAccessible, startScenario, type Scenario } from './scenario.ts';
 
 const run = chromiumAvailable();
@@ -35,6 +35,13 @@ describe.runIf(run)('an alert in Chromium, from the banner to resolved', { timeo
     await expect.poll(() => worker.locator('#alert-status').textContent()).toBe('已接单');
     expect(sc.app.store.alerts.get(alertId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'wang' });
     expect(await worker.locator('#timeline').textContent()).toContain('网格员 王芳'); // shown by display name
+    // In English the page and the header say nothing in Chinese but the data (names, address).
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => worker.locator('#alert-title').textContent()).toBe('No water used for too long · 王秀兰');
+    expect(await worker.locator('#live').textContent()).toBe('● Live');
+    expect(await chineseLeft(worker, 'body > .skip, header, main', ['网格员 王芳', '切换到中文', '中文', '王秀兰', '福田区莲花路 12 号 3 单元 501'])).toEqual([]);
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => worker.locator('#alert-title').textContent()).toBe('长时间未用水 · 王秀兰');
     await expectAccessible(worker, 'alert detail');
     await screenshots(worker, 'alert-detail');
   });

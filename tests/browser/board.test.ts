@@ -5,7 +5,7 @@
 // Screenshots: test-results/screenshots/ (see README "Dashboard").
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, screenshots } from './browser.ts';
+import { chineseLeft, chromiumAvailable, screenshots } from './browser.ts';
 import { DEADLINE, MIN, expectAccessible, startScenario, type Scenario } from './scenario.ts';
 
 const run = chromiumAvailable();
@@ -42,8 +42,17 @@ describe.runIf(run)('the board in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('All calm');
     expect(await worker.locator('[data-household-id="h1"]').textContent()).toContain('alert if no water is used by 19:15');
     expect(await worker.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The whole header follows, the live indicator too (it kept saying "● 实时"), and the tab title.
+    await expect.poll(() => worker.locator('#live').textContent()).toBe('● Live');
+    expect(await chineseLeft(worker, 'body > .skip, header', ['网格员 王芳', '切换到中文', '中文'])).toEqual([]);
+    expect(await worker.locator('header nav').getAttribute('aria-label')).toBe('Account');
+    expect(await worker.title()).toBe('Anxin · Grid worker board');
+    expect(await chineseLeft(worker, 'main', ['王秀兰', '李建国', '福田区莲花路 12 号 3 单元 501', '福田区莲花路 14 号 1 单元 202'])).toEqual([]);
     await worker.getByRole('button', { name: '切换到中文' }).click();
     await expect.poll(() => worker.locator('#calm').textContent()).toContain('一切正常');
+    expect(await worker.locator('#live').textContent()).toBe('● 实时');
+    expect(await worker.title()).toBe('安心 · 网格员工作台');
+    expect(await worker.locator('header nav').getAttribute('aria-label')).toBe('账户');
     await expectAccessible(worker, 'calm board');
     await screenshots(worker, 'board-calm');
   });
@@ -66,6 +75,16 @@ describe.runIf(run)('the board in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => worker.title()).toMatch(/^【紧急】/);
     // The beep played: WebAudio was unlocked by the sign-in click (a user gesture).
     expect(await banner.getAttribute('data-beeped')).toBe('true');
+    // The banner, the live indicator and the flashing title follow a switch of language.
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => banner.textContent()).toContain('New urgent alert: 王秀兰');
+    expect(await banner.getByRole('link').textContent()).toBe('View now');
+    expect(await worker.locator('#live').textContent()).toBe('● Live');
+    await expect.poll(() => worker.title(), { timeout: 5_000 }).toBe('【Urgent】Anxin · Grid worker board');
+    expect(await chineseLeft(worker, 'body > .skip, header, #banner', ['网格员 王芳', '切换到中文', '中文', '王秀兰'])).toEqual([]);
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => banner.textContent()).toContain('新的紧急预警：王秀兰');
+    expect(await banner.isVisible()).toBe(true);
     await expectAccessible(worker, 'board with an alert');
     await screenshots(worker, 'board');
   });

@@ -77,3 +77,15 @@ export async function expectSelectsFit(page: Page, ids: string[], what: string):
   })), ids);
   for (const [id, { need, have }] of Object.entries(widths)) expect(need, `${id} at ${what}: ${JSON.stringify(widths)}`).toBeLessThanOrEqual(have + 0.5);
 }
+
+/** The Chinese left in `selector` (its text, and its aria-label, title and placeholder
+ *  attributes) once the `allowed` strings — data such as names and addresses — are taken out:
+ *  after a switch to English, whatever the page itself says should be in English. */
+export async function chineseLeft(page: Page, selector: string, allowed: string[]): Promise<string[]> {
+  const texts = await page.locator(selector).evaluateAll((els) => els.flatMap((el) => [
+    (el as HTMLElement).innerText,
+    ...[el, ...el.querySelectorAll('*')].flatMap((e) => ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a) ?? '')),
+  ]));
+  const rest = texts.map((s) => allowed.reduce((acc, a) => acc.split(a).join(' '), s));
+  return rest.flatMap((s) => s.match(/[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g) ?? []);
+}

@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readingPayload, topicFor } from '../../device-sim/payloads.ts';
-import { chromiumAvailable, screenshots } from './browser.ts';
+import { chineseLeft, chromiumAvailable, screenshots } from './browser.ts';
 import { DEADLINE, HOUR, expectAccessible, startScenario, type Scenario } from './scenario.ts';
 
 const run = chromiumAvailable();
@@ -46,6 +46,14 @@ describe.runIf(run)('the household page in Chromium', { timeout: 60_000 }, () =>
     expect(await worker.locator('#chart-7d canvas').count()).toBe(1);
     expect(await worker.locator('#hh-last-use').textContent()).toContain('07:15');
     expect(await worker.locator('#hh-countdown').textContent()).toBe('未用水预警已处理，但自 07:15 起仍未用水；再次用水后才重新计时');
+    // In English the page and the header say nothing in Chinese but the data (name, address)
+    // and the term 外出报备 the English heading keeps beside its translation.
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => worker.locator('#hh-countdown').textContent()).toBe('no-usage alert handled, but no water used since 07:15; the countdown restarts at the next use');
+    expect(await worker.locator('#live').textContent()).toBe('● Live');
+    expect(await chineseLeft(worker, 'body > .skip, header, main', ['网格员 王芳', '切换到中文', '中文', '王秀兰', '福田区莲花路 12 号 3 单元 501', '(外出报备)'])).toEqual([]);
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => worker.locator('#hh-countdown').textContent()).toBe('未用水预警已处理，但自 07:15 起仍未用水；再次用水后才重新计时');
     await expectAccessible(worker, 'household page');
     await screenshots(worker, 'household');
     await worker.getByRole('button', { name: '登记外出' }).click();

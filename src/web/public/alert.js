@@ -88,7 +88,7 @@ export async function renderAlert(main, id) {
       h('h2', {}, t('alert.why')),
       h('p', { class: 'reason' }, reasonText(a)),
       h('p', { class: 'meta' }, t('since', { time: clock(a.openedAt, now), ago: ago(a.openedAt, now) })),
-      hh && h('p', {}, t('alert.household'), '：', h('a', { href: `#/households/${encodeURIComponent(hh.household.id)}` }, hh.household.name), hh.household.address ? ` · ${hh.household.address}` : ''),
+      hh && h('p', {}, t('alert.household'), t('colon'), h('a', { href: `#/households/${encodeURIComponent(hh.household.id)}` }, hh.household.name), hh.household.address ? ` · ${hh.household.address}` : ''),
     ),
     h('section', { class: 'actions', 'aria-labelledby': 'steps-title' }, h('h2', { id: 'steps-title' }, t('alert.steps')), msg, actions),
     h('section', { class: 'card timeline-card', 'aria-labelledby': 'tl-title' }, h('h2', { id: 'tl-title' }, t('alert.timeline')), timeline(a.history ?? [], now, board.people)),

@@ -6,7 +6,7 @@ import { applyStatic, lang, setLang, t } from './i18n.js';
 import { renderBoard } from './board.js';
 import { renderAlert } from './alert.js';
 import { renderHousehold } from './household.js';
-import { startLive } from './live.js';
+import { relabel, startLive } from './live.js';
 
 const main = document.getElementById('main');
 let rerender = () => {};
@@ -60,6 +60,7 @@ async function boot() {
     who.textContent = '';
     logout.hidden = true;
     live?.stop();
+    live = undefined; // signed in again, the stream starts again
     return showLogin();
   }
   who.textContent = user ? `${user.displayName || user.username}` : '';
@@ -69,8 +70,9 @@ async function boot() {
 }
 
 document.getElementById('lang').addEventListener('click', () => {
-  setLang(lang === 'zh' ? 'en' : 'zh');
-  boot();
+  setLang(lang === 'zh' ? 'en' : 'zh'); // the header and the title (applyStatic)
+  relabel(); // the new-alert banner
+  boot(); // the view
 });
 document.getElementById('logout').addEventListener('click', async () => {
   await signOut();

@@ -126,7 +126,7 @@ export async function renderHousehold(main, id) {
       h('h1', { id: 'hh-name' }, hh.name),
       hh.address && h('p', { class: 'muted' }, hh.address),
       h('dl', { class: 'facts' },
-        h('dt', {}, t('col.lastUse')), h('dd', { id: 'hh-last-use' }, s.lastUseAt === null ? t('lastUse.none') : `${clock(s.lastUseAt, now)}（${ago(s.lastUseAt, now)}）`),
+        h('dt', {}, t('col.lastUse')), h('dd', { id: 'hh-last-use' }, s.lastUseAt === null ? t('lastUse.none') : t('hh.lastUseAt', { time: clock(s.lastUseAt, now), ago: ago(s.lastUseAt, now) })),
         h('dt', {}, t('col.next')), h('dd', { id: 'hh-countdown' }, countdown(s, now)),
         h('dt', {}, t('col.meter')), h('dd', {}, s.offline ? t('offline') : t('online'), s.battery !== null ? ` · ${t('battery', { n: Math.round(s.battery) })}` : ''),
       ),

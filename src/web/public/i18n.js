@@ -3,6 +3,9 @@ const zh = {
   'app.title': '安心 · 网格员工作台',
   'family.title': '安心 · 家属页',
   logout: '退出',
+  skip: '跳到主要内容',
+  'nav.account': '账户',
+  'nav.lang': '语言',
   'lang.other': 'English',
   'login.title': '登录',
   'login.username': '用户名',
@@ -83,6 +86,7 @@ const zh = {
   'alert.title': '预警详情',
   'alert.why': '预警原因',
   'alert.household': '住户',
+  colon: '：',
   'alert.timeline': '处理记录',
   'alert.steps': '处理步骤：接单 → 上门 → 记录结果 → 解除',
   'alert.ack': '确认接单（我去处理）',
@@ -109,6 +113,7 @@ const zh = {
   'ev.notification': '通知',
   'by.system': '系统',
   'hh.status': '当前状态',
+  'hh.lastUseAt': '{time}（{ago}）',
   'hh.chart24': '近 24 小时用水（升/小时）',
   'hh.chart7': '近 7 天用水（升/天）',
   'hh.used': '本期用水',
@@ -142,6 +147,9 @@ const en = {
   'app.title': 'Anxin · Grid worker board',
   'family.title': 'Anxin · Family page',
   logout: 'Sign out',
+  skip: 'Skip to main content',
+  'nav.account': 'Account',
+  'nav.lang': 'Language',
   'lang.other': '中文',
   'login.title': 'Sign in',
   'login.username': 'Username',
@@ -222,6 +230,7 @@ const en = {
   'alert.title': 'Alert',
   'alert.why': 'Why it fired',
   'alert.household': 'Household',
+  colon: ': ',
   'alert.timeline': 'Timeline',
   'alert.steps': 'Steps: acknowledge → visit → record the outcome → resolve',
   'alert.ack': 'Acknowledge (I will handle it)',
@@ -248,6 +257,7 @@ const en = {
   'ev.notification': 'Notification',
   'by.system': 'system',
   'hh.status': 'Now',
+  'hh.lastUseAt': '{time} ({ago})',
   'hh.chart24': 'Water use, last 24 hours (L/hour)',
   'hh.chart7': 'Water use, last 7 days (L/day)',
   'hh.used': 'Used',
@@ -293,10 +303,12 @@ export function setLang(l) {
   applyStatic();
 }
 
-/** Texts in the static HTML (data-i18n) and the toggle button. */
+/** Texts kept in the page outside the views (data-i18n: the static HTML, the <title>, the live
+ *  indicator; data-i18n-label: an aria-label) and the toggle button, in the language now. */
 export function applyStatic() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   const b = document.getElementById('lang');
   if (b) {
     b.textContent = t('lang.other');

@@ -1,7 +1,8 @@
 // Live updates: one EventSource on /api/events. The browser reconnects by itself and sends
 // the last event id, so the server replays what was missed (or says `reset`: reload all).
 // A new urgent alert beeps (WebAudio, allowed after the user's first click or key), shows
-// the banner and flashes the tab title until the user looks.
+// the banner and flashes the tab title until the user looks. The indicator and the banner say
+// what they say in the language now: a switch re-renders both (relabel()).
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
@@ -40,8 +41,8 @@ function flashTitle(on) {
   flash = setInterval(() => (document.title = n++ % 2 ? baseTitle() : `【${t('sev.critical')}】${baseTitle()}`), 1000);
 }
 
-export function cue(e) {
-  const a = e.alert;
+let shown; // the alert the banner is about
+function renderBanner(a) {
   const banner = document.getElementById('banner');
   const dismiss = () => {
     banner.hidden = true;
@@ -52,16 +53,39 @@ export function cue(e) {
     h('a', { class: 'btn-light', href: `#/alerts/${encodeURIComponent(a.id)}`, onclick: dismiss }, t('banner.view')),
     h('button', { type: 'button', class: 'btn-quiet-light', onclick: dismiss }, t('banner.dismiss')),
   );
+  return banner;
+}
+
+export function cue(e) {
+  shown = e.alert;
+  const banner = renderBanner(shown);
   banner.hidden = false;
   banner.dataset.beeped = String(beep());
   flashTitle(true);
 }
 
-export function startLive({ onChange }) {
+/** After a switch of language: the banner in the new one (no new beep; the title flashes on
+ *  and picks up the new words itself). The indicator is a data-i18n element: applyStatic. */
+export function relabel() {
+  if (shown && !document.getElementById('banner').hidden) renderBanner(shown);
+}
+
+/** The live indicator says `key` (live.on / live.off), and keeps saying it on a switch. */
+function indicate(key) {
   const status = document.getElementById('live');
+  if (key) {
+    status.dataset.i18n = key;
+    status.textContent = t(key);
+  } else {
+    delete status.dataset.i18n;
+    status.textContent = '';
+  }
+}
+
+export function startLive({ onChange }) {
   const es = new EventSource('/api/events');
-  es.onopen = () => (status.textContent = t('live.on'));
-  es.onerror = () => (status.textContent = t('live.off'));
+  es.onopen = () => indicate('live.on');
+  es.onerror = () => indicate('live.off');
   es.addEventListener('alert', (m) => {
     const e = JSON.parse(m.data);
     // What arrived over the stream, for the browser tests and for debugging from the console.
@@ -70,5 +94,10 @@ export function startLive({ onChange }) {
     onChange(e);
   });
   es.addEventListener('reset', () => onChange(null));
-  return { stop: () => es.close() };
+  return {
+    stop: () => {
+      es.close();
+      indicate(null); // signed out: no stream, so no "● 实时"
+    },
+  };
 }
