@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VIEWPORTS, chineseLeft, chromiumAvailable, expectSelectsFit, screenshots } from './browser.ts';
-import { DEADLINE, expectAccessible, startScenario, type Scenario } from './scenario.ts';
+import { DEADLINE, MIN, expectAccessible, startScenario, type Scenario } from './scenario.ts';
 
 const run = chromiumAvailable();
 
@@ -120,5 +120,30 @@ describe.runIf(run)('an alert in Chromium, from the banner to resolved', { timeo
     await expectAccessible(worker, 'board after the alert was handled');
     // The filter and sort options whole at both sizes (the sort's was cut off at 375 px).
     await screenshots(worker, 'board-handled', { check: (size) => expectSelectsFit(worker, ['hh-filter', 'hh-sort'], `zh ${size}`) });
+  });
+
+  it('with alerts waiting, a counted note below them says a home is held, and leads to it in the list', async () => {
+    // 李建国's battery runs low: an alert waits, and the amber banner (which counted h1) gives way
+    // to the list of alerts, which says nothing of h1 — it is not an alert.
+    await sc.publishAt(DEADLINE + 15 * MIN, {}, { m2: { battery: 5 } });
+    await expect.poll(() => worker.locator('#alert-list [data-alert-id]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await worker.locator('#alert-list').textContent()).toContain('水表电量低 · 李建国');
+    const note = worker.locator('#held-more');
+    expect(await note.count(), 'a note below the alerts').toBe(1);
+    expect(await note.textContent()).toBe('另有 1 户未用水预警已处理，但至今仍未用水。 在住户列表中查看');
+    expect(await note.getAttribute('data-held')).toBe('1');
+    await worker.locator('#held-show').click();
+    expect(await worker.evaluate(() => document.activeElement?.closest('[data-household-id]')?.getAttribute('data-household-id'))).toBe('h1');
+    await worker.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => note.textContent()).toBe('1 more household had its no-usage alert handled but has still used no water. Show in the list');
+    await worker.getByRole('button', { name: '切换到中文' }).click();
+    await expect.poll(() => note.textContent()).toContain('另有 1 户');
+    await worker.evaluate(() => window.scrollTo(0, 0));
+    await expectAccessible(worker, 'board with an alert and a held home');
+    await screenshots(worker, 'board-held-note');
+    // The battery is replaced: nothing waits, and the banner counts h1 again.
+    await sc.publishAt(DEADLINE + 30 * MIN);
+    await expect.poll(() => worker.locator('#calm').textContent()).toContain('1 户的未用水预警已处理');
+    expect(await note.count()).toBe(0);
   });
 });

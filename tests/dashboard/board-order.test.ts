@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
 // @ts-expect-error a browser module without types (served as is to the dashboard)
-import { isHeld, sortHouseholds, stateRank } from '../../src/web/public/board-order.js';
+import { heldNote, isHeld, sortHouseholds, stateRank } from '../../src/web/public/board-order.js';
 
 let r: Rig;
 afterEach(async () => r?.close());
@@ -54,6 +54,13 @@ describe('the board sorted by state, from GET /api/households/status', () => {
     expect(ids(sortHouseholds([...items], 'state', now))).toEqual(['alert', 'held', 'counting', 'away']);
     // Whatever order they arrive in.
     expect(ids(sortHouseholds([...items].reverse(), 'state', now))).toEqual(['alert', 'held', 'counting', 'away']);
+    // An alert is waiting (mA's): the alerts section notes the held home below it, which its
+    // list of alerts does not show — it said nothing of it.
+    const waiting = (await r.api('GET', '/api/board')).body.items.filter((a: any) => a.status !== 'resolved');
+    expect(waiting.map((a: any) => a.householdId)).toEqual(['alert']);
+    expect(heldNote(items, waiting.length, now)).toEqual({ key: 'board.heldMore.one', held: 1 });
+    expect(heldNote(items, 0, now)).toEqual({ key: 'board.held.one', held: 1 });
+    expect(heldNote(items.filter((s: any) => s.household.id !== 'held'), waiting.length, now)).toBeNull();
   });
 });
 
@@ -85,6 +92,14 @@ describe('stateRank and its ties (the shape of the API above)', () => {
     expect(ids(sortHouseholds([home('x', { lastUseAt: null }), ...rows], 'lastUse', NOW))).toEqual(['x', 'c', 'a', 'b']);
   });
 
+  it('counts the held homes for the note under the alerts waiting, or for the banner when none is', () => {
+    const rows = [held('a', NOW - 13 * HOUR), held('b', NOW - 20 * HOUR), home('c'), home('d', { activeAlerts: [{ severity: 'critical', type: 'no-usage', status: 'open' }] })];
+    expect(heldNote(rows, 1, NOW)).toEqual({ key: 'board.heldMore', held: 2 });
+    expect(heldNote(rows, 0, NOW)).toEqual({ key: 'board.held', held: 2 });
+    expect(heldNote(rows.slice(1), 3, NOW)).toEqual({ key: 'board.heldMore.one', held: 1 });
+    expect(heldNote(rows.slice(2), 1, NOW)).toBeNull();
+  });
+
   it('a held home with its no-usage alert still out is ranked by that alert, not as held', () => {
     const s = held('h', NOW - 13 * HOUR);
     s.activeAlerts = [{ severity: 'critical', type: 'no-usage', status: 'open' }] as never;
@@ -92,7 +107,7 @@ describe('stateRank and its ties (the shape of the API above)', () => {
   });
 });
 
-describe('the banner for held homes, in both languages', () => {
+describe('the banner and the note for held homes, in both languages', () => {
   let dict: { zh: Record<string, string>; en: Record<string, string> };
   beforeAll(async () => {
     (globalThis as any).localStorage ??= { getItem: () => null, setItem: () => {} };
@@ -104,7 +119,9 @@ describe('the banner for held homes, in both languages', () => {
     for (const lang of ['zh', 'en'] as const) {
       for (const key of ['board.noneWaiting', 'board.heldText']) expect(dict[lang][key], `${lang} ${key}`).toBeTruthy();
       for (const key of ['board.held', 'board.held.one']) expect(dict[lang][key], `${lang} ${key}`).toMatch(/\{held\}.*\{n\}|\{n\}.*\{held\}/);
-      for (const key of ['board.noneWaiting', 'board.held', 'board.held.one', 'board.heldText'])
+      for (const key of ['board.heldMore', 'board.heldMore.one']) expect(dict[lang][key], `${lang} ${key}`).toContain('{held}');
+      expect(dict[lang]['board.heldShow'], `${lang} board.heldShow`).toBeTruthy();
+      for (const key of ['board.noneWaiting', 'board.held', 'board.held.one', 'board.heldText', 'board.heldMore', 'board.heldMore.one'])
         expect(dict[lang][key]).not.toContain(dict[lang]['board.calm']!);
     }
   });

@@ -1,4 +1,4 @@
-// The order of the board's household list, and which homes are held. Pure (no DOM), so the
+// The order of the board's household list, which homes are held and what the alerts say of them. Pure (no DOM), so the
 // order is tested over the real status API (tests/dashboard/board-order.test.ts).
 import { nextAlert } from './next-alert.js';
 
@@ -6,6 +6,17 @@ import { nextAlert } from './next-alert.js';
  *  condition and will not alert again until water is used. The same test as the "下次预警"
  *  column's (next-alert.js), so the list, the banner and the column never disagree. */
 export const isHeld = (s, now) => nextAlert(s, now).key === 'countdown.held';
+
+/** What the alerts section says of the held homes (an i18n key and the count), or null when
+ *  none is held. With no alert waiting, the amber banner counts them ('board.held'); below the
+ *  alerts waiting, a note ('board.heldMore'): the list of alerts says nothing of them, and no
+ *  alert will come for them. `waiting`: how many alerts are waiting. */
+export function heldNote(items, waiting, now) {
+  const held = items.filter((s) => isHeld(s, now)).length;
+  if (!held) return null;
+  const key = waiting ? 'board.heldMore' : 'board.held';
+  return { key: held === 1 ? `${key}.one` : key, held };
+}
 
 /** "Needs attention first": an urgent alert, any other alert, then a held home — nobody is
  *  told about it again, yet it has been silent past its limit — then offline (nothing to judge

@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { ago, clock, lang, t } from './i18n.js';
 import { nextAlert } from './next-alert.js';
-import { isHeld, sortHouseholds } from './board-order.js';
+import { heldNote, isHeld, sortHouseholds } from './board-order.js';
 
 const ui = { q: '', filter: 'all', sort: 'state' };
 
@@ -57,7 +57,7 @@ function householdRows(items, now) {
   if (!rows.length) return h('p', { class: 'muted' }, t('noHouseholds'));
   return h('ul', { class: 'hh-list', 'aria-label': t('board.households') },
     rows.map((s) =>
-      h('li', { class: 'hh-row', 'data-household-id': s.household.id },
+      h('li', { class: 'hh-row', 'data-household-id': s.household.id, 'data-held': isHeld(s, now) },
         h('div', { class: 'hh-name' },
           h('a', { href: `#/households/${encodeURIComponent(s.household.id)}` }, s.household.name),
           s.household.address && h('span', { class: 'muted' }, s.household.address),
@@ -72,12 +72,25 @@ function householdRows(items, now) {
 
 /** Nothing waiting. "一切正常" only when no home is held either: a held home has been silent
  *  past its limit and will not raise another alert, so the board must not call it calm. */
-function noAlerts(total, held) {
-  if (!held) return h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: total })));
-  return h('div', { class: 'calm held', id: 'calm', role: 'status', 'data-held': held },
+function noAlerts(total, note) {
+  if (!note) return h('div', { class: 'calm', id: 'calm', role: 'status' }, h('p', { class: 'calm-title' }, '✓ ', t('board.calm')), h('p', {}, t('board.calmText', { n: total })));
+  return h('div', { class: 'calm held', id: 'calm', role: 'status', 'data-held': note.held },
     h('p', { class: 'calm-title' }, t('board.noneWaiting')),
-    h('p', { class: 'held-count' }, t(held === 1 ? 'board.held.one' : 'board.held', { held, n: total })),
+    h('p', { class: 'held-count' }, t(note.key, { held: note.held, n: total })),
     h('p', {}, t('board.heldText')));
+}
+
+/** Below the alerts waiting: the held homes they do not show, and a way to them in the list
+ *  (the first held row's link, or the list's heading when the filter hides them). */
+function heldMore(note) {
+  const show = () => {
+    const to = document.querySelector('.hh-row[data-held] a') ?? document.getElementById('hh-title');
+    to.scrollIntoView({ block: 'center' });
+    to.focus({ preventScroll: true });
+  };
+  return h('p', { class: 'held-more', id: 'held-more', 'data-held': note.held },
+    t(note.key, { held: note.held }), ' ',
+    h('button', { type: 'button', class: 'btn-link', id: 'held-show', onclick: show }, t('board.heldShow')));
 }
 
 export async function renderBoard(main) {
@@ -85,6 +98,7 @@ export async function renderBoard(main) {
   const now = board.now;
   const active = board.items.filter((a) => a.status !== 'resolved');
   const resolved = board.items.filter((a) => a.status === 'resolved');
+  const note = heldNote(hh.items, active.length, now);
   const list = h('div', { id: 'hh-list' });
   const refreshList = () => list.replaceChildren(householdRows(hh.items, now));
   refreshList();
@@ -96,14 +110,14 @@ export async function renderBoard(main) {
     h('section', { class: 'alerts', 'aria-labelledby': 'alerts-title' },
       h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t('board.openCount', { n: active.length })) : ''),
       active.length
-        ? h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people)))
-        : noAlerts(hh.total, hh.items.filter((s) => isHeld(s, now)).length),
+        ? [h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people))), note && heldMore(note)]
+        : noAlerts(hh.total, note),
       resolved.length
         ? h('details', { class: 'resolved' }, h('summary', {}, `${t('board.resolvedToday')} (${resolved.length})`), h('ol', { class: 'alert-list' }, resolved.map((a) => alertCard(a, now, board.people))))
         : '',
     ),
     h('section', { class: 'households', 'aria-labelledby': 'hh-title' },
-      h('h2', { id: 'hh-title' }, t('board.households'), h('span', { class: 'count' }, String(hh.total))),
+      h('h2', { id: 'hh-title', tabindex: -1 }, t('board.households'), h('span', { class: 'count' }, String(hh.total))),
       h('div', { class: 'controls' },
         h('div', { class: 'field' }, h('label', { for: 'hh-search' }, t('search.label')),
           h('input', { id: 'hh-search', type: 'search', value: ui.q, oninput: (e) => { ui.q = e.target.value; refreshList(); } })),
