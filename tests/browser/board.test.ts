@@ -82,6 +82,8 @@ describe.runIf(run)('the board in Chromium', { timeout: 60_000 }, () => {
     expect(await worker.locator('#live').textContent()).toBe('● Live');
     await expect.poll(() => worker.title(), { timeout: 5_000 }).toBe('【Urgent】Anxin · Grid worker board');
     expect(await chineseLeft(worker, 'body > .skip, header, #banner', ['网格员 王芳', '切换到中文', '中文', '王秀兰'])).toEqual([]);
+    expect(await worker.locator('#alerts-title .count').textContent()).toBe('1 alert waiting');
+    await screenshots(worker, 'board-en');
     await worker.getByRole('button', { name: '切换到中文' }).click();
     await expect.poll(() => banner.textContent()).toContain('新的紧急预警：王秀兰');
     expect(await banner.isVisible()).toBe(true);

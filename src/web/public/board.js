@@ -108,7 +108,7 @@ export async function renderBoard(main) {
 
   main.replaceChildren(
     h('section', { class: 'alerts', 'aria-labelledby': 'alerts-title' },
-      h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t('board.openCount', { n: active.length })) : ''),
+      h('h1', { id: 'alerts-title' }, t('board.alerts'), active.length ? h('span', { class: 'count' }, t(active.length === 1 ? 'board.openCount.one' : 'board.openCount', { n: active.length })) : ''),
       active.length
         ? [h('ol', { class: 'alert-list', id: 'alert-list' }, active.map((a) => alertCard(a, now, board.people))), note && heldMore(note)]
         : noAlerts(hh.total, note),
