@@ -1,5 +1,7 @@
 // An SMS reply, matched to the alert it answers: the sender's number → their contact entries →
-// the open alerts of those households (one this contact was told about first, newest first).
+// the open alerts of those households. A reply carries no reference to the text it answers, so
+// it goes to the alert whose message reached this contact last (a grid worker of many homes
+// answers the SMS they just read), then to ones they were told about, newest first.
 import type { Store } from '../store/index.ts';
 import { maskPhone } from '../domain/household.ts';
 import { isReplyKeyword, type Acks, type Response } from './acks.ts';
@@ -17,10 +19,17 @@ export function handleSmsReply(deps: { store: Store; acks: Acks; keywords: reado
   const candidates = contacts.flatMap((c) =>
     store.alerts
       .list({ householdId: c.householdId, status: 'open', limit: 50, offset: 0 })
-      .items.map((a) => ({ a, c, told: store.outbox.forAlert(a.id).some((n) => n.contactId === c.id && n.status === 'sent') })),
+      .items.map((a) => ({ a, c, toldAt: lastToldAt(store, a.id, c.id) })),
   );
   if (!candidates.length) return { matched: false, reason: 'no-open-alert', phone };
-  candidates.sort((x, y) => Number(y.told) - Number(x.told) || y.a.openedAt - x.a.openedAt);
+  candidates.sort((x, y) => y.toldAt - x.toldAt || y.a.openedAt - x.a.openedAt);
   const best = candidates[0]!;
   return { matched: true, alertId: best.a.id, response: deps.acks.respond(best.a.id, best.c, 'sms-reply') };
+}
+
+/** When this contact was last sent a message about the alert (-Infinity: never). */
+function lastToldAt(store: Store, alertId: string, contactId: string): number {
+  let at = -Infinity;
+  for (const n of store.outbox.forAlert(alertId)) if (n.contactId === contactId && n.status === 'sent') at = Math.max(at, n.settledAt ?? n.createdAt);
+  return at;
 }
