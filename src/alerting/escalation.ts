@@ -35,6 +35,9 @@ export interface NotificationRecord {
   status: NotificationStatus;
   /** When it was sent, failed for good or cancelled. */
   settledAt?: number;
+  /** An attempt's outcome was unknown (a timeout, a crash mid-send): the provider may have
+   *  delivered it, so even if it ended failed, this person may have been told. */
+  inDoubt?: true;
 }
 
 export interface PlannedSend {
@@ -99,7 +102,8 @@ export function planEscalation(input: EscalationInput): EscalationPlan {
     if (!policy.allClear || alert.resolvedBy === CONSENT_WITHDRAWN_BY) return plan();
     // A message still on its way (it will be sent or cancelled): look again shortly.
     if (history.some((h) => ALERTED.has(h.purpose) && (h.status === 'pending' || h.status === 'sending'))) wakes.push(now + MIN);
-    const told = new Set(history.filter((h) => ALERTED.has(h.purpose) && h.status === 'sent').map((h) => h.contactId));
+    // Who may have been told: sent, or failed after an attempt that may have got through.
+    const told = new Set(history.filter((h) => ALERTED.has(h.purpose) && (h.status === 'sent' || (h.status === 'failed' && h.inDoubt))).map((h) => h.contactId));
     const due = defer(now);
     for (const c of ladder)
       if (told.has(c.id) && !has('all-clear', c.id)) {

@@ -91,6 +91,7 @@ export function createNotifyService(deps: NotifyDeps) {
       createdAt: r.createdAt,
       status: r.status,
       ...(r.settledAt !== undefined && { settledAt: r.settledAt }),
+      ...(r.inDoubt && { inDoubt: true as const }),
     }));
     const escalatedAt = store.alerts.history(alertId).find((e) => e.kind === 'escalated')?.at;
     const offsetMin = offset();

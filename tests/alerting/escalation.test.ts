@@ -240,4 +240,17 @@ describe('escalation policy: switches', () => {
     const p = planEscalation({ alert: alertOf('surge', t('10:00')), history: [], ladder: [], policy: PolicySchema.parse({}), now: t('10:00'), offsetMin: OFFSET });
     expect(p).toEqual({ sends: [] });
   });
+
+  it('the all-clear goes to whoever may have been told: a send that failed after an attempt of unknown outcome counts', () => {
+    const policy = PolicySchema.parse({});
+    const history = (inDoubt: boolean): NotificationRecord[] => [
+      { step: 'rung-1', purpose: 'alert', rung: 1, contactId: 'grid', createdAt: t('10:00'), status: 'failed', settledAt: t('10:20'), ...(inDoubt && { inDoubt: true as const }) },
+      { step: 'rung-2', purpose: 'alert', rung: 2, contactId: 'son', createdAt: t('10:20'), status: 'sent', settledAt: t('10:20') },
+    ];
+    const resolved = alertOf('no-usage', t('10:00'), { status: 'resolved', resolvedAt: t('12:00'), resolution: 'auto' });
+    const clears = (inDoubt: boolean) =>
+      planEscalation({ alert: resolved, history: history(inDoubt), ladder: LADDER, policy, now: t('12:00'), offsetMin: OFFSET }).sends.map((x) => `${x.step}→${x.contactId}`);
+    expect(clears(true)).toEqual(['all-clear→grid', 'all-clear→son']); // timed out each try: the SMS may be on his phone
+    expect(clears(false)).toEqual(['all-clear→son']); // refused each time (say, a bad number): never told
+  });
 });
