@@ -20,11 +20,13 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { familyPublicRoutes } from './routes/family.ts';
 import { webPlugin } from '../web/plugin.ts';
+import { redactedRequest } from './log-redact.ts';
 import { notificationApiRoutes, notifyRoutes } from './routes/notify.ts';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Request lines name the path with its tokens and the query replaced (log-redact.ts).
+    ...(deps.logger ? { loggerInstance: deps.logger.child({}, { serializers: { req: redactedRequest } }) } : { logger: false }),
     bodyLimit: 256 * 1024,
     ...(deps.https && { https: deps.https }),
     // request.ip (access log, sign-in limiter, sessions) from X-Forwarded-For only via trusted proxies.

@@ -105,8 +105,10 @@ function whereOf(q: Omit<AlertQuery, 'limit' | 'offset'>): string {
   if (q.meterId !== undefined) clauses.push('a.meter_id = @meterId');
   if (q.householdId !== undefined) clauses.push('a.meter_id IN (SELECT id FROM meters WHERE household_id = @householdId)');
   if (q.since !== undefined) clauses.push('a.opened_at >= @since');
+  // A grid worker's scope, as households.list: in these grids and not withdrawn (the alert itself
+  // is 404 to them then; the list must not show it either).
   if (q.gridIds !== undefined)
-    clauses.push('a.meter_id IN (SELECT m.id FROM meters m JOIN households h ON h.id = m.household_id WHERE h.grid_id IN (SELECT value FROM json_each(@gridIdsJson)))');
+    clauses.push('a.meter_id IN (SELECT m.id FROM meters m JOIN households h ON h.id = m.household_id WHERE h.grid_id IN (SELECT value FROM json_each(@gridIdsJson)) AND h.consent_withdrawn_at IS NULL)');
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 

@@ -12,10 +12,23 @@ function householdIdOf(req: FastifyRequest): string | undefined {
   return /\/households\/:id(\/|$)/.test(url) && typeof id === 'string' ? id : undefined;
 }
 
+/** The path as the router read it (percent-escapes decoded), or as sent when it does not decode. */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0]!;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export function installAccessLog(app: FastifyInstance, deps: { accessLog: AccessLogRepo; clock: () => number }): void {
   const plugin = async (root: FastifyInstance) => {
     root.addHook('onSend', async (req, reply, payload) => {
-      const isApi = req.url === '/api' || req.url.startsWith('/api/');
+      // By the matched route as well as the raw URL (as authenticate.ts): "/%61pi/…" reaches an
+      // /api route too, and must not read personal data off the record.
+      const matched = req.routeOptions.url ?? '';
+      const isApi = req.url === '/api' || req.url.startsWith('/api/') || matched === '/api' || matched.startsWith('/api/');
       const config = req.routeOptions.config;
       if (config?.accessLog === false || (!isApi && config?.accessLog !== true)) return payload;
       const note = req.accessNote;
@@ -32,7 +45,7 @@ export function installAccessLog(app: FastifyInstance, deps: { accessLog: Access
         ...(p && { role: p.role }),
         action: note?.action ?? (SAFE.has(req.method) ? 'read' : 'change'),
         method: req.method,
-        route: req.url.split('?')[0]!,
+        route: decodedPath(req.url),
         ...(householdId !== undefined && { householdId }),
         ...(note?.subjects && { subjects: note.subjects }),
         status: reply.statusCode,

@@ -1,0 +1,50 @@
+// Regression test (found by a review, 2026-12-07). The bug, as it was:
+// The family link's token is its credential (README, Dashboard: "no sign-in; the token is
+// <id>.<HMAC-SHA256>", valid 90 days). src/http/routes/notify.ts turns fastify's per-request
+// info logs off for the acknowledgement links for exactly this reason ("The token in these URLs
+// is a credential"); the family routes (/family/:token and /family/:token/status) do not, so
+// every page view writes the working token into the service log at the default level (info).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../../src/app.ts';
+import { parseConfig } from '../../../src/config.ts';
+import { T0 } from '../../dashboard/helpers.ts';
+
+let app: App | undefined;
+let dir = '';
+afterEach(async () => {
+  await app?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('family link token and the log', () => {
+  it('is never written to the service log, nor a query string', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-'));
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
+    expect(config.log.level).toBe('info'); // the default
+    app = createApp(config, { clock: () => T0, jobs: false, logger: pino({ level: config.log.level }, sink) });
+    const s = app.store;
+    s.households.create({ id: 'h1', name: '王秀英', gridId: 'g1' }, T0);
+    s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring', 'family-status'] });
+    const { token } = s.familyLinks.create({ householdId: 'h1', createdBy: 'admin', now: T0, ttlMs: 90 * 86_400_000 });
+
+    const page = await app.http.inject({ url: `/family/${token}` });
+    const status = await app.http.inject({ url: `/family/${token}/status` });
+    expect(page.statusCode).toBe(200);
+    expect(status.statusCode).toBe(200);
+    expect(lines.length).toBeGreaterThan(0); // the log is on
+    expect(lines.join('')).not.toContain(token);
+    // The request lines are still there, with the token replaced.
+    expect(lines.join('')).toContain('"url":"/family/<token>/status"');
+    // A query string (a board search names a resident) is not written either.
+    await app.http.inject({ url: `/api/households/status?q=${encodeURIComponent('王秀英')}` });
+    expect(lines.join('')).toContain('"url":"/api/households/status?<query>"');
+    expect(lines.join('')).not.toContain(encodeURIComponent('王秀英'));
+  });
+});
