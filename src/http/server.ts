@@ -1,4 +1,5 @@
 // Builds the HTTP API. It never listens: main.ts does, tests call app.inject().
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { installAccessLog } from './auth/access-log-hook.ts';
 import { accessLogRoutes } from './auth/access-log-routes.ts';
@@ -53,7 +54,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installAuth(app, { store: deps.store, clock: deps.clock, sessions, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   installAccessLog(app, { accessLog: deps.store.accessLog, clock: deps.clock });
   // Failures in SQLite: a restart does not lift a lockout.
-  const limiter = createLoginLimiter(security.login, deps.clock, deps.store.loginFailures);
+  const limiter = createLoginLimiter(security.login, deps.clock, deps.store.loginFailures, deps.store.outbox.settingOnce('login-key', randomBytes(32).toString('hex')));
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);

@@ -360,4 +360,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE notifications ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    id: 12,
+    name: 'sign-in failures keyed by a keyed hash of the username, not the name',
+    sql: `
+      -- 'u:<username as typed>' wrote a password typed into the username field to disk; the keys
+      -- are now 'h:<HMAC>' (src/http/auth/login-limiter.ts). The old rows are only a sliding
+      -- window of failures: dropped.
+      DELETE FROM login_failures WHERE key LIKE 'u:%';
+    `,
+  },
 ];

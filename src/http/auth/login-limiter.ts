@@ -5,6 +5,8 @@
 // value per route and reads the wall clock; this needs two keys, failures only and the
 // injected clock (tests move time instead of sleeping). The failures live in a FailureLog:
 // SQLite in the service (src/store/login-failures.ts), so a restart does not lift a lockout.
+import { createHmac, randomBytes } from 'node:crypto';
+
 export interface LoginLimits {
   maxFailuresPerUsername: number;
   maxFailuresPerAddress: number;
@@ -35,11 +37,17 @@ export function memoryFailureLog(): FailureLog {
   };
 }
 
-export function createLoginLimiter(limits: LoginLimits, clock: () => number, log: FailureLog = memoryFailureLog()) {
+/**
+ * `keySecret`: the HMAC key for usernames. A failure is kept under a keyed hash of the name, never
+ * the name: a password typed into the username field must not be written to disk. The service
+ * passes one kept in the database (a restart keeps a lockout); without one, a per-process key.
+ */
+export function createLoginLimiter(limits: LoginLimits, clock: () => number, log: FailureLog = memoryFailureLog(), keySecret: string = randomBytes(32).toString('hex')) {
   const windowMs = limits.windowMinutes * 60_000;
+  const nameKey = (username: string) => `h:${createHmac('sha256', keySecret).update(username.toLowerCase()).digest('base64url').slice(0, 22)}`;
   const keys = (username: string, ip: string) =>
     [
-      [`u:${username.toLowerCase()}`, limits.maxFailuresPerUsername],
+      [nameKey(username), limits.maxFailuresPerUsername],
       [`a:${ip}`, limits.maxFailuresPerAddress],
     ] as const;
 
