@@ -77,9 +77,16 @@ export function hasActiveConsent(h: Pick<Household, 'consent'>): boolean {
   return !!h.consent && h.consent.withdrawnAt === undefined;
 }
 
-/** 13800138000 → 138****8000 (PIPL: never show or log a full number). */
+/**
+ * 13800138000 → 138****8000 (PIPL: never show or log a full number). At least four digits are
+ * always hidden: a 7- or 8-digit landline (common for elders living alone) shows only its last
+ * 3 or 4 (****567, ****5678), not "623****4567", which was the whole number.
+ */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\s+/g, '');
-  if (digits.length < 7) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  const n = digits.length;
+  if (n <= 4) return '*'.repeat(n);
+  const lead = Math.min(3, Math.max(0, n - 8));
+  const tail = Math.min(4, n - 4 - lead);
+  return `${digits.slice(0, lead)}****${digits.slice(n - tail)}`;
 }
