@@ -56,6 +56,10 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
       deps.onMeterChanged?.(m.id);
       deps.forgetMeter?.(m.id);
     }
+    // Family links were shared under the consent now withdrawn: revoked, so a later consent
+    // (perhaps signed by someone else) does not silently reopen them; new ones are issued then.
+    const now = clock();
+    for (const l of store.familyLinks.list(householdId)) if (l.revokedAt === undefined) store.familyLinks.revoke(l.id, now);
     const closedAlerts: string[] = [];
     for (const status of ['open', 'acknowledged'] as const)
       for (const a of store.alerts.list({ householdId, status, limit: 500, offset: 0 }).items) {
