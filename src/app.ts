@@ -225,6 +225,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     resolveAlert: (id, by, note) => alertActions.resolve(id, by, note),
     onMeterChanged: disconnectIfRevoked,
     forgetMeter: (meterId) => monitor.forgetMeter(meterId),
+    // What memory still holds of the household: the live stream's replay ring (its alerts and name).
+    onWithdrawn: (householdId, meterIds) => hub.purge(householdId, meterIds),
+    onErased: (householdId, meterIds) => hub.purge(householdId, meterIds),
   });
   const https = config.http.tls ? loadTls(config.http.tls) : undefined;
   const http = buildServer({

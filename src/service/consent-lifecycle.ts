@@ -40,6 +40,13 @@ export interface PrivacyDeps {
   onMeterChanged?(meterId: string): void;
   /** The detector drops the meter's in-memory state (src/service/monitor.ts forgetMeter). */
   forgetMeter?(meterId: string): void;
+  /**
+   * After a withdrawal stopped processing, and after an erasure: the composition root drops
+   * what memory still holds of the household (the live stream's replay ring). `meterIds`: its
+   * meters, as they were before.
+   */
+  onWithdrawn?(householdId: string, meterIds: string[]): void;
+  onErased?(householdId: string, meterIds: string[]): void;
 }
 
 export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
@@ -69,10 +76,20 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
     return { revokedMeters, closedAlerts };
   }
 
+  const meterIdsOf = (householdId: string) => store.meters.list({ householdId }).map((m) => m.id);
+
+  /** The erasure itself, then the hook (the meter rows are gone after it: listed first). */
+  function eraseNow(householdId: string, reason: ErasureReason) {
+    const meterIds = meterIdsOf(householdId);
+    const removed = store.erasure.erase(householdId, reason, clock());
+    if (removed) deps.onErased?.(householdId, meterIds);
+    return removed;
+  }
+
   async function erase(householdId: string, reason: ErasureReason) {
     if (!store.households.get(householdId)) return undefined;
     await stopProcessing(householdId);
-    return store.erasure.erase(householdId, reason, clock());
+    return eraseNow(householdId, reason);
   }
 
   return {
@@ -80,8 +97,9 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
       const h = store.households.withdrawConsent(householdId, at);
       if ('error' in h) return h;
       const stopped = await stopProcessing(householdId);
+      deps.onWithdrawn?.(householdId, meterIdsOf(householdId));
       const result: WithdrawResult = { household: h, ...stopped };
-      if (deps.graceDays === 0) result.erased = store.erasure.erase(householdId, 'consent-withdrawn', clock()) ?? {};
+      if (deps.graceDays === 0) result.erased = eraseNow(householdId, 'consent-withdrawn') ?? {};
       return result;
     },
 

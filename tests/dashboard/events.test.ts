@@ -131,4 +131,22 @@ describe('live events', () => {
     expect((hub.since(ids[1]!) as { id: string }[]).map((e) => e.id)).toEqual(ids.slice(2));
     expect(hub.since(ids[4]!)).toEqual([]);
   });
+
+  it('purge forgets a household’s events; a replay that would have held one is a reset', () => {
+    const homeOf: Record<string, string> = { m1: 'h1', m2: 'h2' };
+    const store = { meters: { householdOf: (m: string) => homeOf[m] }, households: { get: (id: string) => ({ id, name: `住户 ${id}`, gridId: 'g1' }) } };
+    const hub = createEventHub({ store: store as never, clock: () => 0 });
+    const alert = (meterId: string) => ({ id: `a-${meterId}`, meterId, type: 'battery-low', status: 'open', openedAt: 0, observedAt: 0, reason: { zh: '', en: '', facts: {} } }) as const;
+    let resets = 0;
+    hub.subscribe(() => {}, () => resets++);
+    const [e1, , e3, e4] = ['m2', 'm1', 'm2', 'm1'].map((m) => hub.publish('opened', alert(m)));
+    expect(hub.purge('h1', ['m1'])).toBe(2);
+    expect(resets).toBe(1); // open streams reload their board
+    expect(hub.since(e1!.id)).toBe('gap'); // it would have replayed #2 and #4 (h1)
+    expect(hub.since(e3!.id)).toBe('gap');
+    expect(hub.since(e4!.id)).toEqual([]); // nothing missed: nothing to reset
+    const e5 = hub.publish('resolved', alert('m2'));
+    expect((hub.since(e4!.id) as { id: string }[]).map((e) => e.id)).toEqual([e5.id]);
+    expect(JSON.stringify(hub.since(e4!.id))).not.toContain('h1');
+  });
 });

@@ -4,6 +4,9 @@
 // Ids are `<boot>-<n>`: an id from before a restart (or older than the ring) cannot be
 // replayed, so the client is told `event: reset` and reloads the board instead. Each viewer
 // only receives events of households it may see.
+// A consent withdrawal or an erasure purges the household's events from the ring (PIPL
+// Art. 15, 47: the ring held its alerts and name); a reconnect whose missed events included
+// one is told `reset`, and every open stream is told `reset` so boards reload without it.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ALERT_SEVERITY, type Alert } from '../../domain/alert.ts';
@@ -25,11 +28,20 @@ export interface LiveEvent {
 
 type Listener = (e: LiveEvent) => void;
 
+const seqOf = (e: LiveEvent) => Number(e.id.split('-')[1]);
+
 export interface EventHub {
   publish(kind: string, alert: Alert): LiveEvent;
   /** Events after `lastId`, or 'gap' when they are no longer (or never were) in the ring. */
   since(lastId: string): LiveEvent[] | 'gap';
-  subscribe(l: Listener): () => void;
+  /** `onReset`: told when events were purged (the board should reload). */
+  subscribe(l: Listener, onReset?: () => void): () => void;
+  /**
+   * Forgets every event of the household (and of these meters): consent withdrawn or erased.
+   * Replays that would have included one answer 'gap'; open streams are told to reset.
+   * Returns the events removed.
+   */
+  purge(householdId: string, meterIds?: readonly string[]): number;
   readonly size: number;
 }
 
@@ -38,7 +50,9 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
   const boot = randomBytes(4).toString('hex');
   const ring: LiveEvent[] = [];
   let n = 0;
-  const listeners = new Set<Listener>();
+  /** The newest sequence number purged: a replay from before it would miss what was purged. */
+  let purgedUpTo = 0;
+  const listeners = new Map<Listener, (() => void) | undefined>();
   return {
     publish(kind, alert) {
       const householdId = opts.store.meters.householdOf(alert.meterId);
@@ -54,7 +68,7 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
       };
       ring.push(e);
       if (ring.length > capacity) ring.shift();
-      for (const l of listeners) l(e);
+      for (const l of listeners.keys()) l(e);
       return e;
     },
     since(lastId) {
@@ -63,13 +77,26 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
       const last = Number(m[2]);
       if (last > n) return 'gap';
       if (last === n) return [];
-      const oldest = ring.length ? Number(ring[0]!.id.split('-')[1]) : n + 1;
-      if (last + 1 < oldest) return 'gap';
-      return ring.filter((e) => Number(e.id.split('-')[1]) > last);
+      const oldest = ring.length ? seqOf(ring[0]!) : n + 1;
+      if (last + 1 < oldest || last < purgedUpTo) return 'gap';
+      return ring.filter((e) => seqOf(e) > last);
     },
-    subscribe(l) {
-      listeners.add(l);
+    subscribe(l, onReset) {
+      listeners.set(l, onReset);
       return () => listeners.delete(l);
+    },
+    purge(householdId, meterIds = []) {
+      const meters = new Set(meterIds);
+      const before = ring.length;
+      for (let i = ring.length - 1; i >= 0; i--) {
+        const e = ring[i]!;
+        if (e.householdId === householdId || meters.has(e.alert.meterId)) {
+          purgedUpTo = Math.max(purgedUpTo, seqOf(e));
+          ring.splice(i, 1);
+        }
+      }
+      for (const onReset of [...listeners.values()]) onReset?.();
+      return before - ring.length;
     },
     get size() {
       return listeners.size;
@@ -81,6 +108,9 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
 export const hubListener = (hub: EventHub) => (change: AlertChange) => hub.publish(change.kind, change.alert);
 
 const HEARTBEAT_MS = 20_000;
+
+const RESET_GAP = `event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`;
+const RESET_PURGED = `event: reset\ndata: {"reason":"events were withdrawn; reload the board"}\n\n`;
 
 export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
   const open = new Set<() => void>();
@@ -115,12 +145,15 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const lastId = req.headers['last-event-id'] ?? (typeof q.lastEventId === 'string' ? q.lastEventId : undefined);
     if (typeof lastId === 'string' && lastId !== '') {
       const missed = hub.since(lastId);
-      if (missed === 'gap') res.write(`event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`);
+      if (missed === 'gap') res.write(RESET_GAP);
       else missed.forEach(send);
     } else res.write(`event: hello\ndata: {}\n\n`);
     // A stream outlives its request: it ends at the first event or heartbeat after its session did
     // (signed out, expired, disabled; src/http/auth/authenticate.ts stillSignedIn).
-    const unsubscribe = hub.subscribe((e) => (req.stillSignedIn() ? send(e) : end()));
+    const unsubscribe = hub.subscribe(
+      (e) => (req.stillSignedIn() ? send(e) : end()),
+      () => (req.stillSignedIn() ? res.write(RESET_PURGED) : end()),
+    );
     const beat = setInterval(() => (req.stillSignedIn() ? res.write(': ping\n\n') : end()), HEARTBEAT_MS);
     beat.unref();
     const end = () => {
