@@ -3,7 +3,8 @@
 // sends it back as `Last-Event-ID` and gets what it missed from a bounded in-memory ring.
 // Ids are `<boot>-<n>`: an id from before a restart (or older than the ring) cannot be
 // replayed, so the client is told `event: reset` and reloads the board instead. Each viewer
-// only receives events of households it may see.
+// only receives events of households it may see, by the routes' own rule (canSeeHousehold:
+// grid and consent), looked up in the store when the event is sent, replays included.
 // A consent withdrawal or an erasure purges the household's events from the ring (PIPL
 // Art. 15, 47: the ring held its alerts and name); a reconnect whose missed events included
 // one is told `reset`, and every open stream is told `reset` so boards reload without it.
@@ -122,7 +123,9 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
   api.get('/events', (req, reply) => {
     const viewer = viewerOf(req);
     const { hub } = deps.dashboard;
-    const visible = (e: LiveEvent) => canSee(viewer, e.gridId === undefined ? {} : { gridId: e.gridId });
+    // The household as it is now, not as it was when the event was published: a withdrawn
+    // household is hidden from grid workers, an erased one (or one moved to another grid) too.
+    const visible = (e: LiveEvent) => canSee(viewer, e.householdId === undefined ? {} : deps.store.households.get(e.householdId));
     // A hijacked reply skips onSend, where the access log is written: log the stream's opening here.
     const ua = req.headers['user-agent'];
     deps.store.accessLog.append({
