@@ -225,9 +225,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     resolveAlert: (id, by, note) => alertActions.resolve(id, by, note),
     onMeterChanged: disconnectIfRevoked,
     forgetMeter: (meterId) => monitor.forgetMeter(meterId),
-    // What memory still holds of the household: the live stream's replay ring (its alerts and name).
+    // What memory still holds of the household: the live stream's replay ring (its alerts and
+    // name), and on erasure the history writer's pending points (its spool rows go in the erasure).
     onWithdrawn: (householdId, meterIds) => hub.purge(householdId, meterIds),
-    onErased: (householdId, meterIds) => hub.purge(householdId, meterIds),
+    onErased: (householdId, meterIds) => {
+      hub.purge(householdId, meterIds);
+      timeseries?.forgetHousehold(householdId, meterIds);
+    },
   });
   const https = config.http.tls ? loadTls(config.http.tls) : undefined;
   const http = buildServer({

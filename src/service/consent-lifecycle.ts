@@ -42,8 +42,8 @@ export interface PrivacyDeps {
   forgetMeter?(meterId: string): void;
   /**
    * After a withdrawal stopped processing, and after an erasure: the composition root drops
-   * what memory still holds of the household (the live stream's replay ring). `meterIds`: its
-   * meters, as they were before.
+   * what memory still holds of the household (the live stream's replay ring; on erasure also
+   * the history writer's pending points). `meterIds`: its meters, as they were before.
    */
   onWithdrawn?(householdId: string, meterIds: string[]): void;
   onErased?(householdId: string, meterIds: string[]): void;

@@ -1,9 +1,12 @@
 // PIPL erasure (Art. 47: delete when consent is withdrawn or on request) and the retention of
 // tables that have no prune of their own. Erasing a household deletes every row about it —
 // readings, detector state, alerts and their history, dead letters of its meters, contacts,
-// meters, its consent log and any other table that references it — and keeps only an
-// anonymised record that consent existed, its scope and when it was withdrawn and erased.
+// meters, its consent log and any other table that references it, and the points of the
+// time-series spool tagged with it or its meters (they would reach InfluxDB after the
+// erasure) — and keeps only an anonymised record that consent existed, its scope and when it
+// was withdrawn and erased.
 import type { Database } from 'better-sqlite3';
+import type { TimeseriesRepo } from './timeseries.ts';
 
 export type ErasureReason = 'consent-withdrawn' | 'deletion-request';
 
@@ -19,7 +22,7 @@ export interface ErasedRecord {
 /** Tables keyed by meter id without a foreign key (audit-like tables that outlive a meter row). */
 const BY_METER_ID = ['readings', 'detector_snapshots', 'dead_letters'] as const;
 
-export function erasureRepo(db: Database) {
+export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, 'removeTagged' | 'recount'> } = {}) {
   /** Tables with a foreign key to `parent` (and the parent's column it names), found at run time
    *  so a table added by a later migration is covered too. */
   const referencing = (parent: string): { table: string; column: string; to: string }[] => {
@@ -61,6 +64,7 @@ export function erasureRepo(db: Database) {
       cascade('alerts', 'meter_id = ?', [m], count);
       for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
     }
+    if (opts.spool) count('ts_spool', opts.spool.removeTagged(householdId, meterIds));
     db.prepare(
       'INSERT INTO erased_households (household_id, consented_at, consent_scope, withdrawn_at, erased_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(householdId, h.consented_at, h.consent_scope, h.consent_withdrawn_at, now, reason);
@@ -71,7 +75,12 @@ export function erasureRepo(db: Database) {
   return {
     /** Undefined when there is no such household; otherwise rows removed per table. */
     erase(householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined {
-      return erase(householdId, reason, now);
+      try {
+        return erase(householdId, reason, now);
+      } catch (err) {
+        opts.spool?.recount(); // rolled back: the spool's points are all there again
+        throw err;
+      }
     },
 
     /** Households whose consent was withdrawn before `before`: due for erasure after the grace period. */

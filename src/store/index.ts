@@ -138,6 +138,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       () => meters.processingAllowedIds(),
     );
     const forget = () => processing.invalidate();
+    const timeseries = timeseriesRepo(db);
     return {
       households: invalidatingWrites(householdsRepo(db), ['get', 'list', 'consentHistory'], forget),
       contacts: contactsRepo(db),
@@ -150,12 +151,12 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       deadLetters: deadLettersRepo(db, opts.deadLetters),
       readings: readingsRepo(db),
       detectorSnapshots: detectorSnapshotsRepo(db),
-      timeseries: timeseriesRepo(db),
+      timeseries,
       users: usersRepo(db),
       sessions: sessionsRepo(db),
       loginFailures: loginFailuresRepo(db),
       accessLog: accessLogRepo(db),
-      erasure: erasureRepo(db),
+      erasure: erasureRepo(db, { spool: timeseries }),
       familyLinks: familyLinksRepo(db),
       outbox: outboxRepo(db),
       migrated,

@@ -3,6 +3,7 @@
 // readings table so it survives restarts and late batches.
 import type { Database } from 'better-sqlite3';
 import type { SpoolClass } from '../timeseries/schema.ts';
+import { tagText, taggedWith } from '../timeseries/line-protocol.ts';
 
 export interface SpoolRow {
   id: number;
@@ -26,6 +27,7 @@ export function timeseriesRepo(db: Database) {
   const head = db.prepare<[number], { id: number; line: string; spooled_at: number }>('SELECT id, line, spooled_at FROM ts_spool ORDER BY id LIMIT ?');
   const oldest = db.prepare<[], { spooled_at: number }>('SELECT spooled_at FROM ts_spool ORDER BY id LIMIT 1');
   const removeUpTo = db.prepare<[number]>('DELETE FROM ts_spool WHERE id <= ?');
+  const removeId = db.prepare<[number]>('DELETE FROM ts_spool WHERE id = ?');
   let count = countAll.get()!.n;
 
   // Litres used by these meters in [start, end): the sum of register steps between
@@ -82,6 +84,29 @@ export function timeseriesRepo(db: Database) {
       const n = removeUpTo.run(upToId).changes;
       count -= n;
       return n;
+    },
+    /**
+     * Erasure: deletes every spooled point tagged with this household or one of its meters
+     * (readings, usage, alert events), so none is sent to InfluxDB later. instr() only narrows
+     * the scan; each candidate's tags are then read exactly (src/timeseries/line-protocol.ts).
+     * Run inside the erasure's transaction; returns the points deleted.
+     */
+    removeTagged(householdId: string, meterIds: readonly string[]): number {
+      const needles = [`household=${tagText(householdId)}`, ...meterIds.map((m) => `meter=${tagText(m)}`)];
+      const candidates = db
+        .prepare<string[], { id: number; line: string }>(`SELECT id, line FROM ts_spool WHERE ${needles.map(() => 'instr(line, ?) > 0').join(' OR ')}`)
+        .all(...needles);
+      const isTagged = taggedWith([householdId], meterIds);
+      let n = 0;
+      db.transaction(() => {
+        for (const r of candidates) if (isTagged(r.line)) n += removeId.run(r.id).changes;
+      })();
+      count -= n;
+      return n;
+    },
+    /** Counts the table again (after a transaction that removed points was rolled back). */
+    recount(): void {
+      count = countAll.get()!.n;
     },
     count: () => count,
     oldestSpooledAt: (): number | undefined => oldest.get()?.spooled_at,

@@ -31,6 +31,12 @@ export function createPlacements(store: Pick<Store, 'meters' | 'households'>, cl
       }
       return { household: p.household, grid: p.grid };
     },
+    /** Erasure: no cached tag of the household or its meters outlives it. */
+    forget(householdId: string, meterIds: readonly string[]): void {
+      byHousehold.delete(householdId);
+      for (const m of meterIds) byMeter.delete(m);
+      for (const [m, p] of byMeter) if (p.household === householdId) byMeter.delete(m);
+    },
     gridOf: (householdId: string) => (householdId === UNASSIGNED ? UNASSIGNED : household(householdId).grid),
     metersOf: (householdId: string) => (householdId === UNASSIGNED ? [] : household(householdId).meters),
   };

@@ -60,6 +60,11 @@ export function createUsageTracker(opts: { utcOffsetMinutes: number; graceMs: nu
     drainAll(): UsageBucket[] {
       return take([...dirty.keys()], () => true);
     },
+    /** Erasure: the household's open buckets are never written. */
+    forget(household: string): void {
+      size -= dirty.get(household)?.size ?? 0;
+      dirty.delete(household);
+    },
     pending: () => size,
   };
 }

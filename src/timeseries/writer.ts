@@ -18,6 +18,7 @@ import { createPlacements } from './placement.ts';
 import { createSpoolDrain } from './drain.ts';
 import { spoolClassOf } from './schema.ts';
 import { createUsageTracker, type UsageBucket } from './usage.ts';
+import { taggedWith } from './line-protocol.ts';
 
 export interface WriterDeps {
   config: TimeseriesConfig;
@@ -43,9 +44,20 @@ export function createTimeseriesWriter(deps: WriterDeps) {
   const influx = new InfluxDB({ url: c.url, token: c.token.reveal(), timeout: c.timeoutMs });
   let inFlight = 0; // points handed to the live WriteApi and not yet written or spooled
   let idleWaiters: (() => void)[] = [];
+  // Erased households (and their meters) whose points may still be in the client's buffer or
+  // in flight: if that write fails, they are not spooled. Kept until every point handed to
+  // the client before the erasure has settled (inFlight 0), so a meter id provisioned again
+  // later is spooled as usual.
+  const erased = { households: [] as string[], meters: [] as string[] };
+  let isErased: ((line: string) => boolean) | undefined;
   const settled = (n: number) => {
     inFlight -= n;
-    if (inFlight <= 0) for (const w of idleWaiters.splice(0)) w();
+    if (inFlight <= 0) {
+      erased.households = [];
+      erased.meters = [];
+      isErased = undefined;
+      for (const w of idleWaiters.splice(0)) w();
+    }
   };
 
   /** Counts a failed write; returns whether its points are worth keeping. */
@@ -56,8 +68,10 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     logger.error({ err, points: lines.length, sample: lines[0]?.slice(0, 200), source }, 'InfluxDB rejected points as malformed; they are dropped');
     return false;
   };
-  const toSpool = (err: Error, lines: string[]): void => {
-    if (!failed(err, lines, 'live')) return;
+  const toSpool = (err: Error, all: string[]): void => {
+    if (!failed(err, all, 'live')) return;
+    const lines = isErased ? all.filter((l) => !isErased!(l)) : all;
+    if (!lines.length) return;
     const r = spool.spool(lines.map((line) => ({ line, cls: spoolClassOf(line) })), clock(), c.spoolMaxPoints);
     for (const [k, n] of Object.entries(r.dropped)) metrics.timeseriesSpoolDropped.inc({ class: k }, n);
     logger.warn({ err: err.message, class: classifyWriteError(err), spooled: r.added, dropped: r.dropped, spool: spool.count() }, 'InfluxDB write failed; points spooled');
@@ -158,6 +172,19 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     /** Sends the spool now (tests, benchmarks); also runs by itself after failures and when the server is back. */
     drain: () => drainer.drain(),
     spooled: () => spool.count(),
+    /**
+     * Erasure (src/service/consent-lifecycle.ts onErased): the household's open usage buckets
+     * and cached tags are dropped, and its points still in flight are not spooled if their write
+     * fails. Its spooled points are deleted by the erasure itself (store.timeseries.removeTagged).
+     */
+    forgetHousehold(householdId: string, meterIds: readonly string[]): void {
+      usage.forget(householdId);
+      placements.forget(householdId, meterIds);
+      if (inFlight <= 0) return;
+      erased.households.push(householdId);
+      erased.meters.push(...meterIds);
+      isErased = taggedWith(erased.households, erased.meters);
+    },
     /** Writes open usage buckets, flushes, finishes a running drain; anything unsent stays spooled. */
     async close(): Promise<void> {
       if (closed) return;
