@@ -226,8 +226,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     onMeterChanged: disconnectIfRevoked,
     forgetMeter: (meterId) => monitor.forgetMeter(meterId),
     // What memory still holds of the household: the live stream's replay ring (its alerts and
-    // name), and on erasure the history writer's pending points (its spool rows go in the erasure).
-    onWithdrawn: (householdId, meterIds) => hub.purge(householdId, meterIds),
+    // name) and the history writer's pending points. At withdrawal too (processing stops at once,
+    // PIPL Art. 15, though erasure may wait out a grace period): its points waiting for InfluxDB
+    // are dropped, not sent afterwards. On erasure the spool rows go in the erasure's transaction.
+    onWithdrawn: (householdId, meterIds) => {
+      hub.purge(householdId, meterIds);
+      timeseries?.forgetHousehold(householdId, meterIds);
+      store.timeseries.removeTagged(householdId, meterIds);
+    },
     onErased: (householdId, meterIds) => {
       hub.purge(householdId, meterIds);
       timeseries?.forgetHousehold(householdId, meterIds);

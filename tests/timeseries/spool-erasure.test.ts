@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 /** An app whose InfluxDB is down for maintenance: every write answers 503. */
-async function appWithInfluxDown(flushIntervalMs: number) {
+async function appWithInfluxDown(flushIntervalMs: number, erasureGraceDays = 0) {
   dir = mkdtempSync(join(tmpdir(), 'anxin-spool-erasure-'));
   server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(503).end('down')); });
   await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
@@ -43,6 +43,7 @@ async function appWithInfluxDown(flushIntervalMs: number) {
     mqtt: { port: 0, host: '127.0.0.1' },
     http: { port: 0, host: '127.0.0.1' },
     log: { level: 'silent' },
+    security: { erasureGraceDays },
     timeseries: { url: `http://127.0.0.1:${port}`, token: 't', org: 'o', bucket: 'b', flushIntervalMs, retryMs: 60_000, maxBackoffMs: 60_000, timeoutMs: 2000 },
   });
   const a = createApp(config, { clock: () => now.t, jobs: false });
@@ -89,6 +90,21 @@ describe('erasure and the time-series spool', () => {
 
     expect(ofH1(spooledLines())).toEqual([]);
     expect(ofH10(spooledLines())).toEqual(h10Before); // "h1" is a prefix of "h10": h10 keeps its points
+    expect(app.timeseries!.spooled()).toBe(spooledLines().length);
+  });
+
+  it('drops them at the withdrawal already, when erasure waits out a grace period (processing stops at once)', async () => {
+    const { app, feed, spooledLines } = await appWithInfluxDown(50, 30);
+    for (let i = 0; i < 5; i++) (feed('m1', i), feed('m10', i));
+    await app.monitor.flush();
+    await app.timeseries!.flush();
+    expect(ofH1(spooledLines()).length).toBeGreaterThan(0);
+    const h10Before = ofH10(spooledLines());
+    const res = await app.http.inject({ method: 'POST', url: '/api/households/h1/consent/withdraw', payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().erased).toBeUndefined(); // not erased yet: 30 days' grace
+    expect(ofH1(spooledLines())).toEqual([]);
+    expect(ofH10(spooledLines())).toEqual(h10Before);
     expect(app.timeseries!.spooled()).toBe(spooledLines().length);
   });
 
