@@ -117,6 +117,23 @@ describe('acknowledgements', () => {
     await r.app.stop();
   });
 
+  it('PIPL: each view and answer of a link is in the access log — the message, not the token', async () => {
+    const r = new AppRun(undefined, { config: { notify: { policy: { checkIn: { enabled: false } } } } }).seed();
+    const a = r.raise();
+    await r.advance(T0 + MIN);
+    const link = /\/a\/\S+?(?=\s)/.exec(r.rec.sent[0]!.text)![0];
+    expect((await r.app.http.inject({ url: link })).statusCode).toBe(200);
+    expect((await r.app.http.inject({ method: 'POST', url: link })).statusCode).toBe(200);
+    const [row] = r.rows(a.id);
+    const entries = r.app.store.accessLog.list({ limit: 10, offset: 0 }).items.filter((e) => e.route === '/a/:token');
+    expect(entries.map((e) => [e.action, e.method, e.householdId, e.status, e.actor])).toEqual([
+      ['ack-link-answer', 'POST', 'hh-1', 200, `ack-link:${row!.id}:${row!.contactId}`],
+      ['ack-link-view', 'GET', 'hh-1', 200, `ack-link:${row!.id}:${row!.contactId}`],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(link.slice(3));
+    await r.app.stop();
+  });
+
   it('the link secret is generated at first start, stored, and the same after a restart', async () => {
     const first = new AppRun().seed();
     const a = first.raise();

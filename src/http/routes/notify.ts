@@ -4,7 +4,7 @@
 //  - POST /a/:token acknowledges (or, for the elder's own check-in, records that she is fine);
 //  - POST /callbacks/sms/{tencent,aliyun}/:token  the providers' SMS-reply callbacks ("1" = 平安/已知晓);
 //  - GET /api/alerts/:id/notifications  every notification of an alert with its attempts (phones masked).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HOUSEHOLD_ROLES, requireRole } from '../auth/principal.ts';
 import { visibleAlert } from '../auth/scope.ts';
 import { z } from 'zod';
@@ -100,10 +100,22 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
   // URL) are off for these routes; warnings and errors still log.
   const quiet = { logLevel: 'warn' as const };
 
+  /** PIPL access log: a link's page shows a resident's (masked) name and the alert's reason; the
+   *  actor is the link's message (never its token), the contact it was sent to when known. */
+  function logAccess(req: FastifyRequest, r: { row: { id: number; contactId: string }; alert: Alert }, action: 'ack-link-view' | 'ack-link-answer', status: number) {
+    const ua = req.headers['user-agent'];
+    const householdId = store.meters.householdOf(r.alert.meterId);
+    store.accessLog.append({
+      at: d.clock(), actor: `ack-link:${r.row.id}:${r.row.contactId}`, actorKind: 'anonymous', action, method: req.method,
+      route: '/a/:token', ...(householdId !== undefined && { householdId }), status, ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }),
+    });
+  }
+
   app.get('/a/:token', quiet, async (req, reply) => {
     const { token } = parse('params', Token, req.params);
     const r = resolveToken(token, reply);
     if ('done' in r) return r.done;
+    logAccess(req, r, 'ack-link-view', 200);
     const settled = settledText(r.alert);
     if (settled) return page(reply, 200, '已处理', describe(r.alert) + settled);
     const elder = r.contact?.role === 'elder' && r.row.purpose === 'check-in';
@@ -117,6 +129,7 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     if ('done' in r) return r.done;
     if (!r.contact) return page(reply, 404, '链接无效', '<p>联系人已删除。</p><p class="en">This contact no longer exists.</p>');
     const res = d.acks.respond(r.alert.id, r.contact, 'link');
+    logAccess(req, r, 'ack-link-answer', 'error' in res ? 409 : 200);
     if ('error' in res) return page(reply, 409, '已处理', describe(r.alert) + (settledText(store.alerts.get(r.alert.id)!) ?? `<p>${esc(res.message)}</p>`));
     const done = res.result === 'elder-fine' ? '<p>谢谢，已记录您一切平安。</p><p class="en">Thank you, we have noted that you are fine.</p>' : '<p>已确认，谢谢。提醒已停止。</p><p class="en">Acknowledged, thank you. Reminders have stopped.</p>';
     return page(reply, 200, '已确认', describe(res.alert) + done);
