@@ -18,6 +18,7 @@ import { createAlertActions } from './http/alert-actions.ts';
 import { createMonitor, type Monitor } from './service/monitor.ts';
 import { daily, every, type Job } from './jobs/schedule.ts';
 import { attachTimeseries, type TimeseriesWriter } from './timeseries/index.ts';
+import type { Timers } from './timeseries/erase.ts';
 import { assertSecureBinding, loadTls } from './http/auth/secure-start.ts';
 import { sessionLimits } from './http/auth/config.ts';
 import { createPrivacy } from './service/consent-lifecycle.ts';
@@ -40,6 +41,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Tests drive time themselves: no cron jobs. */
   jobs?: boolean;
+  /** Timers of the time-series writer's erasure retries (tests drive them; src/timeseries/erase.ts). */
+  timeseriesTimers?: Timers;
   /** Replace channels (a recording Notifier in tests); the rest come from config.notify.channels. */
   notifiers?: Map<ChannelKind, Notifier>;
   /** Also told of every message the outbox channel stores (the drill prints them). */
@@ -134,7 +137,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // can change the state after it) and before the store closes.
   teardown.push(() => saveDetectorState('stop'));
   // History in InfluxDB (src/timeseries), only when configured; closes before the store (its spool lives there).
-  const timeseries = config.timeseries.url ? attachTimeseries({ config, store, metrics, monitor, clock, logger }) : undefined;
+  const timeseries = config.timeseries.url ? attachTimeseries({ config, store, metrics, monitor, clock, logger, ...(opts.timeseriesTimers && { timers: opts.timeseriesTimers }) }) : undefined;
   if (timeseries) teardown.push(() => timeseries.close());
   // Before the snapshot: what the broker accepted last is stored (or reported as not).
   teardown.push(() => monitor.flush());
@@ -228,7 +231,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     // What memory still holds of the household: the live stream's replay ring (its alerts and
     // name) and the history writer's pending points. At withdrawal too (processing stops at once,
     // PIPL Art. 15, though erasure may wait out a grace period): its points waiting for InfluxDB
-    // are dropped, not sent afterwards. On erasure the spool rows go in the erasure's transaction.
+    // are dropped, not sent afterwards. On erasure the spool rows go in the erasure's transaction,
+    // and so does the request to delete its points InfluxDB already holds (ts_erasures), which
+    // the writer then sends and retries (src/timeseries/erase.ts).
     onWithdrawn: (householdId, meterIds) => {
       hub.purge(householdId, meterIds);
       timeseries?.forgetHousehold(householdId, meterIds);
@@ -237,7 +242,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     onErased: (householdId, meterIds) => {
       hub.purge(householdId, meterIds);
       timeseries?.forgetHousehold(householdId, meterIds);
+      timeseries?.erasureRecorded();
     },
+    timeseries: timeseries !== undefined,
   });
   const https = config.http.tls ? loadTls(config.http.tls) : undefined;
   const http = buildServer({

@@ -23,6 +23,11 @@ export interface Metrics {
   timeseriesPointsWritten: Counter;
   /** Points dropped because the spool was full (`class`: reading, derived; never alert). */
   timeseriesSpoolDropped: Counter<'class'>;
+  /** Deletions of erased households' points sent to InfluxDB (src/timeseries/erase.ts), by outcome:
+   *  deleted (204), retry (network, timeout, 429, 5xx), rejected (another 4xx: kept, not retried in a loop). */
+  timeseriesErasures: Counter<'outcome'>;
+  /** Deletions recorded and not yet confirmed by InfluxDB (ts_erasures rows, rejected ones included). */
+  timeseriesErasuresPending: Gauge;
   /** Run `fn` before each render (gauges that are computed at scrape time). */
   beforeRender(fn: () => void): void;
   /** Dashboard/API sign-ins: result ok | bad-credentials | rate-limited (src/http/auth/session-routes.ts). */
@@ -74,6 +79,8 @@ export function createMetrics(registry: Registry = createRegistry()): Metrics {
     timeseriesWriteErrors: registry.counter('anxin_timeseries_write_errors_total', 'Failed InfluxDB writes, by error class.', ['class']),
     timeseriesPointsWritten: registry.counter('anxin_timeseries_points_written_total', 'Points InfluxDB accepted (live and drained).'),
     timeseriesSpoolDropped: registry.counter('anxin_timeseries_spool_dropped_total', 'Points dropped because the spool was full, by class.', ['class']),
+    timeseriesErasures: registry.counter('anxin_timeseries_erasures_total', 'Deletions of erased households\' points sent to InfluxDB, by outcome.', ['outcome']),
+    timeseriesErasuresPending: registry.gauge('anxin_timeseries_erasures_pending', 'Erased households whose points InfluxDB has not confirmed deleted.'),
     beforeRender: (fn) => void hooks.push(fn),
     render: () => {
       for (const h of hooks) h();

@@ -47,6 +47,9 @@ export interface PrivacyDeps {
    */
   onWithdrawn?(householdId: string, meterIds: string[]): void;
   onErased?(householdId: string, meterIds: string[]): void;
+  /** History to InfluxDB is configured: the erasure also records the deletion of the household's
+   *  points InfluxDB holds (ts_erasures, in the erasure's transaction), sent after onErased. */
+  timeseries?: boolean;
 }
 
 export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
@@ -81,7 +84,7 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
   /** The erasure itself, then the hook (the meter rows are gone after it: listed first). */
   function eraseNow(householdId: string, reason: ErasureReason) {
     const meterIds = meterIdsOf(householdId);
-    const removed = store.erasure.erase(householdId, reason, clock());
+    const removed = store.erasure.erase(householdId, reason, clock(), { timeseries: deps.timeseries === true });
     if (removed) deps.onErased?.(householdId, meterIds);
     return removed;
   }

@@ -7,6 +7,7 @@
 // was withdrawn and erased.
 import type { Database } from 'better-sqlite3';
 import type { TimeseriesRepo } from './timeseries.ts';
+import type { TsErasuresRepo } from './ts-erasures.ts';
 
 export type ErasureReason = 'consent-withdrawn' | 'deletion-request';
 
@@ -22,7 +23,13 @@ export interface ErasedRecord {
 /** Tables keyed by meter id without a foreign key (audit-like tables that outlive a meter row). */
 const BY_METER_ID = ['readings', 'detector_snapshots', 'dead_letters'] as const;
 
-export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, 'removeTagged' | 'recount'> } = {}) {
+export interface EraseOptions {
+  /** History is configured: record, in this transaction, the deletion of the household's points
+   *  InfluxDB already holds (ts_erasures, sent by src/timeseries/erase.ts). */
+  timeseries?: boolean;
+}
+
+export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, 'removeTagged' | 'recount'>; tsErasures?: Pick<TsErasuresRepo, 'record'> } = {}) {
   /** Tables with a foreign key to `parent` (and the parent's column it names), found at run time
    *  so a table added by a later migration is covered too. */
   const referencing = (parent: string): { table: string; column: string; to: string }[] => {
@@ -49,7 +56,7 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
     return n;
   };
 
-  const erase = db.transaction((householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined => {
+  const erase = db.transaction((householdId: string, reason: ErasureReason, now: number, eo: EraseOptions): Record<string, number> | undefined => {
     const h = db
       .prepare<[string], { consented_at: number | null; consent_scope: string | null; consent_withdrawn_at: number | null }>(
         'SELECT consented_at, consent_scope, consent_withdrawn_at FROM households WHERE id = ?',
@@ -65,6 +72,10 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
       for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
     }
     if (opts.spool) count('ts_spool', opts.spool.removeTagged(householdId, meterIds));
+    if (eo.timeseries) {
+      if (!opts.tsErasures) throw new Error('erasure: timeseries erasure requested without a ts_erasures repo');
+      opts.tsErasures.record(householdId, meterIds, now);
+    }
     db.prepare(
       'INSERT INTO erased_households (household_id, consented_at, consent_scope, withdrawn_at, erased_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(householdId, h.consented_at, h.consent_scope, h.consent_withdrawn_at, now, reason);
@@ -74,9 +85,9 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
 
   return {
     /** Undefined when there is no such household; otherwise rows removed per table. */
-    erase(householdId: string, reason: ErasureReason, now: number): Record<string, number> | undefined {
+    erase(householdId: string, reason: ErasureReason, now: number, eo: EraseOptions = {}): Record<string, number> | undefined {
       try {
-        return erase(householdId, reason, now);
+        return erase(householdId, reason, now, eo);
       } catch (err) {
         opts.spool?.recount(); // rolled back: the spool's points are all there again
         throw err;

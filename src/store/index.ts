@@ -22,6 +22,7 @@ import { sessionsRepo } from './sessions.ts';
 import { loginFailuresRepo } from './login-failures.ts';
 import { accessLogRepo } from './access-log.ts';
 import { erasureRepo } from './erasure.ts';
+import { tsErasuresRepo } from './ts-erasures.ts';
 import { familyLinksRepo } from './family-links.ts';
 import { outboxRepo } from './outbox.ts';
 
@@ -41,6 +42,8 @@ export interface Store {
   loginFailures: ReturnType<typeof loginFailuresRepo>;
   accessLog: ReturnType<typeof accessLogRepo>;
   erasure: ReturnType<typeof erasureRepo>;
+  /** Deletions of erased households' points in InfluxDB still to be sent (src/timeseries/erase.ts). */
+  tsErasures: ReturnType<typeof tsErasuresRepo>;
   familyLinks: ReturnType<typeof familyLinksRepo>;
   /** Notifications (durable outbox), their attempts, the planner's wake-ups. */
   outbox: ReturnType<typeof outboxRepo>;
@@ -139,6 +142,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     );
     const forget = () => processing.invalidate();
     const timeseries = timeseriesRepo(db);
+    const tsErasures = tsErasuresRepo(db);
     return {
       households: invalidatingWrites(householdsRepo(db), ['get', 'list', 'consentHistory'], forget),
       contacts: contactsRepo(db),
@@ -156,7 +160,8 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       sessions: sessionsRepo(db),
       loginFailures: loginFailuresRepo(db),
       accessLog: accessLogRepo(db),
-      erasure: erasureRepo(db, { spool: timeseries }),
+      erasure: erasureRepo(db, { spool: timeseries, tsErasures }),
+      tsErasures,
       familyLinks: familyLinksRepo(db),
       outbox: outboxRepo(db),
       migrated,

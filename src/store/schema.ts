@@ -370,4 +370,23 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM login_failures WHERE key LIKE 'u:%';
     `,
   },
+  {
+    id: 13,
+    name: 'erasures still to be sent to InfluxDB',
+    sql: `
+      -- PIPL Art. 47: an erased household's points InfluxDB already holds are deleted through its
+      -- delete API (src/timeseries/erase.ts). The row is written in the erasure's own transaction
+      -- (only when history is configured) and removed when InfluxDB answered 204. No foreign key:
+      -- the household row is gone by then. rejected_at: InfluxDB refused it (a 4xx other than
+      -- 429); not retried in a loop, tried again at the next start.
+      CREATE TABLE ts_erasures (
+        household_id TEXT PRIMARY KEY,
+        meter_ids TEXT NOT NULL,       -- JSON array, the meters it had
+        requested_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        rejected_at INTEGER
+      );
+    `,
+  },
 ];

@@ -78,6 +78,8 @@ export function createSpoolDrain(d: DrainDeps) {
     schedule,
     drain,
     busy: () => running !== undefined,
+    /** Resolves when no step is in flight (without starting one). */
+    idle: (): Promise<void> => (running ?? Promise.resolve()).then(() => {}, () => {}),
     /** Stops retrying and waits for a running step; what is left stays spooled. */
     async close(): Promise<void> {
       closed = true;

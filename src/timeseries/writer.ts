@@ -19,15 +19,18 @@ import { createSpoolDrain } from './drain.ts';
 import { spoolClassOf } from './schema.ts';
 import { createUsageTracker, type UsageBucket } from './usage.ts';
 import { taggedWith } from './line-protocol.ts';
+import { createSeriesEraser, type Timers } from './erase.ts';
 
 export interface WriterDeps {
   config: TimeseriesConfig;
-  store: Pick<Store, 'timeseries' | 'meters' | 'households'>;
+  store: Pick<Store, 'timeseries' | 'meters' | 'households' | 'tsErasures'>;
   metrics: Metrics;
   clock: () => number;
   logger: Logger;
   /** Households' local time, for the hour and day buckets of usage. */
   utcOffsetMinutes: number;
+  /** Timers of the erasure retries (tests drive them); default setTimeout, unref'd. */
+  timers?: Timers;
 }
 
 export type TimeseriesWriter = ReturnType<typeof createTimeseriesWriter>;
@@ -118,6 +121,28 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     onWritten: (n) => metrics.timeseriesPointsWritten.inc(undefined, n),
   });
   let closed = false;
+  // Erased households' points InfluxDB already holds (src/timeseries/erase.ts): deleted after
+  // what was handed to the client before the erasure has landed (or was spooled), with the
+  // spool's retry timing.
+  const eraser = createSeriesEraser({
+    repo: store.tsErasures,
+    url: c.url,
+    org: c.org,
+    bucket: c.bucket,
+    token: () => c.token!.reveal(),
+    timeoutMs: c.timeoutMs,
+    retryMs: c.retryMs,
+    maxBackoffMs: c.maxBackoffMs,
+    clock,
+    logger,
+    metrics,
+    ...(deps.timers && { timers: deps.timers }),
+    beforeSend: async () => {
+      if (!closed) await live.flush().catch(() => {});
+      await idle(c.timeoutMs + 1000);
+      await drainer.idle();
+    },
+  });
 
   const write = (p: Point) => {
     if (closed) return;
@@ -185,6 +210,15 @@ export function createTimeseriesWriter(deps: WriterDeps) {
       erased.meters.push(...meterIds);
       isErased = taggedWith(erased.households, erased.meters);
     },
+    /**
+     * After an erasure recorded its ts_erasures row (src/app.ts onErased): the deletion of the
+     * household's points in InfluxDB is sent soon, retried until InfluxDB confirms it.
+     */
+    erasureRecorded: (): void => eraser.schedule(),
+    /** Sends the pending deletions now (tests); also runs by itself after an erasure, at start and on retries. */
+    sendErasures: (): Promise<void> => eraser.send(),
+    /** Resolves when no deletion round is running. */
+    erasuresSettled: (): Promise<void> => eraser.settled(),
     /** Writes open usage buckets, flushes, finishes a running drain; anything unsent stays spooled. */
     async close(): Promise<void> {
       if (closed) return;
@@ -192,6 +226,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
       await live.flush().catch(() => {});
       await idle(c.timeoutMs + 1000);
       closed = true;
+      await eraser.close(); // a pending deletion stays in ts_erasures, sent at the next start
       await Promise.all([live.close().catch(() => {}), drainer.close()]);
     },
   };
