@@ -75,6 +75,10 @@ describe('household routes', () => {
     const backwards = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from: until, until: from } });
     expect(backwards.json()).toEqual({ error: 'invalid-body', message: 'body.until: expected "from" before "until"' });
 
+    // No-usage is off while away: never "for ever" (a typo, a year 9999).
+    const endless = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from, until: '9999-12-31T00:00:00Z' } });
+    expect(endless.statusCode).toBe(400);
+    expect(endless.json()).toEqual({ error: 'invalid-body', message: 'body.until: expected an away period of at most 90 days (no-usage alerts are off while away; register a longer absence again when it is extended)' });
     const garbled = await app.inject({ method: 'PUT', url: '/api/households/hh-1/away', payload: { from: 'next week', until } });
     expect(garbled.json()).toEqual({ error: 'invalid-body', message: 'body.from: expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00' });
 

@@ -21,10 +21,18 @@ const ConsentBody = z.strictObject({
   consentedAt: Timestamp.optional(),
 });
 const WithdrawBody = z.strictObject({ at: Timestamp.optional() }).optional();
+/** No-usage is off while away: a period has an end a person will see again (a trip, a stay in
+ *  hospital), never "for ever" by a typo or a year 9999; a longer absence is registered again. */
+const MAX_AWAY_DAYS = 90;
 const AwayBody = z
   .strictObject({ from: Timestamp, until: Timestamp })
   // `when`: compare only two valid times, so a bad "from" is reported once, as itself.
-  .refine((b) => b.from < b.until, { message: 'expected "from" before "until"', path: ['until'], when: (p) => p.issues.length === 0 });
+  .refine((b) => b.from < b.until, { message: 'expected "from" before "until"', path: ['until'], when: (p) => p.issues.length === 0 })
+  .refine((b) => b.until - b.from <= MAX_AWAY_DAYS * 86_400_000, {
+    message: `expected an away period of at most ${MAX_AWAY_DAYS} days (no-usage alerts are off while away; register a longer absence again when it is extended)`,
+    path: ['until'],
+    when: (p) => p.issues.length === 0,
+  });
 
 // Roles (src/http/auth/principal.ts): admins manage households and consent; grid workers see
 // and mark away only the households of their grids (others: 404); operators see none.
