@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
+import type { Logger } from 'pino';
+import { parseConfig, type ConfigInput } from '../../src/config.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 
 export const MIN = 60_000;
@@ -22,11 +23,12 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(opts: { listen?: boolean } = {}): Promise<Rig> {
+/** `config`: settings over the rig's own (a grace period, say); `logger`: to read the log. */
+export async function rig(opts: { listen?: boolean; config?: ConfigInput; logger?: Logger } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'anxin-dash-'));
   const clock = { now: T0 };
-  const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } });
-  const app = createApp(config, { clock: () => clock.now, jobs: false });
+  const config = parseConfig({ log: { level: 'silent' }, ...opts.config, dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
+  const app = createApp(config, { clock: () => clock.now, jobs: false, ...(opts.logger && { logger: opts.logger }) });
   if (opts.listen) await app.start();
   const feed = (meterId: string, ts: number, totalLiters: number, extra: Partial<Reading> = {}) => {
     clock.now = Math.max(clock.now, ts);

@@ -5,31 +5,19 @@
 // checks that *some* consent is active now (src/http/routes/family.ts). A new consent given
 // before the erasure (giveConsent "replaces any earlier consent, including a
 // withdrawn one") silently re-opens every link issued under the withdrawn one.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
-import { HOUR, T0 } from '../dashboard/helpers.ts';
+import { HOUR, rig, type Rig } from '../dashboard/helpers.ts';
 
-let app: App | undefined;
-let dir = '';
+let r: Rig | undefined;
 afterEach(async () => {
-  await app?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await r?.close();
+  r = undefined;
 });
 
 describe('a family link and a withdrawn consent', () => {
   it('stays dead after the consent is withdrawn, even if consent is given again later', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-fl-'));
-    const now = { t: T0 };
-    const config = parseConfig({
-      dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' }, security: { erasureGraceDays: 30 },
-    });
-    app = createApp(config, { clock: () => now.t, jobs: false });
-    const api = (method: string, url: string, payload?: object) => app!.http.inject({ method: method as 'GET', url, ...(payload && { payload }) });
+    r = await rig({ config: { security: { erasureGraceDays: 30 } } });
+    const api = (method: string, url: string, payload?: object) => r!.app.http.inject({ method: method as 'GET', url, ...(payload && { payload }) });
     // No account configured: loopback requests are the administrator (README, Security).
     await api('POST', '/api/households', { id: 'h1', name: '王秀英', gridId: 'g1' });
     await api('POST', '/api/households/h1/consent', { consentedBy: '王秀英本人', scope: ['water-monitoring', 'family-status'] });
@@ -38,12 +26,12 @@ describe('a family link and a withdrawn consent', () => {
     const path = `${link.json().path}/status`;
     expect((await api('GET', path)).statusCode).toBe(200);
 
-    now.t += HOUR;
+    r.clock.now += HOUR;
     expect((await api('POST', '/api/households/h1/consent/withdraw')).statusCode).toBe(200);
     expect((await api('GET', path)).statusCode).toBe(404);
 
     // A week later the son signs a new consent; nobody re-issued the link to the daughter.
-    now.t += 7 * 24 * HOUR;
+    r.clock.now += 7 * 24 * HOUR;
     expect((await api('POST', '/api/households/h1/consent', { consentedBy: '儿子 李明', scope: ['water-monitoring', 'family-status'] })).statusCode).toBe(200);
     expect((await api('GET', path)).statusCode).toBe(404);
   });

@@ -4,30 +4,20 @@
 // household list filters it (households.ts list: `consent_withdrawn_at IS NULL`). The alert
 // list's grid filter (src/store/alerts.ts whereOf, gridIds) has no such clause, so during the
 // erasure grace period GET /api/alerts still hands a grid worker the withdrawn household's alerts.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../../src/app.ts';
-import { parseConfig } from '../../../src/config.ts';
-import { T0 } from '../../dashboard/helpers.ts';
+import { T0, rig, type Rig } from '../../dashboard/helpers.ts';
 import { addUser, login } from './helpers.ts';
 
-let app: App | undefined;
-let dir = '';
+let r: Rig | undefined;
 afterEach(async () => {
-  await app?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await r?.close();
+  r = undefined;
 });
 
 describe('GET /api/alerts after a consent withdrawal', () => {
   it('lists no alert of the withdrawn household to a grid worker', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-al-'));
-    const config = parseConfig({
-      dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' }, security: { erasureGraceDays: 30 },
-    });
-    app = createApp(config, { clock: () => T0, jobs: false });
+    r = await rig({ config: { security: { erasureGraceDays: 30 } } });
+    const app = r.app;
     const s = app.store;
     s.households.create({ id: 'h1', name: '王秀英', gridId: 'g1' }, T0);
     s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });

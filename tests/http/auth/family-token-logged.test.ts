@@ -4,31 +4,26 @@
 // info logs off for the acknowledgement links for exactly this reason ("The token in these URLs
 // is a credential"); the family routes (/family/:token and /family/:token/status) do not, so
 // every page view writes the working token into the service log at the default level (info).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../../src/app.ts';
 import { parseConfig } from '../../../src/config.ts';
-import { T0 } from '../../dashboard/helpers.ts';
+import { T0, rig, type Rig } from '../../dashboard/helpers.ts';
 
-let app: App | undefined;
-let dir = '';
+let r: Rig | undefined;
 afterEach(async () => {
-  await app?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await r?.close();
+  r = undefined;
 });
 
 describe('family link token and the log', () => {
   it('is never written to the service log, nor a query string', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-'));
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-    const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
-    expect(config.log.level).toBe('info'); // the default
-    app = createApp(config, { clock: () => T0, jobs: false, logger: pino({ level: config.log.level }, sink) });
+    const level = parseConfig({}).log.level;
+    expect(level).toBe('info'); // the default
+    r = await rig({ logger: pino({ level }, sink) });
+    const app = r.app;
     const s = app.store;
     s.households.create({ id: 'h1', name: '王秀英', gridId: 'g1' }, T0);
     s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring', 'family-status'] });
