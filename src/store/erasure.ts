@@ -22,6 +22,9 @@ export interface ErasedRecord {
 
 /** Tables keyed by meter id without a foreign key (audit-like tables that outlive a meter row). */
 const BY_METER_ID = ['readings', 'detector_snapshots', 'dead_letters'] as const;
+/** Tables keyed by alert id without a foreign key (the planner's wake-ups: written when an alert
+ *  is planned, cleared when its ladder ends, so a row can outlive its alert if nobody clears it). */
+const BY_ALERT_ID = ['notify_wakeups'] as const;
 
 export interface EraseOptions {
   /** History is configured: record, in this transaction, the deletion of the household's points
@@ -56,6 +59,12 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
     return n;
   };
 
+  /** The alerts matching `where` and what hangs off them, also where no foreign key says so. */
+  const deleteAlerts = (where: string, params: unknown[], count: (t: string, n: number) => void): number => {
+    for (const t of BY_ALERT_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE alert_id IN (SELECT id FROM alerts WHERE ${where})`).run(...params).changes);
+    return cascade('alerts', where, params, count);
+  };
+
   const erase = db.transaction((householdId: string, reason: ErasureReason, now: number, eo: EraseOptions): Record<string, number> | undefined => {
     const h = db
       .prepare<[string], { consented_at: number | null; consent_scope: string | null; consent_withdrawn_at: number | null }>(
@@ -68,7 +77,7 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
     const meterIds = db.prepare<[string], { id: string }>('SELECT id FROM meters WHERE household_id = ?').all(householdId).map((r) => r.id);
     for (const m of meterIds) {
       // An alert's history, notifications and their attempts go with it (cascade).
-      cascade('alerts', 'meter_id = ?', [m], count);
+      deleteAlerts('meter_id = ?', [m], count);
       for (const t of BY_METER_ID) count(t, db.prepare(`DELETE FROM ${t} WHERE meter_id = ?`).run(m).changes);
     }
     if (opts.spool) count('ts_spool', opts.spool.removeTagged(householdId, meterIds));
@@ -125,7 +134,7 @@ export function erasureRepo(db: Database, opts: { spool?: Pick<TimeseriesRepo, '
 
     /** Retention of resolved alerts (with their history); open ones are never pruned. */
     pruneResolvedAlerts(before: number): number {
-      return db.transaction(() => cascade('alerts', "status = 'resolved' AND resolved_at < ?", [before], () => {}))();
+      return db.transaction(() => deleteAlerts("status = 'resolved' AND resolved_at < ?", [before], () => {}))();
     },
 
     /** Snapshots not saved since `before` belong to meters the detector no longer holds. */

@@ -24,6 +24,32 @@ describe('erasure', () => {
     expect(store.alerts.get('al-2')).toBeDefined();
     expect(store.erasure.erase('hh-1', 'deletion-request', T0 + DAY)).toBeUndefined();
   });
+
+  it("deletes the escalation planner's wake-ups of the household's alerts (a table keyed by alert id without a foreign key)", () => {
+    const { store } = tempStore();
+    seedHousehold(store, 'hh-1', 'm-1');
+    seedHousehold(store, 'hh-2', 'm-2');
+    store.alerts.insert(makeAlert({ id: 'al-1', meterId: 'm-1' }));
+    store.alerts.insert(makeAlert({ id: 'al-2', meterId: 'm-2' }));
+    store.outbox.wakeAt('al-1', T0 + HOUR);
+    store.outbox.wakeAt('al-2', T0 + HOUR);
+    const removed = store.erasure.erase('hh-1', 'deletion-request', T0 + DAY);
+    expect(removed).toMatchObject({ notify_wakeups: 1 });
+    expect(store.outbox.wakeOf('al-1')).toBeUndefined();
+    expect(store.outbox.wakeOf('al-2')).toBe(T0 + HOUR);
+    expect(store.outbox.wakesDue(T0 + DAY)).toEqual(['al-2']);
+  });
+
+  it('retention of resolved alerts takes their wake-ups too', () => {
+    const { store } = tempStore();
+    seedHousehold(store);
+    store.alerts.insert(makeAlert({ id: 'old', openedAt: T0, status: 'resolved', resolvedAt: T0 + HOUR, resolution: 'auto', resolvedBy: 'system' }));
+    store.alerts.insert(makeAlert({ id: 'open', openedAt: T0 }));
+    store.outbox.wakeAt('old', T0 + 2 * HOUR);
+    store.outbox.wakeAt('open', T0 + 2 * HOUR);
+    expect(store.erasure.pruneResolvedAlerts(T0 + DAY)).toBe(1);
+    expect(store.outbox.wakesDue(T0 + DAY)).toEqual(['open']);
+  });
 });
 
 describe('retention (daily job)', () => {
