@@ -109,6 +109,8 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
 export const hubListener = (hub: EventHub) => (change: AlertChange) => hub.publish(change.kind, change.alert);
 
 const HEARTBEAT_MS = 20_000;
+/** An open stream's deliveries are written to the access log at least this often. */
+const DELIVERY_LOG_MS = 60 * 60_000;
 
 const RESET_GAP = `event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`;
 const RESET_PURGED = `event: reset\ndata: {"reason":"events were withdrawn; reload the board"}\n\n`;
@@ -140,8 +142,30 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // What the stream then delivers is personal data read too (a household's name and alert):
+    // the households it sent events about are logged as the row's subjects, like a list
+    // answer's — when the stream ends, and at least every DELIVERY_LOG_MS while it stays open.
+    const delivered = new Set<string>();
+    let loggedAt = deps.clock();
+    const logDelivered = () => {
+      if (!delivered.size) return;
+      const subjects = [...delivered];
+      delivered.clear();
+      loggedAt = deps.clock();
+      try {
+        deps.store.accessLog.append({
+          at: loggedAt, actor: viewer.username, actorKind: viewer.kind, role: viewer.role, action: 'read', method: 'GET',
+          route: '/api/events', subjects, status: 200, ip: req.ip, ...(typeof ua === 'string' && { userAgent: ua }),
+        });
+      } catch (err) {
+        req.log.error({ err }, 'live stream: could not write its access-log entry');
+      }
+    };
     const send = (e: LiveEvent) => {
-      if (visible(e)) res.write(`id: ${e.id}\nevent: alert\ndata: ${JSON.stringify(e)}\n\n`);
+      if (!visible(e)) return;
+      res.write(`id: ${e.id}\nevent: alert\ndata: ${JSON.stringify(e)}\n\n`);
+      if (e.householdId !== undefined) delivered.add(e.householdId);
+      if (deps.clock() - loggedAt >= DELIVERY_LOG_MS) logDelivered();
     };
     res.write('retry: 3000\n\n');
     const q = req.query as Record<string, unknown>;
@@ -159,7 +183,11 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     );
     const beat = setInterval(() => (req.stillSignedIn() ? res.write(': ping\n\n') : end()), HEARTBEAT_MS);
     beat.unref();
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
+      logDelivered();
       clearInterval(beat);
       unsubscribe();
       open.delete(end);
