@@ -1,6 +1,6 @@
 // The replay/back-test trace format (README "Replay"): one JSON object per line, arrival order.
 import { z } from 'zod';
-import { METER_ID, Timestamp, describeZodError } from './wire.ts';
+import { METER_ID, Timestamp, describeZodError, isoWithZoneMs } from './wire.ts';
 
 export const TraceLine = z.object({
   meterId: z.string().regex(METER_ID, 'expected a meter id of letters, digits, _ or -'),
@@ -51,8 +51,9 @@ export function parseTraceLine(text: string): { ok: true; value: TraceLine } | {
     typeof o.totalLiters === 'number' && Number.isFinite(o.totalLiters) && o.totalLiters >= 0 &&
     (o.receivedAt === undefined || typeof o.receivedAt === 'string' || typeof o.receivedAt === 'number')
   ) {
-    const ts = typeof o.ts === 'number' ? o.ts : typeof o.ts === 'string' ? Date.parse(o.ts) : NaN;
-    const rec = o.receivedAt === undefined ? undefined : typeof o.receivedAt === 'number' ? o.receivedAt : Date.parse(o.receivedAt as string);
+    // Strings by the wire's own rule (a zone, a real date): Date.parse alone reads 2026-02-30 as 2 March.
+    const ts = typeof o.ts === 'number' ? o.ts : typeof o.ts === 'string' ? (isoWithZoneMs(o.ts) ?? NaN) : NaN;
+    const rec = o.receivedAt === undefined ? undefined : typeof o.receivedAt === 'number' ? o.receivedAt : (isoWithZoneMs(o.receivedAt as string) ?? NaN);
     if (Number.isFinite(ts) && ts >= 0 && (rec === undefined || Number.isFinite(rec)) && o.flowLpm === undefined && o.battery === undefined && o.seq === undefined)
       return { ok: true, value: { meterId: o.meterId, ts, totalLiters: o.totalLiters, receivedAt: rec } };
   }

@@ -2,23 +2,42 @@
 // everything past ingest works with the normalised `Reading`.
 import { z } from 'zod';
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Why `s` is not a timestamp the wire accepts, or undefined when it is one (with its epoch ms). */
+function isoWithZone(s: string): { ms: number } | { problem: string } {
+  const m = ISO_WITH_ZONE.exec(s);
+  if (!m) return { problem: 'expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00' };
+  // V8's Date.parse checks a day only against 31: it reads 2026-02-30 as 2 March and 04-31 as
+  // 1 May, so a meter whose clock produced an impossible date would be stored days away from
+  // what it said. Only the date is quoted back: the fraction's length is unbounded.
+  const [, y, mo, d] = m as unknown as [string, string, string, string];
+  const month = Number(mo);
+  const day = Number(d);
+  if (month >= 1 && month <= 12 && day > (month === 2 && leap(Number(y)) ? 29 : MONTH_DAYS[month - 1]!))
+    return { problem: `expected a real calendar date: ${y}-${mo}-${d} does not exist` };
+  const ms = Date.parse(s);
+  // Month 00 or 13, day 00, 25:00, minute 60… Date.parse refuses itself.
+  return Number.isNaN(ms) ? { problem: `expected a real date and time: ${y}-${mo}-${d}T… is out of range` } : { ms };
+}
 
 /** An ISO-8601 timestamp with a zone as epoch ms, or undefined when the wire does not accept it
  *  (shared by the schema and the ingest fast path, src/ingest/fast-reading.ts). */
 export function isoWithZoneMs(s: string): number | undefined {
-  if (!ISO_WITH_ZONE.test(s)) return undefined;
-  const ms = Date.parse(s);
-  return Number.isNaN(ms) ? undefined : ms;
+  const r = isoWithZone(s);
+  return 'ms' in r ? r.ms : undefined;
 }
 
-/** ISO-8601 string or epoch milliseconds → epoch ms. */
+/** ISO-8601 string or epoch milliseconds → epoch ms. The wire's and the HTTP API's timestamps. */
 export const Timestamp = z
   .union([
     z.number().int().nonnegative(),
     // A zone designator is required: "08:00" without one would be read in the server's zone.
-    z.string().refine((s) => isoWithZoneMs(s) !== undefined, {
-      message: 'expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00',
+    z.string().superRefine((s, ctx) => {
+      const r = isoWithZone(s);
+      if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem });
     }),
   ])
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));

@@ -32,7 +32,7 @@ function check(input: unknown): 'fast' | 'zod' {
 }
 
 const ABSENT = Symbol('absent');
-const VALUES: unknown[] = [ABSENT, 0, -0, 1, 42, 99.5, 100, 100.5, 1.5, -1, -0.5, 2 ** 53 - 1, 2 ** 53, 1e300, Number.NaN, Infinity, -Infinity, '5', '', null, true, [], {}, [1], '2025-06-01T11:59:00Z', '2025-06-01T19:59:00.5+08:00', '2025-06-01T11:59:00', '2025-13-01T11:59:00Z', T0];
+const VALUES: unknown[] = [ABSENT, 0, -0, 1, 42, 99.5, 100, 100.5, 1.5, -1, -0.5, 2 ** 53 - 1, 2 ** 53, 1e300, Number.NaN, Infinity, -Infinity, '5', '', null, true, [], {}, [1], '2025-06-01T11:59:00Z', '2025-06-01T19:59:00.5+08:00', '2025-06-01T11:59:00', '2025-13-01T11:59:00Z', '2025-02-29T11:59:00Z', T0];
 const FIELDS = ['ts', 'totalLiters', 'seq', 'flowLpm', 'battery'] as const;
 
 function build(values: Record<string, unknown>, extra?: [string, unknown]): Record<string, unknown> {
