@@ -6,8 +6,9 @@ const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-/** Why `s` is not a timestamp the wire accepts, or undefined when it is one (with its epoch ms). */
-function isoWithZone(s: string): { ms: number } | { problem: string } {
+/** `s` as epoch ms when it is a timestamp the wire accepts, else why not (shared with the HTTP
+ *  API's query times, src/http/validate.ts). */
+export function isoWithZone(s: string): { ms: number } | { problem: string } {
   const m = ISO_WITH_ZONE.exec(s);
   if (!m) return { problem: 'expected an ISO-8601 timestamp with a zone, e.g. 2026-01-05T07:31:00Z or 2026-01-05T15:31:00+08:00' };
   // V8's Date.parse checks a day only against 31: it reads 2026-02-30 as 2 March and 04-31 as
