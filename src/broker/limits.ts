@@ -85,7 +85,7 @@ export const StoreLimitsSchema = z.strictObject({
   checkpointMs: int(0, 600_000).default(1000),
   deadLettersPerMeter: int(1, 1_000_000).default(200),
   deadLettersTotal: int(1, 100_000_000).default(20_000),
-  /** Total payload bytes kept as dead letters; the oldest go first. `2 ** 40`, not `1 << 40`:
+  /** Total bytes kept as dead letters (payloads and reasons); the oldest go first. `2 ** 40`, not `1 << 40`:
    *  JS shifts are 32-bit (1 << 40 is 256), which made every value unconfigurable. */
   deadLetterBytesTotal: int(65_536, 2 ** 40).default(64 * 1024 * 1024),
 });

@@ -91,10 +91,16 @@ export function topicKindFor(topic: string, meterId: string): TopicKind | null {
   return null;
 }
 
-/** One line of zod issues, e.g. "totalLiters: expected number, received string". */
+/** Characters of one issue in a reason: zod quotes an unknown key whole, and a key may be 300 KB. */
+export const MAX_ISSUE_CHARS = 200;
+
+/** `s` cut to `max` characters, saying so (a reason is for a person, and goes into logs and answers). */
+export const clipText = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max)}…[${s.length} chars]`);
+
+/** One line of zod issues, e.g. "totalLiters: expected number, received string"; each issue clipped. */
 export function describeZodError(err: z.ZodError, max = 5): string {
   return err.issues
     .slice(0, max)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .map((i) => clipText(`${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`, MAX_ISSUE_CHARS))
     .join('; ');
 }

@@ -1,7 +1,7 @@
 // Zod at the HTTP edge: one parse per request part, and a 400 whose message names the field
 // ("body.note: ...") so the client knows what to fix.
 import { z } from 'zod';
-import { METER_ID, isoWithZone } from '../domain/wire.ts';
+import { MAX_ISSUE_CHARS, METER_ID, clipText, isoWithZone } from '../domain/wire.ts';
 import { ApiError } from './errors.ts';
 
 const CODES = { body: 'invalid-body', query: 'invalid-query', params: 'invalid-params' } as const;
@@ -11,7 +11,7 @@ export function parse<S extends z.ZodType>(part: keyof typeof CODES, schema: S, 
   if (r.success) return r.data;
   const message = r.error.issues
     .slice(0, 5)
-    .map((i) => `${[part, ...i.path.map(String)].join('.')}: ${i.message}`)
+    .map((i) => clipText(`${[part, ...i.path.map(String)].join('.')}: ${i.message}`, MAX_ISSUE_CHARS))
     .join('; ');
   throw new ApiError(CODES[part], message || `invalid ${part}`);
 }

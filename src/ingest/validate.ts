@@ -2,7 +2,7 @@
 // Expected failures are values with a reason a person can act on; nothing here throws.
 import { z } from 'zod';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
-import { ReadingPayload, StatusPayload, describeZodError, parseTopic, topicKindFor } from '../domain/wire.ts';
+import { MAX_ISSUE_CHARS, ReadingPayload, StatusPayload, clipText, describeZodError, parseTopic, topicKindFor } from '../domain/wire.ts';
 import { fastReading } from './fast-reading.ts';
 
 export type RejectCode = 'invalid-json' | 'schema' | 'bad-topic' | 'implausible-time';
@@ -147,7 +147,7 @@ export function* parseSteps(
     if (!reading) {
       const r = ReadingPayload.safeParse(items[i]);
       if (!r.success) {
-        for (const issue of r.error.issues) if (issues.length < MAX_ISSUES) issues.push(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`);
+        for (const issue of r.error.issues) if (issues.length < MAX_ISSUES) issues.push(clipText(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`, MAX_ISSUE_CHARS));
         if (issues.length >= MAX_ISSUES) break;
         continue;
       }

@@ -5,6 +5,12 @@
 import type { Database } from 'better-sqlite3';
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * A reason is made bounded where it is made (wire.ts clips each zod issue), but it is text
+ * from the payload, logged and served in every GET /api/dead-letters: the store holds it to
+ * this too, and counts it with the payload against the byte bound.
+ */
+export const MAX_REASON_BYTES = 2048;
 
 export interface NewDeadLetter {
   topic: string;
@@ -37,13 +43,22 @@ interface Row {
 }
 
 /** Cuts at a byte limit without leaving half a multi-byte character at the end. */
-export function capPayload(payload: string | Uint8Array): { text: string; truncated: boolean } {
+export function capBytes(payload: string | Uint8Array, max: number): { text: string; truncated: boolean } {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
-  if (bytes.length <= MAX_PAYLOAD_BYTES) return { text: bytes.toString('utf8'), truncated: false };
-  let end = MAX_PAYLOAD_BYTES;
+  if (bytes.length <= max) return { text: bytes.toString('utf8'), truncated: false };
+  let end = max;
   // UTF-8 continuation bytes are 10xxxxxx: step back to the start of the cut character.
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
   return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
+}
+
+export const capPayload = (payload: string | Uint8Array): { text: string; truncated: boolean } => capBytes(payload, MAX_PAYLOAD_BYTES);
+
+/** The reason as stored: at most MAX_REASON_BYTES, its end marked when cut. */
+export function capReason(reason: string): string {
+  if (reason.length <= MAX_REASON_BYTES / 4) return reason; // surely within, the usual case
+  const { text, truncated } = capBytes(reason, MAX_REASON_BYTES - 16);
+  return truncated ? `${text}…[truncated]` : text;
 }
 
 const toDeadLetter = (r: Row): DeadLetter => ({
@@ -91,8 +106,10 @@ export function deadLettersRepo(db: Database, bounds: DeadLetterBounds = DEFAULT
     /** Stores one letter, then drops the oldest beyond the bounds; returns the new id. */
     add(d: NewDeadLetter): number {
       const { text, truncated } = capPayload(d.payload);
-      const bytes = Buffer.byteLength(text);
-      const info = insert.run(d.topic, d.meterId ?? null, text, truncated ? 1 : 0, d.reason, d.receivedAt, bytes);
+      const reason = capReason(d.reason);
+      // The row's share of totalBytes: everything variable it holds, the reason with the payload.
+      const bytes = Buffer.byteLength(text) + Buffer.byteLength(reason);
+      const info = insert.run(d.topic, d.meterId ?? null, text, truncated ? 1 : 0, reason, d.receivedAt, bytes);
       // Counted in SQL inside the caller's transaction (a rolled-back batch cannot leave a
       // count wrong), from the indexes; the per-meter count is at most perMeter + 1 rows.
       for (let n = ofMeter(d.meterId); n > bounds.perMeter; n--) {

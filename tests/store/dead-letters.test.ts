@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BYTES, capPayload } from '../../src/store/dead-letters.ts';
+import { MAX_PAYLOAD_BYTES, MAX_REASON_BYTES, capPayload } from '../../src/store/dead-letters.ts';
 import { T0, tempStore } from './temp-store.ts';
 
 describe('dead letters repository', () => {
@@ -28,6 +28,14 @@ describe('dead letters repository', () => {
     expect(d?.truncated).toBe(true);
     expect(Buffer.byteLength(d!.payload)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     expect(d!.payload).toBe('水'.repeat(Math.floor(MAX_PAYLOAD_BYTES / 3)));
+  });
+
+  it('caps a reason at MAX_REASON_BYTES, whoever wrote it (the reason is from the payload)', () => {
+    const { store } = tempStore();
+    store.deadLetters.add({ topic: 't', payload: '{}', reason: `(root): Unrecognized key: "${'水'.repeat(100_000)}"`, receivedAt: T0 });
+    const [d] = store.deadLetters.list({ limit: 1, offset: 0 });
+    expect(Buffer.byteLength(d!.reason)).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(d!.reason).toMatch(/^\(root\): Unrecognized key: "水+…\[truncated\]$/);
   });
 
   it.each([
