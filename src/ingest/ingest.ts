@@ -26,7 +26,8 @@ export interface IngestDeps extends IngestSinks {
 export type Defer = (task: () => void) => void;
 
 export type IngestOutcome =
-  | { status: 'accepted'; accepted: number; duplicates: number }
+  /** `rejected`: readings of the batch dead-lettered one by one (present when any were). */
+  | { status: 'accepted'; accepted: number; duplicates: number; rejected?: number }
   | { status: 'rejected'; code: RejectCode | 'internal-error'; reason: string }
   | { status: 'no-consent' };
 
@@ -73,7 +74,7 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     if (!parsed.ok) {
       deadLetter({ topic, meterId, payload, reason: parsed.reason, receivedAt });
-      deps.counters.rejected(parsed.code, 1);
+      deps.counters.rejected(parsed.code, parsed.readings ?? 1);
       logger.warn({ meterId, topic, code: parsed.code, reason: parsed.reason }, 'message rejected');
       return { status: 'rejected', code: parsed.code, reason: parsed.reason };
     }
@@ -82,6 +83,15 @@ export function createIngest(deps: IngestDeps): Ingest {
       deps.onStatus(parsed.status);
       deps.counters.accepted(1);
       return { status: 'accepted', accepted: 1, duplicates: 0 };
+    }
+
+    // A batch's bad readings: kept (a batch of just them, to replay) and counted, the rest go on.
+    let rejected = 0;
+    for (const part of parsed.rejected ?? []) {
+      deadLetter({ topic, meterId, payload: part.payload, reason: part.reason, receivedAt });
+      deps.counters.rejected(part.code, part.count);
+      logger.warn({ meterId, topic, code: part.code, reason: part.reason }, 'readings rejected');
+      rejected += part.count;
     }
 
     const { fresh, duplicates } = yield* recent.unseenSteps(parsed.readings, slice);
@@ -96,7 +106,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       recent.remember(fresh);
       deps.counters.accepted(fresh.length);
     }
-    return { status: 'accepted', accepted: fresh.length, duplicates };
+    return rejected > 0 ? { status: 'accepted', accepted: fresh.length, duplicates, rejected } : { status: 'accepted', accepted: fresh.length, duplicates };
   }
 
   function internalError(meterId: string, topic: string, text: string, receivedAt: number, err: unknown): IngestOutcome {

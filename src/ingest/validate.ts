@@ -7,10 +7,20 @@ import { fastReading } from './fast-reading.ts';
 
 export type RejectCode = 'invalid-json' | 'schema' | 'bad-topic' | 'implausible-time';
 
+/** Readings of a batch refused one by one (the batch's others go on): a dead letter each code. */
+export interface RejectedReadings {
+  code: 'schema' | 'implausible-time';
+  count: number;
+  reason: string;
+  /** `{"readings":[…]}` of just these readings, as the meter sent them: a batch to replay. */
+  payload: string;
+}
+
 export type Parsed =
-  | { ok: true; kind: 'readings'; readings: Reading[] }
+  | { ok: true; kind: 'readings'; readings: Reading[]; rejected?: RejectedReadings[] }
   | { ok: true; kind: 'status'; status: MeterStatus }
-  | { ok: false; code: RejectCode; reason: string };
+  /** `readings`: how many readings the refused message held, when it got that far. */
+  | { ok: false; code: RejectCode; reason: string; readings?: number };
 
 export interface Plausibility {
   /** How far ahead of receipt a meter clock may run before we distrust it. */
@@ -66,9 +76,12 @@ const MAX_ISSUES = 5;
 
 /**
  * One message from `meterId` (the authenticated identity) → readings in ts
- * order, or a status, or a rejection. A batch is accepted or rejected whole,
- * like the schema check: a meter whose clock is wrong for one reading is
- * suspect for all of them, and the dead letter keeps the batch for replay.
+ * order, or a status, or a rejection. A batch's readings are judged one by one:
+ * the good ones go on and the bad ones are returned in `rejected`, to be
+ * dead-lettered with their reasons. Rejecting the batch whole lost the good
+ * ones for good (a dead letter is cut at 64 KiB, a full batch is 215–500 KB)
+ * and kept a day of a home's data from the detector over one bad value. A batch
+ * is rejected whole only when its envelope is bad or none of its readings is good.
  */
 export function parseMessage(
   meterId: string,
@@ -89,7 +102,8 @@ export function parseMessage(
  * after every `slice` readings of a batch, so the adapter can give the event loop back
  * between steps (a 5,000-reading batch held it for 20–40 ms). The verdict is the same
  * as in one go: the batch's envelope first, then each reading (issues named with their
- * path, `readings.N.…`, the first five), a schema issue before an implausible time.
+ * path in the message as sent, `readings.N.…`, the first five of each code), a schema
+ * issue before an implausible time.
  */
 export function* parseSteps(
   meterId: string,
@@ -137,9 +151,8 @@ export function* parseSteps(
   const env = validate(BatchEnvelope, json);
   if (!env.ok) return reject('schema', env.reason);
   const items = env.value.readings;
-  const readings: Reading[] = new Array(items.length);
-  const issues: string[] = [];
-  let firstLate: string | null = null;
+  const readings: Reading[] = [];
+  const bad = { schema: { items: [] as unknown[], issues: [] as string[] }, 'implausible-time': { items: [] as unknown[], issues: [] as string[] } };
   let sorted = true;
   for (let i = 0; i < items.length; i++) {
     if (i > 0 && i % slice === 0) yield i;
@@ -147,25 +160,34 @@ export function* parseSteps(
     if (!reading) {
       const r = ReadingPayload.safeParse(items[i]);
       if (!r.success) {
-        for (const issue of r.error.issues) if (issues.length < MAX_ISSUES) issues.push(clipText(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`, MAX_ISSUE_CHARS));
-        if (issues.length >= MAX_ISSUES) break;
+        bad.schema.items.push(items[i]);
+        for (const issue of r.error.issues) if (bad.schema.issues.length < MAX_ISSUES) bad.schema.issues.push(clipText(`${['readings', i, ...issue.path].join('.')}: ${issue.message}`, MAX_ISSUE_CHARS));
         continue;
       }
       // Strict schemas guarantee no unknown keys, so the spread copies only wire fields.
       reading = { meterId, receivedAt, ...r.data };
     }
-    if (firstLate === null) {
-      const late = implausibility(reading.ts, receivedAt, plausibility);
-      if (late) firstLate = `readings.${i}.ts: ${late}`;
+    const late = implausibility(reading.ts, receivedAt, plausibility);
+    if (late) {
+      bad['implausible-time'].items.push(items[i]);
+      if (bad['implausible-time'].issues.length < MAX_ISSUES) bad['implausible-time'].issues.push(`readings.${i}.ts: ${late}`);
+      continue;
     }
-    readings[i] = reading;
-    if (i > 0 && sorted && readings[i - 1] && reading.ts < readings[i - 1]!.ts) sorted = false;
+    if (sorted && readings.length > 0 && reading.ts < readings[readings.length - 1]!.ts) sorted = false;
+    readings.push(reading);
   }
-  if (issues.length) return reject('schema', issues.join('; '));
-  if (firstLate) return reject('implausible-time', firstLate);
+  const rejected: RejectedReadings[] = [];
+  for (const code of ['schema', 'implausible-time'] as const) {
+    const { items: kept, issues } = bad[code];
+    if (kept.length === 0) continue;
+    // All refused for one reason: the message as sent is the dead letter, as for a single reading.
+    if (readings.length === 0 && kept.length === items.length) return { ok: false, code, reason: issues.join('; '), readings: items.length };
+    const others = readings.length > 0 ? `, the other ${readings.length} accepted` : '';
+    rejected.push({ code, count: kept.length, reason: `${kept.length} of ${items.length} readings rejected${others}: ${issues.join('; ')}`, payload: JSON.stringify({ readings: kept }) });
+  }
   // Batches may arrive out of order (NB-IoT meters buffer and resend); the core
   // consumes each meter's stream in event time. Array.prototype.sort is stable.
   // Most batches come in order: checking that is one pass, sorting is n log n.
   if (!sorted) readings.sort((a, b) => a.ts - b.ts);
-  return { ok: true, kind: 'readings', readings };
+  return rejected.length > 0 ? { ok: true, kind: 'readings', readings, rejected } : { ok: true, kind: 'readings', readings };
 }

@@ -79,30 +79,40 @@ describe('handleSliced', () => {
     expect(sinks.readings).toHaveLength(1);
   });
 
-  it('rejects a batch whose last reading is bad with the same reason as in one go, and keeps it as a dead letter', async () => {
+  it('keeps the good readings of a batch whose last reading is bad, dead-letters that one, the same as in one go', async () => {
     const { sinks, ingest, defer, drain } = rig();
     const b = bigBatch() as { readings: unknown[] };
     b.readings[N - 1] = { ts: RECEIVED, totalLiters: 'x' };
     const payload = JSON.stringify(b);
     const out = ingest.handleSliced('m-001', 'meters/m-001/batch', payload, RECEIVED, defer);
     expect(drain()).toBeGreaterThan(10);
-    const expected: IngestOutcome = { status: 'rejected', code: 'schema', reason: `readings.${N - 1}.totalLiters: Invalid input: expected number, received string` };
+    const expected: IngestOutcome = { status: 'accepted', accepted: N - 1, duplicates: 0, rejected: 1 };
     expect(await out).toEqual(expected);
     expect(createIngest(new FakeSinks()).handle('m-001', 'meters/m-001/batch', payload, RECEIVED)).toEqual(expected);
-    expect(sinks.readings).toHaveLength(0);
-    expect(sinks.dead.map((d) => d.reason)).toEqual([expected.reason]);
+    expect(sinks.readings.flat()).toHaveLength(N - 1);
+    expect(sinks.dead).toEqual([
+      {
+        topic: 'meters/m-001/batch',
+        meterId: 'm-001',
+        payload: JSON.stringify({ readings: [{ ts: RECEIVED, totalLiters: 'x' }] }),
+        reason: `1 of ${N} readings rejected, the other ${N - 1} accepted: readings.${N - 1}.totalLiters: Invalid input: expected number, received string`,
+        receivedAt: RECEIVED,
+      },
+    ]);
     expect(sinks.counts.rejected).toEqual({ schema: 1 });
   });
 
-  it('names at most five issues across slices, and a schema issue before an implausible time', () => {
-    const { ingest } = rig();
+  it('names at most five issues of each kind across slices, a schema issue before an implausible time', () => {
+    const { ingest, sinks } = rig();
     const b = bigBatch() as { readings: unknown[] };
     b.readings[10] = { ts: RECEIVED + 48 * 60 * MIN, totalLiters: 1 }; // implausible, but…
     for (const i of [300, 301, 2600, 4000, 4500, 4999]) b.readings[i] = { ts: RECEIVED, totalLiters: -1 };
     const out = ingest.handle('m-001', 'meters/m-001/batch', JSON.stringify(b), RECEIVED);
-    expect(out).toMatchObject({ status: 'rejected', code: 'schema' });
-    const paths = out.status === 'rejected' ? out.reason.split('; ').map((x) => x.split(':')[0]) : [];
-    expect(paths).toEqual(['readings.300.totalLiters', 'readings.301.totalLiters', 'readings.2600.totalLiters', 'readings.4000.totalLiters', 'readings.4500.totalLiters']);
+    expect(out).toEqual({ status: 'accepted', accepted: N - 7, duplicates: 0, rejected: 7 });
+    const [schema, late] = sinks.dead.map((d) => d.reason.split(': ').slice(1).join(': '));
+    expect(schema!.split('; ').map((x) => x.split(':')[0])).toEqual(['readings.300.totalLiters', 'readings.301.totalLiters', 'readings.2600.totalLiters', 'readings.4000.totalLiters', 'readings.4500.totalLiters']);
+    expect(late).toMatch(/^readings\.10\.ts: /);
+    expect(sinks.counts.rejected).toEqual({ schema: 6, 'implausible-time': 1 });
   });
 
   it('answers a small message at once, without a deferred task', () => {
