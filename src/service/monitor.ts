@@ -91,11 +91,13 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     if (events.length) refreshActiveGauge();
   };
 
-  /** A reading the detector refused, kept for inspection (through the group commit, like readings). */
-  const deadLetter = (r: Reading, reason: string) => {
-    const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason, receivedAt: r.receivedAt };
+  /** A reading the detector refused, kept for inspection (through the group commit, like readings)
+   *  and counted as rejected under `code`, as every dead letter is (README "Wire contract"). */
+  const deadLetter = (r: Reading, code: 'implausible-time' | 'late-inconsistent', reason: string) => {
+    const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: `${code}: ${reason}`, receivedAt: r.receivedAt };
     store.writes.add(() => store.deadLetters.add(d));
     metrics.deadLetters.inc();
+    metrics.readingsRejected.inc({ reason: code });
   };
 
   /** The detector over readings [from, …) until `deadline`; what is to be stored goes to `kept`. */
@@ -123,13 +125,11 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         metrics.readingsAccepted.inc();
         kept.push(r);
       } else if (res.verdict === 'duplicate') metrics.readingsDuplicate.inc();
-      else if (res.verdict === 'implausible') {
-        deadLetter(r, `implausible-time: ${res.reason}`);
-      } else if (res.verdict === 'late' && !res.fits) {
+      else if (res.verdict === 'implausible') deadLetter(r, 'implausible-time', res.reason ?? 'still in the future after the meter-clock correction');
+      else if (res.verdict === 'late' && !res.fits) {
         // Behind the watermark and not between the readings it should lie between (another
         // meter's value, a reset register): not history, but kept for inspection with the reason.
-        deadLetter(r, "late-inconsistent: behind the readings already used and not between its neighbours' register values");
-        metrics.readingsRejected.inc({ reason: 'late-inconsistent' });
+        deadLetter(r, 'late-inconsistent', "behind the readings already used and not between its neighbours' register values");
       } else {
         // A late reading that fits is consistent history: stored, not used by the detector.
         if (res.verdict === 'late') kept.push(r);
