@@ -160,7 +160,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       },
     },
     isProcessingAllowed: (meterId) => store.meters.isProcessingAllowed(meterId),
-    onReadings: (readings) => monitor.onReadings(readings),
+    onReadings: (readings, topic) => monitor.onReadings(readings, topic),
     onStatus: (s) => monitor.onStatus(s),
     counters: {
       accepted: () => {}, // the monitor counts what the detector accepted

@@ -100,7 +100,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       logger.debug({ meterId, duplicates }, 'duplicate readings dropped');
     }
     if (fresh.length > 0) {
-      deps.onReadings(fresh);
+      deps.onReadings(fresh, topic);
       // Only after a successful hand-off: a reading lost to a throw above is
       // dead-lettered and must not be taken for a duplicate when replayed.
       recent.remember(fresh);

@@ -32,8 +32,9 @@ export interface IngestSinks {
   deadLetters: DeadLetterSink;
   /** Household consent (PIPL): false → the data is dropped and not kept. */
   isProcessingAllowed(meterId: string): boolean;
-  /** Readings of one meter, fresh (deduped) and in ts order. */
-  onReadings(readings: Reading[]): void;
+  /** Readings of one meter, fresh (deduped) and in ts order, with the topic they came by
+   *  (meters/{id}/reading or …/batch: a reading the detector refuses is filed under it). */
+  onReadings(readings: Reading[], topic: string): void;
   onStatus(s: MeterStatus): void;
   counters: IngestCounters;
 }

@@ -93,15 +93,20 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
 
   /** A reading the detector refused, kept for inspection (through the group commit, like readings)
    *  and counted as rejected under `code`, as every dead letter is (README "Wire contract"). */
-  const deadLetter = (r: Reading, code: 'implausible-time' | 'late-inconsistent', reason: string) => {
-    const d = { topic: `meters/${r.meterId}/reading`, meterId: r.meterId, payload: JSON.stringify({ ts: r.ts, totalLiters: r.totalLiters }), reason: `${code}: ${reason}`, receivedAt: r.receivedAt };
+  const deadLetter = (r: Reading, topic: string, code: 'implausible-time' | 'late-inconsistent', reason: string) => {
+    // Every wire field the meter sent (battery and flow are data too), under the topic it came
+    // by and in that topic's shape, so the letter is what to publish again to replay it.
+    const sent = { ts: r.ts, totalLiters: r.totalLiters, seq: r.seq, flowLpm: r.flowLpm, battery: r.battery };
+    const payload = JSON.stringify(topic.endsWith('/batch') ? { readings: [sent] } : sent);
+    const d = { topic, meterId: r.meterId, payload, reason: `${code}: ${reason}`, receivedAt: r.receivedAt };
     store.writes.add(() => store.deadLetters.add(d));
     metrics.deadLetters.inc();
     metrics.readingsRejected.inc({ reason: code });
   };
 
-  /** The detector over readings [from, …) until `deadline`; what is to be stored goes to `kept`. */
-  const processUntil = (readings: Reading[], from: number, deadline: number, kept: Reading[]): number => {
+  /** The detector over readings [from, …) until `deadline`; what is to be stored goes to `kept`.
+   *  `topic`: the message they came in (a dead letter is filed under it). */
+  const processUntil = (readings: Reading[], topic: string, from: number, deadline: number, kept: Reading[]): number => {
     let i = from;
     while (i < readings.length) {
       if (i > from && (i - from) % 32 === 0 && performance.now() >= deadline) break;
@@ -125,11 +130,11 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
         metrics.readingsAccepted.inc();
         kept.push(r);
       } else if (res.verdict === 'duplicate') metrics.readingsDuplicate.inc();
-      else if (res.verdict === 'implausible') deadLetter(r, 'implausible-time', res.reason ?? 'still in the future after the meter-clock correction');
+      else if (res.verdict === 'implausible') deadLetter(r, topic, 'implausible-time', res.reason ?? 'still in the future after the meter-clock correction');
       else if (res.verdict === 'late' && !res.fits) {
         // Behind the watermark and not between the readings it should lie between (another
         // meter's value, a reset register): not history, but kept for inspection with the reason.
-        deadLetter(r, 'late-inconsistent', "behind the readings already used and not between its neighbours' register values");
+        deadLetter(r, topic, 'late-inconsistent', "behind the readings already used and not between its neighbours' register values");
       } else {
         // A late reading that fits is consistent history: stored, not used by the detector.
         if (res.verdict === 'late') kept.push(r);
@@ -171,12 +176,12 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   };
 
   /** Readings [from, …) until the slice's time is up; returns where it stopped. */
-  const processSlice = (readings: Reading[], from: number): number => {
+  const processSlice = (readings: Reading[], topic: string, from: number): number => {
     const deadline = performance.now() + sliceMs;
     const kept: Reading[] = [];
     let i = from;
     try {
-      i = processUntil(readings, from, deadline, kept);
+      i = processUntil(readings, topic, from, deadline, kept);
     } catch (err) {
       // A bug of ours: the rest of this batch is never processed, so it leaves the queue's count now.
       queued -= readings.length - from;
@@ -193,11 +198,11 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   };
 
   /** Readings [from, …) as slices on the shared queue; resolves once the last is processed. */
-  const sliceRest = (readings: Reading[], from: number): Promise<void> =>
+  const sliceRest = (readings: Reading[], topic: string, from: number): Promise<void> =>
     new Promise((resolve, reject) => {
       const task = () => {
         try {
-          from = processSlice(readings, from);
+          from = processSlice(readings, topic, from);
         } catch (err) {
           // Never leave the meter's queue (and so its PUBACKs) waiting on a slice that failed.
           reject(err);
@@ -230,25 +235,27 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     /**
      * Readings of one meter, in order. A short batch is processed before this returns; the
      * rest of a long one continues in later turns (the promise says when it is done).
+     * `topic`: the message they came in (meters/{id}/reading when not said).
      */
-    onReadings(readings: Reading[]): Promise<void> | undefined {
+    onReadings(readings: Reading[], topic?: string): Promise<void> | undefined {
       if (readings.length === 0) return undefined;
       queued += readings.length;
       const meterId = readings[0]!.meterId;
+      const via = topic ?? `meters/${meterId}/reading`;
       let from = 0;
       if (current?.meterId === meterId) {
         // Inside this meter's own step: its first slice now; the step completes with the rest.
-        from = processSlice(readings, 0);
+        from = processSlice(readings, via, 0);
         if (from >= readings.length) return undefined;
-        const rest = sliceRest(readings, from);
+        const rest = sliceRest(readings, via, from);
         current.spawned.push(rest);
         return rest;
       }
       if (!busy.has(meterId)) {
-        from = processSlice(readings, 0);
+        from = processSlice(readings, via, 0);
         if (from >= readings.length) return undefined;
       }
-      return after(meterId, () => sliceRest(readings, from));
+      return after(meterId, () => sliceRest(readings, via, from));
     },
     onStatus(s: MeterStatus): Promise<void> | undefined {
       if (!busy.has(s.meterId)) return void handle(onStatus(detector, s, s.receivedAt));
