@@ -7,6 +7,7 @@
 // when none is left the row fails and the planner is woken to move to the next rung.
 import type { Logger } from 'pino';
 import { maskName, maskPhone } from '../domain/household.ts';
+import { maskPhonesIn } from '../domain/mask-text.ts';
 import type { AlertsRepo } from '../store/alerts.ts';
 import type { NotificationRow, OutboxRepo } from '../store/outbox.ts';
 import type { Counter } from '../observability/registry.ts';
@@ -44,8 +45,9 @@ export function recipientLabel(r: Recipient): string {
   return [r.name ? maskName(r.name) : r.id, r.phone ? maskPhone(r.phone) : undefined].filter(Boolean).join(' ');
 }
 
-/** A provider's error text may quote the number it refused: masked before it is logged or stored. */
-export const scrubPhones = (text: string): string => text.replace(/(?<!\d)(?:\+?86)?(1\d{10})(?!\d)/g, (_m, n: string) => maskPhone(n));
+/** A provider's error text may quote the number it refused: masked before it is logged or stored
+ *  (any phone-like number, `known` ones — the recipient's — in whatever form; src/domain/mask-text.ts). */
+export const scrubPhones = (text: string, known: readonly (string | undefined)[] = []): string => maskPhonesIn(text, known);
 
 /** Exponential backoff: base, 2×base, 4×base … capped; a provider's Retry-After wins when longer. */
 export function backoffMs(attempt: number, retry: DispatcherDeps['retry'], retryAfterMs?: number): number {
@@ -123,7 +125,11 @@ export function createDispatcher(d: DispatcherDeps) {
         : await sendOnce(notifier, msg);
     const now = d.clock();
     const labels = { channel, provider: notifier.provider };
-    if (!res.ok) res.message = scrubPhones(res.message);
+    // Masked once, here, before the message reaches a row, a log line or the API; and bounded.
+    if (!res.ok) {
+      res.message = scrubPhones(res.message, [msg.to.phone]).slice(0, 500);
+      res.code = scrubPhones(res.code, [msg.to.phone]).slice(0, 100);
+    }
     d.outbox.addAttempt({
       notificationId: n.id,
       at: now,
