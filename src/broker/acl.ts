@@ -38,12 +38,47 @@ export function createAuthorizePublish(
   };
 }
 
+/** A meter's refused subscriptions are logged at most this often, as one line with a count. */
+export const SUBSCRIBE_LOG_EVERY_MS = 10_000;
+/** Topic filters quoted in that line (each cut at 200 characters). */
+const QUOTED_FILTERS = 3;
+
+/**
+ * Meters may not subscribe: every topic filter is refused. aedes asks once per filter, and one
+ * SUBSCRIBE may carry tens of thousands (20,000 in a 140 KB packet wrote 20,000 warn lines,
+ * 3.5 MB: a 25× amplification a meter could repeat at line rate). So refusals are counted per
+ * client and logged as one line — the count and the first few filters — at the end of the
+ * turn that refused them (a packet's filters are asked about together), then at most once per
+ * SUBSCRIBE_LOG_EVERY_MS for that client, whatever it keeps sending.
+ */
 export function createAuthorizeSubscribe(
   identities: Identities,
   logger: Logger,
+  now: () => number = Date.now,
 ): NonNullable<AedesOptions['authorizeSubscribe']> {
+  interface Pending { refused: number; topics: string[] }
+  // Per client object: gone with the client (WeakMap), no cleanup on disconnect needed.
+  const pending = new WeakMap<object, Pending>();
+  const lastLogged = new WeakMap<object, number>();
+
+  const flush = (client: Parameters<NonNullable<AedesOptions['authorizeSubscribe']>>[0]) => {
+    const p = pending.get(client);
+    if (!p) return;
+    pending.delete(client);
+    lastLogged.set(client, now());
+    logger.warn({ meterId: identities.of(client), clientId: client.id, refused: p.refused, topics: p.topics }, 'mqtt subscribe refused');
+  };
+
   return (client, sub, done) => {
-    logger.warn({ meterId: identities.of(client), clientId: client.id, topic: sub.topic.slice(0, 200) }, 'mqtt subscribe refused');
+    let p = pending.get(client);
+    if (!p) {
+      pending.set(client, (p = { refused: 0, topics: [] }));
+      const wait = (lastLogged.get(client) ?? -Infinity) + SUBSCRIBE_LOG_EVERY_MS - now();
+      if (wait > 0) setTimeout(() => flush(client), wait).unref();
+      else setImmediate(() => flush(client));
+    }
+    p.refused++;
+    if (p.topics.length < QUOTED_FILTERS) p.topics.push(sub.topic.slice(0, 200));
     // A null grant makes aedes answer 0x80 (Failure) for this topic in the
     // SUBACK [MQTT-3.9.3] and keep the connection: refusal without a disconnect.
     done(null, null);
