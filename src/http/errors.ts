@@ -54,6 +54,14 @@ export function fromFrameworkError(statusCode: number, message: string): ApiErro
   return undefined;
 }
 
+/** The router's own errors (fastify's frameworkErrors: before routing, so no route's handler). */
+export function routerError(err: { code?: string }): ApiError {
+  // The path is not quoted back: it is what could not be read, and may be long or hostile.
+  if (err.code === 'FST_ERR_BAD_URL') return new ApiError('bad-request', 'expected a URL whose percent-encoding is valid UTF-8 (%XX hex pairs)');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError('invalid-params', 'expected path segments of at most 100 characters');
+  return new ApiError('bad-request', 'expected a well-formed request');
+}
+
 /**
  * Unwraps a store or lifecycle result: a failure whose code is in the catalogue becomes that
  * error; any other code is a programmer error and surfaces as a 500.

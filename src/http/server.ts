@@ -1,6 +1,6 @@
 // Builds the HTTP API. It never listens: main.ts does, tests call app.inject().
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { installAccessLog } from './auth/access-log-hook.ts';
 import { accessLogRoutes } from './auth/access-log-routes.ts';
 import { installAuth } from './auth/authenticate.ts';
@@ -10,7 +10,7 @@ import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import type { ServerDeps } from './deps.ts';
-import { ApiError, fromFrameworkError } from './errors.ts';
+import { ApiError, fromFrameworkError, routerError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
@@ -20,7 +20,7 @@ import { meterRoutes } from './routes/meters.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { familyPublicRoutes } from './routes/family.ts';
-import { webPlugin } from '../web/plugin.ts';
+import { setSecurityHeaders, webPlugin } from '../web/plugin.ts';
 import { redactedRequest } from './log-redact.ts';
 import { notificationApiRoutes, notifyRoutes } from './routes/notify.ts';
 
@@ -32,6 +32,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ...(deps.https && { https: deps.https }),
     // request.ip (access log, sign-in limiter, sessions) from X-Forwarded-For only via trusted proxies.
     ...(deps.trustProxy !== undefined && deps.trustProxy !== false && { trustProxy: fastifyTrustProxy(deps.trustProxy) }),
+    // Errors the router raises before any route or hook (broken percent-encoding, an overlong
+    // path segment) get the API's {error, message} too, not fastify's own FST_ERR_* body.
+    frameworkErrors: (err, _req, reply) => {
+      const e = routerError(err);
+      // (fastify types this reply with the server's generics: a plain reply is what it is.)
+      const r = reply as unknown as FastifyReply;
+      setSecurityHeaders(r); // no onSend hook runs for it
+      return r.code(e.statusCode).send({ error: e.code, message: e.message });
+    },
   }) as unknown as FastifyInstance; // with `https` the server type differs; the routes do not care
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -16,9 +16,14 @@ const UPLOT_DIR = dirname(require.resolve('uplot/dist/uPlot.esm.js'));
 // Same-origin only: no inline script, no third-party anything (uPlot sets element styles).
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/** The headers every answer carries (also those the router gives before any hook: server.ts). */
+export function setSecurityHeaders(reply: FastifyReply): void {
+  void reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+}
+
 export async function webPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (_req, reply, payload) => {
-    void reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    setSecurityHeaders(reply);
     return payload;
   });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: ['index.html'], cacheControl: false });
