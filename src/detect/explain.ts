@@ -166,6 +166,17 @@ export function explainClock(offsetMs: number): Explanation {
   };
 }
 
+/** The meter's clock is too far off to correct (clock.ts farClockMs): its readings cannot be used. */
+export function explainClockFar(offsetMs: number): Explanation {
+  const fast = offsetMs > 0;
+  const by = describeDuration(Math.abs(offsetMs));
+  return {
+    zh: `水表时钟${fast ? '偏快' : '偏慢'}约 ${by.zh}（按到达时间估计），超出可自动校正的范围：读数无法使用，该户目前无法监测用水。请尽快校准水表时钟。`,
+    en: `The meter's clock runs ${fast ? 'fast' : 'slow'} by about ${by.en} (estimated from arrival times), too far off to correct: its readings cannot be used and this home's water use is not being watched. Please set the meter's clock soon.`,
+    facts: { fault: 'clock-far-off', clockOffsetMinutes: Math.round(offsetMs / 60_000) },
+  };
+}
+
 const FAULT_ZH: Record<string, string> = {
   'absurd-jump': '读数突然跳变',
   'counter-reset': '读数倒退（计数器复位或换表）',
