@@ -2,15 +2,9 @@
 // readings inside one) and its clock. A delivery is a burst of messages close together in
 // arrival time: one reading, one batch message, or an hour of readings sent as many messages
 // in no particular order over a minute or two (NB-IoT retries, QoS 1 redelivery). The offline
-// rule waits for missed *deliveries*; the clock estimate corrects a steady skew.
-//
-// Clock: a reading cannot be taken after it arrives, so `ts − arrival` above zero is the meter
-// clock running fast by at least that much; the freshest reading of a message is normally taken
-// just before it is sent, so the largest lag over recent messages estimates the offset (the
-// second largest once there are a few, so one corrupt timestamp does not move it). A lag below
-// zero is also what batching and latency look like; it is taken for a slow clock only when even
-// the freshest reading is older than a whole delivery interval (no batching explains that).
+// rule waits for missed *deliveries*; the clock estimate (clock.ts) corrects a steady skew.
 import type { DetectorConfig } from './config.ts';
+import { noteFarLag, updateOffset } from './clock.ts';
 import { countDeliveryGap } from './delivery-loss.ts';
 import type { HeartbeatState } from './heartbeat.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
@@ -31,6 +25,9 @@ export interface DeliveryState extends HeartbeatState {
   msgLag: number;
   /** The correction applied to this meter's timestamps: meter clock − real time (ms). */
   offsetMs: number;
+  /** Arrival of the first of the latest messages whose lag is beyond any correction (NaN: the
+   *  latest is not): how long the meter's clock has been too far off to use (clock.ts). */
+  farFrom: number;
   /** This meter has delivered out of order: its deliveries are held and re-sorted. */
   shuffles: boolean;
   /** Readings that came later than the watermark (counted; see detector onReading). */
@@ -50,6 +47,7 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   msgAt: NaN,
   msgLag: NaN,
   offsetMs: 0,
+  farFrom: NaN,
   shuffles: false,
   late: 0,
   slots: 0,
@@ -112,6 +110,7 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
     opened = true;
   }
   if (!(receivedAt <= s.lastAt)) s.lastAt = receivedAt;
+  if (lagged) noteFarLag(s, cfg);
   if (lagged || opened) updateOffset(s, dataCadenceMs, cfg);
   return opened;
 }
@@ -122,36 +121,6 @@ export function stalenessMs(s: DeliveryState): number {
   let worst = Number.isNaN(s.msgLag) ? 0 : s.offsetMs - s.msgLag;
   for (let i = 0, n = numsLength(s.lags); i < n; i++) worst = Math.max(worst, s.offsetMs - numAt(s.lags, i));
   return Math.max(0, worst);
-}
-
-function updateOffset(s: DeliveryState, dataCadenceMs: number, cfg: DetectorConfig): void {
-  // Robust maximum of the lags: the largest while few are known, else the second largest.
-  let a = s.msgLag;
-  let b = -Infinity;
-  const lags = s.lags;
-  const n = numsLength(lags);
-  for (let i = 0; i < n; i++) {
-    const x = numAt(lags, i);
-    if (x > a) (b = a), (a = x);
-    else if (x > b) b = x;
-  }
-  const top = n + 1 < 4 ? a : b;
-  const c = cfg.clock.correctAboveMs;
-  let est = 0;
-  if (top > c) est = top;
-  else if (top < -(Math.max(s.intervalMs, dataCadenceMs) + c)) {
-    // Readings behind arrival are either a slow clock or a backlog being uploaded (a meter
-    // back after hours offline sends hours of readings in a burst, whose lags climb towards
-    // zero). Only a steady lag, the same on several messages, is a clock to correct; while the
-    // lags disagree the estimate stays where it was (moving it would push the rest of a
-    // backlog into the future, where it is dead-lettered as implausible).
-    let lo = s.msgLag;
-    for (let i = 0; i < n; i++) if (numAt(lags, i) < lo) lo = numAt(lags, i);
-    const steady = n + 1 >= 4 && top - lo <= c + dataCadenceMs;
-    est = steady ? top : s.offsetMs;
-  }
-  if (Math.abs(est) > cfg.clock.maxCorrectionMs) est = 0;
-  if (Math.abs(est - s.offsetMs) > c / 2) s.offsetMs = Math.round(est / 1000) * 1000;
 }
 
 /** Hours or minutes, rounded for people: "每小时", "每 15 分钟", "每 2 小时", "每天". */

@@ -5,6 +5,7 @@
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import type { DetectorConfig } from './config.ts';
 import type { DetectorEvent, ReadingResult, ReadingVerdict } from './events.ts';
+import { farClockMs } from './clock.ts';
 import { deliveryLearned, groupGapMs, noteArrival } from './delivery.ts';
 import { observedLossRate, offlineSpanMs } from './delivery-loss.ts';
 import { usedBeyondTrickle } from './drip.ts';
@@ -64,7 +65,7 @@ export function onReading(d: DetectorState, r: Reading, now: number = r.received
   if (r.battery !== undefined) checkBattery(d, m, events, r.battery, r.ts, now);
 
   const ts = r.ts - dv.offsetMs;
-  checkClock(d, m, events, ts, now);
+  checkClock(d, m, events, ts, r.receivedAt, now);
   if (ts > r.receivedAt + cfg.clock.maxFutureMs) {
     const ahead = Math.round((ts - r.receivedAt) / MINUTE);
     const reason = `ts ${new Date(r.ts).toISOString()} is ${ahead} min after receipt even after correcting the meter clock by ${Math.round(dv.offsetMs / MINUTE)} min`;
@@ -125,7 +126,15 @@ export function heldDeadline(d: DetectorState, m: MeterState): number {
  */
 const groupCadence = (m: MeterState): number => (numsLength(m.dataGaps) >= 3 ? m.dataCadenceMs : NaN);
 
-function checkClock(d: DetectorState, m: MeterState, out: DetectorEvent[], ts: number, now: number): void {
+function checkClock(d: DetectorState, m: MeterState, out: DetectorEvent[], ts: number, receivedAt: number, now: number): void {
+  // Too far off to correct: its timestamps mean nothing, so the fault is kept fresh in real time
+  // (once the clock is set, the data-fault clears after clean data like any other).
+  const far = farClockMs(m.delivery, m.dataCadenceMs, d.cfg);
+  if (far !== 0) {
+    m.lastFaultAt = receivedAt;
+    raise(m, out, 'data-fault', now, receivedAt, ex.explainClockFar(far));
+    return;
+  }
   const off = m.delivery.offsetMs;
   if (Math.abs(off) <= d.cfg.clock.alertAboveMs) return;
   // Kept fresh while the clock is off, so the data-fault does not clear and re-open.

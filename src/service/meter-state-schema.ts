@@ -121,6 +121,8 @@ const delivery = z.object({
   stillDevMilli: num.default(0),
   gridLogMilli: num.default(0),
   gridDevMilli: num.default(0),
+  // Older snapshots: no run of far-off clock readings under way (the next messages start one).
+  farFrom: num.default(NaN),
 });
 
 const schema = z.object({
