@@ -168,10 +168,17 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
   }
 
   const { t0, t1, liters } = out;
+  // The service's own downtime inside this interval (restoreDetector): the meter was not silent.
+  // Spent by this interval; only a still register proves nothing was used in it.
+  const down = liters === 0 ? Math.min(m.serviceDownMs, t1 - t0) : 0;
+  m.serviceDownMs = 0;
   // The shortest gap before this one (Infinity for the second reading: nothing to compare with).
   const before = shortestGap(m);
-  m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
-  noteDataGap(m.delivery, t1 - t0, liters !== 0, before, cfg);
+  // An interval across the downtime says nothing of the meter's cadence or reporting pattern.
+  if (down === 0) {
+    m.dataCadenceMs = pushGap(m.dataGaps, t1 - t0);
+    noteDataGap(m.delivery, t1 - t0, liters !== 0, before, cfg);
+  }
   const step = Math.min(before, t1 - t0);
   // A report-on-change meter is silent while nobody uses water: its gap is no outage, and the
   // water of a reading that moved was used in its last interval, not somewhere in the gap (it
@@ -182,7 +189,7 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
     return foldInterval(d, m, t1 - step, t1, liters, false, now, events, true);
   }
   // A gap: the meter was silent for a while; if water was used inside it we cannot say when.
-  const gap = t1 - t0 > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
+  const gap = t1 - t0 - down > Math.max(3 * HOUR, 4 * m.dataCadenceMs);
   return foldInterval(d, m, t0, t1, liters, gap, now, events, true);
 }
 

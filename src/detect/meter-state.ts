@@ -20,6 +20,10 @@ export interface MeterState {
   /** The delivery interval (delivery.intervalMs, kept here for the offline rule and the API). */
   arrivalCadenceMs: number;
   lastArrival: number;
+  /** How long the service itself was down since this meter's last reading (restoreDetector adds
+   *  it; the next interval spends it): the readings of that time were sent but never heard, so
+   *  it is not the meter's silence (detector.ts processReading). */
+  serviceDownMs: number;
   /** Deliveries and the meter clock (delivery.ts). */
   delivery: DeliveryState;
   /** The reorder buffer: readings of the current delivery held until it is complete, as
@@ -47,6 +51,7 @@ export function createMeterState(meterId: string, defaultCadenceMs: number): Met
     dataCadenceMs: defaultCadenceMs,
     arrivalCadenceMs: defaultCadenceMs,
     lastArrival: NaN,
+    serviceDownMs: 0,
     delivery: createDelivery(defaultCadenceMs),
     held: [],
     noUsageCheckIn: false,

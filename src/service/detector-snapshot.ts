@@ -66,7 +66,13 @@ export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapsho
     const m = res.state;
     // The time the service was down is not the meter's silence: without this shift every
     // meter would go "offline" at the first tick after a long deploy, before it reconnects.
-    if (row.savedAt < now && Number.isFinite(m.lastArrival)) m.lastArrival += now - row.savedAt;
+    if (row.savedAt < now && Number.isFinite(m.lastArrival)) {
+      m.lastArrival += now - row.savedAt;
+      // Nor is it a gap in the meter's data: a register that did not move across it proves the
+      // silence went on (a gap would restart the silence clock, and the no-usage alert of a home
+      // silent since the morning came hours late, "since" the first reading after the restart).
+      m.serviceDownMs += now - row.savedAt;
+    }
     d.meters.set(m.meterId, m);
     restored++;
   }

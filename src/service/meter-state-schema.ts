@@ -135,6 +135,8 @@ const schema = z.object({
   dataCadenceMs: num,
   arrivalCadenceMs: num,
   lastArrival: num,
+  // Older snapshots: saved while the service ran (the restore adds its downtime).
+  serviceDownMs: num.default(0),
   delivery,
   held: nums.refine((h) => h.length % 3 === 0, 'expected triples'),
   noUsageCheckIn: z.boolean(),

@@ -126,6 +126,7 @@ export const MeterStateV1Schema = z.object({
   dataCadenceMs: num,
   arrivalCadenceMs: num,
   lastArrival: num,
+  serviceDownMs: num.default(0),
   delivery: delivery.optional().transform((v) => v ?? { ...createDelivery(HOUR), gaps: [], lags: [] }),
   held: nums.default([]),
   noUsageCheckIn: z.boolean().default(false),
