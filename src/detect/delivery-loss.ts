@@ -9,6 +9,7 @@
 // already alerted, and are not counted as loss: a meter's real outages never make it tolerant.
 import type { DetectorConfig } from './config.ts';
 import type { DeliveryState } from './delivery.ts';
+import { afterReturnMs } from './cadence-change.ts';
 import { heartbeatMs, withHeartbeat } from './heartbeat.ts';
 
 const DAY = 86_400_000;
@@ -52,7 +53,9 @@ export function toleratedLosses(s: DeliveryState, cfg: DetectorConfig): number {
 }
 
 /** How long after its last arrival this (learned) meter is offline. */
-export function offlineSpanMs(s: DeliveryState, cfg: DetectorConfig): number {
+export const offlineSpanMs = (s: DeliveryState, cfg: DetectorConfig): number => afterReturnMs(s, spanMs(s, cfg));
+
+function spanMs(s: DeliveryState, cfg: DetectorConfig): number {
   const o = cfg.offline;
   // A report-on-change meter's missing slots are its idle intervals, not lost uploads: it is
   // waited for by its heartbeat alone (heartbeat.ts).

@@ -5,7 +5,8 @@
 // rule waits for missed *deliveries*; the clock estimate (clock.ts) corrects a steady skew.
 import type { DetectorConfig } from './config.ts';
 import { noteFarLag, updateOffset } from './clock.ts';
-import { countDeliveryGap } from './delivery-loss.ts';
+import { confirmsNewInterval, noteReturn } from './cadence-change.ts';
+import { countDeliveryGap, offlineSpanMs } from './delivery-loss.ts';
 import type { HeartbeatState } from './heartbeat.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsMedian, numsPush } from './nums.ts';
 import { HOUR } from './time.ts';
@@ -35,6 +36,9 @@ export interface DeliveryState extends HeartbeatState {
   /** Delivery slots seen and lost (decayed counts; delivery-loss.ts): the meter's loss rate. */
   slots: number;
   missed: number;
+  /** The gap of the outage the meter just came back from (0: none), waited for once more in
+   *  case it is the meter's new interval (cadence-change.ts). */
+  backGapMs: number;
 }
 
 export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
@@ -52,6 +56,7 @@ export const createDelivery = (defaultIntervalMs: number): DeliveryState => ({
   late: 0,
   slots: 0,
   missed: 0,
+  backGapMs: 0,
   // Listed here, not spread from heartbeat.ts: a spread puts them outside the object (an extra
   // property array per meter, about 160 B at 10,000 meters' scale; issue 12.4).
   stillLogMilli: 0,
@@ -99,11 +104,14 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   // A burst that only re-sends what was already delivered (a lost PUBACK, a modem retry) proves
   // the meter alive but is not one of its scheduled deliveries: it does not set the interval.
   if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, groupCadenceMs)) && fresh) {
-    if (!Number.isNaN(s.startAt) && receivedAt > s.startAt) {
-      countDeliveryGap(s, receivedAt - s.startAt, cfg);
-      numsPush(s.gaps, receivedAt - s.startAt);
+    const gap = receivedAt - s.startAt;
+    if (!Number.isNaN(s.startAt) && gap > 0 && !confirmsNewInterval(s, gap, cfg)) {
+      const outage = gap >= offlineSpanMs(s, cfg);
+      countDeliveryGap(s, gap, cfg);
+      numsPush(s.gaps, gap);
       if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);
       s.intervalMs = numsMedian(s.gaps);
+      noteReturn(s, gap, outage, cfg);
     }
     s.startAt = receivedAt;
     s.count++;

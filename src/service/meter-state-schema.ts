@@ -123,6 +123,8 @@ const delivery = z.object({
   gridDevMilli: num.default(0),
   // Older snapshots: no run of far-off clock readings under way (the next messages start one).
   farFrom: num.default(NaN),
+  // Older snapshots: not just back from an outage.
+  backGapMs: num.default(0),
 });
 
 const schema = z.object({

@@ -176,6 +176,6 @@ export function fromV1(v: MeterStateV1): MeterState {
     routine: { ...routine, days },
     flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, stepMilli: 0, stepDeltas: 0, lastTickAt: NaN, fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity, days: flowDays },
     dataGaps: numsOf(0, v.dataGaps),
-    delivery: { ...v.delivery, gaps: numsOf(1, v.delivery.gaps), lags: numsOf(1, v.delivery.lags), farFrom: NaN },
+    delivery: { ...v.delivery, gaps: numsOf(1, v.delivery.gaps), lags: numsOf(1, v.delivery.lags), farFrom: NaN, backGapMs: 0 },
   };
 }
