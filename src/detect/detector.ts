@@ -19,7 +19,7 @@ import { createMeterState, isAway, pushGap, shortestGap, type MeterState } from 
 import { checkNoUsage, judgeLagMs, noUsageTickAt } from './no-usage.ts';
 import { advanceRegister } from './register.ts';
 import { numsLength } from './nums.ts';
-import { stepTooCoarseForNoUsage } from './register-step.ts';
+import { forgetStep, stepTooCoarseForNoUsage } from './register-step.ts';
 import { excludeToday, observe } from './routine.ts';
 import { HOUR, MINUTE } from './time.ts';
 
@@ -157,9 +157,10 @@ function processReading(d: DetectorState, m: MeterState, ts: number, total: numb
       raise(m, events, 'data-fault', now, ts, ex.explainFault(out.why, out.deltaLiters));
       return { verdict: 'fault', usedLiters: 0 };
     case 'rebased':
-      // A new register baseline: nothing is known about use across the swap.
+      // A new register baseline: nothing is known about use across the swap, nor of its step.
       m.lastFaultAt = ts;
       m.lastUseAt = ts;
+      forgetStep(m.flow);
       raise(m, events, 'data-fault', now, ts, ex.explainFault('rebased', out.to - out.from));
       return { verdict: 'accepted', usedLiters: 0 };
     case 'first':

@@ -7,7 +7,10 @@
 //
 // The step is learned from the positive deltas: the largest step of the ladder below (1 mL …
 // 100 L) that divides every one of them. One delta that is not a multiple (another resolution after a
-// meter swap, a glitch) lowers it for good, which only brings back the fine-meter rules.
+// glitch) lowers it for good, which only brings back the fine-meter rules. A new register (the
+// meter swapped or reset, register.ts 'rebased') learns its own step from scratch: a fine meter
+// replaced by a 100 L pulse meter kept the fine step and with it no-usage, on a register that
+// cannot show a day's uses (false alerts several times a week).
 // Until enough deltas are seen the step is unknown and nothing changes.
 
 /** Register steps in millilitres, largest first: powers of ten, and 20 and 50 L (pulse outputs
@@ -37,6 +40,12 @@ export function noteDelta(s: StepState, liters: number): void {
   if (step) for (const p of LADDER) if (milli % p === 0) { step = p; break; }
   s.stepMilli = s.stepDeltas === 0 ? step : Math.min(s.stepMilli, step);
   if (s.stepDeltas < STEP_TRUST_DELTAS) s.stepDeltas++;
+}
+
+/** A new register: what the old one's deltas said of its step no longer holds. */
+export function forgetStep(s: StepState): void {
+  s.stepMilli = 0;
+  s.stepDeltas = 0;
 }
 
 /** The register's step in litres once STEP_TRUST_DELTAS deltas agree on it, else 0 (not known yet). */
