@@ -183,11 +183,17 @@ const FAULT_ZH: Record<string, string> = {
   'conflicting-duplicate': '同一时刻出现两个不同读数',
   rebased: '水表读数基准已更换（换表或复位）',
 };
+/** A register difference for people: whole litres from 10 L, else to 0.1 L, else to the
+ *  millilitre. Rounded to whole litres, a fine meter's re-send 0.3 L higher read "two different
+ *  readings (0 L)". */
+const litersShown = (l: number): number => (Math.abs(l) >= 10 ? Math.round(l) : Math.round(l * 10) / 10 || Math.round(l * 1000) / 1000);
+
 export function explainFault(why: string, deltaLiters: number): Explanation {
+  const d = litersShown(deltaLiters);
   return {
-    zh: `数据异常：${FAULT_ZH[why] ?? why}（${Math.round(deltaLiters)} 升）。该读数未计入用水，不会触发用水告警。`,
-    en: `Bad meter data: ${why.replace(/-/g, ' ')} (${Math.round(deltaLiters)} L). The reading was not counted as water use and raises no usage alert.`,
-    facts: { fault: why, deltaLiters: Math.round(deltaLiters) },
+    zh: `数据异常：${FAULT_ZH[why] ?? why}（${d} 升）。该读数未计入用水，不会触发用水告警。`,
+    en: `Bad meter data: ${why.replace(/-/g, ' ')} (${d} L). The reading was not counted as water use and raises no usage alert.`,
+    facts: { fault: why, deltaLiters: d },
   };
 }
 
