@@ -19,7 +19,7 @@ import { createMeterState, isAway, pushGap, shortestGap, type MeterState } from 
 import { checkNoUsage, judgeLagMs, noUsageTickAt } from './no-usage.ts';
 import { advanceRegister } from './register.ts';
 import { numsLength } from './nums.ts';
-import { forgetStep, stepTooCoarseForNoUsage } from './register-step.ts';
+import { forgetStep, stepTooCoarseForNoUsage, trustedStepLiters } from './register-step.ts';
 import { excludeToday, observe } from './routine.ts';
 import { HOUR, MINUTE } from './time.ts';
 
@@ -145,7 +145,7 @@ function checkClock(d: DetectorState, m: MeterState, out: DetectorEvent[], ts: n
 /** One reading in event time (corrected ts): the register, then every rule. */
 function processReading(d: DetectorState, m: MeterState, ts: number, total: number, now: number, events: DetectorEvent[]): { verdict: ReadingVerdict; usedLiters: number } {
   const cfg = d.cfg;
-  const out = advanceRegister(m.register, ts, total, cfg.dataFault);
+  const out = advanceRegister(m.register, ts, total, cfg.dataFault, trustedStepLiters(m.flow));
   switch (out.kind) {
     case 'duplicate':
       return { verdict: 'duplicate', usedLiters: 0 };

@@ -4,6 +4,7 @@
 import type { DetectorConfig } from './config.ts';
 import { type Nums, nums, numAt, numsClear, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
 import { columnToLiters, fromColumn, isMilli, litersBetween, toColumn } from './milli.ts';
+import { rolloverLiters } from './rollover.ts';
 import { MINUTE } from './time.ts';
 
 export interface RegisterState {
@@ -84,11 +85,13 @@ const JITTER_BACK_L = 10;
 /** The most a register can rise in `dtMs` (L): maxFlowLpm over the interval plus the clock's slack. */
 const plausibleRise = (cfg: DetectorConfig['dataFault'], dtMs: number): number => (cfg.maxFlowLpm * (dtMs + cfg.clockSlackMs)) / MINUTE + JITTER_L;
 
+/** `stepL`: the register's trusted step in litres (register-step.ts; 0 unknown), for rollovers. */
 export function advanceRegister(
   r: RegisterState,
   ts: number,
   total: number,
   cfg: DetectorConfig['dataFault'],
+  stepL = 0,
 ): RegisterOutcome {
   if (Number.isNaN(r.lastTs)) {
     r.lastTs = ts;
@@ -111,6 +114,18 @@ export function advanceRegister(
     r.lastTotal = Math.max(total, r.lastTotal);
     remember(r, ts, r.lastTotal);
     return { kind: 'interval', t0, t1: ts, liters: Math.max(0, delta) };
+  }
+
+  // A counter that wrapped (rollover.ts): the water across the wrap is use, the new value the register.
+  const wrapped = delta < -JITTER_BACK_L ? rolloverLiters(r.lastTotal, total, stepL, plausibleMax) : NaN;
+  if (!Number.isNaN(wrapped)) {
+    r.pending = null;
+    const t0 = r.lastTs;
+    r.lastTs = ts;
+    r.lastTotal = total;
+    numsClear(r.recent); // the values before the wrap are not comparable with those after it
+    remember(r, ts, total);
+    return { kind: 'interval', t0, t1: ts, liters: wrapped };
   }
 
   // Inconsistent with our register. A glitch if it never repeats; a new meter (or a reset
