@@ -69,9 +69,10 @@ function spanMs(s: DeliveryState, cfg: DetectorConfig): number {
   return withHeartbeat(Math.max(o.minMs, o.intervals * s.intervalMs, Math.min((k + 1.5) * s.intervalMs, o.unlearnedMs)), s, cfg);
 }
 
-/** A new delivery came `gapMs` after the previous one began: count its slots and the lost ones. */
-export function countDeliveryGap(s: DeliveryState, gapMs: number, cfg: DetectorConfig): void {
-  if (s.count < COUNT_AFTER || !(s.intervalMs > 0) || gapMs >= offlineSpanMs(s, cfg)) return;
+/** A new delivery came `gapMs` after the previous one began: count its slots and the lost ones.
+ *  `spanMs`: the offline span it was judged by (the caller has it: computed once per delivery). */
+export function countDeliveryGap(s: DeliveryState, gapMs: number, cfg: DetectorConfig, spanMs = offlineSpanMs(s, cfg)): void {
+  if (s.count < COUNT_AFTER || !(s.intervalMs > 0) || gapMs >= spanMs) return;
   const j = Math.max(1, Math.round(gapMs / s.intervalMs));
   s.slots += j;
   s.missed += j - 1;

@@ -106,12 +106,12 @@ export function noteArrival(s: DeliveryState, ts: number, receivedAt: number, da
   if ((Number.isNaN(s.lastAt) || receivedAt - s.lastAt > groupGapMs(cfg, groupCadenceMs)) && fresh) {
     const gap = receivedAt - s.startAt;
     if (!Number.isNaN(s.startAt) && gap > 0 && !confirmsNewInterval(s, gap, cfg)) {
-      const outage = gap >= offlineSpanMs(s, cfg);
-      countDeliveryGap(s, gap, cfg);
+      const span = offlineSpanMs(s, cfg);
+      countDeliveryGap(s, gap, cfg, span);
       numsPush(s.gaps, gap);
       if (numsLength(s.gaps) > GAP_WINDOW) numsDropFront(s.gaps, 1);
       s.intervalMs = numsMedian(s.gaps);
-      noteReturn(s, gap, outage, cfg);
+      noteReturn(s, gap, gap >= span, cfg);
     }
     s.startAt = receivedAt;
     s.count++;
