@@ -48,6 +48,7 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   if (m.active.has('surge')) {
     if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) {
       clear(m, out, 'surge', now, t);
+      m.flow.surgeUntil = t;
       restartWetStreak(m.flow, f, t);
     }
     return;
@@ -63,6 +64,7 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
         ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
         : ex.explainVolume(hourLiters, hourThr, away, learned);
   raise(m, out, 'surge', now, t, reason);
+  m.flow.surgeUntil = Infinity;
   excludeFlowToday(m.flow);
 }
 

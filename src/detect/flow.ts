@@ -62,6 +62,9 @@ export interface FlowState {
   learnedMaxShortL: number;
   learnedMaxWetMs: number;
   learnedMaxSteadyMs: number;
+  /** Water up to this time was a raised surge's (Infinity while one is raised, NaN: none): it is
+   *  never learned as the household's normal, whichever day it ends on (flow-rules.ts sets it). */
+  surgeUntil: number;
 }
 
 export const createFlow = (): FlowState => ({
@@ -95,6 +98,7 @@ export const createFlow = (): FlowState => ({
   learnedMaxShortL: NaN,
   learnedMaxWetMs: NaN,
   learnedMaxSteadyMs: NaN,
+  surgeUntil: NaN,
 });
 
 export interface FlowFeatures {
@@ -151,6 +155,12 @@ const fastLeakTier = (cfg: DetectorConfig, cadenceMs: number): boolean => fastLe
  *  `cadenceMs` is the meter's data cadence. */
 export function observeFlow(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, cadenceMs: number, cfg: DetectorConfig): FlowFeatures {
   rollFlowDay(f, dayIndex(t1, cfg.utcOffsetMinutes), cfg);
+  // Only the day a surge is raised on is excluded; a tap left running from 22:00 to 09:00 ends on
+  // a learnable day, and its 11-hour run (and its hours' litres) became the household's normal:
+  // for four weeks no shorter run was a surge. Runs and streaks under way while a surge is raised,
+  // and volumes whose window reaches back into it, are not learned.
+  const learns = todayLearns(f.days) && !(f.surgeUntil === Infinity);
+  const learnsVolume = learns && !(t1 - HOUR < f.surgeUntil);
   const dtMin = (t1 - t0) / MINUTE;
   const lpm = dtMin > 0 ? liters / dtMin : 0;
   const useLpm = lpm - f.baselineLpm;
@@ -171,7 +181,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.runIntervals++;
     if (f.runTailMinLpm >= cfg.surge.sustainedLpm) f.runSustainedMs = t1 - f.runStart;
   } else {
-    if (!Number.isNaN(f.runStart) && todayLearns(f.days)) {
+    if (!Number.isNaN(f.runStart) && learns) {
       raiseToday(f.days, 'run', t0 - f.runStart);
       raiseToday(f.days, 'sustained', f.runSustainedMs);
     }
@@ -194,7 +204,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.steadyLiters += liters;
     f.steadyIntervals++;
   } else {
-    if (!Number.isNaN(f.steadyStart) && todayLearns(f.days)) raiseToday(f.days, 'steady', t0 - f.steadyStart);
+    if (!Number.isNaN(f.steadyStart) && learns) raiseToday(f.days, 'steady', t0 - f.steadyStart);
     f.steadyStart = NaN;
   }
 
@@ -206,7 +216,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   // streak at ≥ fastLpm instead, which its fast rule waits beyond. Other meters learn the streak.
   const fastTier = fastLeakTier(cfg, cadenceMs);
   if (gap || wet < 0 || Number.isNaN(f.lastDryAt)) {
-    if (f.wetIntervals > 0 && !fastTier && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
+    if (f.wetIntervals > 0 && !fastTier && learns) raiseToday(f.days, 'wet', t0 - f.lastDryAt);
     f.lastDryAt = t1;
     f.wetIntervals = 0;
     f.wetMinLpm = Infinity;
@@ -222,7 +232,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastIntervals++;
     f.fastMinLpm = Math.min(f.fastMinLpm, wet);
   } else {
-    if (f.fastIntervals > 0 && fastTier && todayLearns(f.days)) raiseToday(f.days, 'wet', t0 - f.fastFrom);
+    if (f.fastIntervals > 0 && fastTier && learns) raiseToday(f.days, 'wet', t0 - f.fastFrom);
     f.fastFrom = NaN;
     f.fastIntervals = 0;
     f.fastMinLpm = Infinity;
@@ -240,7 +250,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   // one is prorated, as for the hour.
   const win = cfg.surge.shortWindowMs;
   const shortLiters = t1 - t0 <= win * SHORT_SLACK ? litersSince(f, t1 - win) : NaN;
-  if (todayLearns(f.days) && !gap) {
+  if (learnsVolume && !gap) {
     raiseToday(f.days, 'hourL', hourLiters);
     if (!Number.isNaN(shortLiters)) raiseToday(f.days, 'shortL', shortLiters);
   }

@@ -92,6 +92,8 @@ const flow = z.object({
   learnedMaxShortL: num,
   learnedMaxWetMs: num,
   learnedMaxSteadyMs: num,
+  // Written since surges stopped teaching the household's normal; older snapshots: see withSurge.
+  surgeUntil: num.default(NaN),
 });
 
 const delivery = z.object({
@@ -178,7 +180,7 @@ export function parseMeterState(version: number, raw: unknown): Parsed {
   else raw = withHourMasks(raw);
   const parsed = MeterStateSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, why: `malformed snapshot: ${firstIssue(parsed.error)}` };
-  return { ok: true, state: parsed.data };
+  return { ok: true, state: withSurge(parsed.data) };
 }
 
 /** A format-2 state written before the hour masks (no `routine.bridge`) with the 7-field day
@@ -191,6 +193,13 @@ function withHourMasks(raw: unknown): unknown {
   const widened = table.success ? withAllHours(table.data) : null;
   if (!widened) return raw;
   return { ...raw, routine: { ...raw.routine, days: { ...raw.routine.days, table: widened } } };
+}
+
+/** A state saved before `flow.surgeUntil` while a surge was raised: its water is the surge's
+ *  still (flow.ts learns none of it), as if the build that raised it had said so. */
+function withSurge(m: MeterState): MeterState {
+  if (m.active.has('surge') && Number.isNaN(m.flow.surgeUntil)) m.flow.surgeUntil = Infinity;
+  return m;
 }
 
 /** What a snapshot keeps of a meter: its lists without slack, and no cached verdict (derived,
