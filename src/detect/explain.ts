@@ -1,9 +1,11 @@
 // Why an alert fired, in words a grid worker understands: zh-CN first, then English,
-// with the numbers behind the sentence.
+// with the numbers behind the sentence. Surge texts: explain-surge.ts (re-exported).
 import type { Explanation } from '../domain/alert.ts';
 import type { SilenceVerdict } from './deadline.ts';
 import { describeDuration, describeInterval } from './delivery.ts';
 import { afterMin, clockOf, hhmm, hours1, minuteOfDay } from './time.ts';
+
+export * from './explain-surge.ts';
 
 const h = (ms: number) => hours1(ms).toFixed(1);
 
@@ -43,68 +45,6 @@ export function explainSilence(lastUseAt: number, t: number, v: SilenceVerdict, 
     zh: `自 ${since} 起已 ${h(s)} 小时未用水；过去 ${learnedDays} 天里，该住户在这个时段从未安静超过 ${h(thresholdMs)} 小时。`,
     en: `No water used since ${since} (${h(s)} h); over the past ${learnedDays} days, this household was never silent for ${h(thresholdMs)} h at this time of day.`,
     facts,
-  };
-}
-
-export function explainRun(runMs: number, liters: number, thresholdMs: number, away: boolean, learned = true): Explanation {
-  const min = Math.round(runMs / 60_000);
-  const thr = Math.round(thresholdMs / 60_000);
-  return {
-    zh: away
-      ? `住户外出期间水流持续 ${min} 分钟（${Math.round(liters)} 升），可能有水管爆裂或水龙头未关。`
-      : `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升），超过${learned ? `该住户平时最长用水时长（约 ${thr} 分钟）` : ` ${thr} 分钟（仍在学习该住户习惯）`}：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
-    en: away
-      ? `Water has flowed for ${min} min (${Math.round(liters)} L) while the household is away: a burst pipe or a tap left running?`
-      : `Water has flowed without stopping for ${min} min (${Math.round(liters)} L), longer than ${learned ? `this household's usual longest use (about ${thr} min)` : `${thr} min (still learning this household)`}: a tap left running, a burst pipe, or a fall in the shower?`,
-    facts: { runMinutes: min, runLiters: Math.round(liters), thresholdMinutes: thr, away: away ? 'yes' : 'no' },
-  };
-}
-
-/** A coarse run that never let up: every whole interval after the first ran at ≥ `minLpm`;
- *  `usualMs` is the household's longest such run in recent weeks. */
-export function explainSustainedRun(runMs: number, liters: number, minLpm: number, usualMs: number, thresholdMs: number): Explanation {
-  const min = Math.round(runMs / 60_000);
-  const usual = Math.round(usualMs / 60_000);
-  const lpm = Math.round(minLpm * 10) / 10;
-  return {
-    zh: `水流已连续 ${min} 分钟未停（${Math.round(liters)} 升，每个完整时段都在每分钟 ${lpm} 升以上），该住户近几周这样持续的用水最长约 ${usual} 分钟：可能是水龙头未关、水管爆裂或淋浴时跌倒。`,
-    en: `Water has flowed without stopping for ${min} min (${Math.round(liters)} L, at least ${lpm} L/min in every whole reading interval); this household's longest such flow in recent weeks was about ${usual} min: a tap left running, a burst pipe, or a fall in the shower?`,
-    facts: { runMinutes: min, runLiters: Math.round(liters), minLitersPerMinute: lpm, usualMinutes: usual, thresholdMinutes: Math.round(thresholdMs / 60_000), away: 'no' },
-  };
-}
-
-/** Every coarse interval held a tap's worth of water for hours. */
-export function explainSteady(ms: number, liters: number, intervalMs: number, intervals: number): Explanation {
-  const dur = describeDuration(ms);
-  const every = describeInterval(intervalMs);
-  const per = Math.round(liters / Math.max(1, intervals));
-  const lpm = Math.round((liters / Math.max(1, ms / 60_000)) * 10) / 10;
-  return {
-    zh: `已连续 ${dur.zh}${every.zh}都在用水，平均每次读数约 ${per} 升（约每分钟 ${lpm} 升），比该住户平时持续得久：可能是水龙头未关或水管漏水。`,
-    en: `Water has been used in every reading interval (${every.en}) for ${dur.en}, about ${per} L each (about ${lpm} L/min), longer than this household ever does: a tap left running or a leaking pipe?`,
-    facts: { runMinutes: Math.round(ms / 60_000), runLiters: Math.round(liters), litersPerInterval: per, litersPerMinute: lpm, away: 'no' },
-  };
-}
-
-/** Too much water in the short window; `usualL` is the household's learned maximum there (NaN while learning). */
-export function explainShortVolume(liters: number, windowMs: number, thresholdL: number, usualL: number): Explanation {
-  const w = Math.round(windowMs / 60_000);
-  const L = Math.round(liters);
-  const thr = Math.round(thresholdL);
-  const usual = Math.round(usualL);
-  const learned = !Number.isNaN(usual);
-  return {
-    zh: `最近 ${w} 分钟用水 ${L} 升，${learned ? `远超该住户近几周任意 ${w} 分钟的最大用水量（约 ${usual} 升，告警线 ${thr} 升）` : `超过 ${thr} 升（仍在学习该住户习惯）`}：可能是水管爆裂或水龙头未关。`,
-    en: `${L} L used in the last ${w} min, ${learned ? `far above this household's largest ${w}-min use in recent weeks (about ${usual} L; limit ${thr} L)` : `above ${thr} L (still learning this household)`}: a burst pipe or a tap left running?`,
-    facts: { windowMinutes: w, windowLiters: L, thresholdLiters: thr, ...(learned ? { usualLiters: usual } : {}), away: 'no' },
-  };
-}
-
-export function explainVolume(liters: number, thresholdL: number, away: boolean, learned = true): Explanation {
-  return {
-    zh: `最近一小时用水 ${Math.round(liters)} 升，${away ? '而住户正在外出' : learned ? `远超该住户平时一小时最多约 ${Math.round(thresholdL)} 升` : `超过 ${Math.round(thresholdL)} 升`}：可能是水管爆裂或水龙头未关。`,
-    en: `${Math.round(liters)} L used in the last hour, ${away ? 'while the household is away' : learned ? `far above this household's usual hourly maximum (about ${Math.round(thresholdL)} L)` : `above ${Math.round(thresholdL)} L`}: a burst pipe or a tap left running?`,
-    facts: { hourLiters: Math.round(liters), thresholdLiters: Math.round(thresholdL), away: away ? 'yes' : 'no' },
   };
 }
 

@@ -57,12 +57,12 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   const reason = steady && !runLong && !sustained && !hourBig && !shortBig
     ? ex.explainSteady(f.steadyMs, f.steadyLiters, m.dataCadenceMs, f.steadyIntervals)
     : runLong
-    ? ex.explainRun(runMs, f.runLiters, runThr, away, learned)
+    ? ex.explainRun(runMs, f.runLiters, runThr, away, learnedRun)
     : sustained
       ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)
       : shortBig
         ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
-        : ex.explainVolume(hourLiters, hourThr, away, learned);
+        : ex.explainVolume(hourLiters, hourThr, away, m.flow.learnedMaxHourL);
   raise(m, out, 'surge', now, t, reason);
   m.flow.surgeUntil = Infinity;
   excludeFlowToday(m.flow);

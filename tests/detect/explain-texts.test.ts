@@ -82,7 +82,7 @@ describe('every other explanation', () => {
     ['sustained run', ex.explainSustainedRun(75 * MIN, 600, 7.5, 45 * MIN, 60 * MIN)],
     ['steady coarse flow', ex.explainSteady(2.5 * HOUR, 450, 15 * MIN, 10)],
     ['short volume', ex.explainShortVolume(400, 15 * MIN, 250, NaN)],
-    ['hour volume', ex.explainVolume(950, 900, false, false)],
+    ['hour volume', ex.explainVolume(950, 900, false)],
     ['leak', ex.explainLeak(21 * HOUR, 0.05)],
     ['fault', ex.explainFault('absurd-jump', 248_000)],
     ['clock fast', ex.explainClock(2 * HOUR)],
