@@ -53,16 +53,17 @@ function lowest(f: FlowState, lpm: number): void {
   if (f.dripDayMlh === NONE || mlh < f.dripDayMlh) f.dripDayMlh = mlh;
 }
 
-/** The standing trickle in L/min beyond a known leak (flow.baselineLpm, already subtracted), at
- *  most `maxLpm` (the leak floor: above it the leak rule raises and subtracts it); 0 until a whole
- *  day has been seen, or if any interval of the last one or two days was dry (on a stepped
- *  register: still for longer than STEPPED_STILL_MAX_MS). */
-/** The lowest rate of the previous local day and today so far, in L/min (NaN before a whole day). */
-function lowestLpm(f: FlowState): number {
+/** The lowest rate of the previous local day and today so far, in L/min (NaN before a whole day):
+ *  what flows when nobody uses water (a trickle's, or a known leak's: flow-rules.ts). */
+export function lowestLpm(f: FlowState): number {
   if (f.dripPrevMlh === NONE) return NaN;
   return (f.dripDayMlh === NONE ? f.dripPrevMlh : Math.min(f.dripPrevMlh, f.dripDayMlh)) / 1000 / 60;
 }
 
+/** The standing trickle in L/min beyond a known leak (flow.baselineLpm, already subtracted), at
+ *  most `maxLpm` (the leak floor: above it the leak rule raises and subtracts it); 0 until a whole
+ *  day has been seen, or if any interval of the last one or two days was dry (on a stepped
+ *  register: still for longer than STEPPED_STILL_MAX_MS). */
 export function dripLpm(f: FlowState, maxLpm = Infinity): number {
   const low = lowestLpm(f);
   if (Number.isNaN(low)) return 0;

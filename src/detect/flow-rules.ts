@@ -4,12 +4,13 @@
 import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
+import { lowestLpm } from './drip.ts';
 import * as ex from './explain.ts';
 import { excludeFlowToday, fastLeakIntervals, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import { FINE_MAX_MS, leakStepLiters } from './flow-steps.ts';
 import type { MeterState } from './meter-state.ts';
 import { coarseStepLiters } from './register-step.ts';
-import { HOUR, MINUTE } from './time.ts';
+import { HOUR, MINUTE, dayIndex, dayStart } from './time.ts';
 
 export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, away: boolean, t: number, now: number): void {
   const s = cfg.surge;
@@ -72,13 +73,27 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
  *  dashboard's status (status.ts) asks the same question. */
 export const tooCoarseForLeak = (cfg: DetectorConfig, m: MeterState): boolean => m.dataCadenceMs > cfg.leak.maxCadenceMs;
 
+/** A known leak's share follows its rate. Left unfixed, worn flappers leak more: a leak raised at
+ *  3 L/h that grew to 12 L/h had 9 L/h counted as use in every interval, so the silence never began
+ *  and a fall went unfound. Once the never-dry streak spans the whole previous local day, the
+ *  lowest rate of that day and today (drip.ts: nobody's use, the leak alone) is the leak's, up or
+ *  down; not below leak.minLpm (a still reading of a stepped register inside the leak says nothing
+ *  of its rate). */
+function followLeak(cfg: DetectorConfig, m: MeterState, t: number): void {
+  const f = m.flow;
+  const yesterday = dayStart(dayIndex(t, cfg.utcOffsetMinutes) - 1, cfg.utcOffsetMinutes);
+  if (!(f.lastDryAt <= yesterday)) return;
+  const low = lowestLpm(f);
+  if (low >= cfg.leak.minLpm) f.baselineLpm = low;
+}
+
 export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
   const l = cfg.leak;
   if (m.active.has('leak')) {
     if (f.wetIntervals === 0) {
       m.flow.baselineLpm = 0;
       clear(m, out, 'leak', now, t);
-    }
+    } else followLeak(cfg, m, t);
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
