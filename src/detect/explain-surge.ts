@@ -89,3 +89,23 @@ export function explainVolume(liters: number, thresholdL: number, away: boolean,
     facts: { hourLiters: L, thresholdLiters: thr, ...(learned && !away ? { usualLiters: usual } : {}), away: away ? 'yes' : 'no' },
   };
 }
+
+/** A meter read less often than hourly: too much water in its last interval (`intervalMs` long),
+ *  given as the trailing hour's prorated share `hourLiters`, against the limit `thresholdL` and the
+ *  household's usual `usualL` per hour (NaN while learning), both prorated alike: said per interval. */
+export function explainIntervalVolume(hourLiters: number, intervalMs: number, thresholdL: number, usualL: number): Explanation {
+  const k = intervalMs / 3_600_000;
+  const L = Math.round(hourLiters * k);
+  const thr = Math.round(thresholdL * k);
+  const usual = Math.round(usualL * k);
+  const learned = !Number.isNaN(usual);
+  const span = describeDuration(intervalMs);
+  const why = learned
+    ? { zh: `远超该住户近几周同样时长内的最大用水量（约 ${usual} 升，告警线 ${thr} 升）`, en: `far above this household's largest use over such a span in recent weeks (about ${usual} L), past the ${thr} L limit` }
+    : { zh: `超过 ${thr} 升的告警线（仍在学习该住户习惯）`, en: `past the ${thr} L limit (still learning this household)` };
+  return {
+    zh: `上次读数以来（${span.zh}）用水 ${L} 升，${why.zh}：可能是水龙头未关或水管爆裂。`,
+    en: `${L} L used since the previous reading (${span.en}), ${why.en}: a tap left running or a burst pipe?`,
+    facts: { intervalHours: Math.round(k * 10) / 10, intervalLiters: L, thresholdLiters: thr, ...(learned ? { usualLiters: usual } : {}), away: 'no' },
+  };
+}

@@ -19,7 +19,13 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   const learned = !Number.isNaN(learnedRun);
   // Like the learned limit, the cold one allows a coarse run's first interval to hold only its start.
   let runThr = !learned ? Math.max(s.minRunMs, s.coldRunMs + (coarse ? m.dataCadenceMs : 0)) : Math.max(s.minRunMs, learnedRun * s.runFactor + m.dataCadenceMs);
-  let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters, m.flow.learnedMaxHourL * s.hourFactor);
+  // A meter read less often than hourly shows an interval's water, its trailing hour that interval
+  // prorated: the floor (a big hour's use, a bath and a laundry) is the interval's, not each of its
+  // hours' (a daily meter let 12,000 L a day pass, a tap running for 40 h, though twice the
+  // household's largest day was 800 L). Its relative part compares like with like (flow.ts learns
+  // the prorated hour too).
+  const hoursPerInterval = Math.max(1, m.dataCadenceMs / HOUR);
+  let hourThr = Number.isNaN(m.flow.learnedMaxHourL) ? s.coldHourLiters : Math.max(s.minHourLiters / hoursPerInterval, m.flow.learnedMaxHourL * s.hourFactor);
   const learnedShort = m.flow.learnedMaxShortL;
   const shortThr = Number.isNaN(learnedShort) ? s.coldShortLiters : Math.max(s.shortLiters, learnedShort * s.shortFactor);
   if (away) {
@@ -63,7 +69,9 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
       ? ex.explainSustainedRun(runMs, f.runLiters, f.runTailMinLpm, learnedSustained, sustainedIntervals * m.dataCadenceMs)
       : shortBig
         ? ex.explainShortVolume(f.shortLiters, s.shortWindowMs, shortThr, learnedShort)
-        : ex.explainVolume(hourLiters, hourThr, away, m.flow.learnedMaxHourL);
+        : !away && hoursPerInterval > 1 && f.intervalMs > HOUR
+          ? ex.explainIntervalVolume(hourLiters, f.intervalMs, hourThr, m.flow.learnedMaxHourL)
+          : ex.explainVolume(hourLiters, hourThr, away, m.flow.learnedMaxHourL);
   raise(m, out, 'surge', now, t, reason);
   m.flow.surgeUntil = Infinity;
   excludeFlowToday(m.flow);

@@ -118,6 +118,8 @@ export interface FlowFeatures {
   steadyMs: number;
   steadyIntervals: number;
   steadyLiters: number;
+  /** The interval's length (t1 − t0). */
+  intervalMs: number;
   /** The time the interval's litres flowed over, for subtracting a known leak: the interval, or
    *  on a coarse-step register the time since the register last moved (its water accrued then). */
   spanMs: number;
@@ -271,6 +273,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
+    intervalMs: t1 - t0,
     spanMs: step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0,
     accrualMs: t1 - accrualFrom,
   };
