@@ -215,8 +215,9 @@ function foldInterval(
   const within = bridge > 0 && !gap && t0 >= tick;
   const still = within && liters === 0 && t1 - tick <= bridge;
   const f = still ? undefined : observeFlow(m.flow, within && t0 - tick <= bridge ? tick : t0, t1, liters, gap, m.dataCadenceMs, cfg);
-  // A known leak's share (on a coarse-step register it accrued since the register last moved).
-  const useLiters = f ? liters - (m.flow.baselineLpm * f.spanMs) / MINUTE : 0;
+  // A known leak's share (on a coarse-step register it accrued since the register last moved),
+  // and a self-refilling cistern's (refill.ts).
+  const useLiters = f ? liters - (m.flow.baselineLpm * f.spanMs) / MINUTE - f.refillLiters : 0;
   // A standing trickle below the leak floor is not use either (drip.ts).
   const used = f !== undefined && usedBeyondTrickle(m.flow, liters, useLiters, f.accrualMs, USE_LITERS, cfg.leak.minLpm);
   const silenceStart = Number.isNaN(m.lastUseAt) ? t0 : m.lastUseAt;

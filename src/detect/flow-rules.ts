@@ -5,6 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import { lowestLpm } from './drip.ts';
+import { LUMP_MAX_CADENCE_MS, lowestHourLiters } from './refill.ts';
 import * as ex from './explain.ts';
 import { excludeFlowToday, fastLeakIntervals, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import { FINE_MAX_MS, leakStepLiters } from './flow-steps.ts';
@@ -98,10 +99,15 @@ function followLeak(cfg: DetectorConfig, m: MeterState, t: number): void {
 export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
   const l = cfg.leak;
   if (m.active.has('leak')) {
-    if (f.wetIntervals === 0) {
+    // A refilling cistern's leak ends when the register stands still; a flowing one's when it runs dry.
+    if (m.flow.leakFromLumps ? f.lumpMs === 0 : f.wetIntervals === 0) {
       m.flow.baselineLpm = 0;
+      m.flow.leakFromLumps = false;
+      // The lump streak of a leak that stopped is the leak's, not a cistern's (it would run on
+      // through the day's uses into a second leak).
+      m.flow.lumpFrom = NaN;
       clear(m, out, 'leak', now, t);
-    } else followLeak(cfg, m, t);
+    } else if (!m.flow.leakFromLumps) followLeak(cfg, m, t);
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
@@ -122,7 +128,16 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
   const dayOfIntervals = fastLeakIntervals(cfg, m.dataCadenceMs);
   const fast = dayOfIntervals < l.minIntervals && f.fastIntervals >= dayOfIntervals && f.fastMs >= ownMs;
   const slow = f.wetMs >= windowMs && f.wetIntervals >= l.minIntervals;
-  if (!fast && !slow) return;
+  if (!fast && !slow) {
+    // A cistern that refills itself every 15–25 min, day and night: dry intervals between lumps,
+    // but the register never still for as long as a leak at the floor takes to move it (refill.ts).
+    // Its share is the refills' credit, not a rate subtracted from every interval.
+    if (m.dataCadenceMs > LUMP_MAX_CADENCE_MS || f.lumpMs < l.maxWindowMs) return;
+    m.flow.leakFromLumps = true;
+    raise(m, out, 'leak', now, t, ex.explainLumpLeak(f.lumpMs, lowestHourLiters(m.flow)));
+    excludeFlowToday(m.flow);
+    return;
+  }
   if (!Number.isFinite(f.wetMinLpm)) return; // a streak the register has not moved in yet says nothing of its rate
   // The known leak is the least the streak ran at, subtracted from use so that no-usage still
   // works during it. The fast streak is the end of the never-dry one: when it is long enough, its

@@ -3,7 +3,8 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
-import { noteDrip, rollDrip } from './drip.ts';
+import { dripLpm, noteDrip, rollDrip } from './drip.ts';
+import { drawRefill, noteLumps, noteRefillHour, refillLpm, rollRefill } from './refill.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
@@ -62,6 +63,14 @@ export interface FlowState {
   learnedMaxShortL: number;
   learnedMaxWetMs: number;
   learnedMaxSteadyMs: number;
+  /** The lowest trailing hour of today and yesterday, mL (-1: none), the credit (L) of a cistern's
+   *  refills, the start of the streak in which the register never stood still for long (NaN: none),
+   *  and whether the raised leak is that streak's (refill.ts). */
+  refillDayMl: number;
+  refillPrevMl: number;
+  refillCredit: number;
+  lumpFrom: number;
+  leakFromLumps: boolean;
   /** Water up to this time was a raised surge's (Infinity while one is raised, NaN: none): it is
    *  never learned as the household's normal, whichever day it ends on (flow-rules.ts sets it). */
   surgeUntil: number;
@@ -98,6 +107,11 @@ export const createFlow = (): FlowState => ({
   learnedMaxShortL: NaN,
   learnedMaxWetMs: NaN,
   learnedMaxSteadyMs: NaN,
+  refillDayMl: -1,
+  refillPrevMl: -1,
+  refillCredit: 0,
+  lumpFrom: NaN,
+  leakFromLumps: false,
   surgeUntil: NaN,
 });
 
@@ -118,6 +132,10 @@ export interface FlowFeatures {
   steadyMs: number;
   steadyIntervals: number;
   steadyLiters: number;
+  /** Litres of the interval that are a self-refilling cistern's background (refill.ts), and how
+   *  long the register has never stood still for long (0: it just did). */
+  refillLiters: number;
+  lumpMs: number;
   /** The interval's length (t1 − t0). */
   intervalMs: number;
   /** The time the interval's litres flowed over, for subtracting a known leak: the interval, or
@@ -139,6 +157,8 @@ export function restartWetStreak(f: FlowState, features: FlowFeatures, t: number
   f.fastFrom = NaN;
   f.fastIntervals = 0;
   f.fastMinLpm = Infinity;
+  f.lumpFrom = NaN;
+  features.lumpMs = 0;
   features.wetMs = 0;
   features.wetIntervals = 0;
   features.wetMinLpm = Infinity;
@@ -240,6 +260,7 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastMinLpm = Infinity;
   }
   const accrualFrom = noteDrip(f, t0, t1, liters, gap, tickFrom);
+  noteLumps(f, t0, t1, liters, gap, cadenceMs);
   if (liters > 0) {
     noteDelta(f, liters);
     f.lastTickAt = t1;
@@ -256,6 +277,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     raiseToday(f.days, 'hourL', hourLiters);
     if (!Number.isNaN(shortLiters)) raiseToday(f.days, 'shortL', shortLiters);
   }
+  noteRefillHour(f, t1, hourLiters, f.recentBase + numAt(f.recent, 0), gap, cadenceMs);
+  const spanMs = step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0;
+  const refillLiters = gap ? 0 : drawRefill(f, t1 - t0, liters - (f.baselineLpm * spanMs) / MINUTE, refillLpm(f, dripLpm(f, cfg.leak.minLpm)));
 
   return {
     runMs: Number.isNaN(f.runStart) ? 0 : t1 - f.runStart,
@@ -273,8 +297,10 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
     steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
+    refillLiters,
+    lumpMs: Number.isNaN(f.lumpFrom) ? 0 : t1 - f.lumpFrom,
     intervalMs: t1 - t0,
-    spanMs: step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0,
+    spanMs,
     accrualMs: t1 - accrualFrom,
   };
 }
@@ -339,6 +365,7 @@ function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
   const s = f.days;
   if (todayNo(s) === day) return;
   rollDrip(f);
+  rollRefill(f);
   if (flowDayCount(s)) {
     // Today is done: it joins the history.
     while (flowDayCount(s) > cfg.historyDays) dropOldestFlowDay(s);

@@ -92,6 +92,12 @@ const flow = z.object({
   learnedMaxShortL: num,
   learnedMaxWetMs: num,
   learnedMaxSteadyMs: num,
+  // Written since a self-refilling cistern is background (refill.ts); older snapshots: not seen yet.
+  refillDayMl: num.default(-1),
+  refillPrevMl: num.default(-1),
+  refillCredit: num.default(0),
+  lumpFrom: num.default(NaN),
+  leakFromLumps: z.boolean().default(false),
   // Written since surges stopped teaching the household's normal; older snapshots: see withSurge.
   surgeUntil: num.default(NaN),
 });

@@ -174,7 +174,7 @@ export function fromV1(v: MeterStateV1): MeterState {
     ...v,
     register: { ...register, recent: numsOf(1, regRecent.map((x, i) => (i % 2 === 0 ? x - base : x))), recentBase: base, recentMilli: false },
     routine: { ...routine, days },
-    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, stepMilli: 0, stepDeltas: 0, lastTickAt: NaN, fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity, surgeUntil: NaN, days: flowDays },
+    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, stepMilli: 0, stepDeltas: 0, lastTickAt: NaN, fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity, surgeUntil: NaN, refillDayMl: -1, refillPrevMl: -1, refillCredit: 0, lumpFrom: NaN, leakFromLumps: false, days: flowDays },
     dataGaps: numsOf(0, v.dataGaps),
     delivery: { ...v.delivery, gaps: numsOf(1, v.delivery.gaps), lags: numsOf(1, v.delivery.lags), farFrom: NaN, backGapMs: 0 },
   };
