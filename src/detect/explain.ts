@@ -48,14 +48,12 @@ export function explainSilence(lastUseAt: number, t: number, v: SilenceVerdict, 
   };
 }
 
-/** A cistern that refills itself: the register moved at least every half hour for `ms`, and even
- *  the quietest hour held `lowHourLiters`. */
-export function explainLumpLeak(ms: number, lowHourLiters: number): Explanation {
-  const l = Math.round(lowHourLiters * 10) / 10;
+/** A cistern that refills itself: the register moved at least every half hour for `ms`. */
+export function explainLumpLeak(ms: number): Explanation {
   return {
-    zh: `已 ${h(ms)} 小时水表每隔不到半小时就走一次，夜里也一样（用水最少的一小时也有约 ${l} 升），疑似漏水（如马桶水箱反复自动补水）。`,
-    en: `For ${h(ms)} h the meter has moved at least every half hour, night and day (even the quietest hour about ${l} L): probably a leak, e.g. a toilet cistern that keeps refilling.`,
-    facts: { hours: hours1(ms), quietestHourLiters: l, pattern: 'refills' },
+    zh: `已 ${h(ms)} 小时水表每隔不到半小时就走一次，夜里也不停，疑似漏水（如马桶水箱反复自动补水）。`,
+    en: `For ${h(ms)} h the meter has moved at least every half hour, night and day: probably a leak, e.g. a toilet cistern that keeps refilling.`,
+    facts: { hours: hours1(ms), pattern: 'refills' },
   };
 }
 

@@ -5,7 +5,7 @@ import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
 import { lowestLpm } from './drip.ts';
-import { LUMP_MAX_CADENCE_MS, lowestHourLiters } from './refill.ts';
+import { LUMP_MAX_CADENCE_MS, endLumps } from './refill.ts';
 import * as ex from './explain.ts';
 import { excludeFlowToday, fastLeakIntervals, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import { FINE_MAX_MS, leakStepLiters } from './flow-steps.ts';
@@ -54,9 +54,14 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
   // Away, the hour rule's tiny threshold already covers any burst.
   const shortBig = !away && f.shortLiters >= shortThr;
   if (m.active.has('surge')) {
+    // Only the day a surge was raised on used to be excluded: a tap left running from 22:00 to
+    // 09:00 ended on a learnable day, and its 11-hour run (and its hours' litres) became the
+    // household's normal, so for four weeks no shorter run was a surge. Every day a raised surge
+    // spans is kept out of learning (a surge cleared in the last hour of a day still leaves its
+    // water in the next day's first trailing hours: at most one hour's, and only the hour rule's).
+    excludeFlowToday(m.flow);
     if (f.runMs === 0 && f.steadyMs === 0 && !hourBig && !shortBig) {
       clear(m, out, 'surge', now, t);
-      m.flow.surgeUntil = t;
       restartWetStreak(m.flow, f, t);
     }
     return;
@@ -74,7 +79,6 @@ export function checkSurge(cfg: DetectorConfig, m: MeterState, out: DetectorEven
           ? ex.explainIntervalVolume(hourLiters, f.intervalMs, hourThr, m.flow.learnedMaxHourL)
           : ex.explainVolume(hourLiters, hourThr, away, m.flow.learnedMaxHourL);
   raise(m, out, 'surge', now, t, reason);
-  m.flow.surgeUntil = Infinity;
   excludeFlowToday(m.flow);
 }
 
@@ -99,15 +103,16 @@ function followLeak(cfg: DetectorConfig, m: MeterState, t: number): void {
 export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
   const l = cfg.leak;
   if (m.active.has('leak')) {
-    // A refilling cistern's leak ends when the register stands still; a flowing one's when it runs dry.
-    if (m.flow.leakFromLumps ? f.lumpMs === 0 : f.wetIntervals === 0) {
+    // A refilling cistern's leak (raised with no share: a flowing one's is at least leak.minLpm)
+    // ends when the register stands still; a flowing one's when it runs dry.
+    const refills = m.flow.baselineLpm === 0;
+    if (refills ? f.lumpMs === 0 : f.wetIntervals === 0) {
       m.flow.baselineLpm = 0;
-      m.flow.leakFromLumps = false;
       // The lump streak of a leak that stopped is the leak's, not a cistern's (it would run on
       // through the day's uses into a second leak).
-      m.flow.lumpFrom = NaN;
+      endLumps(m.flow);
       clear(m, out, 'leak', now, t);
-    } else if (!m.flow.leakFromLumps) followLeak(cfg, m, t);
+    } else if (!refills) followLeak(cfg, m, t);
     return;
   }
   if (m.active.has('surge')) return; // a running tap is reported as a surge, not twice
@@ -133,8 +138,8 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
     // but the register never still for as long as a leak at the floor takes to move it (refill.ts).
     // Its share is the refills' credit, not a rate subtracted from every interval.
     if (m.dataCadenceMs > LUMP_MAX_CADENCE_MS || f.lumpMs < l.maxWindowMs) return;
-    m.flow.leakFromLumps = true;
-    raise(m, out, 'leak', now, t, ex.explainLumpLeak(f.lumpMs, lowestHourLiters(m.flow)));
+    m.flow.baselineLpm = 0;
+    raise(m, out, 'leak', now, t, ex.explainLumpLeak(f.lumpMs));
     excludeFlowToday(m.flow);
     return;
   }

@@ -3,8 +3,8 @@
 // "never dry" streak; plus each household's daily maxima of them, learned so that its own long
 // showers, baths or irrigation days are not surges.
 import type { DetectorConfig } from './config.ts';
-import { dripLpm, noteDrip, rollDrip } from './drip.ts';
-import { drawRefill, noteLumps, noteRefillHour, refillLpm, rollRefill } from './refill.ts';
+import { noteDrip, rollDrip } from './drip.ts';
+import { endLumps, lumpMs, noteRefill } from './refill.ts';
 import { type FlowDays, createFlowDays, dropOldestFlowDay, excludeFlowDay, flowDayCount, goodFlowDays, maxOverGood, pushFlowDay, raiseToday, todayLearns, todayNo } from './flow-days.ts';
 import { columnToLiters, fromColumn, isMilli, toColumn } from './milli.ts';
 import { type Nums, nums, numAt, numsDropFront, numsLength, numsPush, numsRebase } from './nums.ts';
@@ -24,7 +24,9 @@ export interface FlowState {
   recentBase: number;
   recentMilli: boolean;
   runStart: number; // NaN when no run
-  runLiters: number;
+  /** The run's and the steady streak's volumes in whole mL: small integers, not a heap box each
+   *  per meter (issue 12.4). */
+  runMl: number;
   runIntervals: number;
   /** Lowest use rate (L/min) of the run's intervals after its first (Infinity while it has one). */
   runTailMinLpm: number;
@@ -32,7 +34,7 @@ export interface FlowState {
   runSustainedMs: number;
   /** The current streak of coarse intervals each at ≥ surge.steadyLpm (a tap or pipe running). */
   steadyStart: number;
-  steadyLiters: number;
+  steadyMl: number;
   steadyIntervals: number;
   /** End of the last interval whose flow dropped below the leak floor. */
   lastDryAt: number;
@@ -63,17 +65,9 @@ export interface FlowState {
   learnedMaxShortL: number;
   learnedMaxWetMs: number;
   learnedMaxSteadyMs: number;
-  /** The lowest trailing hour of today and yesterday, mL (-1: none), the credit (L) of a cistern's
-   *  refills, the start of the streak in which the register never stood still for long (NaN: none),
-   *  and whether the raised leak is that streak's (refill.ts). */
-  refillDayMl: number;
-  refillPrevMl: number;
-  refillCredit: number;
-  lumpFrom: number;
-  leakFromLumps: boolean;
-  /** Water up to this time was a raised surge's (Infinity while one is raised, NaN: none): it is
-   *  never learned as the household's normal, whichever day it ends on (flow-rules.ts sets it). */
-  surgeUntil: number;
+  /** How long the register has not stood still for long, and the credit of a cistern's refills,
+   *  in one small integer (refill.ts; 0: none). */
+  refillLump: number;
 }
 
 export const createFlow = (): FlowState => ({
@@ -81,12 +75,12 @@ export const createFlow = (): FlowState => ({
   recentBase: 0,
   recentMilli: true,
   runStart: NaN,
-  runLiters: 0,
+  runMl: 0,
   runIntervals: 0,
   runTailMinLpm: Infinity,
   runSustainedMs: 0,
   steadyStart: NaN,
-  steadyLiters: 0,
+  steadyMl: 0,
   steadyIntervals: 0,
   lastDryAt: NaN,
   wetIntervals: 0,
@@ -107,12 +101,7 @@ export const createFlow = (): FlowState => ({
   learnedMaxShortL: NaN,
   learnedMaxWetMs: NaN,
   learnedMaxSteadyMs: NaN,
-  refillDayMl: -1,
-  refillPrevMl: -1,
-  refillCredit: 0,
-  lumpFrom: NaN,
-  leakFromLumps: false,
-  surgeUntil: NaN,
+  refillLump: 0,
 });
 
 export interface FlowFeatures {
@@ -157,7 +146,7 @@ export function restartWetStreak(f: FlowState, features: FlowFeatures, t: number
   f.fastFrom = NaN;
   f.fastIntervals = 0;
   f.fastMinLpm = Infinity;
-  f.lumpFrom = NaN;
+  endLumps(f);
   features.lumpMs = 0;
   features.wetMs = 0;
   features.wetIntervals = 0;
@@ -177,12 +166,8 @@ const fastLeakTier = (cfg: DetectorConfig, cadenceMs: number): boolean => fastLe
  *  `cadenceMs` is the meter's data cadence. */
 export function observeFlow(f: FlowState, t0: number, t1: number, liters: number, gap: boolean, cadenceMs: number, cfg: DetectorConfig): FlowFeatures {
   rollFlowDay(f, dayIndex(t1, cfg.utcOffsetMinutes), cfg);
-  // Only the day a surge is raised on is excluded; a tap left running from 22:00 to 09:00 ends on
-  // a learnable day, and its 11-hour run (and its hours' litres) became the household's normal:
-  // for four weeks no shorter run was a surge. Runs and streaks under way while a surge is raised,
-  // and volumes whose window reaches back into it, are not learned.
-  const learns = todayLearns(f.days) && !(f.surgeUntil === Infinity);
-  const learnsVolume = learns && !(t1 - HOUR < f.surgeUntil);
+  // Every day a raised surge spans is excluded from learning (flow-rules.ts checkSurge).
+  const learns = todayLearns(f.days);
   const dtMin = (t1 - t0) / MINUTE;
   const lpm = dtMin > 0 ? liters / dtMin : 0;
   const useLpm = lpm - f.baselineLpm;
@@ -192,14 +177,14 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   if (!gap && useLpm >= runLpm) {
     if (Number.isNaN(f.runStart)) {
       f.runStart = t0;
-      f.runLiters = 0;
+      f.runMl = 0;
       f.runIntervals = 0;
       f.runTailMinLpm = Infinity;
     } else {
       // The first interval may hold only the start of the flow; the later ones are whole.
       f.runTailMinLpm = Math.min(f.runTailMinLpm, useLpm);
     }
-    f.runLiters += liters;
+    f.runMl += Math.round(liters * 1000);
     f.runIntervals++;
     if (f.runTailMinLpm >= cfg.surge.sustainedLpm) f.runSustainedMs = t1 - f.runStart;
   } else {
@@ -220,10 +205,10 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   if (!fine && !gap && useLpm * dtMin >= steadyL - slack) {
     if (Number.isNaN(f.steadyStart)) {
       f.steadyStart = t0;
-      f.steadyLiters = 0;
+      f.steadyMl = 0;
       f.steadyIntervals = 0;
     }
-    f.steadyLiters += liters;
+    f.steadyMl += Math.round(liters * 1000);
     f.steadyIntervals++;
   } else {
     if (!Number.isNaN(f.steadyStart) && learns) raiseToday(f.days, 'steady', t0 - f.steadyStart);
@@ -260,7 +245,8 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     f.fastMinLpm = Infinity;
   }
   const accrualFrom = noteDrip(f, t0, t1, liters, gap, tickFrom);
-  noteLumps(f, t0, t1, liters, gap, cadenceMs);
+  const spanMs = step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0;
+  const refillLiters = noteRefill(f, t0, t1, liters, liters - (f.baselineLpm * spanMs) / MINUTE, gap, cadenceMs, cfg);
   if (liters > 0) {
     noteDelta(f, liters);
     f.lastTickAt = t1;
@@ -273,17 +259,14 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
   // one is prorated, as for the hour.
   const win = cfg.surge.shortWindowMs;
   const shortLiters = t1 - t0 <= win * SHORT_SLACK ? litersSince(f, t1 - win) : NaN;
-  if (learnsVolume && !gap) {
+  if (learns && !gap) {
     raiseToday(f.days, 'hourL', hourLiters);
     if (!Number.isNaN(shortLiters)) raiseToday(f.days, 'shortL', shortLiters);
   }
-  noteRefillHour(f, t1, hourLiters, f.recentBase + numAt(f.recent, 0), gap, cadenceMs);
-  const spanMs = step > 0 && liters > 0 && !gap ? t1 - tickFrom : t1 - t0;
-  const refillLiters = gap ? 0 : drawRefill(f, t1 - t0, liters - (f.baselineLpm * spanMs) / MINUTE, refillLpm(f, dripLpm(f, cfg.leak.minLpm)));
 
   return {
     runMs: Number.isNaN(f.runStart) ? 0 : t1 - f.runStart,
-    runLiters: Number.isNaN(f.runStart) ? 0 : f.runLiters,
+    runLiters: Number.isNaN(f.runStart) ? 0 : f.runMl / 1000,
     runIntervals: Number.isNaN(f.runStart) ? 0 : f.runIntervals,
     runTailMinLpm: Number.isNaN(f.runStart) ? Infinity : f.runTailMinLpm,
     hourLiters,
@@ -296,9 +279,9 @@ export function observeFlow(f: FlowState, t0: number, t1: number, liters: number
     fastMinLpm: f.fastMinLpm,
     steadyMs: Number.isNaN(f.steadyStart) ? 0 : t1 - f.steadyStart,
     steadyIntervals: Number.isNaN(f.steadyStart) ? 0 : f.steadyIntervals,
-    steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyLiters,
+    steadyLiters: Number.isNaN(f.steadyStart) ? 0 : f.steadyMl / 1000,
     refillLiters,
-    lumpMs: Number.isNaN(f.lumpFrom) ? 0 : t1 - f.lumpFrom,
+    lumpMs: lumpMs(f),
     intervalMs: t1 - t0,
     spanMs,
     accrualMs: t1 - accrualFrom,
@@ -365,7 +348,6 @@ function rollFlowDay(f: FlowState, day: number, cfg: DetectorConfig): void {
   const s = f.days;
   if (todayNo(s) === day) return;
   rollDrip(f);
-  rollRefill(f);
   if (flowDayCount(s)) {
     // Today is done: it joins the history.
     while (flowDayCount(s) > cfg.historyDays) dropOldestFlowDay(s);

@@ -59,17 +59,25 @@ const routine = z.object({
   cache: z.object({ since: num, version: num, verdict }).nullable(),
 });
 
-const flow = z.object({
+/** A format-2 flow written before the run's and steady streak's volumes were whole mL. */
+const withMl = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null || 'runMl' in v) return v;
+  const o = v as Record<string, unknown>;
+  const ml = (l: unknown) => (typeof l === 'number' ? Math.round(l * 1000) : l);
+  return { ...o, runMl: ml(o.runLiters), steadyMl: ml(o.steadyLiters ?? 0) };
+};
+
+const flowObject = z.object({
   recent: multipleOf(3),
   recentBase: num.default(0),
   recentMilli: z.boolean().default(false),
   runStart: num,
-  runLiters: num,
+  runMl: num,
   runIntervals: num,
   runTailMinLpm: num,
   runSustainedMs: num,
   steadyStart: num,
-  steadyLiters: num,
+  steadyMl: num,
   steadyIntervals: num,
   lastDryAt: num,
   wetIntervals: num,
@@ -93,14 +101,9 @@ const flow = z.object({
   learnedMaxWetMs: num,
   learnedMaxSteadyMs: num,
   // Written since a self-refilling cistern is background (refill.ts); older snapshots: not seen yet.
-  refillDayMl: num.default(-1),
-  refillPrevMl: num.default(-1),
-  refillCredit: num.default(0),
-  lumpFrom: num.default(NaN),
-  leakFromLumps: z.boolean().default(false),
-  // Written since surges stopped teaching the household's normal; older snapshots: see withSurge.
-  surgeUntil: num.default(NaN),
+  refillLump: num.default(0),
 });
+const flow = z.preprocess(withMl, flowObject);
 
 const delivery = z.object({
   startAt: num,
@@ -186,7 +189,7 @@ export function parseMeterState(version: number, raw: unknown): Parsed {
   else raw = withHourMasks(raw);
   const parsed = MeterStateSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, why: `malformed snapshot: ${firstIssue(parsed.error)}` };
-  return { ok: true, state: withSurge(parsed.data) };
+  return { ok: true, state: parsed.data };
 }
 
 /** A format-2 state written before the hour masks (no `routine.bridge`) with the 7-field day
@@ -199,13 +202,6 @@ function withHourMasks(raw: unknown): unknown {
   const widened = table.success ? withAllHours(table.data) : null;
   if (!widened) return raw;
   return { ...raw, routine: { ...raw.routine, days: { ...raw.routine.days, table: widened } } };
-}
-
-/** A state saved before `flow.surgeUntil` while a surge was raised: its water is the surge's
- *  still (flow.ts learns none of it), as if the build that raised it had said so. */
-function withSurge(m: MeterState): MeterState {
-  if (m.active.has('surge') && Number.isNaN(m.flow.surgeUntil)) m.flow.surgeUntil = Infinity;
-  return m;
 }
 
 /** What a snapshot keeps of a meter: its lists without slack, and no cached verdict (derived,

@@ -161,7 +161,7 @@ export function fromV1(v: MeterStateV1): MeterState {
     for (let k = 0; k < d.silences.length; k += 2) pushSilence(days, i, d.silences[k]!, d.silences[k + 1]!);
     for (const m of d.longEnds) pushLongEnd(days, i, m);
   });
-  const { today, days: flowHistory, recent, ...flow } = v.flow;
+  const { today, days: flowHistory, recent, runLiters, steadyLiters, ...flow } = v.flow;
   const flowDays = createFlowDays();
   for (const d of [...flowHistory, ...(today ? [today] : [])]) {
     pushFlowDay(flowDays, d.day);
@@ -174,7 +174,7 @@ export function fromV1(v: MeterStateV1): MeterState {
     ...v,
     register: { ...register, recent: numsOf(1, regRecent.map((x, i) => (i % 2 === 0 ? x - base : x))), recentBase: base, recentMilli: false },
     routine: { ...routine, days },
-    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, stepMilli: 0, stepDeltas: 0, lastTickAt: NaN, fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity, surgeUntil: NaN, refillDayMl: -1, refillPrevMl: -1, refillCredit: 0, lumpFrom: NaN, leakFromLumps: false, days: flowDays },
+    flow: { ...flow, recent: numsOf(2, recent.flatMap((iv) => [iv.t0, iv.t1, iv.liters])), recentBase: 0, recentMilli: false, runMl: Math.round(runLiters * 1000), steadyMl: Math.round(steadyLiters * 1000), stepMilli: 0, stepDeltas: 0, lastTickAt: NaN, fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity, refillLump: 0, days: flowDays },
     dataGaps: numsOf(0, v.dataGaps),
     delivery: { ...v.delivery, gaps: numsOf(1, v.delivery.gaps), lags: numsOf(1, v.delivery.lags), farFrom: NaN, backGapMs: 0 },
   };

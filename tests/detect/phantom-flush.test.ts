@@ -11,10 +11,10 @@
 // leak is ever reported either (on 15-minute meters a leak is raised, but the share it subtracts
 // does not cover an interval that holds two refills, so the silence still never begins).
 //
-// What happens now (refill.ts): water that comes in every trailing hour of a whole day and
-// today is background, drawn from a credit at that rate (≤ 1.5 L), not use, so the incapacitation
-// is found as in any other home; and on 1- and 5-minute meters a register that never stood still
-// for 30 min (a leak at the floor moves it a litre every 25 min) for 22 h is reported as a leak.
+// What happens now (refill.ts): once the register has not stood still for 30 min (a leak at the
+// floor moves it a litre every 25 min) for 22 h, its refills are background, drawn from a credit
+// (0.06 L/min, ≤ 1.5 L), not use, so the incapacitation is found as in any other home; and on 1-
+// and 5-minute meters that streak is reported as a leak.
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorConfig as cfg } from '../../src/detect/config.ts';
 import { createDetector } from '../../src/detect/detector.ts';

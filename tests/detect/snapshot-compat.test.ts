@@ -116,8 +116,8 @@ describe('snapshot compatibility', () => {
       Object.assign(liveWhole.flow, { fastFrom: NaN, fastIntervals: 0, fastMinLpm: Infinity });
       // Nor the standing trickle's lowest rates (drip.ts): learned again over the next day.
       Object.assign(liveWhole.flow, { dripDayMlh: -1, dripPrevMlh: -1 });
-      // Nor a self-refilling cistern's lowest hours, credit and lump streak (refill.ts): learned again.
-      Object.assign(liveWhole.flow, { refillDayMl: -1, refillPrevMl: -1, refillCredit: 0, lumpFrom: NaN });
+      // Nor a self-refilling cistern's streak and credit (refill.ts): they start again.
+      Object.assign(liveWhole.flow, { refillLump: 0 });
       if (row.meterId === 'v1-b') {
         // This build took v1-b's register for whole litres on its first day (its first ten
         // deltas were: 6, 2, 7 L … until a 2.5 L kitchen tap, register-step.ts) and judged that

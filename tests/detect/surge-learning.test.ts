@@ -9,9 +9,9 @@
 // 11-hour length is recorded as day 11's longest run (and its litres as the hour maximum), so
 // learnedMaxRunMs becomes 660 min and for four weeks no run shorter than ~14 h is a surge.
 //
-// What happens now: water that ran during an alerted surge is never learned as the household's
-// normal, whichever day it ended on (flow.surgeUntil, flow.ts); the second tap is a surge within
-// the hour.
+// What happens now: every day a raised surge spans is kept out of learning (flow-rules.ts
+// checkSurge), so water that ran during an alerted surge is never learned as the household's
+// normal, whichever day it ended on; the second tap is a surge within the hour.
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorConfig as cfg } from '../../src/detect/config.ts';
 import { createDetector, meterOf } from '../../src/detect/detector.ts';
