@@ -3,7 +3,6 @@
 // sent for hours were on no record, so "who saw 王秀英's alerts?" missed every live board.
 // Now the stream's row names them as subjects (like a list answer): at least hourly while it
 // stays open, and when it ends.
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { T0 } from '../dashboard/helpers.ts';
 import { addUser, login } from '../http/auth/helpers.ts';
+import { sseStream as stream } from './sse-client.ts';
 
 let app: App | undefined;
 let dir = '';
@@ -19,20 +19,6 @@ afterEach(async () => {
   await app?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function stream(port: number, cookie: string) {
-  const chunks: string[] = [];
-  const waiters: (() => void)[] = [];
-  const wake = () => waiters.splice(0).forEach((w) => w());
-  let closed = false;
-  const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => (chunks.push(c), wake()));
-  });
-  req.on('error', () => {});
-  const until = (pred: () => boolean) => new Promise<void>((ok) => { const check = () => (pred() ? ok() : waiters.push(check)); check(); });
-  return { text: () => chunks.join(''), until, close: () => (closed = true, req.destroy()), get closed() { return closed; } };
-}
 
 const HOUR = 3_600_000;
 

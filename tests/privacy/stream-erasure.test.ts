@@ -4,31 +4,15 @@
 // older Last-Event-ID had the erased household's alerts and name replayed to it. Now the
 // privacy actions purge the household's events (createPrivacy onErased/onWithdrawn → hub.purge,
 // wired in src/app.ts) and the reconnect is told `reset` (reload the board from the API).
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
 import { addUser, login } from '../http/auth/helpers.ts';
+import { sseStream as stream } from './sse-client.ts';
 
 let r: Rig;
 afterEach(async () => {
   await r?.close();
 });
-
-function stream(port: number, cookie: string, lastEventId?: string) {
-  const chunks: string[] = [];
-  const waiters: (() => void)[] = [];
-  const wake = () => waiters.splice(0).forEach((w) => w());
-  const req = http.get(
-    { host: '127.0.0.1', port, path: '/api/events', headers: { cookie, accept: 'text/event-stream', ...(lastEventId && { 'last-event-id': lastEventId }) } },
-    (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (chunks.push(c), wake()));
-    },
-  );
-  req.on('error', () => {});
-  const until = (pred: () => boolean) => new Promise<void>((ok) => { const check = () => (pred() ? ok() : waiters.push(check)); check(); });
-  return { text: () => chunks.join(''), until, close: () => req.destroy() };
-}
 
 describe('live stream replay after erasure', () => {
   it('does not replay an erased household’s alerts and name', async () => {

@@ -6,7 +6,6 @@
 // household, with its name and the alert (here: an outcome an admin records after the
 // withdrawal; also the consent-withdrawn resolutions themselves). Now each event is checked
 // against the household as stored when it is sent, by the routes' rule.
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { T0 } from '../dashboard/helpers.ts';
 import { addUser, login } from '../http/auth/helpers.ts';
+import { sseStream as stream } from './sse-client.ts';
 
 let app: App | undefined;
 let dir = '';
@@ -22,19 +22,6 @@ afterEach(async () => {
   await app?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function stream(port: number, cookie: string) {
-  const chunks: string[] = [];
-  const waiters: (() => void)[] = [];
-  const wake = () => waiters.splice(0).forEach((w) => w());
-  const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => (chunks.push(c), wake()));
-  });
-  req.on('error', () => {});
-  const until = (pred: () => boolean) => new Promise<void>((ok) => { const check = () => (pred() ? ok() : waiters.push(check)); check(); });
-  return { text: () => chunks.join(''), until, close: () => req.destroy() };
-}
 
 describe('live stream after a consent withdrawal', () => {
   it('sends a grid worker nothing about a household it can no longer see', async () => {
