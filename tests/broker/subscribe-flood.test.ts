@@ -9,9 +9,9 @@
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Identities } from '../../src/broker/identity.ts';
-import { huntRig, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('hostile MQTT peers: subscriptions', () => {
   it('refuses a SUBSCRIBE of 20,000 topic filters without writing a log line per filter', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     const filters = Array.from({ length: 20_000 }, (_, i) => `x/${i}`);

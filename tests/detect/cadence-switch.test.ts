@@ -1,5 +1,5 @@
 // Guards the fix of a cadence change flapping offline (cadence-change.ts), found by the
-// detector bug hunt (tests/hunt, 6ff5356).
+// detector bug hunt.
 //
 // Scenario: a fleet firmware update moves a 15-minute meter to hourly reporting (to save
 // battery) on day 8 at 10:00. From then on it reports every hour, on the hour, without fail.

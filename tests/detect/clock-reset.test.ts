@@ -1,5 +1,5 @@
 // Guards the fix of a meter clock that jumps far off (clock.ts farClockMs), found by the
-// detector bug hunt (tests/hunt, 6ff5356).
+// detector bug hunt.
 //
 // Scenario: an hourly NB-IoT meter has worked for 12 days; then its real-time clock is reset
 // (a battery swap or brown-out puts the RTC back to its firmware date, here 400 days in the

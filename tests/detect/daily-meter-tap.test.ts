@@ -2,7 +2,7 @@
 // on a "daily frozen reading" plan). The household uses about 300–400 L a day. On day 16 at
 // 08:00 a tap is left running at 6 L/min (a tap not turned off after a fall, a hose).
 //
-// Guards the fix (found by the bug hunt, tests/hunt on hunt-detect). What the grid worker /
+// Guards the fix (found by the detector bug hunt). What the grid worker /
 // family saw before it: the reading at day 17 00:00 shows ~6,000 L in one
 // day — about 15 times the household's largest day — and nothing is raised. The hour rule
 // prorates the day to ~250 L/h (< its 500 L floor) and the steady rule waits for the

@@ -1,7 +1,7 @@
 // Scenario: a learned household's surge explanations. The grid worker reads the text to judge
 // how unusual the water is ("远超该住户平时一小时最多约 X 升").
 //
-// Guards the fix (found by the bug hunt, tests/hunt on hunt-detect). What they saw before it: the figure presented as "this household's usual maximum" is the alert
+// Guards the fix (found by the detector bug hunt). What they saw before it: the figure presented as "this household's usual maximum" is the alert
 // *threshold*, not what the household does. An hourly meter whose household never used more
 // than ~124 L in an hour, running 600 L in an hour, reads "远超该住户平时一小时最多约 500 升"
 // (500 is the threshold floor: max(500 L, 2 × learned)). A run on an hourly meter whose learned

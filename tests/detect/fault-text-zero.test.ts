@@ -1,5 +1,5 @@
 // Guards the fix of a data-fault text that said two readings differ by 0 L (explain.ts
-// explainFault), found by the detector bug hunt (tests/hunt, 6ff5356).
+// explainFault), found by the detector bug hunt.
 //
 // Scenario: a fine (1 mL) 15-minute meter stamps its readings to the minute; after a QoS 1
 // retry it re-sends its 10:00 reading with the register read again a moment later, 0.3 L more

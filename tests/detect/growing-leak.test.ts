@@ -2,7 +2,7 @@
 // it — common for an elder living alone — and it gets worse, as worn flappers do: from day 13
 // it runs at 12 L/h. On day 17 at 10:00 the elder stops using water (a fall).
 //
-// Guards the fix (found by the bug hunt, tests/hunt on hunt-detect). What the family / grid
+// Guards the fix (found by the detector bug hunt). What the family / grid
 // worker saw before it: the leak alert of day 9 and then nothing. The leak
 // rule subtracts the rate it saw when it raised (baselineLpm = 0.05 L/min) for as long as the
 // leak stays active; the extra 9 L/h is "use" in every interval (the drip learner is capped at

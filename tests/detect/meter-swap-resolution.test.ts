@@ -1,5 +1,5 @@
 // Guards the fix of a meter swap to a coarser register (register-step.ts forgetStep on
-// 'rebased'), found by the detector bug hunt (tests/hunt, 6ff5356).
+// 'rebased'), found by the detector bug hunt.
 //
 // Scenario: a household's fine (0.1 L) meter is replaced on day 14 by a cheaper pulse meter
 // whose register steps in 100 L (0.1 m³), starting at 0 — a routine swap in a retrofit fleet.

@@ -3,7 +3,7 @@
 // litre (≈ 70 L/day, 25 m³ a year). It starts on day 10. On day 15 at 10:00 the elder stops
 // using water (a fall); the cistern goes on refilling by itself.
 //
-// Guards the fix (found by the bug hunt, tests/hunt on hunt-detect). What the family / grid
+// Guards the fix (found by the detector bug hunt). What the family / grid
 // worker saw before it on 1-, 5- and 15-minute meters: each refill is ≥ 0.5 L
 // in one interval, so it counts as "use" — the silence never gets longer than ~25 min and the
 // fall is never reported. The drip learner (drip.ts) only knows a trickle that is in *every*

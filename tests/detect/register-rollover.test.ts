@@ -1,5 +1,5 @@
 // Guards the fix of a pulse counter wrap taken for a reset (rollover.ts), found by the detector
-// bug hunt (tests/hunt, 6ff5356).
+// bug hunt.
 //
 // Scenario: a retrofit NB-IoT module counts the meter's 10 L reed pulses in a 16-bit counter
 // and reports totalLiters = pulses × 10, so its register wraps from 655,350 L to 0 (after ~5

@@ -1,5 +1,5 @@
 // Guards the fix of a service restart in the middle of a silence (MeterState.serviceDownMs,
-// set by restoreDetector), found by the detector bug hunt (tests/hunt, 6ff5356).
+// set by restoreDetector), found by the detector bug hunt.
 //
 // Scenario: on day 15 the elder stops using water at ~09:30 (a fall). The Anxin service is
 // stopped for a deploy at 11:31 (detector snapshot saved) and started again at 15:50 (snapshot

@@ -2,7 +2,7 @@
 // grid worker comes in the morning and turns it off at 09:00 on day 11. Five days later, on
 // day 16 at 10:00, the tap is left running again, this time for 10 hours (4,800 L).
 //
-// Guards the fix (found by the bug hunt, tests/hunt on hunt-detect). What the grid worker /
+// Guards the fix (found by the detector bug hunt). What the grid worker /
 // family saw before it on 1- and 15-minute meters: the first surge, and then nothing for the
 // second one. Only the day the surge was *raised* on is excluded from
 // learning (excludeFlowToday at the raise); when the run ends on day 11 (learnable), its whole

@@ -7,9 +7,9 @@
 // with the security headers every other answer carries.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isApiErrorCode } from '../../src/http/errors.ts';
-import { huntRig, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('hostile API requests: malformed URLs', () => {
   it('answers a malformed percent-encoding with the API error shape', async () => {
-    r = await huntRig({ listen: false });
+    r = await appRig({ listen: false });
     for (const url of ['/api/households/%E0%A4%A', '/api/alerts/%ZZ']) {
       const res = await r.api('GET', url);
       expect(res.status).toBeGreaterThanOrEqual(400);

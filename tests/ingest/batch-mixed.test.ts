@@ -7,9 +7,9 @@
 // Guards the fix: a batch's readings are judged one by one (validate.ts); the 4,999 good ones
 // are stored and the bad one is dead-lettered alone, as a batch of just it, with its reason.
 import { afterEach, describe, expect, it } from 'vitest';
-import { huntRig, until, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, until, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -26,7 +26,7 @@ const recoverable = (payload: string): number => {
 
 describe('hostile payloads: a 5,000-reading batch with one bad reading', () => {
   it('keeps the 4,999 valid readings: stored, or recoverable from the dead letter', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     const now = Date.now();

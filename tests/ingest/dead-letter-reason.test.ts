@@ -9,9 +9,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES, MAX_REASON_BYTES } from '../../src/store/dead-letters.ts';
-import { huntRig, until, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, until, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('hostile payloads: dead-letter reasons', () => {
   it('bounds the stored reason of a reading with a 300 KB unknown key, and counts it against the byte bound', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     const o: Record<string, unknown> = { ts: Date.now() - 60_000, totalLiters: 10 };

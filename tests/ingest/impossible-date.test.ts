@@ -8,9 +8,9 @@
 // "ts: expected a real calendar date: 2026-02-30 does not exist".
 import { afterEach, describe, expect, it } from 'vitest';
 import { Timestamp } from '../../src/domain/wire.ts';
-import { huntRig, until, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, until, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('hostile payloads: impossible calendar dates', () => {
   it('rejects a reading stamped 2026-02-30 with a reason instead of storing it as 2 March', async () => {
     const now = Date.parse('2026-03-02T12:00:00Z');
-    r = await huntRig({ clock: () => now });
+    r = await appRig({ clock: () => now });
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     await meter.publishAsync('meters/m1/reading', JSON.stringify({ ts: '2026-02-30T06:00:00Z', totalLiters: 12 }), { qos: 1 });

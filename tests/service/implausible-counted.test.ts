@@ -6,9 +6,9 @@
 // Guards the fix: the monitor's dead letters (implausible-time, late-inconsistent) are counted
 // under their code where they are written (monitor.ts deadLetter).
 import { afterEach, describe, expect, it } from 'vitest';
-import { huntRig, until, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, until, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -21,7 +21,7 @@ const rejected = (metrics: string, reason: string): number => {
 
 describe('hostile payloads: a meter clock 20 h fast', () => {
   it('counts the implausible-time dead letter in anxin_readings_rejected_total', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     // 20 h ahead: inside ingest's 24 h limit, beyond the detector's 12 h clock correction.

@@ -9,9 +9,9 @@
 // (The hunt's test read the reading at the payload's top level; under /batch it is
 // readings[0]: a letter is what to publish again to its topic.)
 import { afterEach, describe, expect, it } from 'vitest';
-import { huntRig, until, type HuntRig } from '../fixtures/app-rig.ts';
+import { appRig, until, type AppRig } from '../fixtures/app-rig.ts';
 
-let r: HuntRig | undefined;
+let r: AppRig | undefined;
 afterEach(async () => {
   await r?.close();
   r = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('hostile payloads: what a monitor dead letter keeps', () => {
   it('keeps seq, flowLpm and battery of a reading dead-lettered as implausible-time', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     const sent = { ts: Date.now() + 20 * 3_600_000, totalLiters: 50, seq: 9, flowLpm: 1.5, battery: 77 };
@@ -34,7 +34,7 @@ describe('hostile payloads: what a monitor dead letter keeps', () => {
   });
 
   it('keeps every field of a single reading under its /reading topic, as sent', async () => {
-    r = await huntRig();
+    r = await appRig();
     const token = await r.meter('h1', 'm1');
     const meter = await r.connect('m1', token);
     const sent = { ts: Date.now() + 20 * 3_600_000, totalLiters: 50, seq: 9, flowLpm: 1.5, battery: 77 };
