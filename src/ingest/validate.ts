@@ -78,10 +78,10 @@ const MAX_ISSUES = 5;
  * One message from `meterId` (the authenticated identity) → readings in ts
  * order, or a status, or a rejection. A batch's readings are judged one by one:
  * the good ones go on and the bad ones are returned in `rejected`, to be
- * dead-lettered with their reasons. Rejecting the batch whole lost the good
- * ones for good (a dead letter is cut at 64 KiB, a full batch is 215–500 KB)
- * and kept a day of a home's data from the detector over one bad value. A batch
- * is rejected whole only when its envelope is bad or none of its readings is good.
+ * dead-lettered with their reasons. Rejecting the batch whole kept a day of a
+ * home's data from the detector over one bad value. A batch is rejected whole
+ * (its dead letter keeps it whole, to replay) only when its envelope is bad or
+ * none of its readings is good.
  */
 export function parseMessage(
   meterId: string,

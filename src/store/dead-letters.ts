@@ -1,10 +1,15 @@
-// Messages ingest could not use, kept for an operator to inspect. Payloads are capped so a
-// misbehaving meter cannot fill the disk with one message, and the table is bounded per
-// meter and in total (rows and bytes), the oldest dropped first and counted, so no meter
-// can fill the disk with many (issue 11: bad payloads grew the database at 39–79 MiB/s).
+// Messages ingest could not use, kept for an operator to inspect and replay. A letter is kept
+// whole up to MAX_PAYLOAD_BYTES (above the broker's default packet limit of 512 KiB: a full
+// batch refused for its envelope is 215–500 KB, and cut at 64 KiB it could not be replayed,
+// its readings lost for good), and the table is bounded per meter and in total (rows and
+// bytes), the oldest dropped first and counted, so no meter can fill the disk with many
+// (issue 11: bad payloads grew the database at 39–79 MiB/s). Lists carry a preview of each
+// payload (PREVIEW_BYTES); the whole letter is read one at a time (`get`).
 import type { Database } from 'better-sqlite3';
 
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** A listed letter's payload is cut to this: a page of 500 whole letters could be 500 MiB. */
+export const PREVIEW_BYTES = 4096;
 /**
  * A reason is made bounded where it is made (wire.ts clips each zod issue), but it is text
  * from the payload, logged and served in every GET /api/dead-letters: the store holds it to
@@ -26,8 +31,12 @@ export interface DeadLetter {
   topic: string;
   meterId?: string;
   payload: string;
-  /** True when the payload was cut at MAX_PAYLOAD_BYTES. */
+  /** True when the payload was cut at MAX_PAYLOAD_BYTES when it was stored. */
   truncated: boolean;
+  /** The stored payload's size in UTF-8 bytes. */
+  payloadBytes: number;
+  /** True when `payload` is only its first PREVIEW_BYTES (a list); `get` gives it whole. */
+  preview: boolean;
   reason: string;
   receivedAt: number;
 }
@@ -40,6 +49,7 @@ interface Row {
   truncated: number;
   reason: string;
   received_at: number;
+  payload_bytes: number;
 }
 
 /** Cuts at a byte limit without leaving half a multi-byte character at the end. */
@@ -61,15 +71,20 @@ export function capReason(reason: string): string {
   return truncated ? `${text}…[truncated]` : text;
 }
 
-const toDeadLetter = (r: Row): DeadLetter => ({
-  id: r.id,
-  topic: r.topic,
-  ...(r.meter_id !== null && { meterId: r.meter_id }),
-  payload: r.payload,
-  truncated: r.truncated === 1,
-  reason: r.reason,
-  receivedAt: r.received_at,
-});
+const toDeadLetter = (r: Row, previewBytes: number): DeadLetter => {
+  const { text, truncated: cut } = capBytes(r.payload, previewBytes);
+  return {
+    id: r.id,
+    topic: r.topic,
+    ...(r.meter_id !== null && { meterId: r.meter_id }),
+    payload: text,
+    truncated: r.truncated === 1,
+    payloadBytes: r.payload_bytes,
+    preview: cut,
+    reason: r.reason,
+    receivedAt: r.received_at,
+  };
+};
 
 export interface DeadLetterBounds {
   perMeter: number;
@@ -95,6 +110,9 @@ export function deadLettersRepo(db: Database, bounds: DeadLetterBounds = DEFAULT
     'DELETE FROM dead_letters WHERE id = (SELECT min(id) FROM dead_letters WHERE meter_id IS NULL) RETURNING bytes',
   );
   const dropOldest = db.prepare<[], { bytes: number }>('DELETE FROM dead_letters WHERE id = (SELECT min(id) FROM dead_letters) RETURNING bytes');
+  const getOne = db.prepare<[number], Row>(
+    'SELECT id, topic, meter_id, payload, truncated, reason, received_at, length(CAST(payload AS BLOB)) AS payload_bytes FROM dead_letters WHERE id = ?',
+  );
   let dropped = 0;
   const start = totals.get()!;
   let approxRows = start.n;
@@ -144,13 +162,25 @@ export function deadLettersRepo(db: Database, bounds: DeadLetterBounds = DEFAULT
       return dropped;
     },
 
-    /** Newest first. */
+    /** Newest first, each payload a preview (its first PREVIEW_BYTES; `preview` says when cut). */
     list(q: { limit: number; offset: number; meterId?: string }): DeadLetter[] {
       const where = q.meterId === undefined ? '' : 'WHERE meter_id = @meterId';
+      // Only the preview's characters leave SQLite (PREVIEW_BYTES characters hold at least
+      // PREVIEW_BYTES bytes; cut to bytes in JS), and the size from the stored count.
       return db
-        .prepare<typeof q, Row>(`SELECT * FROM dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+        .prepare<typeof q, Row>(
+          `SELECT id, topic, meter_id, substr(payload, 1, ${PREVIEW_BYTES + 1}) AS payload, truncated, reason, received_at,
+             length(CAST(payload AS BLOB)) AS payload_bytes
+           FROM dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+        )
         .all(q)
-        .map(toDeadLetter);
+        .map((r) => toDeadLetter(r, PREVIEW_BYTES));
+    },
+
+    /** One letter with its whole payload (undefined: no such letter, or dropped by the bounds). */
+    get(id: number): DeadLetter | undefined {
+      const r = getOne.get(id);
+      return r && toDeadLetter(r, Infinity);
     },
 
     count(meterId?: string): number {
