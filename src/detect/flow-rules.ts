@@ -4,8 +4,8 @@
 import type { DetectorConfig } from './config.ts';
 import { clear, raise } from './conditions.ts';
 import type { DetectorEvent } from './events.ts';
-import { lowestLpm } from './drip.ts';
-import { LUMP_MAX_CADENCE_MS, endLumps } from './refill.ts';
+import { dripLpm, lowestLpm } from './drip.ts';
+import { LUMP_MAX_CADENCE_MS, LUMP_STILL_MS, LUMP_TRICKLE_CADENCE_MS, endLumps } from './refill.ts';
 import * as ex from './explain.ts';
 import { excludeFlowToday, fastLeakIntervals, litersSince, restartWetStreak, type FlowFeatures } from './flow.ts';
 import { FINE_MAX_MS, leakStepLiters } from './flow-steps.ts';
@@ -100,13 +100,28 @@ function followLeak(cfg: DetectorConfig, m: MeterState, t: number): void {
   if (low >= cfg.leak.minLpm) f.baselineLpm = low;
 }
 
+/**
+ * A flowing leak has run dry: an interval below leak.minLpm, and (on a register that moves in
+ * small steps) the register still for longer than a leak at the floor takes to move it a litre.
+ * An interval below the floor alone is no end: a cistern refilling a litre every 15–25 min gave
+ * 2 L in some hours (the floor is 2.4 L/h) and dry quarter-hours, so its leak was raised and
+ * cleared every evening on hourly meters and cleared for good 15 min after it was raised on
+ * 15-minute ones, while it leaked 70 L a day (tests/detect/leak-flap.test.ts). A coarse-step
+ * register (10 L a pulse) keeps the step rule: it stands still for hours inside a leak.
+ */
+function stoodStill(cfg: DetectorConfig, m: MeterState, t: number): boolean {
+  const f = m.flow;
+  if (leakStepLiters(f, m.dataCadenceMs, coarseStepLiters(f), cfg) > 0) return true;
+  return Number.isNaN(f.lastTickAt) || t - f.lastTickAt > LUMP_STILL_MS;
+}
+
 export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent[], f: FlowFeatures, t: number, now: number): void {
   const l = cfg.leak;
   if (m.active.has('leak')) {
     // A refilling cistern's leak (raised with no share: a flowing one's is at least leak.minLpm)
     // ends when the register stands still; a flowing one's when it runs dry.
     const refills = m.flow.baselineLpm === 0;
-    if (refills ? f.lumpMs === 0 : f.wetIntervals === 0) {
+    if (refills ? f.lumpMs === 0 : f.wetIntervals === 0 && stoodStill(cfg, m, t)) {
       m.flow.baselineLpm = 0;
       // The lump streak of a leak that stopped is the leak's, not a cistern's (it would run on
       // through the day's uses into a second leak).
@@ -137,7 +152,12 @@ export function checkLeak(cfg: DetectorConfig, m: MeterState, out: DetectorEvent
     // A cistern that refills itself every 15–25 min, day and night: dry intervals between lumps,
     // but the register never still for as long as a leak at the floor takes to move it (refill.ts).
     // Its share is the refills' credit, not a rate subtracted from every interval.
+    // On a 15-minute meter a trickle below the leak floor (0.5–2.4 L/h, in every interval: drip.ts)
+    // is never still either; it is no leak. A cistern's refills leave dry intervals between them
+    // (the lowest rate learned is 0). The learner needs a day or two to know a register's step,
+    // and a coarse register's quarter-hours are still between its steps: nothing is said before.
     if (m.dataCadenceMs > LUMP_MAX_CADENCE_MS || f.lumpMs < l.maxWindowMs) return;
+    if (m.dataCadenceMs > LUMP_TRICKLE_CADENCE_MS && (m.routine.learnedDays < 2 || dripLpm(m.flow) > 0)) return;
     m.flow.baselineLpm = 0;
     raise(m, out, 'leak', now, t, ex.explainLumpLeak(f.lumpMs));
     excludeFlowToday(m.flow);

@@ -6,9 +6,10 @@
 // register never stands still, night and day, for longer than a leak at the floor (leak.minLpm)
 // takes to move it a litre (LUMP_STILL_MS); a home without one is still for hours every night.
 // Once that streak has lasted leak.maxWindowMs (22 h), the refills are background: credit accrues
-// at RATE_LPM up to CREDIT_MAX_L, and an interval's water drawn from it is not use; on meters read
-// every 5 min or more often the streak is also a leak (flow-rules.ts). Meters read every 15 min
-// or more often only: an hourly interval holds 2–4 refills, which a trickle's share covers (drip.ts).
+// at RATE_LPM up to CREDIT_MAX_L, and an interval's water drawn from it is not use, and the
+// streak is also a leak (flow-rules.ts). Meters read every 15 min or more often only: an hourly
+// interval holds 2–4 refills, which a trickle's share covers (drip.ts), and the flowing-leak rule
+// reports them (it waits for the register to stand still before it clears, flow-rules.ts).
 // The streak and the credit share one small integer (the per-meter state budget, issue 12).
 import type { DetectorConfig } from './config.ts';
 import type { FlowState } from './flow.ts';
@@ -16,10 +17,16 @@ import { HOUR, MINUTE } from './time.ts';
 
 /** Meters read at most this far apart can show the refills as lumps between still intervals. */
 const REFILL_MAX_CADENCE_MS = 15 * MINUTE;
-/** The streak is a leak on meters read this often (a 15-minute meter may hide 44 min of stillness). */
-export const LUMP_MAX_CADENCE_MS = 5 * MINUTE;
+/** The streak is a leak on meters read this often. A 15-minute meter may hide 44 min of
+ *  stillness, but a home is still for hours every night; before it was one, a 15-minute meter's
+ *  refills were left to the flowing-leak rule, which raised after 12–70 h or never (it needs a
+ *  streak of wet quarter-hours, which the dry ones between refills break). */
+export const LUMP_MAX_CADENCE_MS = 15 * MINUTE;
+/** Read less often than this, a streak with a standing trickle learned under it (drip.ts: water in
+ *  every interval) is the trickle's, not a cistern's: no lump leak (a trickle is below the floor). */
+export const LUMP_TRICKLE_CADENCE_MS = 5 * MINUTE;
 /** A leak at the floor (0.04 L/min) moves the register a litre every 25 min; reading slack 5 min. */
-const LUMP_STILL_MS = 30 * MINUTE;
+export const LUMP_STILL_MS = 30 * MINUTE;
 /** A refill is a top-up of 0.5–2 L; a flush is 6–9 L, and stays use. */
 const CREDIT_MAX_ML = 1500;
 /** The refills' background: 1.5 × the leak floor (3.6 L/h; a litre every 15–25 min is 2.4–4 L/h,
