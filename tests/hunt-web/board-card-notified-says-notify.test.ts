@@ -1,0 +1,45 @@
+// Defect: the board's alert card says "已通知：notify" — the name of the service's own notifier —
+// instead of who was told. A grid worker cannot see from the board whether the family was
+// reached. README Dashboard, Board: "each card says why it fired ..., since when, who was
+// notified (the timeline's `notif…` steps) and who acknowledged."
+// Why: src/web/public/board.js alertCard lists the distinct `by` of the notified[] steps, but
+// every notification step is recorded with `by: 'notify'` (src/notify/service.ts,
+// src/notify/dispatcher.ts); the recipient (masked: 王* 138****8000) is only in `note`.
+// Real Chromium against a real listening service; no account exists, so the page is served on
+// loopback as the README's local demo (no sign-in).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launch } from '../browser/browser.ts';
+import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+
+const run = chromiumAvailable();
+let browser: Browser;
+let r: Rig;
+beforeAll(async () => { if (run) browser = await launch(); });
+afterAll(async () => browser?.close());
+afterEach(async () => r?.close());
+
+describe.runIf(run)('board: who was notified', () => {
+  it('names the people told (masked), not the notifier', async () => {
+    r = await rig({ listen: true });
+    household(r, 'h1', 'g1', 'm1');
+    r.app.store.contacts.add('h1', { name: '王芳', role: 'grid-worker', phone: '13800138000' });
+    r.feed('m1', T0, 100, { battery: 5 }); // battery-low: rung 1, the grid worker, in daytime
+    await r.app.notify!.settle();
+    const board = await r.api('GET', '/api/board');
+    expect(board.body.items[0].notified.map((n: any) => n.kind)).toContain('notification-sent');
+
+    const addr = r.app.http.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await ctx.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const card = page.locator('.alert-card').first();
+    await card.waitFor();
+    const text = await card.innerText();
+    await ctx.close();
+    expect(text).toContain('已通知');
+    expect(text, text).not.toMatch(/已通知：notify/);
+    expect(text, text).toContain('王*'); // the grid worker who was told, masked as everywhere
+  });
+});
