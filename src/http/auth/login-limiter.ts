@@ -66,9 +66,9 @@ export function createLoginLimiter(limits: LoginLimits, clock: () => number, log
       const now = clock();
       for (const [key, max] of keys(username, ip)) log.add(key, now, max, now - windowMs);
     },
-    /** A right password clears that username's failures (not the address's). */
+    /** A right password clears that username's failures (not the address's), under the key they were kept by. */
     succeeded(username: string): void {
-      log.clear(`u:${username.toLowerCase()}`);
+      log.clear(nameKey(username));
     },
   };
 }

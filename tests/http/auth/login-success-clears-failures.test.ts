@@ -1,13 +1,13 @@
-// Defect: a successful sign-in does not clear that username's earlier failures, so a grid worker
-// who mistyped a few times, then got in, is locked out for 15 minutes by a single later typo.
-// src/http/auth/login-limiter.ts: failures are kept under `h:<HMAC of the username>` (migration 12),
-// but `succeeded()` still clears the old key `u:<username>`, which no longer exists.
+// A successful sign-in clears that username's earlier failures, so a grid worker who mistyped a
+// few times, then got in, is not locked out for 15 minutes by a single later typo.
+// src/http/auth/login-limiter.ts keeps failures under `h:<HMAC of the username>` (migration 12);
+// `succeeded()` once cleared the old key `u:<username>`, which no longer exists, so nothing was cleared.
 // The limiter's own contract: "A right password clears that username's failures (not the address's)";
 // README Security: failed sign-ins are limited ("429 rate-limited ... after 5 failures per username").
 import { describe, expect, it } from 'vitest';
-import { T0 } from '../store/temp-store.ts';
-import { harness } from '../http/harness.ts';
-import { PASSWORD, addUser } from '../http/auth/helpers.ts';
+import { T0 } from '../../store/temp-store.ts';
+import { harness } from '../harness.ts';
+import { PASSWORD, addUser } from './helpers.ts';
 
 describe('sign-in limiter: a right password clears the username’s failures', () => {
   it('4 typos, a good sign-in, then one more typo is a plain 401, not a 15-minute lockout', async () => {
@@ -23,7 +23,7 @@ describe('sign-in limiter: a right password clears the username’s failures', (
     // Later, on another device, one typo ...
     const typo = await attempt('one more typo', '10.0.2.1');
     expect(typo.statusCode).toBe(401);
-    // ... and the right password must still work (today: 429 for the rest of the 15 minutes).
+    // ... and the right password must still work (it was 429 for the rest of the 15 minutes).
     const again = await attempt(PASSWORD, '10.0.2.1');
     expect(again.statusCode, again.body).toBe(200);
   });
