@@ -1,5 +1,8 @@
 // Resolves `request.principal` for every request and enforces, in this order:
-//  1. a bearer token (machines): `Authorization: Bearer <http.apiToken>` → admin rights;
+//  1. a bearer token (machines): `Authorization: Bearer <http.apiToken>` → admin rights; a wrong
+//     one is 401 on every /api route (never a fall-back to the cookie), while the open routes
+//     (/health, /metrics, the dashboard's files, family and ack pages) answer without a principal.
+//     A header of another scheme (a reverse proxy's `Basic …`) is no credential of ours: ignored;
 //  2. a session cookie (people): `anxin_session`, checked against the sessions table, with
 //     CSRF protection: a state-changing request must carry `x-csrf-token` (403 'csrf');
 //  3. no credential exists at all (no token, no account ever made): a request from this machine with
@@ -19,6 +22,8 @@ import { LOOPBACK_OPEN_PRINCIPAL, TOKEN_PRINCIPAL, UNAUTHORIZED_MESSAGE, princip
 export const SESSION_COOKIE = 'anxin_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** resolve()'s answer for a bearer token that is not the configured one. */
+const WRONG_BEARER = Symbol('wrong-bearer');
 
 export interface AuthDeps {
   store: Pick<Store, 'users' | 'sessions'>;
@@ -54,10 +59,18 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
       return user !== undefined && user.disabledAt === undefined && user.username === this.principal.username;
     });
     root.addHook('onRequest', async (req) => {
-      req.principal = resolve(req);
       // By the matched route as well as the raw URL, so no spelling of a path reaches an /api route unchecked.
       const route = req.routeOptions.url ?? '';
       const isApi = req.url === '/api' || req.url.startsWith('/api/') || route === '/api' || route.startsWith('/api/');
+      const resolved = resolve(req);
+      // A wrong token is refused on every /api route, public ones (sign-in) included: a machine
+      // that sent one should hear so, not be served as whoever its cookie says.
+      if (resolved === WRONG_BEARER) {
+        if (isApi) throw new ApiError('unauthorized', 'expected header "Authorization: Bearer <operator token>" with the configured token');
+        req.principal = null;
+        return;
+      }
+      req.principal = resolved;
       if (isApi && !req.principal && req.routeOptions.config?.public !== true) throw new ApiError('unauthorized', UNAUTHORIZED_MESSAGE);
     });
   };
@@ -66,14 +79,11 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   (plugin as any)[Symbol.for('skip-override')] = true;
   app.register(plugin);
 
-  function resolve(req: FastifyRequest): Principal | null {
+  function resolve(req: FastifyRequest): Principal | null | typeof WRONG_BEARER {
     const bearer = bearerToken(req.headers.authorization);
     // Disabling every account does not reopen the API: only a database that never had one is open.
     const anyAuth = deps.apiToken !== undefined || store.users.count() > 0;
-    if (bearer !== undefined && deps.apiToken !== undefined) {
-      if (tokenEquals(bearer, deps.apiToken)) return TOKEN_PRINCIPAL;
-      throw new ApiError('unauthorized', 'expected header "Authorization: Bearer <operator token>" with the configured token');
-    }
+    if (bearer !== undefined && deps.apiToken !== undefined) return tokenEquals(bearer, deps.apiToken) ? TOKEN_PRINCIPAL : WRONG_BEARER;
     const sid = sessionIdOf(req);
     if (sid) {
       const s = store.sessions.resolve(sid, clock(), deps.sessions);
