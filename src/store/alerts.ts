@@ -130,6 +130,11 @@ export function alertsRepo(db: Database) {
   const insertEvent = db.prepare('INSERT INTO alert_events (alert_id, at, kind, by, note) VALUES (?, ?, ?, ?, ?)');
   const byId = db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE id = ?');
   const active = db.prepare<[], AlertRow>("SELECT * FROM alerts WHERE status != 'resolved' ORDER BY opened_at, id");
+  // By the household's meters (meters_household), then each meter's alerts (alerts_meter): the
+  // open ones are few, however many resolved ones a flaky meter piled up.
+  const activeOfHousehold = db.prepare<[string], AlertRow>(
+    "SELECT a.* FROM alerts a WHERE a.meter_id IN (SELECT id FROM meters WHERE household_id = ?) AND a.status != 'resolved' ORDER BY a.opened_at DESC, a.id DESC",
+  );
   const events = db.prepare<[string], { alert_id: string; at: number; kind: AlertEventKind; by: string; note: string | null }>(
     'SELECT alert_id, at, kind, by, note FROM alert_events WHERE alert_id = ? ORDER BY id',
   );
@@ -197,6 +202,11 @@ export function alertsRepo(db: Database) {
     /** Open and acknowledged alerts, oldest first: what the AlertBook is rebuilt from at start-up. */
     listActive(): Alert[] {
       return active.all().map(toAlert);
+    },
+
+    /** Every open or acknowledged alert of the household's meters, newest first (no page: a status lists them all). */
+    listActiveOfHousehold(householdId: string): Alert[] {
+      return activeOfHousehold.all(householdId).map(toAlert);
     },
 
     history(alertId: string): AlertEvent[] {

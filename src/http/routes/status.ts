@@ -30,7 +30,9 @@ export function householdStatus(deps: Deps, h: Household, now: number) {
     return { ...s, status: m.status, battery: b?.battery ?? null, batteryAt: b?.ts ?? null };
   });
   const live = meters.filter((m) => m.status === 'active');
-  const alerts = store.alerts.list({ householdId: h.id, limit: 50, offset: 0 }).items.filter((a) => a.status !== 'resolved');
+  // Every open alert, not the open ones among the 50 newest: a flaky meter's self-clearing
+  // data faults must not push an open leak off the household page and the family page.
+  const alerts = store.alerts.listActiveOfHousehold(h.id);
   return {
     household: householdView(h, now),
     meters,

@@ -1,14 +1,14 @@
-// Defect: a household's open alert disappears from its status — the board's household row, the
-// household page, and the family page — as soon as 50 newer alerts of that household exist (a
-// flaky meter's data-fault / battery-low alerts that open and clear by themselves). The family
-// page then says "今天 07:12 已用水，一切正常" while a leak alert is open.
+// A household's status lists every open alert — the board's household row, the household page
+// and the family page — however many newer alerts of that household exist (a flaky meter's
+// data-fault / battery-low alerts that open and clear by themselves). It once took the 50 newest
+// alerts, resolved ones included, and only then kept the unresolved ones, so after 50 self-clearing
+// faults the family page said "今天 07:12 已用水，一切正常" while a leak alert was open. It now asks
+// the store for the household's open alerts (store.alerts.listActiveOfHousehold).
 // README Dashboard: `GET /api/households/:id/status` → `activeAlerts[]`; family page:
 // "`family-alerts` → an open urgent alert, since when, and who is on it".
-// Why: src/http/routes/status.ts householdStatus takes `store.alerts.list({ householdId, limit: 50 })`
-// — the 50 NEWEST alerts, resolved ones included — and only then keeps the unresolved ones.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/alert.ts';
-import { HOUR, MIN, T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+import { HOUR, MIN, T0, household, rig, type Rig } from './helpers.ts';
 
 let r: Rig;
 afterEach(async () => r?.close());
