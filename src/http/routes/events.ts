@@ -2,7 +2,12 @@
 // WHATWG HTML §9.2 (server-sent events): each event carries `id:`; a reconnecting browser
 // sends it back as `Last-Event-ID` and gets what it missed from a bounded in-memory ring.
 // Ids are `<boot>-<n>`: an id from before a restart (or older than the ring) cannot be
-// replayed, so the client is told `event: reset` and reloads the board instead. Each viewer
+// replayed, so the client is told `event: reset` and reloads the board instead. The stream's
+// first frame (`hello`, or a `reset`) carries the hub's position as its id too: an EventSource
+// that dropped before its first alert sends no Last-Event-ID otherwise (WHATWG HTML §9.2.6, the
+// last event ID buffer is set only by an `id:` field), and what was published while it was away
+// was lost without a word. After a `reset` the board reloads; the id makes the next reconnect
+// replay from there instead of resetting again. Each viewer
 // only receives events of households it may see, by the routes' own rule (canSeeHousehold:
 // grid and consent), looked up in the store when the event is sent, replays included.
 // A consent withdrawal or an erasure purges the household's events from the ring (PIPL
@@ -35,6 +40,8 @@ export interface EventHub {
   publish(kind: string, alert: Alert): LiveEvent;
   /** Events after `lastId`, or 'gap' when they are no longer (or never were) in the ring. */
   since(lastId: string): LiveEvent[] | 'gap';
+  /** The id of the newest event published so far (`<boot>-0` before the first): since(cursor()) is what follows. */
+  cursor(): string;
   /** `onReset`: told when events were purged (the board should reload). */
   subscribe(l: Listener, onReset?: () => void): () => void;
   /**
@@ -82,6 +89,7 @@ export function createEventHub(opts: { store: Pick<Store, 'meters' | 'households
       if (last + 1 < oldest || last < purgedUpTo) return 'gap';
       return ring.filter((e) => seqOf(e) > last);
     },
+    cursor: () => `${boot}-${n}`,
     subscribe(l, onReset) {
       listeners.set(l, onReset);
       return () => listeners.delete(l);
@@ -112,8 +120,8 @@ const HEARTBEAT_MS = 20_000;
 /** An open stream's deliveries are written to the access log at least this often. */
 const DELIVERY_LOG_MS = 60 * 60_000;
 
-const RESET_GAP = `event: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`;
-const RESET_PURGED = `event: reset\ndata: {"reason":"events were withdrawn; reload the board"}\n\n`;
+const RESET_GAP = (id: string) => `id: ${id}\nevent: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`;
+const RESET_PURGED = (id: string) => `id: ${id}\nevent: reset\ndata: {"reason":"events were withdrawn; reload the board"}\n\n`;
 
 export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
   const open = new Set<() => void>();
@@ -170,16 +178,17 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     res.write('retry: 3000\n\n');
     const q = req.query as Record<string, unknown>;
     const lastId = req.headers['last-event-id'] ?? (typeof q.lastEventId === 'string' ? q.lastEventId : undefined);
+    // Read the position and subscribe in the same turn: nothing is published in between.
     if (typeof lastId === 'string' && lastId !== '') {
       const missed = hub.since(lastId);
-      if (missed === 'gap') res.write(RESET_GAP);
+      if (missed === 'gap') res.write(RESET_GAP(hub.cursor()));
       else missed.forEach(send);
-    } else res.write(`event: hello\ndata: {}\n\n`);
+    } else res.write(`id: ${hub.cursor()}\nevent: hello\ndata: {}\n\n`);
     // A stream outlives its request: it ends at the first event or heartbeat after its session did
     // (signed out, expired, disabled; src/http/auth/authenticate.ts stillSignedIn).
     const unsubscribe = hub.subscribe(
       (e) => (req.stillSignedIn() ? send(e) : end()),
-      () => (req.stillSignedIn() ? res.write(RESET_PURGED) : end()),
+      () => (req.stillSignedIn() ? res.write(RESET_PURGED(hub.cursor())) : end()),
     );
     const beat = setInterval(() => (req.stillSignedIn() ? res.write(': ping\n\n') : end()), HEARTBEAT_MS);
     beat.unref();

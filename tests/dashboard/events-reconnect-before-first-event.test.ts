@@ -1,17 +1,18 @@
-// Defect: a board whose live stream drops before its first event (a quiet morning, then a Wi-Fi
-// blip or a proxy timeout) silently misses every alert opened while it was reconnecting: no
-// replay, no `reset`, so no red banner / beep for a new urgent alert and a stale board.
+// A board whose live stream drops before its first event (a quiet morning, then a Wi-Fi blip or a
+// proxy timeout) gets, on reconnecting, what was published while it was away (or `event: reset`),
+// so a new urgent alert still raises the red banner and the beep, and the board is not stale.
 // README Dashboard / HTTP API: "`GET /api/events` ... reconnecting with `Last-Event-ID` replays
-// what was missed ... or sends `event: reset` (reload)"; the live dashboard must survive reconnects.
-// Why: the stream's first message (`retry:` + `event: hello`) carries no `id:` field, so the
-// browser's EventSource has an empty last-event-id buffer and reconnects WITHOUT Last-Event-ID
-// (WHATWG HTML §9.2.6); the server then treats it as a fresh board (`hello` again) and the
-// events published in the gap are never delivered. src/http/routes/events.ts (hello without id).
-// The client below follows the EventSource reconnection algorithm exactly: it sends back the
-// last `id:` it saw, if any.
+// what was missed ... or sends `event: reset` (reload)".
+// The stream's first frame (`retry:` + `event: hello`) once carried no `id:` field, so the
+// browser's EventSource had an empty last-event-id buffer and reconnected WITHOUT Last-Event-ID
+// (WHATWG HTML §9.2.6); the server took it for a fresh board (`hello` again) and the events
+// published in the gap were never delivered. `hello` now carries the hub's position as its id
+// (src/http/routes/events.ts). The client below follows the EventSource reconnection algorithm
+// exactly: it sends back the last `id:` it saw, if any.
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+import { createEventHub } from '../../src/http/routes/events.ts';
+import { T0, household, rig, type Rig } from './helpers.ts';
 
 let r: Rig;
 afterEach(async () => r?.close());
@@ -73,7 +74,7 @@ describe('live stream: a reconnect before the first event', () => {
     const missed = r.app.store.alerts.listActive().find((a) => a.meterId === 'm1')!;
     expect(missed).toBeDefined();
 
-    // The browser reconnects, sending back the last id it received (none, today).
+    // The browser reconnects, sending back the last id it received (the hello's).
     const second = await open(port, first.lastId);
     // A later alert (h2) marks "everything before it has been delivered".
     await second.until(() => second.blocks.some((b) => b.event === 'hello' || b.event === 'reset' || b.event === 'alert'));
@@ -84,5 +85,21 @@ describe('live stream: a reconnect before the first event', () => {
     const gotMissed = second.blocks.some((b) => b.event === 'alert' && b.data!.includes(missed.id));
     const toldToReload = second.blocks.some((b) => b.event === 'reset');
     expect(gotMissed || toldToReload, `second stream: ${JSON.stringify(second.blocks.map((b) => b.event))}; Last-Event-ID sent: "${first.lastId}"`).toBe(true);
+  });
+
+  it('the first frame’s id is the hub’s position: replayed from there, also after a reset (no reset loop)', () => {
+    const store = { meters: { householdOf: () => 'h1' }, households: { get: (id: string) => ({ id, name: '住户', gridId: 'g1' }) } };
+    const hub = createEventHub({ store: store as never, clock: () => 0, capacity: 3 });
+    const alert = { id: 'a', meterId: 'm', type: 'offline', status: 'open', openedAt: 0, observedAt: 0, reason: { zh: '', en: '', facts: {} } } as const;
+    const quiet = hub.cursor(); // a board opened before anything happened
+    expect(hub.since(quiet)).toEqual([]);
+    const e1 = hub.publish('opened', { ...alert });
+    expect((hub.since(quiet) as { id: string }[]).map((e) => e.id)).toEqual([e1.id]);
+    for (let i = 0; i < 3; i++) hub.publish('opened', { ...alert });
+    expect(hub.since(quiet)).toBe('gap'); // too old for the ring: a reset …
+    const atReset = hub.cursor(); // … whose own id the browser sends back next time
+    expect(hub.since(atReset)).toEqual([]);
+    hub.purge('h1');
+    expect(hub.since(hub.cursor())).toEqual([]); // the reset after a purge, likewise
   });
 });
