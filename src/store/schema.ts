@@ -389,4 +389,44 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 14,
+    name: 'access log: every household a list read returned, findable by an index',
+    sql: `
+      -- A list answer's households were a JSON array in access_log.subjects, cut at 500 and found
+      -- by json_each over every row. They are now a subject set (src/store/access-log.ts): the
+      -- ordered household ids, stored once and shared by every entry that returned exactly them
+      -- (a board re-read every 30 s names the same 5,000 homes each time: one row per read, not
+      -- 5,000), with an index from household to set and from set to entries.
+      CREATE TABLE access_subject_sets (
+        id INTEGER PRIMARY KEY,
+        digest TEXT NOT NULL UNIQUE,   -- SHA-256 of the ids in order; 'legacy:<entry id>' for migrated rows
+        size INTEGER NOT NULL
+      );
+      CREATE TABLE access_subject_members (
+        set_id INTEGER NOT NULL,
+        pos INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        PRIMARY KEY (set_id, pos)
+      ) WITHOUT ROWID;
+      CREATE INDEX access_subject_members_household ON access_subject_members(household_id, set_id);
+      CREATE TRIGGER access_subject_sets_append_only BEFORE UPDATE ON access_subject_sets
+        BEGIN SELECT RAISE(ABORT, 'access_subject_sets is append-only'); END;
+      CREATE TRIGGER access_subject_members_append_only BEFORE UPDATE ON access_subject_members
+        BEGIN SELECT RAISE(ABORT, 'access_subject_members is append-only'); END;
+      ALTER TABLE access_log ADD COLUMN subject_set INTEGER;
+      CREATE INDEX access_log_subject_set ON access_log(subject_set) WHERE subject_set IS NOT NULL;
+      -- Existing entries keep their JSON as written and are linked to a set of their own: the
+      -- only change ever made to a logged row, here with the append-only trigger lifted for the
+      -- migration's own transaction.
+      INSERT INTO access_subject_sets (id, digest, size)
+        SELECT id, 'legacy:' || id, json_array_length(subjects) FROM access_log WHERE subjects IS NOT NULL;
+      INSERT OR IGNORE INTO access_subject_members (set_id, pos, household_id)
+        SELECT a.id, CAST(j.key AS INTEGER), CAST(j.value AS TEXT) FROM access_log a, json_each(a.subjects) j WHERE a.subjects IS NOT NULL;
+      DROP TRIGGER access_log_append_only;
+      UPDATE access_log SET subject_set = id WHERE subjects IS NOT NULL;
+      CREATE TRIGGER access_log_append_only BEFORE UPDATE ON access_log
+        BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+    `,
+  },
 ];
