@@ -8,6 +8,7 @@ import { ApiError, orThrow } from '../errors.ts';
 import { Id, Page, QueryTime, parse } from '../validate.ts';
 import { HOUSEHOLD_ROLES, gridScope, noteAccess, principalOf, requireRole } from '../auth/principal.ts';
 import { visibleAlert } from '../auth/scope.ts';
+import { withRecipients } from '../notified.ts';
 
 const ListQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES, { error: `expected one of ${ALERT_STATUSES.join(', ')}` }).optional(),
@@ -68,7 +69,7 @@ export function alertRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const { id } = parse('params', AlertParams, req.params);
     const alert = visibleAlert(req, store, id);
     const householdId = store.meters.householdOf(alert.meterId);
-    return { ...alert, ...(householdId !== undefined && { householdId }), history: store.alerts.history(id) };
+    return { ...alert, ...(householdId !== undefined && { householdId }), history: withRecipients(store, id, store.alerts.history(id)) };
   });
 
   app.post('/alerts/:id/ack', carers, async (req) => {

@@ -11,6 +11,7 @@ import type { Household } from '../../domain/household.ts';
 import type { ServerDeps } from '../deps.ts';
 import { canSee, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
 import { householdView } from '../views.ts';
+import { withRecipients } from '../notified.ts';
 import { noteAccess } from '../auth/principal.ts';
 import { Id, IdParams, parse } from '../validate.ts';
 
@@ -104,7 +105,7 @@ export function statusRoutes(api: FastifyInstance, deps: Deps): void {
       .filter(({ h }) => canSee(viewer, h))
       .sort((x, y) => boardOrder(x.a, y.a))
       .map(({ a, h }) => {
-        const history = store.alerts.history(a.id);
+        const history = withRecipients(store, a.id, store.alerts.history(a.id));
         return {
           ...a,
           severity: ALERT_SEVERITY[a.type],
@@ -112,8 +113,10 @@ export function statusRoutes(api: FastifyInstance, deps: Deps): void {
           householdName: h!.name,
           ...(h!.address !== undefined && { address: h!.address }),
           ...(h!.gridId !== undefined && { gridId: h!.gridId }),
-          // Who was told: whatever notification steps the notifier recorded on the timeline.
-          notified: history.filter((e) => e.kind.startsWith('notif')).map((e) => ({ at: e.at, kind: e.kind, by: e.by, ...(e.note !== undefined && { note: e.note }) })),
+          // Who was told: the notification steps on the timeline, each with its recipient (masked name, role) where the outbox knows it.
+          notified: history
+            .filter((e) => e.kind.startsWith('notif'))
+            .map((e) => ({ at: e.at, kind: e.kind, by: e.by, ...(e.note !== undefined && { note: e.note }), ...(e.recipient && { recipient: e.recipient }) })),
         };
       });
     noteAccess(req, { subjects: [...new Set(items.map((a) => a.householdId))] });

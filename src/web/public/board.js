@@ -12,8 +12,30 @@ export function reasonText(a) {
   return a.reason?.[lang === 'en' ? 'en' : 'zh'] ?? '';
 }
 
+/** Who was told, from the notification steps' recipients (masked name and role, as the API gives
+ *  them): delivered, still on its way, or not delivered (a cancelled message is none of them).
+ *  `by` is the notifier itself, never a person. */
+export function notifiedText(notified = []) {
+  const state = new Map(); // "王*（网格员）" → sent | pending | failed
+  for (const n of notified) {
+    if (!n.recipient) continue;
+    const role = t(`role.${n.recipient.role}`) === `role.${n.recipient.role}` ? n.recipient.role : t(`role.${n.recipient.role}`);
+    const who = t('notified.who', { name: n.recipient.name, role });
+    const was = state.get(who);
+    if (n.kind === 'notification-sent') state.set(who, 'sent');
+    else if (was === 'sent') continue;
+    else if (n.kind === 'notification-queued') state.set(who, 'pending');
+    else if (n.kind === 'notification-failed') state.set(who, 'failed');
+    else if (n.kind === 'notification-cancelled' && was === 'pending') state.delete(who); // the ladder stopped: not told, and will not be
+  }
+  const sep = lang === 'en' ? ', ' : '、';
+  const of = (s) => [...state].filter(([, v]) => v === s).map(([k]) => k).join(sep);
+  const parts = [['sent', 'notified'], ['pending', 'notifying'], ['failed', 'notifyFailed']].filter(([s]) => of(s)).map(([s, key]) => t(key, { list: of(s) }));
+  return parts.length ? parts.join(' · ') : t('notNotified');
+}
+
 function alertCard(a, now, people = {}) {
-  const who = a.notified?.length ? t('notified', { list: [...new Set(a.notified.map((n) => n.by))].join('、') }) : t('notNotified');
+  const who = notifiedText(a.notified);
   return h('li', { class: `alert-card sev-${a.severity} st-${a.status}`, 'data-alert-id': a.id },
     h('div', { class: 'alert-head' },
       h('span', { class: `chip sev-${a.severity}` }, t(`sev.${a.severity}`)),

@@ -1,15 +1,15 @@
-// Defect: the board's alert card says "已通知：notify" — the name of the service's own notifier —
-// instead of who was told. A grid worker cannot see from the board whether the family was
-// reached. README Dashboard, Board: "each card says why it fired ..., since when, who was
-// notified (the timeline's `notif…` steps) and who acknowledged."
-// Why: src/web/public/board.js alertCard lists the distinct `by` of the notified[] steps, but
-// every notification step is recorded with `by: 'notify'` (src/notify/service.ts,
-// src/notify/dispatcher.ts); the recipient (masked: 王* 138****8000) is only in `note`.
+// The board's alert card says who was notified — the recipient, masked (王*), with their role —
+// not "已通知：notify", the name of the service's own notifier (every notification step is
+// recorded with `by: 'notify'`, src/notify/service.ts, dispatcher.ts; the recipient was only in
+// the step's free-text note). The API now gives each notification step its recipient as data
+// (src/http/notified.ts, from the step's outbox row), and the card lists them (board.js notifiedText).
+// README Dashboard, Board: "each card says why it fired ..., since when, who was notified (the
+// timeline's `notif…` steps) and who acknowledged."
 // Real Chromium against a real listening service; no account exists, so the page is served on
 // loopback as the README's local demo (no sign-in).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launch } from '../browser/browser.ts';
+import { chromiumAvailable, launch } from './browser.ts';
 import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
 
 const run = chromiumAvailable();
@@ -28,6 +28,8 @@ describe.runIf(run)('board: who was notified', () => {
     await r.app.notify!.settle();
     const board = await r.api('GET', '/api/board');
     expect(board.body.items[0].notified.map((n: any) => n.kind)).toContain('notification-sent');
+    const sent = board.body.items[0].notified.find((n: any) => n.kind === 'notification-sent');
+    expect(sent.recipient).toEqual({ name: '王*', role: 'grid-worker' });
 
     const addr = r.app.http.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -40,6 +42,6 @@ describe.runIf(run)('board: who was notified', () => {
     await ctx.close();
     expect(text).toContain('已通知');
     expect(text, text).not.toMatch(/已通知：notify/);
-    expect(text, text).toContain('王*'); // the grid worker who was told, masked as everywhere
+    expect(text, text).toContain('王*（网格员）'); // the grid worker who was told, masked as everywhere
   });
 });
