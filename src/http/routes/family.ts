@@ -5,7 +5,9 @@
 // The family opens /family/<token> (no sign-in; the signed token is the credential) and its
 // page reads GET /family/<token>/status: only what the elder's consent scope shares —
 //   "family-status": whether and when water was last used today ("今天 07:12 已用水，一切正常")
-//   "family-alerts": an open alert (its kind, since when) and who is on it
+//   "family-alerts": an open alert (its kind, since when), who is on it, and until then how far
+//   the ladder has got (`progress`, src/http/family-progress.ts: only the elder asked, the grid
+//   worker told, …)
 // — and nothing else: no name, address, phone or readings. A bad, revoked or expired token
 // and a household without active consent all answer 404 with the same body.
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +17,7 @@ import type { ServerDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { requireAdmin, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
 import { householdStatus } from './status.ts';
+import { familyProgress } from '../family-progress.ts';
 import { IdParams, parse } from '../validate.ts';
 
 export const FAMILY_SCOPES = { status: 'family-status', alerts: 'family-alerts' } as const;
@@ -98,7 +101,13 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
         const full = store.alerts.get(a.id)!;
         // Who is on it, by the name the family knows (the user's display name, not the login).
         const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? full.acknowledgedBy);
-        return { type: a.type, status: a.status, openedAt: a.openedAt, ...(by !== undefined && { acknowledgedBy: by, acknowledgedAt: full.acknowledgedAt }) };
+        return {
+          type: a.type,
+          status: a.status,
+          openedAt: a.openedAt,
+          // Until someone is on it: how far the ladder has got (never "the grid worker was told" during the check-in).
+          ...(by !== undefined ? { acknowledgedBy: by, acknowledgedAt: full.acknowledgedAt } : { progress: familyProgress(store, a.id) }),
+        };
       });
     }
     return out;

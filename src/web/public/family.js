@@ -4,6 +4,14 @@ import { h } from './dom.js';
 import { applyStatic, clock, lang, setLang, t } from './i18n.js';
 
 const token = location.pathname.split('/')[2] ?? '';
+/** The status's `progress` (src/http/family-progress.ts) → what the page says. */
+const PROGRESS = {
+  'checking-in': 'fam.checkingIn',
+  'grid-worker-told': 'fam.waiting',
+  'contact-told': 'fam.contactTold',
+  notifying: 'fam.notifying',
+  recorded: 'fam.recorded',
+};
 const main = document.getElementById('main');
 
 async function render() {
@@ -19,7 +27,9 @@ async function render() {
   if (s.shares.alerts && alerts.length) {
     for (const a of alerts) {
       lines.push(h('p', { class: 'fam-alert' }, t('fam.alert', { type: t(`type.${a.type}`), time: clock(a.openedAt, s.now) })));
-      lines.push(h('p', {}, a.acknowledgedBy ? t('fam.onIt', { by: a.acknowledgedBy, time: clock(a.acknowledgedAt, s.now) }) : t('fam.waiting')));
+      // Who knows, as far as the ladder has got: never "the grid worker was told" while only the elder is asked.
+      const progress = PROGRESS[a.progress] ?? 'fam.recorded';
+      lines.push(h('p', { class: 'fam-progress', 'data-progress': a.progress ?? '' }, a.acknowledgedBy ? t('fam.onIt', { by: a.acknowledgedBy, time: clock(a.acknowledgedAt, s.now) }) : t(progress)));
     }
   }
   if (s.shares.status) {
