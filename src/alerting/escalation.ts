@@ -59,6 +59,9 @@ export interface EscalationInput {
   offsetMin: number;
   /** When a check-in-stage alert was confirmed (its 'escalated' event), if it was. */
   escalatedAt?: number;
+  /** The household withdrew its consent (PIPL Art. 15): processing stops, so nobody is told
+   *  anything more about it — not the all-clear of an alert that resolved before. */
+  consentWithdrawn?: boolean;
 }
 
 export interface EscalationPlan {
@@ -92,6 +95,8 @@ export function planEscalation(input: EscalationInput): EscalationPlan {
     const future = wakes.filter((w) => w > now);
     return future.length ? { sends, nextWakeAt: Math.min(...future) } : { sends };
   };
+  // Before anything else: whatever the alert's state, a withdrawn household hears nothing more.
+  if (input.consentWithdrawn) return plan();
   const tell = (step: string, purpose: NotificationPurpose, rung: number, c: LadderContact, channels = c.channels) => {
     if (!has(step, c.id) && channels.length) sends.push({ step, purpose, rung, contactId: c.id, channels });
   };

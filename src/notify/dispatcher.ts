@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { maskName, maskPhone } from '../domain/household.ts';
 import { maskPhonesIn } from '../domain/mask-text.ts';
+import type { Alert } from '../domain/alert.ts';
 import type { AlertsRepo } from '../store/alerts.ts';
 import type { NotificationRow, OutboxRepo } from '../store/outbox.ts';
 import type { Counter } from '../observability/registry.ts';
@@ -26,6 +27,9 @@ export interface DispatcherDeps {
   concurrency: number;
   timeoutMs: number;
   retry: { maxAttempts: number; baseSeconds: number; maxSeconds: number };
+  /** The alert's household withdrew consent: nothing more goes out about it, not even an
+   *  all-clear or the retry of a message in doubt (processing stops, PIPL Art. 15). */
+  consentWithdrawn(alert: Alert): boolean;
   /** A row reached a final state (sent, failed, cancelled): the planner may have something to do. */
   onSettled(alertId: string): void;
   /** Heard after each delivery or final failure on a channel (the live board, history in InfluxDB). */
@@ -94,6 +98,14 @@ export function createDispatcher(d: DispatcherDeps) {
 
   async function attempt(n: NotificationRow): Promise<void> {
     const alert = d.alerts.get(n.alertId);
+    // Consent withdrawn since it was queued: checked at the last moment, whatever the row is
+    // (an all-clear deferred to the morning, a retry of a send in doubt).
+    if (alert && d.consentWithdrawn(alert)) {
+      d.outbox.save({ ...n, status: 'cancelled', settledAt: d.clock() });
+      event(n, 'notification-cancelled', 'consent withdrawn before it was sent');
+      d.onSettled(n.alertId);
+      return;
+    }
     // The ladder stopped while this waited (acknowledged, resolved): it never goes out — unless
     // it was in flight at a crash and may have gone out already (then the same key goes again).
     if (!alert || (n.purpose !== 'all-clear' && alert.status !== 'open' && !n.inDoubt)) {

@@ -17,6 +17,9 @@ import { offsetMinutes } from './tz.ts';
 import type { ChannelKind, Notifier, Recipient } from './types.ts';
 
 const MIN = 60_000;
+/** PIPL Art. 15: after a withdrawal nothing more is sent about the household (a later consent
+ *  clears withdrawnAt and lets processing resume). */
+const withdrawn = (h: { consent?: { withdrawnAt?: number } }) => h.consent?.withdrawnAt !== undefined;
 /** Ladder entries that are a grid's WeCom group (notify.wecomGroups), not a stored contact. */
 export const GROUP_PREFIX = 'wecom:';
 
@@ -51,6 +54,11 @@ export function createNotifyService(deps: NotifyDeps) {
     timeoutMs: config.sendTimeoutMs,
     retry: config.retry,
     onSettled: (alertId) => wake(alertId),
+    consentWithdrawn: (alert) => {
+      const householdId = store.meters.householdOf(alert.meterId);
+      const household = householdId ? store.households.get(householdId) : undefined;
+      return household !== undefined && withdrawn(household);
+    },
     ...(deps.onDelivery && { onDelivery: deps.onDelivery }),
   });
 
@@ -77,11 +85,15 @@ export function createNotifyService(deps: NotifyDeps) {
     const alert = store.alerts.get(alertId);
     if (!alert) return outbox.clearWake(alertId);
     const now = clock();
-    if (alert.status !== 'open') {
+    const { household, contacts, ladder } = ladderOf(alert);
+    const consentWithdrawn = household !== undefined && withdrawn(household);
+    if (consentWithdrawn) {
+      const cancelled = outbox.cancelAllPending(alertId, now);
+      if (cancelled) store.alerts.addEvent({ alertId, at: now, kind: 'notification-cancelled', by: 'notify', note: `${cancelled} queued message(s) not sent: consent withdrawn` });
+    } else if (alert.status !== 'open') {
       const cancelled = outbox.cancelPending(alertId, now);
       if (cancelled) store.alerts.addEvent({ alertId, at: now, kind: 'notification-cancelled', by: 'notify', note: `${cancelled} queued message(s) not sent: alert ${alert.status}` });
     }
-    const { household, contacts, ladder } = ladderOf(alert);
     const rows = outbox.forAlert(alertId);
     const history: NotificationRecord[] = rows.map((r) => ({
       step: r.step,
@@ -95,7 +107,7 @@ export function createNotifyService(deps: NotifyDeps) {
     }));
     const escalatedAt = store.alerts.history(alertId).find((e) => e.kind === 'escalated')?.at;
     const offsetMin = offset();
-    const plan = planEscalation({ alert, history, ladder, policy: config.policy, now, offsetMin, ...(escalatedAt !== undefined && { escalatedAt }) });
+    const plan = planEscalation({ alert, history, ladder, policy: config.policy, now, offsetMin, consentWithdrawn, ...(escalatedAt !== undefined && { escalatedAt }) });
     outbox.transaction(() => {
       for (const s of plan.sends) {
         const c = contacts.find((x) => x.id === s.contactId)!;

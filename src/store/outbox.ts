@@ -134,6 +134,7 @@ export function outboxRepo(db: Database) {
   const cancelPending = db.prepare(
     "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear' AND in_doubt = 0",
   );
+  const cancelAll = db.prepare("UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending'");
   const wakeSet = db.prepare('INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = excluded.wake_at');
   const wakeEarlier = db.prepare(
     'INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = min(wake_at, excluded.wake_at)',
@@ -198,6 +199,12 @@ export function outboxRepo(db: Database) {
     /** The ladder stopped (acknowledged or resolved): what has not gone out yet never will; all-clears stay. */
     cancelPending(alertId: string, at: number): number {
       return cancelPending.run({ alertId, at }).changes;
+    },
+    /** Consent withdrawn: processing stops, so nothing queued goes out — no all-clear, and no
+     *  retry of a message in doubt either (the rule "who may have been told counts as told" is
+     *  there to send them the all-clear, which is no longer allowed). */
+    cancelAllPending(alertId: string, at: number): number {
+      return cancelAll.run({ alertId, at }).changes;
     },
     /**
      * A send that was in flight when the process stopped may or may not have reached the

@@ -253,4 +253,18 @@ describe('escalation policy: switches', () => {
     expect(clears(true)).toEqual(['all-clear→grid', 'all-clear→son']); // timed out each try: the SMS may be on his phone
     expect(clears(false)).toEqual(['all-clear→son']); // refused each time (say, a bad number): never told
   });
+
+  it('consent withdrawn: nothing is planned for any state of the alert, not even the all-clear', () => {
+    const policy = PolicySchema.parse({});
+    const told: NotificationRecord[] = [{ step: 'rung-1', purpose: 'alert', rung: 1, contactId: 'grid', createdAt: t('10:00'), status: 'sent', settledAt: t('10:00') }];
+    const cases: [Alert, NotificationRecord[]][] = [
+      [alertOf('no-usage', t('10:00')), []],
+      [alertOf('surge', t('10:00')), told],
+      [alertOf('no-usage', t('10:00'), { status: 'resolved', resolvedAt: t('12:00'), resolution: 'auto' }), told],
+    ];
+    for (const [alert, history] of cases) {
+      expect(planEscalation({ alert, history, ladder: LADDER, policy, now: t('12:00'), offsetMin: OFFSET, consentWithdrawn: true })).toEqual({ sends: [] });
+      expect(planEscalation({ alert, history, ladder: LADDER, policy, now: t('12:00'), offsetMin: OFFSET }).sends.length).toBeGreaterThan(0);
+    }
+  });
 });

@@ -2,7 +2,8 @@
 // answers as told (ok, a retryable failure, a failure for good, or never — a hung provider).
 import type { ChannelKind, Notifier, OutgoingMessage, SendResult } from '../../src/notify/types.ts';
 
-export type Behaviour = 'ok' | 'retry' | 'fail' | 'hang';
+/** 'timeout': answers at once as a timed-out send would (in doubt), without waiting on wall time. */
+export type Behaviour = 'ok' | 'retry' | 'fail' | 'hang' | 'timeout';
 
 export class Recorder {
   readonly sent: (OutgoingMessage & { at: number })[] = [];
@@ -28,6 +29,7 @@ export class Recorder {
           return new Promise<SendResult>((resolve) =>
             signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, code: 'timeout', message: 'aborted' }), { once: true }),
           );
+        if (behaviour === 'timeout') return Promise.resolve({ ok: false, retryable: true, code: 'timeout', message: 'no answer in time' });
         if (behaviour === 'retry') return Promise.resolve({ ok: false, retryable: true, code: 'http-503', message: 'provider down' });
         if (behaviour === 'fail') return Promise.resolve({ ok: false, retryable: false, code: 'InvalidParameterValue.IncorrectPhoneNumber', message: 'bad number' });
         this.sent.push({ ...msg, at: this.clock() });

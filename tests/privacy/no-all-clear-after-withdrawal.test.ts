@@ -2,7 +2,11 @@
 // Security, PIPL data lifecycle: "Withdrawing consent at once ... stops processing".
 // A leak resolved during quiet hours has its all-clear deferred to the morning (a durable
 // wake-up). If the household withdraws consent in the night (with an erasure grace period, so
-// its rows still exist), the morning all-clear must not go out: processing has stopped.
+// its rows still exist), the morning all-clear must not go out: processing has stopped. Nor
+// does the retry of a message whose first attempt was in doubt (such rows are otherwise never
+// cancelled, so that the person who may have been told gets the all-clear). The planner
+// (src/alerting/escalation.ts, consentWithdrawn) and the sender (src/notify/dispatcher.ts,
+// checked at the last moment) both refuse.
 import { describe, expect, it } from 'vitest';
 import { AppRun, MIN, T0 } from '../notify/app-harness.ts';
 
@@ -32,6 +36,25 @@ describe('consent withdrawn while an all-clear waits for the morning', () => {
     r.clock.now = T0 + 21 * 60 * MIN + 5 * MIN;
     await r.app.notify!.settle();
     expect(r.rec.sent.filter((m) => m.template === 'all-clear').map((m) => m.to.phone)).toEqual([]);
+    expect(r.rows(a.id).find((n) => n.purpose === 'all-clear')?.status ?? 'never queued').not.toBe('sent');
+    await r.app.stop();
+  });
+
+  it('does not retry a message in doubt once consent is withdrawn', async () => {
+    const r = new AppRun(undefined, {
+      config: { http: { port: 0, host: '127.0.0.1', apiToken: TOKEN }, security: { erasureGraceDays: 7 } },
+    }).seed();
+    r.rec.script.set('13800000002', ['timeout']); // the grid worker's SMS: no answer in time (in doubt)
+    const a = r.raise('data-fault');
+    await r.app.notify!.settle();
+    expect(r.rows(a.id)[0]).toMatchObject({ status: 'pending', inDoubt: true });
+
+    const res = await r.app.http.inject({ method: 'POST', url: '/api/households/hh-1/consent/withdraw', headers: auth, payload: {} });
+    expect(res.statusCode).toBe(200);
+    r.clock.now = T0 + 10 * MIN; // past the retry's backoff
+    await r.app.notify!.settle();
+    expect(r.rec.sent).toEqual([]);
+    expect(r.rows(a.id).map((n) => n.status)).toEqual(['cancelled']);
     await r.app.stop();
   });
 });
