@@ -73,6 +73,10 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     const contact: Contact | undefined =
       row && (row.contactId.startsWith(GROUP_PREFIX) ? { id: row.contactId, householdId: '', name: `网格群 ${row.contactId.slice(GROUP_PREFIX.length)}`, role: 'grid-worker' } : store.contacts.get(row.contactId));
     if (!row || !alert) return invalid();
+    // Consent withdrawn (PIPL Art. 15: processing, showing included, stops): the link is dead like
+    // a revoked family link — during the erasure grace period too — for GET and POST alike.
+    const householdId = store.meters.householdOf(alert.meterId);
+    if (householdId !== undefined && store.households.get(householdId)?.consent?.withdrawnAt !== undefined) return invalid();
     // A link lives as long as its message: linkTtlHours after it was queued.
     if (d.clock() >= row.createdAt + d.linkTtlMs) return { done: page(reply, 410, '链接已过期', '<p>此链接已过期，请联系社区网格员。</p><p class="en">This link has expired.</p>') };
     return { row, alert, contact };
