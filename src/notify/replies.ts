@@ -8,11 +8,30 @@ import { isReplyKeyword, type Acks, type Response } from './acks.ts';
 
 export type ReplyOutcome =
   | { matched: true; alertId: string; response: Response }
-  | { matched: false; reason: 'not-a-keyword' | 'unknown-number' | 'no-open-alert'; phone: string };
+  | { matched: false; reason: 'not-a-keyword' | 'unknown-number' | 'no-open-alert' | 'already-applied'; phone: string };
 
-export function handleSmsReply(deps: { store: Store; acks: Acks; keywords: readonly string[] }, reply: { phone: string; text: string }): ReplyOutcome {
+/**
+ * `ref` identifies this reply at its provider (a keyed hash of InboundReply.providerRef): a
+ * callback pushed again is applied once. Without the check the copy of a "1" answers the next
+ * open alert of the sender's — one they never read — and stops its ladder.
+ */
+export function handleSmsReply(
+  deps: { store: Store; acks: Acks; keywords: readonly string[]; clock: () => number },
+  reply: { phone: string; text: string; ref: string },
+): ReplyOutcome {
   const { store } = deps;
   const phone = maskPhone(reply.phone);
+  if (!store.smsReplies.first(reply.ref, deps.clock())) return { matched: false, reason: 'already-applied', phone };
+  try {
+    return match(deps, reply, phone);
+  } catch (err) {
+    store.smsReplies.forget(reply.ref); // not applied: the provider's next push must be
+    throw err;
+  }
+}
+
+function match(deps: { store: Store; acks: Acks; keywords: readonly string[] }, reply: { phone: string; text: string }, phone: string): ReplyOutcome {
+  const { store } = deps;
   if (!isReplyKeyword(reply.text, deps.keywords)) return { matched: false, reason: 'not-a-keyword', phone };
   const contacts = store.contacts.byPhone(reply.phone);
   if (!contacts.length) return { matched: false, reason: 'unknown-number', phone };

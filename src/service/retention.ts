@@ -22,6 +22,8 @@ export const RetentionSchema = z.strictObject({
   detectorSnapshotDays: days(30),
   /** The anonymised records that a household's consent existed and was withdrawn. */
   erasedRecordDays: days(3 * 365),
+  /** SMS replies already applied (src/store/sms-replies.ts): providers re-push a callback within minutes. */
+  smsReplyDays: days(7),
 });
 export type RetentionConfig = z.output<typeof RetentionSchema>;
 
@@ -59,6 +61,7 @@ export async function runRetention(
   step('accessLog', () => store.accessLog.prune(now - r.accessLogDays * DAY));
   step('detectorSnapshots', () => store.erasure.pruneDetectorSnapshots(now - r.detectorSnapshotDays * DAY));
   step('erasedRecords', () => store.erasure.pruneRecords(now - r.erasedRecordDays * DAY));
+  step('smsReplies', () => store.smsReplies.prune(now - r.smsReplyDays * DAY));
   step('sessions', () => store.sessions.prune(now, deps.sessions));
   const erased = (await deps.privacy?.eraseDue()) ?? [];
   removed.erasedHouseholds = erased.length;

@@ -25,6 +25,7 @@ import { erasureRepo } from './erasure.ts';
 import { tsErasuresRepo } from './ts-erasures.ts';
 import { familyLinksRepo } from './family-links.ts';
 import { outboxRepo } from './outbox.ts';
+import { smsRepliesRepo } from './sms-replies.ts';
 
 export interface Store {
   households: ReturnType<typeof householdsRepo>;
@@ -47,6 +48,8 @@ export interface Store {
   familyLinks: ReturnType<typeof familyLinksRepo>;
   /** Notifications (durable outbox), their attempts, the planner's wake-ups. */
   outbox: ReturnType<typeof outboxRepo>;
+  /** SMS replies already applied (a provider's re-pushed callback is applied once). */
+  smsReplies: ReturnType<typeof smsRepliesRepo>;
   /** Migration ids applied by this open (empty when the file was current). */
   migrated: number[];
   /** Group commit for per-message writes (readings, dead letters); see write-queue.ts. */
@@ -164,6 +167,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       tsErasures,
       familyLinks: familyLinksRepo(db),
       outbox: outboxRepo(db),
+      smsReplies: smsRepliesRepo(db),
       migrated,
       writes,
       faults,

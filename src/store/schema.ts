@@ -429,4 +429,15 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
     `,
   },
+  {
+    id: 15,
+    name: 'SMS replies already applied (a re-pushed callback is applied once)',
+    sql: `
+      -- src/store/sms-replies.ts. ref: HMAC-SHA256 of the provider and its reference of the reply
+      -- (which holds the sender's number), keyed by notify.smsReplyToken; at: when it first came,
+      -- for retention (retention.smsReplyDays).
+      CREATE TABLE sms_replies_seen (ref TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE INDEX sms_replies_seen_at ON sms_replies_seen(at);
+    `,
+  },
 ];

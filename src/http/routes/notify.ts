@@ -19,7 +19,8 @@ import type { LinkSigner } from '../../notify/links.ts';
 import { recipientLabel } from '../../notify/dispatcher.ts';
 import { handleSmsReply } from '../../notify/replies.ts';
 import type { Recipient } from '../../notify/types.ts';
-import { parseAliyunSmsUp, parseTencentReply, type CallbackRejection } from '../../notify/channels/replies.ts';
+import { parseAliyunSmsUp, parseTencentReply, type CallbackRejection, type InboundReply } from '../../notify/channels/replies.ts';
+import { hmacSha256 } from '../../notify/sign/hash.ts';
 import { ApiError } from '../errors.ts';
 import { parse } from '../validate.ts';
 
@@ -142,8 +143,11 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
   if (d.replyToken) {
     const secret = d.replyToken;
     const respond = (reply: FastifyReply, rejection: CallbackRejection) => reply.code(rejection.status).send({ error: rejection.error, message: rejection.message });
-    const handle = (phone: string, text: string) => {
-      const outcome = handleSmsReply({ store, acks: d.acks, keywords: d.replyKeywords }, { phone, text });
+    // The provider's reference holds the sender's number: kept only as a hash keyed by the
+    // callback secret (src/store/sms-replies.ts).
+    const handle = (r: InboundReply) => {
+      const ref = hmacSha256(secret.reveal(), `${r.provider}\n${r.providerRef}`).toString('base64url');
+      const outcome = handleSmsReply({ store, acks: d.acks, keywords: d.replyKeywords, clock: d.clock }, { phone: r.phone, text: r.text, ref });
       d.onReply?.(outcome);
       return outcome;
     };
@@ -151,14 +155,14 @@ export function notifyRoutes(app: FastifyInstance, d: NotifyHttpDeps): void {
     app.post('/callbacks/sms/tencent/:token', quiet, async (req, reply) => {
       const r = parseTencentReply({ pathToken: (req.params as { token?: string }).token, headers: req.headers, body: req.body }, secret);
       if (!r.ok) return respond(reply, r);
-      handle(r.reply.phone, r.reply.text);
+      handle(r.reply);
       return r.ack;
     });
     // Alibaba SmsUp HTTP batch push, https://help.aliyun.com/document_detail/414223.htm (answer {code: 0, msg}).
     app.post('/callbacks/sms/aliyun/:token', quiet, async (req, reply) => {
       const r = parseAliyunSmsUp({ pathToken: (req.params as { token?: string }).token, headers: req.headers, body: req.body }, secret);
       if (!r.ok) return respond(reply, r);
-      for (const one of r.replies) handle(one.phone, one.text);
+      for (const one of r.replies) handle(one);
       return r.ack;
     });
   }
