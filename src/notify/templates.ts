@@ -85,51 +85,67 @@ export function render(i: TemplateInput): Rendered {
   // (src/detect/explain.ts facts), else when the condition was observed.
   const fact = a.reason.facts.lastUse ?? a.reason.facts.lastReport;
   const since = typeof fact === 'string' && /^\d\d:\d\d$/.test(fact) ? fact : clockText(a.observedAt, i.offsetMin);
+  // The variable limits are for provider TEMPLATE PARAMS only. The full text (a WeCom group's
+  // markdown, the outbox, a provider taking free text) names the whole name and address: clipped
+  // to 12 characters, "福田区莲花路 12 号 3 栋 501 室" lost exactly the building and flat that find the door.
+  const name = i.householdName.trim();
+  const place = (i.place ?? '').trim();
+  const reason = zh ? a.reason.zh : a.reason.en;
   const params: Record<string, string> = {
-    name: clip(i.householdName, SHORT_PARAM),
-    place: clip(i.place ?? '', SHORT_PARAM),
+    name: clip(name, SHORT_PARAM),
+    place: clip(place, SHORT_PARAM),
     what: clip(zh ? WHAT[a.type].zh : WHAT[a.type].en, SHORT_PARAM),
     since,
-    reason: clip(zh ? a.reason.zh : a.reason.en, LONG_PARAM),
+    reason: clip(reason, LONG_PARAM),
     action: clip(zh ? ACTION[a.type].zh : ACTION[a.type].en, LONG_PARAM),
     token: i.token ?? '',
     link: i.link ?? '',
   };
   const at = (s: string) => (i.link ? s : '');
+  const max = i.purpose === 'voice' ? MAX_TEXT.voice : MAX_TEXT.text;
   let template: Rendered['template'];
-  let text: string;
+  // The text for a given explanation: over the total limit, the explanation is what gets shorter
+  // (never the address or the link at the end).
+  let textOf: (why: string) => string;
   switch (i.purpose) {
     case 'check-in':
       template = 'check-in';
       params.window = String(i.windowMin ?? 30);
-      text = zh
-        ? `您好，今天还没有检测到用水，如一切平安请回复 1。${at(`也可点击 ${i.link} 确认。`)}`
-        : `Hello, we have not seen any water use today. If all is well, please reply 1.${at(` Or tap ${i.link}`)}`;
+      textOf = () =>
+        zh
+          ? `您好，今天还没有检测到用水，如一切平安请回复 1。${at(`也可点击 ${i.link} 确认。`)}`
+          : `Hello, we have not seen any water use today. If all is well, please reply 1.${at(` Or tap ${i.link}`)}`;
       break;
-    case 'all-clear':
+    case 'all-clear': {
       template = 'all-clear';
       params.time = clockText(a.resolvedAt ?? i.now, i.offsetMin);
       const cleared = a.resolution === 'manual' ? HANDLED : ALL_CLEAR[a.type];
       params.what = clip(zh ? cleared.zh : cleared.en, SHORT_PARAM);
-      text = zh
-        ? `${params.name}：${params.time} ${cleared.zh}，提醒已解除。`
-        : `${params.name}: ${cleared.en} at ${params.time}; the alert is closed.`;
+      textOf = () => (zh ? `${name}：${params.time} ${cleared.zh}，提醒已解除。` : `${name}: ${cleared.en} at ${params.time}; the alert is closed.`);
       break;
+    }
     case 'reminder':
       template = 'reminder';
       params.n = String(i.reminder ?? 1);
-      text = zh
-        ? `提醒（第${params.n}次）：${params.name}（${params.place}）${WHAT[a.type].zh}，自${since}起仍无人确认。${a.reason.zh} ${ACTION[a.type].zh}。${at(`确认请点 ${i.link} 或回复 1`)}`
-        : `Reminder ${params.n}: ${params.name} (${params.place}) ${WHAT[a.type].en} since ${since}, not yet acknowledged. ${a.reason.en} ${ACTION[a.type].en}.${at(` Acknowledge: ${i.link} or reply 1`)}`;
+      textOf = (why) =>
+        zh
+          ? `提醒（第${params.n}次）：${name}（${place}）${WHAT[a.type].zh}，自${since}起仍无人确认。${why} ${ACTION[a.type].zh}。${at(`确认请点 ${i.link} 或回复 1`)}`
+          : `Reminder ${params.n}: ${name} (${place}) ${WHAT[a.type].en} since ${since}, not yet acknowledged. ${why} ${ACTION[a.type].en}.${at(` Acknowledge: ${i.link} or reply 1`)}`;
       break;
-    default:
+    default: {
       template = 'alert';
-      text = zh
-        ? `${params.name}（${params.place}）${WHAT[a.type].zh}，自${since}起。${a.reason.zh} ${ACTION[a.type].zh}。${at(`确认请点 ${i.link} 或回复 1`)}`
-        : `${params.name} (${params.place}): ${WHAT[a.type].en} since ${since}. ${a.reason.en} ${ACTION[a.type].en}.${at(` Acknowledge: ${i.link} or reply 1`)}`;
-      if (i.purpose === 'voice') text = text.replace(/确认请点.*$|Acknowledge:.*$/, zh ? '请尽快确认。' : 'Please acknowledge.');
+      const ask = i.purpose === 'voice' ? at(zh ? '请尽快确认。' : 'Please acknowledge.') : at(zh ? `确认请点 ${i.link} 或回复 1` : ` Acknowledge: ${i.link} or reply 1`);
+      textOf = (why) =>
+        zh
+          ? `${name}（${place}）${WHAT[a.type].zh}，自${since}起。${why} ${ACTION[a.type].zh}。${ask}`
+          : `${name} (${place}): ${WHAT[a.type].en} since ${since}. ${why} ${ACTION[a.type].en}.${i.purpose === 'voice' && ask ? ` ${ask}` : ask}`;
+    }
   }
-  return { template, params, text: clip(text, i.purpose === 'voice' ? MAX_TEXT.voice : MAX_TEXT.text) };
+  let text = textOf(reason);
+  const over = [...text].length - max;
+  if (over > 0) text = textOf(clip(reason, Math.max(1, [...reason].length - over)));
+  // Still too long (a name or an address of hundreds of characters): cut, as the providers would refuse it.
+  return { template, params, text: clip(text, max) };
 }
 
 /** For logs (PIPL): names and places masked, phones never included. */
@@ -141,12 +157,18 @@ export function maskedParams(params: Record<string, string>): Record<string, str
   return out;
 }
 
-/** The rendered text with the household's name and place masked, for logs. */
+/** The rendered text with the household's name and place masked, for logs. The text names them
+ *  whole while the params may hold them clipped ("福田区莲花路 12 号…"): a clipped value masks its
+ *  prefix and the rest of the value up to the delimiter the templates put after it. */
 export function maskText(text: string, params: Record<string, string>): string {
   let out = text;
   for (const k of PERSONAL_PARAMS) {
     const v = params[k];
-    if (v && v.length > 1) out = out.split(v.replace(/…$/, '')).join(maskName(v));
+    if (!v || v.length <= 1) continue;
+    const cut = v.endsWith('…');
+    const prefix = v.replace(/…$/, '');
+    const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${cut ? '[^（）():：，,。]*' : ''}`, 'g');
+    out = out.replace(pattern, maskName(v));
   }
   return out.replace(new RegExp(TOKEN_PATTERN.source, 'g'), '/a/<token>');
 }
