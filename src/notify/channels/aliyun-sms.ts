@@ -50,7 +50,7 @@ export function createAliyunSms(o: AliyunSmsOptions): Notifier {
       const headers = signAcs3({ accessKeyId: o.accessKeyId.reveal(), accessKeySecret: o.accessKeySecret.reveal(), method: 'POST', host: url.host, action: 'SendSms', version: '2017-05-25', query, body: '', date: acs3Date(o.now()), nonce: nonce() });
       // Sent exactly as canonicalised (RFC 3986, %20 for space), so server and signature agree byte for byte.
       const qs = acs3CanonicalQuery(query);
-      const out = await httpCall({ method: 'POST', url: `${url.origin}/?${qs}`, headers }, signal, o.timeoutMs);
+      const out = await httpCall({ method: 'POST', url: `${url.origin}/?${qs}`, headers }, signal, o.timeoutMs, o.now);
       if (!out.ok) return out.failure;
       const parsed = parseJson(out);
       if (!parsed.ok) return parsed.failure;

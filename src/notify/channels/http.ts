@@ -11,7 +11,8 @@ export interface HttpRequest {
   body?: string;
 }
 
-export async function httpCall(req: HttpRequest, signal: AbortSignal, timeoutMs: number): Promise<HttpOutcome> {
+/** `now`: the channel's clock, for a Retry-After date when the answer carries no Date header. */
+export async function httpCall(req: HttpRequest, signal: AbortSignal, timeoutMs: number, now?: () => number): Promise<HttpOutcome> {
   if (signal.aborted) return { ok: false, failure: { ok: false, retryable: true, code: 'timeout', message: 'aborted before sending' } };
   const own = AbortSignal.timeout(timeoutMs);
   const combined = AbortSignal.any([signal, own]);
@@ -19,7 +20,13 @@ export async function httpCall(req: HttpRequest, signal: AbortSignal, timeoutMs:
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: combined });
     const text = await res.text();
     if (res.status >= 500) {
-      return { ok: false, failure: { ok: false, retryable: true, code: `http-${res.status}`, message: `provider answered HTTP ${res.status}`, ...retryAfter(res.headers) } };
+      return { ok: false, failure: { ok: false, retryable: true, code: `http-${res.status}`, message: `provider answered HTTP ${res.status}`, ...retryAfter(res.headers, now) } };
+    }
+    // RFC 6585 §4, 429 Too Many Requests: a rate limit however the body reads (a gateway's or a
+    // proxy's page as much as the provider's JSON), refused before anything was sent, to be tried
+    // again no sooner than its Retry-After.
+    if (res.status === 429) {
+      return { ok: false, failure: { ok: false, retryable: true, code: 'http-429', message: 'provider answered HTTP 429 (rate limited)', ...retryAfter(res.headers, now) } };
     }
     return { ok: true, status: res.status, text, headers: res.headers };
   } catch (err) {
@@ -31,19 +38,32 @@ export async function httpCall(req: HttpRequest, signal: AbortSignal, timeoutMs:
   }
 }
 
-/** RFC 9110 Retry-After (seconds form) as a hint for the pipeline. */
-function retryAfter(headers: Headers): { retryAfterMs?: number } {
-  const v = headers.get('retry-after');
-  const s = v === null ? NaN : Number(v);
-  return Number.isFinite(s) && s >= 0 ? { retryAfterMs: s * 1000 } : {};
+/**
+ * RFC 9110 §10.2.3 Retry-After: delay-seconds or an HTTP-date. A date is measured against the
+ * response's own Date header (§6.6.1, sent by every server with a clock), so a skew between the
+ * provider's clock and ours does not stretch or shorten the wait; without one, against now.
+ */
+export function retryAfter(headers: Headers, now: () => number = Date.now): { retryAfterMs?: number } {
+  const v = headers.get('retry-after')?.trim();
+  if (!v) return {};
+  if (/^\d+$/.test(v)) return { retryAfterMs: Number(v) * 1000 };
+  const at = Date.parse(v);
+  if (!Number.isFinite(at) || !/[a-z]/i.test(v)) return {};
+  const date = Date.parse(headers.get('date') ?? '');
+  return { retryAfterMs: Math.max(0, at - (Number.isFinite(date) ? date : now())) };
 }
 
-/** A 2xx/4xx body that is not the JSON the provider documents: retryable (a proxy or gateway page), with the HTTP status. */
+/**
+ * A body that is not the JSON the provider documents: retryable (a proxy or gateway page). After a
+ * 2xx it is 'bad-response', in doubt (the provider may have taken the message); after a 4xx it is
+ * `http-4xx`: something in front of the provider refused the request, so nothing was sent.
+ */
 export function parseJson(outcome: { status: number; text: string }): { ok: true; json: any } | { ok: false; failure: Extract<SendResult, { ok: false }> } {
   try {
     return { ok: true, json: JSON.parse(outcome.text) };
   } catch {
-    return { ok: false, failure: { ok: false, retryable: true, code: 'bad-response', message: `HTTP ${outcome.status} with a body that is not JSON` } };
+    const code = outcome.status >= 400 && outcome.status < 500 ? `http-${outcome.status}` : 'bad-response';
+    return { ok: false, failure: { ok: false, retryable: true, code, message: `HTTP ${outcome.status} with a body that is not JSON` } };
   }
 }
 

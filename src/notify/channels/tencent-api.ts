@@ -38,7 +38,7 @@ export async function callTencent(opts: TencentCallOptions, body: unknown, signa
     payload,
   });
   // API 3.0 signs CanonicalURI "/": the base URL is an origin and requests go to its root.
-  const out = await httpCall({ method: 'POST', url: `${url.origin}/`, headers, body: payload }, signal, opts.timeoutMs);
+  const out = await httpCall({ method: 'POST', url: `${url.origin}/`, headers, body: payload }, signal, opts.timeoutMs, opts.now);
   if (!out.ok) return out.failure;
   const parsed = parseJson(out);
   if (!parsed.ok) return parsed.failure;

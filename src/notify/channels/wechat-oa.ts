@@ -31,7 +31,7 @@ export function createWechatOa(o: WechatOaOptions): Notifier & { readonly tokens
 
   async function sendOnce(token: string, body: string, signal: AbortSignal): Promise<SendResult | { tokenError: number; message: string }> {
     const url = `${joinUrl(o.baseUrl, '/cgi-bin/message/template/send')}?access_token=${encodeURIComponent(token)}`;
-    const out = await httpCall({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body }, signal, o.timeoutMs);
+    const out = await httpCall({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body }, signal, o.timeoutMs, o.now);
     if (!out.ok) return out.failure;
     const parsed = parseJson(out);
     if (!parsed.ok) return parsed.failure;
