@@ -12,7 +12,7 @@ import type { Alert } from '../domain/alert.ts';
 import type { AlertsRepo } from '../store/alerts.ts';
 import type { NotificationRow, OutboxRepo } from '../store/outbox.ts';
 import type { Counter } from '../observability/registry.ts';
-import type { ChannelKind, Notifier, OutgoingMessage, Recipient, SendResult } from './types.ts';
+import type { ChannelKind, DeliveryCheck, Notifier, OutgoingMessage, Recipient, SendResult } from './types.ts';
 
 /** Failures after which the provider may still have delivered the message. */
 const AMBIGUOUS = /^(timeout|aborted|exception|network|bad-response|http-504)$/;
@@ -68,32 +68,93 @@ export function createDispatcher(d: DispatcherDeps) {
   const event = (n: NotificationRow, kind: 'notification-sent' | 'notification-failed' | 'notification-cancelled', note: string) =>
     d.alerts.addEvent({ alertId: n.alertId, at: d.clock(), kind, by: 'notify', note: `${n.step} → ${recipientLabel(JSON.parse(n.recipient) as Recipient)}: ${note}` });
 
-  async function sendOnce(notifier: Notifier, msg: OutgoingMessage): Promise<SendResult> {
+  /** One provider call, cut off after timeoutMs (and on stop) even if the provider ignores its signal. */
+  async function bounded<T>(call: (signal: AbortSignal) => Promise<T>, onThrow: (err: unknown) => T, cut: (timedOut: boolean) => T): Promise<T> {
     const ac = new AbortController();
     controllers.add(ac);
     let timedOut = false;
     const timer = setTimeout(() => ((timedOut = true), ac.abort(new Error('send timeout'))), d.timeoutMs);
     // Settles on abort even when a provider ignores its signal: a hung call never holds a slot.
-    const cutOff = new Promise<SendResult>((resolve) =>
-      ac.signal.addEventListener(
-        'abort',
-        () => resolve(timedOut ? { ok: false, retryable: true, code: 'timeout', message: `no answer within ${d.timeoutMs} ms` } : { ok: false, retryable: true, code: 'aborted', message: 'the service was stopping' }),
-        { once: true },
-      ),
-    );
+    const cutOff = new Promise<T>((resolve) => ac.signal.addEventListener('abort', () => resolve(cut(timedOut)), { once: true }));
     try {
-      return await Promise.race([
-        // Through a promise, so a notifier that throws before returning one (not an async
-        // function) is one failed attempt too: counted, recorded, retried within maxAttempts.
-        Promise.resolve()
-          .then(() => notifier.send(msg, ac.signal))
-          .catch((err: unknown): SendResult => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) })),
-        cutOff,
-      ]);
+      // Through a promise, so a notifier that throws before returning one (not an async
+      // function) is one failed attempt too: counted, recorded, retried within maxAttempts.
+      return await Promise.race([Promise.resolve().then(() => call(ac.signal)).catch(onThrow), cutOff]);
     } finally {
       clearTimeout(timer);
       controllers.delete(ac);
     }
+  }
+
+  const sendOnce = (notifier: Notifier, msg: OutgoingMessage): Promise<SendResult> =>
+    bounded<SendResult>(
+      (signal) => notifier.send(msg, signal),
+      (err) => ({ ok: false, retryable: true, code: 'exception', message: String((err as Error)?.message ?? err) }),
+      (timedOut) => (timedOut ? { ok: false, retryable: true, code: 'timeout', message: `no answer within ${d.timeoutMs} ms` } : { ok: false, retryable: true, code: 'aborted', message: 'the service was stopping' }),
+    );
+
+  const checkOnce = (check: NonNullable<Notifier['check']>, msg: OutgoingMessage, sinceMs: number): Promise<DeliveryCheck> =>
+    bounded<DeliveryCheck>(
+      (signal) => check(msg, sinceMs, signal),
+      (err) => ({ status: 'unknown', code: 'exception', message: String((err as Error)?.message ?? err) }),
+      (timedOut) => ({ status: 'unknown', code: timedOut ? 'timeout' : 'aborted', message: timedOut ? `no answer within ${d.timeoutMs} ms` : 'the service was stopping' }),
+    );
+
+  /**
+   * An attempt in doubt (a timeout, a 504, a crash mid-send) on a provider that does not
+   * de-duplicate: its own records decide before anything is sent again. true = settled here
+   * (delivered, or possibly told and moved on); false = the records show nothing: send it.
+   */
+  async function settledByCheck(n: NotificationRow, notifier: Notifier, msg: OutgoingMessage): Promise<boolean> {
+    const channel = msg.channel;
+    const tried = d.outbox.attempts(n.id).filter((a) => a.channel === channel).map((a) => a.at);
+    const lastTry = tried.length ? Math.max(...tried) : n.createdAt;
+    // Receipts take time: asked too early, the answer would prove nothing. Not an attempt.
+    const askAt = lastTry + (notifier.checkAfterMs ?? 0);
+    if (d.clock() < askAt) {
+      d.outbox.save({ ...n, status: 'pending', nextAttemptAt: askAt });
+      return true;
+    }
+    const t0 = performance.now();
+    const verdict = await checkOnce(notifier.check!, msg, Math.min(n.createdAt, ...tried));
+    const now = d.clock();
+    if (verdict.status === 'unknown') {
+      verdict.message = scrubPhones(verdict.message, [msg.to.phone]).slice(0, 500);
+      verdict.code = scrubPhones(verdict.code, [msg.to.phone]).slice(0, 100);
+    }
+    const note = verdict.status === 'unknown' ? `${verdict.code}: ${verdict.message}` : verdict.status;
+    d.outbox.addAttempt({ notificationId: n.id, at: now, channel, provider: notifier.provider, ok: verdict.status === 'sent', code: `status-query`, message: note.slice(0, 500), durationMs: Math.round(performance.now() - t0) });
+    const labels = { channel, provider: notifier.provider };
+    const who = recipientLabel(msg.to);
+    if (verdict.status === 'not-sent') {
+      d.outbox.clearInDoubt(n.id);
+      d.logger.info({ alertId: n.alertId, step: n.step, to: who, channel }, 'the provider has no record of the attempt in doubt: sending it again');
+      return false;
+    }
+    if (verdict.status === 'sent') {
+      d.outbox.save({ ...n, status: 'sent', settledAt: now, provider: notifier.provider, ...(verdict.providerMessageId && { providerMessageId: verdict.providerMessageId }) });
+      d.metrics.notificationsSent.inc(labels);
+      event(n, 'notification-sent', `${channel} (${notifier.provider}, confirmed by its records after an answer that did not come)`);
+      d.onDelivery?.({ alertId: n.alertId, outcome: 'sent', channel, provider: notifier.provider, at: now });
+      d.logger.info({ alertId: n.alertId, step: n.step, to: who, channel, provider: notifier.provider }, 'notification in doubt was delivered (provider records)');
+      d.onSettled(n.alertId);
+      return true;
+    }
+    // Cannot tell: not sent again on this channel (it may be on their phone), counted as possibly
+    // told (in doubt stays set: the all-clear follows), and the contact's next channel or the next
+    // rung takes over.
+    d.metrics.notificationsFailed.inc(labels);
+    d.logger.warn({ alertId: n.alertId, step: n.step, to: who, channel, code: verdict.code }, 'could not learn whether the notification in doubt went out; not sending it again on this channel');
+    const lastError = `in doubt, unconfirmed (${note})`.slice(0, 500);
+    if (n.channelIndex + 1 < n.channels.length) {
+      d.outbox.save({ ...n, status: 'pending', attempts: 0, channelIndex: n.channelIndex + 1, nextAttemptAt: now, provider: notifier.provider, lastError });
+      return true;
+    }
+    d.outbox.save({ ...n, status: 'failed', settledAt: now, provider: notifier.provider, lastError });
+    event(n, 'notification-failed', `${channel} in doubt, unconfirmed`);
+    d.onDelivery?.({ alertId: n.alertId, outcome: 'failed', channel, provider: notifier.provider, at: now });
+    d.onSettled(n.alertId);
+    return true;
   }
 
   async function attempt(n: NotificationRow): Promise<void> {
@@ -127,6 +188,11 @@ export function createDispatcher(d: DispatcherDeps) {
       params: n.params,
       text: n.body,
     };
+    if (n.inDoubt && notifier.check) {
+      if (await settledByCheck(n, notifier, msg)) return;
+      n = { ...n };
+      delete n.inDoubt;
+    }
     const t0 = performance.now();
     // Once any real provider is configured, a channel left on the outbox reaches nobody: it must
     // not count as delivered (the contact's next channel, then the next rung, must take over).

@@ -46,10 +46,27 @@ export type SendResult =
       retryAfterMs?: number;
     };
 
+/** What a provider's own records say of an earlier attempt whose outcome was unknown. */
+export type DeliveryCheck =
+  /** Accepted or delivered: it must not go again. */
+  | { status: 'sent'; providerMessageId?: string }
+  /** The records clearly hold no such message (or one the carrier failed to deliver): send it. */
+  | { status: 'not-sent' }
+  /** The query failed or its answer is ambiguous: the person may have been told. */
+  | { status: 'unknown'; code: string; message: string };
+
 export interface Notifier {
   readonly kind: ChannelKind;
   /** A short name for logs and metrics: 'tencent-sms', 'aliyun-sms', 'tencent-vms', 'wecom-robot', 'wechat-oa', 'outbox'. */
   readonly provider: string;
   /** One attempt. Must honour `signal` (the pipeline aborts a hung provider) and never throw for a provider's answer. */
   send(msg: OutgoingMessage, signal: AbortSignal): Promise<SendResult>;
+  /**
+   * For providers that do not de-duplicate (Tencent and Alibaba SendSms): asks whether the message
+   * with this idempotency key went out since `sinceMs`, before an attempt in doubt is repeated.
+   * Never throws for a provider's answer.
+   */
+  check?(msg: OutgoingMessage, sinceMs: number, signal: AbortSignal): Promise<DeliveryCheck>;
+  /** The earliest moment after an attempt in doubt at which `check` can tell (receipts take time). */
+  readonly checkAfterMs?: number;
 }

@@ -119,6 +119,7 @@ export function outboxRepo(db: Database) {
   );
   const claim = db.prepare("UPDATE notifications SET status = 'sending' WHERE id = ? AND status = 'pending'");
   const markInDoubt = db.prepare('UPDATE notifications SET in_doubt = 1 WHERE id = ?');
+  const clearInDoubt = db.prepare('UPDATE notifications SET in_doubt = 0 WHERE id = ?');
   const update = db.prepare(
     `UPDATE notifications SET status = @status, attempts = @attempts, channel_index = @channelIndex, next_attempt_at = @nextAttemptAt,
        settled_at = @settledAt, provider = @provider, provider_message_id = @providerMessageId, last_error = @lastError
@@ -217,6 +218,10 @@ export function outboxRepo(db: Database) {
      *  under the same idempotency key. */
     markInDoubt(id: number): void {
       markInDoubt.run(id);
+    },
+    /** The provider's records show the earlier attempt never went out: nobody was told. */
+    clearInDoubt(id: number): void {
+      clearInDoubt.run(id);
     },
     recoverInFlight(): number {
       return db.prepare("UPDATE notifications SET status = 'pending', in_doubt = 1 WHERE status = 'sending'").run().changes;

@@ -2,6 +2,9 @@
 // recomputed from the received method, path, query, headers and body bytes; x-acs-content-sha256 equal
 // to the body's hash; x-acs-date within 15 minutes; each nonce used once. Gateway errors are HTTP 4xx
 // {Code, Message, RequestId}; SendSms business errors are HTTP 200 with Code isv.* (OK on success).
+// QuerySendDetails (same signature): PhoneNumber, SendDate yyyyMMdd (China day, 30 days back),
+// PageSize 1..50, CurrentPage ≥ 1, BizId optional; each record echoes OutId, SendStatus 1 (waiting
+// for the receipt) then 3 (delivered) after `receiptAfterMs`.
 import { randomUUID } from 'node:crypto';
 import { acs3CanonicalRequest, acs3Signature, parseAcs3Authorization } from '../../../src/notify/sign/acs3.ts';
 import { safeEqual, sha256Hex } from '../../../src/notify/sign/hash.ts';
@@ -16,6 +19,7 @@ export interface AliyunFakeOptions {
   templates: Record<string, string[]>;
   /** Per number + sign + template (notification default: 50 per rolling 24 h; minute/hour unlimited unless set). */
   limits?: { minute?: number; hour?: number; day?: number };
+  receiptAfterMs?: number;
 }
 
 export interface AliyunDelivered {
@@ -28,6 +32,8 @@ export interface AliyunDelivered {
 
 export interface AliyunFake extends Fake {
   delivered: AliyunDelivered[];
+  /** The QuerySendDetails parameters received. */
+  queries: Record<string, string>[];
 }
 
 export async function startAliyunFake(o: AliyunFakeOptions): Promise<AliyunFake> {
@@ -64,7 +70,7 @@ export async function startAliyunFake(o: AliyunFakeOptions): Promise<AliyunFake>
     const nonce = h['x-acs-signature-nonce']!;
     if (nonces.has(nonce)) return gw(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
     nonces.add(nonce);
-    if (h['x-acs-action'] !== 'SendSms') return gw(404, 'InvalidAction.NotFound', 'Specified api is not found.');
+    if (h['x-acs-action'] !== 'SendSms' && h['x-acs-action'] !== 'QuerySendDetails') return gw(404, 'InvalidAction.NotFound', 'Specified api is not found.');
     if (h['x-acs-version'] !== '2017-05-25') return gw(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
     return null;
   }
@@ -95,6 +101,34 @@ export async function startAliyunFake(o: AliyunFakeOptions): Promise<AliyunFake>
     return { status: 200, body: { RequestId: randomUUID(), Code: 'OK', Message: 'OK', BizId: `900619746936498440^${delivered.length}` } };
   }
 
-  const fake = await startFake((r) => authenticate(r) ?? sendSms(r.url.searchParams));
-  return Object.assign(fake, { delivered });
+  function querySendDetails(q: URLSearchParams): Answer {
+    const known = new Set(['PhoneNumber', 'SendDate', 'PageSize', 'CurrentPage', 'BizId']);
+    const extra = [...q.keys()].find((k) => !known.has(k));
+    if (extra) return gw(400, 'InvalidParameter', `unknown parameter ${extra}`);
+    const phone = q.get('PhoneNumber');
+    if (!phone) return gw(400, 'MissingPhoneNumber', 'PhoneNumber is mandatory for this action.');
+    const date = q.get('SendDate') ?? '';
+    if (!/^\d{8}$/.test(date)) return gw(400, 'MissingSendDate', 'SendDate is mandatory for this action (yyyyMMdd).');
+    const day = Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)}T00:00:00+08:00`);
+    if (!Number.isFinite(day) || day < o.now() - 31 * 86_400_000) return biz('isv.INVALID_PARAMETERS', 'SendDate: the last 30 days only');
+    const size = Number(q.get('PageSize'));
+    const page = Number(q.get('CurrentPage') ?? '1');
+    if (!Number.isInteger(size) || size < 1 || size > 50) return biz('isv.INVALID_PARAMETERS', 'PageSize is 1..50');
+    if (!Number.isInteger(page) || page < 1) return biz('isv.INVALID_PARAMETERS', 'CurrentPage is 1 or more');
+    queries.push(Object.fromEntries(q));
+    const wait = o.receiptAfterMs ?? 5_000;
+    const bizId = q.get('BizId');
+    const all = delivered
+      .map((d, i) => ({ d, bizId: `900619746936498440^${i + 1}` }))
+      .filter(({ d, bizId: b }) => d.phone === phone && d.at >= day && d.at < day + 86_400_000 && (bizId === null || b === bizId));
+    const SmsSendDetailDTO = all.slice((page - 1) * size, page * size).map(({ d }) => ({
+      PhoneNum: d.phone, SendStatus: d.at + wait <= o.now() ? 3 : 1, ErrCode: 'DELIVERED', TemplateCode: d.templateCode, Content: '', SendDate: new Date(d.at + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '),
+      ReceiveDate: d.at + wait <= o.now() ? new Date(d.at + wait + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ') : '', OutId: d.outId ?? '',
+    }));
+    return { status: 200, body: { RequestId: randomUUID(), Code: 'OK', Message: 'OK', TotalCount: all.length, SmsSendDetailDTOs: { SmsSendDetailDTO } } };
+  }
+
+  const queries: Record<string, string>[] = [];
+  const fake = await startFake((r) => authenticate(r) ?? (r.headers['x-acs-action'] === 'QuerySendDetails' ? querySendDetails(r.url.searchParams) : sendSms(r.url.searchParams)));
+  return Object.assign(fake, { delivered, queries });
 }

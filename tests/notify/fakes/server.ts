@@ -16,7 +16,9 @@ export interface Received {
 export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** One-shot behaviours a test can queue before a call. */
-export type Override = { kind: 'status'; status: number; body?: string; headers?: Record<string, string> } | { kind: 'hang' } | { kind: 'json'; body: unknown };
+/** 'late': the request is handled (the provider acts on it) but its answer never comes, as when
+ *  the answer is lost or slower than the client's timeout. */
+export type Override = { kind: 'status'; status: number; body?: string; headers?: Record<string, string> } | { kind: 'hang' } | { kind: 'late' } | { kind: 'json'; body: unknown };
 
 export interface Fake {
   readonly url: string;
@@ -48,6 +50,7 @@ export async function startFake(handle: (req: Received) => Answer | Promise<Answ
       if (o?.kind === 'status') answer = { status: o.status, body: o.body ?? '', headers: o.headers ?? {} };
       else if (o?.kind === 'json') answer = { status: 200, body: o.body };
       else answer = await handle(rec);
+      if (o?.kind === 'late') return;
       const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...(answer.headers ?? {}) });
       res.end(text);

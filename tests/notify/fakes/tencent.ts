@@ -2,6 +2,10 @@
 // SendTtsVoice 2020-09-02) that enforces the documented contract: TC3-HMAC-SHA256 recomputed from the
 // received bytes and headers, the 5-minute timestamp window, required headers and fields, the app id,
 // sign and templates, and the default per-number frequency limits. Errors are HTTP 200 Response.Error.
+// For SMS also PullSmsSendStatusByPhoneNumber 2021-01-11 (the number's receipts in a time window:
+// PhoneNumber E.164, SmsSdkAppId, BeginTime/EndTime UNIX seconds at most 7 days back, Offset 0,
+// Limit 1..100), each message's receipt (ReportStatus SUCCESS, its SessionContext) available from
+// `receiptAfterMs` after it was sent.
 import { randomUUID } from 'node:crypto';
 import { parseTc3Authorization, tc3CanonicalRequest, tc3Date, tc3Signature, tc3StringToSign } from '../../../src/notify/sign/tc3.ts';
 import { safeEqual } from '../../../src/notify/sign/hash.ts';
@@ -26,6 +30,8 @@ export interface TencentFakeOptions {
    */
   limits?: { thirtySeconds: number; hour: number; day: number };
   blacklist?: string[];
+  /** When a sent message's receipt can be pulled (default 5 s after the send). */
+  receiptAfterMs?: number;
 }
 
 export interface Delivered {
@@ -38,6 +44,8 @@ export interface Delivered {
 
 export interface TencentFake extends Fake {
   delivered: Delivered[];
+  /** The bodies of the status queries received (PullSmsSendStatusByPhoneNumber). */
+  pulls: any[];
 }
 
 const CHINA_DAY = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
@@ -45,7 +53,9 @@ const CHINA_DAY = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
 export async function startTencentFake(o: TencentFakeOptions): Promise<TencentFake> {
   const delivered: Delivered[] = [];
   const limits = o.limits ?? { thirtySeconds: 1, hour: 5, day: 10 };
-  const expected = o.service === 'sms' ? { action: 'SendSms', version: '2021-01-11' } : { action: 'SendTtsVoice', version: '2020-09-02' };
+  const actions = o.service === 'sms' ? ['SendSms', 'PullSmsSendStatusByPhoneNumber'] : ['SendTtsVoice'];
+  const version = o.service === 'sms' ? '2021-01-11' : '2020-09-02';
+  const pulls: any[] = [];
   const err = (code: string, message: string): Answer => ({ status: 200, body: { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } } });
 
   function authenticate(r: Received): Answer | null {
@@ -72,8 +82,8 @@ export async function startTencentFake(o: TencentFakeOptions): Promise<TencentFa
     const { canonicalRequest } = tc3CanonicalRequest({ method: 'POST', headers: signed, payload: r.raw });
     const expectedSig = tc3Signature(o.secretKey, ts, o.service, tc3StringToSign(ts, o.service, canonicalRequest));
     if (!safeEqual(expectedSig, auth.signature)) return err('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
-    if (h['x-tc-action'] !== expected.action) return err('InvalidAction', `Action ${h['x-tc-action']} not found`);
-    if (h['x-tc-version'] !== expected.version) return err('NoSuchVersion', `The requested version ${h['x-tc-version']} is not supported`);
+    if (!actions.includes(h['x-tc-action']!)) return err('InvalidAction', `Action ${h['x-tc-action']} not found`);
+    if (h['x-tc-version'] !== version) return err('NoSuchVersion', `The requested version ${h['x-tc-version']} is not supported`);
     return null;
   }
 
@@ -112,6 +122,29 @@ export async function startTencentFake(o: TencentFakeOptions): Promise<TencentFa
     return { status: 200, body: { Response: { SendStatusSet, RequestId: randomUUID() } } };
   }
 
+  function pullStatus(b: any): Answer {
+    const known = new Set(['PhoneNumber', 'SmsSdkAppId', 'BeginTime', 'EndTime', 'Offset', 'Limit']);
+    const extra = Object.keys(b ?? {}).find((k) => !known.has(k));
+    if (extra) return err('UnknownParameter', `The parameter \`${extra}\` is not recognized`);
+    for (const k of ['PhoneNumber', 'SmsSdkAppId', 'BeginTime', 'Offset', 'Limit']) if (b[k] === undefined) return err('MissingParameter', `The request is missing a required parameter \`${k}\`.`);
+    if (b.SmsSdkAppId !== o.sdkAppId) return err('UnauthorizedOperation.SmsSdkAppIdVerifyFail', 'SmsSdkAppId verification failed');
+    if (typeof b.PhoneNumber !== 'string' || !/^\+\d{6,15}$/.test(b.PhoneNumber)) return err('InvalidParameterValue.IncorrectPhoneNumber', 'PhoneNumber must be E.164');
+    const ints = ['BeginTime', 'Offset', 'Limit', ...(b.EndTime !== undefined ? ['EndTime'] : [])];
+    if (ints.some((k) => !Number.isInteger(b[k]) || b[k] < 0)) return err('InvalidParameter', 'BeginTime, EndTime, Offset and Limit are non-negative integers');
+    if (b.Limit < 1 || b.Limit > 100) return err('InvalidParameterValue', 'Limit is at most 100');
+    if (b.Offset !== 0) return err('InvalidParameterValue', 'Offset must be 0');
+    const nowSec = o.now() / 1000;
+    if (b.BeginTime < nowSec - 7 * 86_400) return err('InvalidParameterValue', 'at most 7 days back');
+    const end = b.EndTime ?? nowSec;
+    pulls.push(b);
+    const wait = o.receiptAfterMs ?? 5_000;
+    const PullSmsSendStatusSet = delivered
+      .filter((d) => d.phone === b.PhoneNumber && d.at / 1000 >= b.BeginTime && d.at / 1000 <= end && d.at + wait <= o.now())
+      .slice(0, b.Limit)
+      .map((d, i) => ({ UserReceiveTime: Math.floor((d.at + wait) / 1000), CountryCode: '86', SubscriberNumber: d.phone.slice(3), PhoneNumber: d.phone, SerialNo: `2433:${i + 1}`, ReportStatus: 'SUCCESS', Description: 'DELIVRD', SessionContext: d.sessionContext ?? '' }));
+    return { status: 200, body: { Response: { PullSmsSendStatusSet, RequestId: randomUUID() } } };
+  }
+
   function sendTtsVoice(b: any): Answer {
     if (b.VoiceSdkAppid !== o.sdkAppId) return err('UnauthorizedOperation.SdkAppIdVerifyFail', 'VoiceSdkAppid verification failed');
     if (typeof b.CalledNumber !== 'string' || !/^\+861\d{10}$/.test(b.CalledNumber)) return err('InvalidParameterValue.IncorrectPhoneNumber', 'CalledNumber must be +86 and a mainland mobile');
@@ -133,7 +166,8 @@ export async function startTencentFake(o: TencentFakeOptions): Promise<TencentFa
     } catch {
       return err('FailedOperation.JsonParseFail', 'body is not JSON');
     }
+    if (r.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber') return pullStatus(body);
     return o.service === 'sms' ? sendSms(body) : sendTtsVoice(body);
   });
-  return Object.assign(fake, { delivered });
+  return Object.assign(fake, { delivered, pulls });
 }
