@@ -62,7 +62,7 @@ describe('access log subjects', () => {
     raw.close();
 
     const store = openStore(path);
-    expect(store.migrated).toEqual([14]);
+    expect(store.migrated).toContain(14);
     expect(store.accessLog.list({ householdId: 'h2', limit: 50, offset: 0 }).items.map((e) => [e.at, e.subjects])).toEqual([
       [3, ['h2']],
       [1, ['h1', 'h2', 'h3']],
