@@ -34,8 +34,8 @@ function app(clock: { now: number }, channels: Record<string, unknown>): AppRun 
   return (run = r);
 }
 
-async function tencent(clock: { now: number }): Promise<{ f: TencentFake; r: AppRun }> {
-  const f = await startTencentFake({ service: 'sms', ...KEYS, now: () => clock.now, sdkAppId: '1400009999', signName: '安心', templates: { '200001': 4 } });
+async function tencent(clock: { now: number }, extra: { receiptSessionContext?: boolean } = {}): Promise<{ f: TencentFake; r: AppRun }> {
+  const f = await startTencentFake({ service: 'sms', ...KEYS, now: () => clock.now, sdkAppId: '1400009999', signName: '安心', templates: { '200001': 4 }, ...extra });
   fake = f;
   const r = app(clock, { tencent: { ...KEYS, sms: { sdkAppId: '1400009999', signName: '安心', baseUrl: f.url, templates: { alert: { id: '200001', params: ['name', 'what', 'since', 'token'] } } } } });
   return { f, r };
@@ -57,6 +57,21 @@ describe('an SMS whose answer was late (Tencent)', () => {
     expect(f.pulls).toEqual([{ PhoneNumber: '+8613800000002', SmsSdkAppId: '1400009999', BeginTime: Math.floor(T0 / 1000) - 60, EndTime: Math.floor(clock.now / 1000) + 60, Offset: 0, Limit: 100 }]);
     expect(r.rows(a.id)[0]).toMatchObject({ status: 'sent', inDoubt: true });
     expect(r.app.store.alerts.history(a.id).map((e) => e.kind)).toContain('notification-sent');
+  });
+
+  it('an account whose receipts do not echo SessionContext (Tencent default): the receipt settles nothing, so no second SMS', async () => {
+    const clock = { now: T0 };
+    const { f, r } = await tencent(clock, { receiptSessionContext: false });
+    f.override({ kind: 'late' });
+    const a = r.raise('data-fault');
+    await r.app.notify!.settle();
+    expect(f.delivered).toHaveLength(1);
+    clock.now = T0 + 5 * 60_000;
+    await r.app.notify!.settle();
+    expect(f.pulls).toHaveLength(1);
+    expect(f.delivered).toHaveLength(1); // not sent again on a receipt it cannot tell apart
+    expect(r.rows(a.id)[0]).toMatchObject({ status: 'failed', inDoubt: true });
+    expect(r.rows(a.id)[0]!.lastError).toMatch(/SessionContext/);
   });
 
   it('does not ask before a receipt could have come, and sends again when the records clearly hold nothing', async () => {

@@ -41,6 +41,10 @@ export function createTencentSms(o: TencentSmsOptions): Notifier {
       if (!ans.ok) return { status: 'unknown', code: ans.code, message: ans.message };
       const set = ans.response.PullSmsSendStatusSet;
       if (!Array.isArray(set)) return { status: 'unknown', code: 'bad-response', message: 'PullSmsSendStatusByPhoneNumber answered without PullSmsSendStatusSet' };
+      // The receipts echo SessionContext only where Tencent has switched that on for the account
+      // ("默认为空，如需开通请联系腾讯云短信小助手", PullSmsSendStatus 2021-01-11): receipts of this
+      // number without it cannot say which message they are, so they settle nothing.
+      if (set.some((r: any) => !r?.SessionContext)) return { status: 'unknown', code: 'no-session-context', message: 'receipts without SessionContext (not enabled for the account)' };
       const mine = set.filter((r: any) => r?.SessionContext === msg.idempotencyKey);
       if (mine.some((r: any) => r.ReportStatus === 'SUCCESS')) return { status: 'sent', providerMessageId: String(mine[0].SerialNo ?? '') };
       if (mine.length > 0 && mine.every((r: any) => r.ReportStatus === 'FAIL')) return { status: 'not-sent' }; // the carrier did not deliver it

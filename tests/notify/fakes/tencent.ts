@@ -32,6 +32,8 @@ export interface TencentFakeOptions {
   blacklist?: string[];
   /** When a sent message's receipt can be pulled (default 5 s after the send). */
   receiptAfterMs?: number;
+  /** Receipts echo SessionContext (an account feature Tencent switches on on request; default true here). */
+  receiptSessionContext?: boolean;
 }
 
 export interface Delivered {
@@ -141,7 +143,7 @@ export async function startTencentFake(o: TencentFakeOptions): Promise<TencentFa
     const PullSmsSendStatusSet = delivered
       .filter((d) => d.phone === b.PhoneNumber && d.at / 1000 >= b.BeginTime && d.at / 1000 <= end && d.at + wait <= o.now())
       .slice(0, b.Limit)
-      .map((d, i) => ({ UserReceiveTime: Math.floor((d.at + wait) / 1000), CountryCode: '86', SubscriberNumber: d.phone.slice(3), PhoneNumber: d.phone, SerialNo: `2433:${i + 1}`, ReportStatus: 'SUCCESS', Description: 'DELIVRD', SessionContext: d.sessionContext ?? '' }));
+      .map((d, i) => ({ UserReceiveTime: Math.floor((d.at + wait) / 1000), CountryCode: '86', SubscriberNumber: d.phone.slice(3), PhoneNumber: d.phone, SerialNo: `2433:${i + 1}`, ReportStatus: 'SUCCESS', Description: 'DELIVRD', SessionContext: o.receiptSessionContext === false ? '' : (d.sessionContext ?? '') }));
     return { status: 200, body: { Response: { PullSmsSendStatusSet, RequestId: randomUUID() } } };
   }
 
