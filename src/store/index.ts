@@ -81,6 +81,8 @@ export interface StoreOptions {
   onCheckpoint?: (r: CheckpointResult) => void;
   /** The WAL's size limit (checkpointer.ts; default 64 MiB; tests use a small one). */
   journalLimitBytes?: number;
+  /** The longest the event loop waits for the RESTART of a WAL past its limit (default 50 ms). */
+  restartBlockMs?: number;
   onCheckpointFailure?: (err: Error) => void;
 }
 
@@ -126,7 +128,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     });
     const checkpointer =
       path !== ':memory:' && opts.checkpointMs
-        ? startCheckpointer(db, { everyMs: opts.checkpointMs, onResult: opts.onCheckpoint, onFailure: opts.onCheckpointFailure, quiet: () => writes.hold(), journalLimitBytes: opts.journalLimitBytes })
+        ? startCheckpointer(db, { everyMs: opts.checkpointMs, onResult: opts.onCheckpoint, onFailure: opts.onCheckpointFailure, quiet: () => writes.hold(), journalLimitBytes: opts.journalLimitBytes, restartBlockMs: opts.restartBlockMs })
         : null;
     // A legacy verifier's upgrade rides the group commit: a storm of 10,000 costs a few transactions, not 10,000.
     const meters = metersRepo(db, {
