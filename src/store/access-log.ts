@@ -89,6 +89,7 @@ export function accessLogRepo(db: Database) {
   const insertSet = db.prepare<[string, number]>('INSERT INTO access_subject_sets (digest, size) VALUES (?, ?)');
   const insertMember = db.prepare<[number, number, string]>('INSERT INTO access_subject_members (set_id, pos, household_id) VALUES (?, ?, ?)');
   const membersOf = db.prepare<[number], { household_id: string }>('SELECT household_id FROM access_subject_members WHERE set_id = ? ORDER BY pos');
+  const one = db.prepare<[number], Row>('SELECT * FROM access_log WHERE id = ?');
   const pruneEntries = db.prepare('DELETE FROM access_log WHERE at < ?');
   // Sets no entry refers to any more (the index on access_log.subject_set answers each NOT EXISTS).
   const orphanSets = 'SELECT s.id FROM access_subject_sets s WHERE NOT EXISTS (SELECT 1 FROM access_log a WHERE a.subject_set = s.id)';
@@ -153,6 +154,12 @@ export function accessLogRepo(db: Database) {
         return ids;
       };
       return { items: rows.map((r) => toEntry(r, subjectsOf)), total: n };
+    },
+
+    /** One entry with every subject, or undefined. */
+    get(id: number): (AccessEntry & { id: number }) | undefined {
+      const r = one.get(id);
+      return r && toEntry(r, (setId) => membersOf.all(setId).map((m) => m.household_id));
     },
 
     /** Retention, the only way rows leave: entries older than `before` (epoch ms), then the subject sets none of the rest names. */

@@ -34,6 +34,31 @@ describe('access log: a long list read names every household it returned', () =>
     expect(log.status).toBe(200);
     const reads = log.body.items.filter((e: any) => e.actor === 'boss' && e.route === '/api/households/status');
     expect(reads, 'the read of h501 on the board is in the access log').toHaveLength(1);
-    expect(reads[0].subjects).toHaveLength(501);
+    // The list names the first 100 and says how many there were; the entry gives every one.
+    expect(reads[0]).toMatchObject({ subjectCount: 501, subjectsCut: true });
+    expect(reads[0].subjects).toEqual(ids.slice(0, 100));
+    const whole = await r.api('GET', `/api/access-log/${reads[0].id}`, undefined, { cookie });
+    expect(whole.status).toBe(200);
+    expect(whole.body).toMatchObject({ id: reads[0].id, actor: 'boss', subjectCount: 501 });
+    expect(whole.body.subjects).toEqual(ids);
+  });
+
+  it('a page of many big list reads stays small: every entry with at most 100 ids', async () => {
+    // 40 board reads of 501 homes: once 40 × 501 ids in one answer (at 500 reads of 5,000 homes,
+    // tens of MB); now 40 × 100.
+    r = await rig();
+    const s = r.app.store;
+    const all = Array.from({ length: 501 }, (_, i) => `h${i}`);
+    for (let i = 0; i < 40; i++) s.accessLog.append({ at: r.clock.now + i, actor: 'boss', actorKind: 'session', role: 'admin', action: 'read', method: 'GET', route: '/api/households/status', subjects: all, status: 200 });
+    await s.users.create({ username: 'boss', password: 'admin-pass-12345', role: 'admin' });
+    const login = await r.api('POST', '/api/session', { username: 'boss', password: 'admin-pass-12345' });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const page = await r.api('GET', '/api/access-log?limit=500', undefined, { cookie });
+    expect(page.status).toBe(200);
+    const reads = page.body.items.filter((e: any) => e.route === '/api/households/status');
+    expect(reads).toHaveLength(40);
+    for (const e of reads) expect([e.subjects.length, e.subjectCount, e.subjectsCut]).toEqual([100, 501, true]);
+    expect((await r.api('GET', '/api/access-log/abc', undefined, { cookie })).status).toBe(400);
+    expect((await r.api('GET', '/api/access-log/999999', undefined, { cookie })).status).toBe(404);
   });
 });
