@@ -15,7 +15,7 @@ async function session(username: string, password: string) {
 }
 
 describe('grid scoping of the dashboard routes', () => {
-  it('404 for another grid, 403 for non-admins on family links, nothing for operators, CSRF on writes', async () => {
+  it('404 for another grid, 403 for non-admins on family links, 403 for operators, CSRF on writes', async () => {
     r = await rig();
     household(r, 'h1', 'g1', 'm1');
     household(r, 'h3', 'g2', 'm3');
@@ -42,8 +42,14 @@ describe('grid scoping of the dashboard routes', () => {
     expect((await asW('GET', '/api/households/h1/family-links')).status).toBe(403);
 
     const o = await session('ops', 'operator-pass-1');
-    expect((await r.api('GET', '/api/board', undefined, { cookie: o.cookie })).body.items).toEqual([]);
-    expect((await r.api('GET', '/api/households/h1/status', undefined, { cookie: o.cookie })).status).toBe(404);
+    // Every household view is refused with 403 `forbidden`, as README's role table says, not
+    // answered with an empty board or a 404 that reads as "no such household".
+    for (const url of ['/api/board', '/api/households/status', '/api/households/h1/status', '/api/households/h1/usage', '/api/events', `/api/alerts/${mine}/notifications`]) {
+      const res = await r.api('GET', url, undefined, { cookie: o.cookie });
+      expect([res.status, res.body.error], url).toEqual([403, 'forbidden']);
+    }
+    const outcome = await r.api('POST', `/api/alerts/${mine}/outcome`, { outcome: 'other' }, { cookie: o.cookie, 'x-csrf-token': o.csrf });
+    expect([outcome.status, outcome.body.error]).toEqual([403, 'forbidden']);
 
     const b = await session('boss', 'admin-pass-12345');
     const link = await r.api('POST', '/api/households/h3/family-links', {}, { cookie: b.cookie, 'x-csrf-token': b.csrf });

@@ -10,7 +10,7 @@ import type { ServerDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { canSee, viewerOf, type DashboardDeps } from '../dashboard.ts';
 import { parse } from '../validate.ts';
-import { noteAccess } from '../auth/principal.ts';
+import { HOUSEHOLD_ROLES, noteAccess, requireRole } from '../auth/principal.ts';
 
 const Params = z.strictObject({ id: z.string().min(1).max(100) });
 const Body = z.strictObject({
@@ -20,9 +20,12 @@ const Body = z.strictObject({
   by: z.string().trim().min(1).max(100).optional(),
 });
 
+
+/** Household views: an operator is refused (403), as README's role table says, not shown an empty page. */
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
 export function outcomeRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
   const { store, clock } = deps;
-  api.post('/alerts/:id/outcome', async (req) => {
+  api.post('/alerts/:id/outcome', carers, async (req) => {
     const { id } = parse('params', Params, req.params);
     const viewer = viewerOf(req);
     const alert = store.alerts.get(id);

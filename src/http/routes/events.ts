@@ -20,6 +20,7 @@ import type { AlertChange } from '../../alerting/lifecycle.ts';
 import type { Store } from '../../store/index.ts';
 import type { ServerDeps } from '../deps.ts';
 import { canSee, viewerOf, type DashboardDeps } from '../dashboard.ts';
+import { HOUSEHOLD_ROLES, requireRole } from '../auth/principal.ts';
 
 export interface LiveEvent {
   id: string;
@@ -123,6 +124,9 @@ const DELIVERY_LOG_MS = 60 * 60_000;
 const RESET_GAP = (id: string) => `id: ${id}\nevent: reset\ndata: {"reason":"missed events are no longer kept; reload the board"}\n\n`;
 const RESET_PURGED = (id: string) => `id: ${id}\nevent: reset\ndata: {"reason":"events were withdrawn; reload the board"}\n\n`;
 
+
+/** Household views: an operator is refused (403), as README's role table says, not shown an empty page. */
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
 export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps }): void {
   const open = new Set<() => void>();
   // A stream never ends by itself: end them before the server waits for its connections.
@@ -130,7 +134,7 @@ export function eventRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     for (const end of open) end();
   });
 
-  api.get('/events', (req, reply) => {
+  api.get('/events', carers, (req, reply) => {
     const viewer = viewerOf(req);
     const { hub } = deps.dashboard;
     // The household as it is now, not as it was when the event was published: a withdrawn

@@ -12,7 +12,7 @@ import type { ServerDeps } from '../deps.ts';
 import { canSee, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
 import { householdView } from '../views.ts';
 import { withRecipients } from '../notified.ts';
-import { noteAccess } from '../auth/principal.ts';
+import { HOUSEHOLD_ROLES, noteAccess, requireRole } from '../auth/principal.ts';
 import { Id, IdParams, parse } from '../validate.ts';
 
 type Deps = Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps };
@@ -63,10 +63,13 @@ export function boardOrder(a: Alert, b: Alert): number {
   return s(a) - s(b) || SEVERITY_RANK[ALERT_SEVERITY[a.type]] - SEVERITY_RANK[ALERT_SEVERITY[b.type]] || b.openedAt - a.openedAt;
 }
 
+
+/** Household views: an operator is refused (403), as README's role table says, not shown an empty page. */
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
 export function statusRoutes(api: FastifyInstance, deps: Deps): void {
   const { store, clock } = deps;
 
-  api.get('/households/status', async (req) => {
+  api.get('/households/status', carers, async (req) => {
     const q = parse('query', ListQuery, req.query);
     const viewer = viewerOf(req);
     const now = clock();
@@ -80,14 +83,14 @@ export function statusRoutes(api: FastifyInstance, deps: Deps): void {
     return { now, items, total: items.length };
   });
 
-  api.get('/households/:id/status', async (req) => {
+  api.get('/households/:id/status', carers, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const h = visibleHousehold(deps, req, id);
     const now = clock();
     return { now, ...householdStatus(deps, h, now) };
   });
 
-  api.get('/board', async (req) => {
+  api.get('/board', carers, async (req) => {
     const q = parse('query', BoardQuery, req.query);
     const viewer = viewerOf(req);
     const now = clock();

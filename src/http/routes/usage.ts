@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ServerDeps } from '../deps.ts';
 import { viewerOf, visibleHousehold } from '../dashboard.ts';
 import { IdParams, parse } from '../validate.ts';
+import { HOUSEHOLD_ROLES, requireRole } from '../auth/principal.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -17,8 +18,11 @@ const MAX_LPM = 100;
 
 const Query = z.strictObject({ range: z.enum(['24h', '7d'], { error: 'expected range=24h or range=7d' }).default('24h') });
 
+
+/** Household views: an operator is refused (403), as README's role table says, not shown an empty page. */
+const carers = { onRequest: requireRole(...HOUSEHOLD_ROLES) };
 export function usageRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock'>): void {
-  api.get('/households/:id/usage', async (req) => {
+  api.get('/households/:id/usage', carers, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const { range } = parse('query', Query, req.query);
     const h = visibleHousehold(deps, req, id);

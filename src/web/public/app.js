@@ -37,6 +37,20 @@ function showLogin(message) {
   document.getElementById('username').focus();
 }
 
+function showOperator() {
+  live?.stop();
+  live = undefined;
+  main.replaceChildren(
+    h('section', { class: 'card', 'aria-labelledby': 'operator-title' },
+      h('h1', { id: 'operator-title' }, t('op.title')),
+      h('p', {}, t('op.body')),
+      h('ul', {},
+        ...[['/health', 'op.health'], ['/metrics', 'op.metrics'], ['/api/dead-letters', 'op.deadLetters'], ['/api/meters', 'op.meters']].map(([href, key]) =>
+          h('li', {}, h('a', { href }, t(key)), ' ', h('code', {}, href)))),
+    ),
+  );
+}
+
 async function route() {
   const hash = location.hash || '#/';
   let m;
@@ -46,7 +60,8 @@ async function route() {
     else rerender = await renderBoard(main);
   } catch (e) {
     if (e.status === 401) return showLogin();
-    main.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.status === 404 ? t('err.notFound') : t('err.generic', { msg: e.message })));
+    const msg = e.status === 404 ? t('err.notFound') : e.status === 403 ? t('err.forbidden') : t('err.generic', { msg: e.message });
+    main.replaceChildren(h('p', { class: 'error', role: 'alert' }, msg));
   }
 }
 
@@ -65,6 +80,9 @@ async function boot() {
   }
   who.textContent = user ? `${user.displayName || user.username}` : '';
   logout.hidden = !user;
+  // An operator runs the box and sees no household, contact or alert (the server answers 403):
+  // say so and where to look, instead of a board that fails and a live stream refused.
+  if (user?.role === 'operator') return showOperator();
   live ??= startLive({ onChange: () => rerender() });
   await route();
 }
