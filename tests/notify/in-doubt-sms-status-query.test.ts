@@ -25,7 +25,9 @@ afterEach(async () => {
 const KEYS = { secretId: 'AKIDanxin', secretKey: 'sk-anxin' };
 
 function app(clock: { now: number }, channels: Record<string, unknown>): AppRun {
-  const r = new AppRun(undefined, { clock, notifiers: false, config: { notify: { policy: { checkIn: { enabled: false } }, channels: { timeoutMs: 150, ...channels } } } });
+  // 500 ms: long enough that the status queries, which must answer, do so on a loaded CI machine;
+  // each "late" send costs this much wall time, as it waits for the channel's own timeout.
+  const r = new AppRun(undefined, { clock, notifiers: false, config: { notify: { policy: { checkIn: { enabled: false } }, channels: { timeoutMs: 500, ...channels } } } });
   const s = r.app.store;
   s.households.create({ id: 'hh-1', name: '王秀英', address: '莲花路 12 号', gridId: 'futian-01' }, clock.now);
   s.households.giveConsent('hh-1', { consentedBy: '王秀英', consentedAt: clock.now, scope: ['water-monitoring'] });
