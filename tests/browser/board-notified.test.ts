@@ -7,21 +7,15 @@
 // timeline's `notif…` steps) and who acknowledged."
 // Real Chromium against a real listening service; no account exists, so the page is served on
 // loopback as the README's local demo (no sign-in).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launch } from './browser.ts';
-import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { browserWithService } from './listening.ts';
+import { T0, household } from '../dashboard/helpers.ts';
 
-const run = chromiumAvailable();
-let browser: Browser;
-let r: Rig;
-beforeAll(async () => { if (run) browser = await launch(); });
-afterAll(async () => browser?.close());
-afterEach(async () => r?.close());
+const { run, start } = browserWithService();
 
 describe.runIf(run)('board: who was notified', () => {
   it('names the people told (masked), not the notifier', async () => {
-    r = await rig({ listen: true });
+    const { r, browser, base } = await start();
     household(r, 'h1', 'g1', 'm1');
     r.app.store.contacts.add('h1', { name: '王芳', role: 'grid-worker', phone: '13800138000' });
     r.feed('m1', T0, 100, { battery: 5 }); // battery-low: rung 1, the grid worker, in daytime
@@ -31,11 +25,9 @@ describe.runIf(run)('board: who was notified', () => {
     const sent = board.body.items[0].notified.find((n: any) => n.kind === 'notification-sent');
     expect(sent.recipient).toEqual({ name: '王*', role: 'grid-worker' });
 
-    const addr = r.app.http.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
     const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await ctx.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`${base}/`);
     const card = page.locator('.alert-card').first();
     await card.waitFor();
     const text = await card.innerText();

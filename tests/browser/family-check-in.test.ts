@@ -6,21 +6,15 @@
 // `progress` from the alert's outbox rows (src/http/family-progress.ts), and family.js words it.
 // README Notifications, 关怀确认; Dashboard, family page: `family-alerts` → "an open urgent alert,
 // since when, and who is on it".
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launch } from './browser.ts';
-import { HOUR, MIN, T0, household, rig, silentAfterT0, type Rig } from '../dashboard/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { browserWithService } from './listening.ts';
+import { HOUR, MIN, T0, household, silentAfterT0 } from '../dashboard/helpers.ts';
 
-const run = chromiumAvailable();
-let browser: Browser;
-let r: Rig;
-beforeAll(async () => { if (run) browser = await launch(); });
-afterAll(async () => browser?.close());
-afterEach(async () => r?.close());
+const { run, start } = browserWithService();
 
 describe.runIf(run)('family page during the elder check-in', () => {
   it('says the elder is being asked first (zh-CN and English), and that the grid worker was told only once they were', async () => {
-    r = await rig({ listen: true });
+    const { r, browser, base } = await start();
     household(r, 'h1', 'g1', 'm1', ['water-monitoring', 'family-status', 'family-alerts']);
     const s = r.app.store;
     s.contacts.add('h1', { name: '王秀英', role: 'elder', phone: '13700137000' });
@@ -38,12 +32,10 @@ describe.runIf(run)('family page during the elder check-in', () => {
     expect(fam.body.alerts.map((a: any) => a.type)).toEqual(['no-usage']);
     expect(fam.body.alerts[0].progress).toBe('checking-in');
     // The family page itself, in real Chromium.
-    const addr = r.app.http.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
     const pageText = async (locale: string) => {
       const ctx = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai' });
       const page = await ctx.newPage();
-      await page.goto(`http://127.0.0.1:${port}/family/${token}`);
+      await page.goto(`${base}/family/${token}`);
       if (locale === 'en') await page.locator('#lang').click();
       await page.locator('#family-status').waitFor();
       if (locale === 'en') await page.locator('#family-status', { hasText: 'alert' }).waitFor();

@@ -3,31 +3,23 @@
 // account is for and links what it may see, instead of a board that fails with the API's
 // English role message and a live stream that is refused.
 // Real Chromium against a real listening service, signing in through the page's own form.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launch } from './browser.ts';
-import { T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { browserWithService } from './listening.ts';
+import { T0, household } from '../dashboard/helpers.ts';
 
-const run = chromiumAvailable();
-let browser: Browser;
-let r: Rig;
-beforeAll(async () => { if (run) browser = await launch(); });
-afterAll(async () => browser?.close());
-afterEach(async () => r?.close());
+const { run, start } = browserWithService();
 
 describe.runIf(run)('dashboard: an operator account', () => {
   it('signs in and is told what it may see, with no household on the page and no refused request left failing', async () => {
-    r = await rig({ listen: true });
+    const { r, browser, base } = await start();
     household(r, 'h1', 'g1', 'm1');
     r.feed('m1', T0, 100, { battery: 5 }); // an open alert exists
     await r.app.store.users.create({ username: 'ops', password: 'operator-pass-1', role: 'operator' });
-    const addr = r.app.http.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
     const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await ctx.newPage();
     const refused: string[] = [];
     page.on('response', (res) => { if (res.status() === 403) refused.push(res.url()); });
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`${base}/`);
     await page.locator('#username').fill('ops');
     await page.locator('#password').fill('operator-pass-1');
     await page.locator('#login-form button[type=submit]').click();
