@@ -71,7 +71,7 @@ export function checkFlux(query: string, declaredVariables: ReadonlySet<string> 
     return { errors: [...errors, (err as Error).message], measurements: [], variables };
   }
   if (!/^from\(bucket:\s*(v\.defaultBucket|"[^"]+")\)$/.test(stages[0]!)) errors.push(`expected from(bucket: …) first, got "${stages[0]}"`);
-  if (!/^range\(start:\s*(v\.timeRangeStart|-\d+[smhdw])(,\s*stop:\s*(v\.timeRangeStop|now\(\)))?\)$/.test(stages[1] ?? '')) errors.push(`expected range(start: …) second, got "${stages[1]}"`);
+  if (!/^range\(start:\s*(v\.timeRangeStart|-\d+[smhdw]|0)(,\s*stop:\s*(v\.timeRangeStop|now\(\)))?\)$/.test(stages[1] ?? '')) errors.push(`expected range(start: …) second, got "${stages[1]}"`);
 
   const measurements = new Set<string>();
   const filters = stages.filter((s) => s.startsWith('filter('));
