@@ -4,6 +4,7 @@
 // English role message and a live stream that is refused.
 // Real Chromium against a real listening service, signing in through the page's own form.
 import { describe, expect, it } from 'vitest';
+import { axeViolations, screenshots } from './browser.ts';
 import { browserWithService } from './listening.ts';
 import { T0, household } from '../dashboard/helpers.ts';
 
@@ -27,7 +28,10 @@ describe.runIf(run)('dashboard: an operator account', () => {
     await heading.waitFor();
     const text = await page.locator('#main').innerText();
     const links = await page.locator('#main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const violations = await axeViolations(page);
+    await screenshots(page, 'operator');
     await ctx.close();
+    expect(violations).toEqual([]);
     expect(text).toContain('运维账号');
     expect(text).toContain('不能查看住户、联系人或告警');
     expect(text, text).not.toMatch(/expected one of the roles|操作失败/);
