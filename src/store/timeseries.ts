@@ -31,18 +31,20 @@ export function timeseriesRepo(db: Database) {
   let count = countAll.get()!.n;
 
   // Litres used by these meters in [start, end): the sum of register steps between
-  // consecutive stored readings that end inside the bucket, each at most MAX_LPM × its gap.
+  // consecutive stored readings that end inside the bucket. A step faster than MAX_LPM is
+  // dropped, not capped: it is a swap or a corrupt value, and the dashboard's chart
+  // (src/store/readings.ts buckets) and the detector count it as nothing, so Grafana must too.
   // One lookback day finds the reading before the bucket (hourly and daily batch meters included).
   const usageSql = (n: number) =>
     db.prepare(`
-      SELECT COALESCE(SUM(MIN(d, ${MAX_LPM} * gap / 60000.0)), 0) AS liters FROM (
+      SELECT COALESCE(SUM(d), 0) AS liters FROM (
         SELECT ts,
                total_liters - LAG(total_liters) OVER w AS d,
                ts - LAG(ts) OVER w AS gap
         FROM readings
         WHERE meter_id IN (${Array(n).fill('?').join(',')}) AND ts >= ? AND ts < ?
         WINDOW w AS (PARTITION BY meter_id ORDER BY ts)
-      ) WHERE ts >= ? AND d > 0`);
+      ) WHERE ts >= ? AND d > 0 AND gap > 0 AND d * 60000 <= ${MAX_LPM} * gap`);
   const usageStmts = new Map<number, ReturnType<typeof usageSql>>();
 
   return {

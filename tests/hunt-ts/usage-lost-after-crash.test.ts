@@ -17,7 +17,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { lineTags } from '../../src/timeseries/line-protocol.ts';
-import { fakeInflux, lineTime, type FakeInflux } from './influx-fake.ts';
+import { fakeInflux, lineTime, type FakeInflux } from '../timeseries/influx-fake.ts';
 
 const MIN = 60_000;
 const H10 = Date.parse('2026-03-02T10:00:00+08:00');

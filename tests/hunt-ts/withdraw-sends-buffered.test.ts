@@ -16,7 +16,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { lineTags } from '../../src/timeseries/line-protocol.ts';
 import { T0 } from '../dashboard/helpers.ts';
-import { fakeInflux, type FakeInflux } from './influx-fake.ts';
+import { fakeInflux, type FakeInflux } from '../timeseries/influx-fake.ts';
 
 let app: App | undefined;
 let influx: FakeInflux | undefined;

@@ -1,14 +1,12 @@
-// Defect: the hourly/daily `usage` Anxin writes to InfluxDB counts an impossible register jump
-// (a meter swap, a corrupt value: faster than 100 L/min) as water used — capped at 100 L/min ×
-// the interval — while the dashboard's own usage chart and the detector count it as nothing.
-// What the user sees: on Grafana's "household usage" dashboard a home that used no water in
-// that hour shows 4,500 L (45 min × 100 L/min), and its daily total is inflated by as much,
-// while Anxin's own household page shows 0 L for the same hour.
-// README: a jump faster than any domestic meter can turn (> 100 L/min) is bad register data
-// (a data-fault), not use; src/http/routes/usage.ts: "A register step that no domestic meter can
-// make (negative, or faster than 100 L/min) is a data fault and counts as nothing"; the
-// comment at src/store/timeseries.ts MAX_LPM says "a larger step is a swap, not use", but the
-// SQL sums MIN(d, MAX_LPM * gap) instead of dropping the step.
+// What the user saw: on Grafana's "household usage" dashboard a home that used no water in an
+// hour showed 4,500 L (a meter swap: the register jumped 59,000 L in 45 min, capped at
+// 100 L/min × 45 min), and its day was inflated by as much, while Anxin's own household page
+// showed 0 L for the same hour.
+// The fix: the usage Anxin writes to InfluxDB (src/store/timeseries.ts usageLiters) drops a
+// register step faster than 100 L/min, as the dashboard's chart (src/store/readings.ts) does,
+// instead of capping it.
+// README ("Wire contract"): a jump faster than any domestic meter can turn (> 100 L/min) is bad
+// register data (a data-fault), never use.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

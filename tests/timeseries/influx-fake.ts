@@ -1,4 +1,4 @@
-// A local HTTP server standing in for InfluxDB 2 (hunt-ts tests): POST /api/v2/write stores
+// A local HTTP server standing in for InfluxDB 2 (time-series tests): POST /api/v2/write stores
 // the line protocol it receives (gzip or not) and answers 204; POST /api/v2/delete applies
 // InfluxDB's contract — points whose tag household equals the predicate's value and whose
 // time lies in [start, stop] are removed — and answers 204. Lines are kept as written.
