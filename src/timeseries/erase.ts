@@ -1,7 +1,7 @@
 // PIPL Art. 47: deletes an erased household's points InfluxDB already holds, through the
 // InfluxDB 2 delete API (https://docs.influxdata.com/influxdb/v2/write-data/delete-data/):
 //   POST {url}/api/v2/delete?org=<org>&bucket=<bucket>, Authorization: Token <token>,
-//   {"start":"1970-01-01T00:00:00Z","stop":"<now>","predicate":"household=\"<id>\""}
+//   {"start":"1970-01-01T00:00:00Z","stop":"<now + 2 days>","predicate":"household=\"<id>\""}
 // The predicate names no _measurement: every measurement tagged with the household goes.
 // Durable: the request is a ts_erasures row written in the erasure's own transaction; it is
 // removed when InfluxDB answers 204. Network errors, timeouts, 429 and 5xx are retried with
@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import type { TsErasuresRepo } from '../store/ts-erasures.ts';
+import { DEFAULT_PLAUSIBILITY } from '../ingest/validate.ts';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -47,9 +48,18 @@ export interface EraserDeps {
 /** A delete predicate matching the tag household = id exactly (InfluxQL-like string: `\` and `"` escaped). */
 export const householdPredicate = (householdId: string): string => `household="${householdId.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
+/**
+ * How far past the time of sending the delete reaches. Anxin writes points stamped ahead of its
+ * clock: a fast meter's readings (ingest accepts up to DEFAULT_PLAUSIBILITY.maxFutureMs, a day,
+ * ahead; the detector's clock.maxFutureMs is less) and their usage buckets. InfluxDB deletes
+ * only [start, stop], so a stop of "now" left those points behind. Twice ingest's limit covers
+ * them; nothing of the household is written after its erasure, so no later point is at stake.
+ */
+export const DELETE_AHEAD_MS = 2 * DEFAULT_PLAUSIBILITY.maxFutureMs;
+
 export const deleteBody = (householdId: string, now: number) => ({
   start: '1970-01-01T00:00:00Z',
-  stop: new Date(now).toISOString(),
+  stop: new Date(now + DELETE_AHEAD_MS).toISOString(),
   predicate: householdPredicate(householdId),
 });
 

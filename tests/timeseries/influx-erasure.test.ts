@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Timers } from '../../src/timeseries/erase.ts';
-import { householdPredicate } from '../../src/timeseries/erase.ts';
+import { DELETE_AHEAD_MS, householdPredicate } from '../../src/timeseries/erase.ts';
 import { T0 } from '../dashboard/helpers.ts';
 
 // The API's ids allow no quote (src/http/validate.ts Id); the escaping is tested on its own below.
@@ -158,7 +158,7 @@ describe('erasure deletes the household’s points in InfluxDB', () => {
     await fire(app, queue);
     expect(influx.deletes).toHaveLength(2);
     expect(influx.deletes.flatMap((d) => d.violations)).toEqual([]);
-    expect(influx.deletes[1]!.body.stop).toBe(new Date(now.t).toISOString());
+    expect(influx.deletes[1]!.body.stop).toBe(new Date(now.t + DELETE_AHEAD_MS).toISOString()); // beyond a fast meter's readings
     expect(rows(config.dbPath)).toEqual([]);
     expect(queue).toEqual([]); // nothing more to do
     expect(app.metrics.timeseriesErasures.get({ outcome: 'deleted' })).toBe(1);

@@ -1,13 +1,12 @@
-// Defect: the InfluxDB deletion of an erased household stops at "now", so its readings stamped
-// a little ahead of the service clock (a meter clock running fast, which ingest and the
-// detector accept: up to clock.maxFutureMs, 10 min, ahead) stay in InfluxDB for ever.
-// What the user sees: after DELETE /api/households/:id (or a consent withdrawal) the
-// household's last readings are still in InfluxDB and in Grafana's household dashboard;
-// ts_erasures is empty, anxin_timeseries_erasures_total{outcome="deleted"} says it is done.
+// What the user saw: after DELETE /api/households/:id (or a consent withdrawal) the household's
+// last readings were still in InfluxDB and on Grafana's household dashboard, while ts_erasures
+// was empty and anxin_timeseries_erasures_total{outcome="deleted"} said it was done: they were
+// stamped a little ahead of the service clock (a meter clock running 90 s fast, which ingest
+// and the detector accept), and the InfluxDB delete stopped at "now".
+// The fix: the delete's stop is two days past the time of sending (src/timeseries/erase.ts
+// DELETE_AHEAD_MS), beyond ingest's one-day future limit.
 // README (Security, "PIPL data lifecycle"): "Points InfluxDB already holds are deleted too"
-// (PIPL Art. 47). Why wrong: deleteBody() (src/timeseries/erase.ts) sends stop = clock(), and
-// InfluxDB deletes only points with time in [start, stop]; points Anxin itself wrote with a
-// later timestamp are not covered.
+// (PIPL Art. 47).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { lineTags } from '../../src/timeseries/line-protocol.ts';
 import { T0 } from '../dashboard/helpers.ts';
-import { fakeInflux, type FakeInflux } from '../timeseries/influx-fake.ts';
+import { fakeInflux, type FakeInflux } from './influx-fake.ts';
 
 let app: App | undefined;
 let influx: FakeInflux | undefined;
@@ -32,7 +31,7 @@ afterEach(async () => {
 
 it('deletes every point of the erased household, including those stamped a minute ahead', async () => {
   influx = await fakeInflux();
-  dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-erase-future-'));
+  dir = mkdtempSync(join(tmpdir(), 'anxin-erase-future-'));
   const now = { t: T0 };
   const config = parseConfig({
     dbPath: join(dir, 'anxin.db'),
