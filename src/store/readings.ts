@@ -58,6 +58,8 @@ export function readingsRepo(db: Database) {
        FROM readings WHERE meter_id = @meter AND ts >= @from AND ts < @to WINDOW w AS (ORDER BY ts)
      ) WHERE l >= 0 AND dt > 0 AND l * 60000 <= @maxLpm * dt AND ts >= @start AND ts < @end GROUP BY b`,
   );
+  // One step back down the primary key from `ts`: the reading an interval ending after it starts from.
+  const lastBefore = db.prepare<[string, number], { ts: number }>('SELECT ts FROM readings WHERE meter_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1');
   const lastBattery = db.prepare<[string], { ts: number; battery: number }>(
     'SELECT ts, battery FROM readings WHERE meter_id = ? AND battery IS NOT NULL ORDER BY ts DESC LIMIT 1',
   );
@@ -126,6 +128,11 @@ export function readingsRepo(db: Database) {
       const n = into.length;
       for (const r of buckets.all({ meter: meterId, from, to, start, bucket: bucketMs, end: start + bucketMs * n, maxLpm }))
         if (r.b >= 0 && r.b < n) into[r.b]! += r.liters;
+    },
+
+    /** When the meter's last reading before `ts` was taken (undefined: none stored). */
+    lastBefore(meterId: string, ts: number): number | undefined {
+      return lastBefore.get(meterId, ts)?.ts;
     },
 
     /** The newest battery level a reading carried, with its time. */

@@ -28,11 +28,15 @@ export function usageRoutes(api: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const h = visibleHousehold(deps, req, id);
     const now = deps.clock();
     const meterIds = deps.store.meters.list({ householdId: h.id }).map((m) => m.id);
-    // Litres per bucket of the intervals ending in [from, from + n buckets), from the readings
-    // of [from − 1 h, to) (one extra hour: the first interval has a reading to start from).
+    // Litres per bucket of the intervals ending in [from, from + n buckets), from each meter's
+    // readings since its last one before `from`: the first interval needs a reading to start
+    // from, however rarely the meter reports (a fixed hour of lookback lost a daily meter's first day).
     const usage = (from: number, bucketMs: number, n: number): number[] => {
       const out = new Array<number>(n).fill(0);
-      for (const m of meterIds) deps.store.readings.addUsage(out, m, from - HOUR, from + bucketMs * n, from, bucketMs, MAX_LPM);
+      for (const m of meterIds) {
+        const start = deps.store.readings.lastBefore(m, from) ?? from;
+        deps.store.readings.addUsage(out, m, start, from + bucketMs * n, from, bucketMs, MAX_LPM);
+      }
       return out.map((x) => Math.round(x * 10) / 10);
     };
 
