@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import type { Alert } from './domain/alert.ts';
+import { CONSENT_WITHDRAWN_BY, type Alert } from './domain/alert.ts';
 import { startBroker, type Broker } from './broker/index.ts';
 import { assertConformanceHost, readTlsFiles } from './broker/listeners.ts';
 import { startThreadedBroker } from './broker/threaded.ts';
@@ -181,7 +181,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // detector's book, the history writer, the live board and the ladder.
   const onOperatorChange = (a: Alert) => {
     monitor.recordOperatorChange(a);
-    timeseries?.operatorChange(a);
+    // Not the withdrawal's own resolve: processing of the household stops there (PIPL Art. 15),
+    // so none of its points may reach InfluxDB after it.
+    if (a.resolvedBy !== CONSENT_WITHDRAWN_BY) timeseries?.operatorChange(a);
     hub.publish(a.status === 'resolved' ? 'resolved' : 'acknowledged', a);
     notify?.onAlertChanged(a);
   };

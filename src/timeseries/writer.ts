@@ -1,10 +1,11 @@
-// History to InfluxDB 2 through @influxdata/influxdb-client's WriteApi (batched, gzip,
-// flushed about every second), with a durable local spool instead of the client's
+// History to InfluxDB 2 through @influxdata/influxdb-client's WriteApi (gzip), in batches
+// of our own (about every second), with a durable local spool instead of the client's
 // in-memory retry buffer: the client is told not to retry (maxRetries 0), every failed batch
 // lands in SQLite at once (writeFailed), and a drain loop re-sends the spool oldest first
 // with exponential backoff. So between a point's creation and its write or spooling there
 // is at most flushIntervalMs + timeoutMs in memory, and ingest never waits on the network:
-// every call here is synchronous and only appends to the client's buffer.
+// every call here is synchronous and only appends to the buffer. The buffer is ours, not the
+// client's, so that a household's points not yet sent can be taken out of it at withdrawal.
 // WriteApi contract: https://influxdata.github.io/influxdb-client-js/influxdb-client.writeoptions.html
 import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from 'pino';
@@ -81,9 +82,11 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     drainer.schedule();
   };
 
+  // Sends the batches `send` hands it, one request each (never flushed on its own: batchSize
+  // above ours, no interval), so what is waiting stays in `pending`, where forgetHousehold sees it.
   const live: WriteApi = influx.getWriteApi(c.org, c.bucket, 'ms', {
-    batchSize: c.batchSize,
-    flushInterval: c.flushIntervalMs,
+    batchSize: c.batchSize + 1,
+    flushInterval: 0,
     gzipThreshold: c.gzipThreshold,
     maxRetries: 0, // retries are the spool's job: durable, ordered, bounded
     writeFailed(err, lines) {
@@ -138,16 +141,33 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     metrics,
     ...(deps.timers && { timers: deps.timers }),
     beforeSend: async () => {
-      if (!closed) await live.flush().catch(() => {});
+      if (!closed) await send();
       await idle(c.timeoutMs + 1000);
       await drainer.idle();
     },
   });
 
+  // Lines not yet handed to the client; sent after flushIntervalMs, or at once when a batch is full.
+  let pending: string[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  /** Hands the pending lines to the client as one request; resolves when written or spooled. */
+  const send = (): Promise<void> => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (!pending.length) return Promise.resolve();
+    const batch = pending;
+    pending = [];
+    live.writeRecords(batch);
+    return live.flush().catch(() => {}); // a failure was handled by writeFailed (spooled)
+  };
   const write = (p: Point) => {
     if (closed) return;
-    live.writePoint(p);
+    const line = p.toLineProtocol(live); // the client's own serialisation (ms precision)
+    if (!line) return;
+    pending.push(line);
     inFlight++;
+    if (pending.length >= c.batchSize) void send();
+    else if (!flushTimer) (flushTimer = setTimeout(() => void send(), c.flushIntervalMs)).unref();
   };
 
   const writeUsage = (buckets: UsageBucket[]) => {
@@ -191,20 +211,26 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     },
     /** Sends what the client has buffered; failures end in the spool. */
     async flush(): Promise<void> {
-      await live.flush();
+      await send();
       await idle(c.timeoutMs + 1000);
     },
     /** Sends the spool now (tests, benchmarks); also runs by itself after failures and when the server is back. */
     drain: () => drainer.drain(),
     spooled: () => spool.count(),
     /**
-     * Erasure (src/service/consent-lifecycle.ts onErased): the household's open usage buckets
-     * and cached tags are dropped, and its points still in flight are not spooled if their write
-     * fails. Its spooled points are deleted by the erasure itself (store.timeseries.removeTagged).
+     * Withdrawal and erasure (src/app.ts onWithdrawn, onErased): the household's open usage
+     * buckets and cached tags are dropped, its points not yet sent are taken out of the buffer
+     * (never sent: processing stops at the withdrawal), and those already on their way are not
+     * spooled if their write fails. Its spooled points are deleted by the caller
+     * (store.timeseries.removeTagged).
      */
     forgetHousehold(householdId: string, meterIds: readonly string[]): void {
       usage.forget(householdId);
       placements.forget(householdId, meterIds);
+      const isTagged = taggedWith([householdId], meterIds);
+      const before = pending.length;
+      pending = pending.filter((l) => !isTagged(l));
+      if (before > pending.length) settled(before - pending.length);
       if (inFlight <= 0) return;
       erased.households.push(householdId);
       erased.meters.push(...meterIds);
@@ -223,7 +249,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     async close(): Promise<void> {
       if (closed) return;
       writeUsage(usage.drainAll());
-      await live.flush().catch(() => {});
+      await send();
       await idle(c.timeoutMs + 1000);
       closed = true;
       await eraser.close(); // a pending deletion stays in ts_erasures, sent at the next start

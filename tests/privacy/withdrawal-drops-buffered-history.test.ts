@@ -1,13 +1,12 @@
-// Defect: withdrawing consent while InfluxDB is UP does not drop the household's points still
-// in the writer's memory; they are sent to InfluxDB after the withdrawal.
-// What the user sees: an admin withdraws a household's consent (erasure after a grace period,
-// security.erasureGraceDays 30); the readings Anxin had buffered in the last second (and the
-// "resolved" alert event of the withdrawal itself) are written into InfluxDB afterwards and
-// stay there, visible in Grafana, for the whole grace period.
+// What the user saw: an admin withdrew a household's consent (erasure after a grace period,
+// security.erasureGraceDays 30); the readings Anxin had buffered in the last second, and the
+// "resolved" event of the alert the withdrawal closed, were written to InfluxDB afterwards and
+// stayed there, visible in Grafana, for the whole grace period.
+// The fix: the writer keeps its own buffer (src/timeseries/writer.ts), from which
+// forgetHousehold takes the household's points not yet sent; the withdrawal's own resolve is
+// not written at all (src/app.ts onOperatorChange).
 // README (Security, "PIPL data lifecycle"): "its points not yet sent to InfluxDB (spool and
 // writer memory) are dropped" at the withdrawal — processing stops at once (PIPL Art. 15).
-// Why wrong: forgetHousehold only stops them being *spooled* if their write fails; when the
-// write succeeds they reach InfluxDB.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { lineTags } from '../../src/timeseries/line-protocol.ts';
 import { T0 } from '../dashboard/helpers.ts';
+import { makeAlert } from '../store/temp-store.ts';
 import { fakeInflux, type FakeInflux } from '../timeseries/influx-fake.ts';
 
 let app: App | undefined;
@@ -32,7 +32,7 @@ afterEach(async () => {
 
 it('sends none of a withdrawn household’s buffered points to InfluxDB (grace period before erasure)', async () => {
   influx = await fakeInflux();
-  dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-withdraw-'));
+  dir = mkdtempSync(join(tmpdir(), 'anxin-withdraw-buffered-'));
   const now = { t: T0 };
   const config = parseConfig({
     dbPath: join(dir, 'anxin.db'),
@@ -57,11 +57,13 @@ it('sends none of a withdrawn household’s buffered points to InfluxDB (grace p
       s.writes.flushSync();
     }
   await app.monitor.flush();
+  s.alerts.insert(makeAlert({ id: 'al-1', meterId: 'm1', openedAt: now.t })); // closed by the withdrawal
   expect(influx.received).toEqual([]); // still in the writer's memory
 
   const res = await app.http.inject({ method: 'POST', url: '/api/households/h1/consent/withdraw', payload: {} });
   expect(res.statusCode).toBe(200);
   expect(res.json().erased).toBeUndefined(); // erasure waits out the grace period
+  expect(res.json().closedAlerts).toEqual(['al-1']);
 
   await app.timeseries!.flush();
   const of = (h: string, m: string) => influx!.received.filter((l) => { const t = lineTags(l); return t.get('household') === h || t.get('meter') === m; });
