@@ -19,7 +19,7 @@ export const timeseriesConfigSchema = (toSecret: (s: string) => Secret) =>
     batchSize: z.number().int().min(1).max(50_000).default(5000),
     /** Bodies larger than this many bytes are gzipped. */
     gzipThreshold: z.number().int().min(0).default(1000),
-    /** HTTP timeout of one write (ms): a hung server holds at most this long of points in memory. */
+    /** Deadline of one request to InfluxDB, whole answer included (ms): a hung or trickling server holds at most this long of points in memory. */
     timeoutMs: z.number().int().min(100).max(120_000).default(5000),
     /** Points kept in the local spool while InfluxDB is unreachable; raw readings are dropped first past it. */
     spoolMaxPoints: z.number().int().min(1000).default(1_000_000),

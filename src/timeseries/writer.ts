@@ -21,6 +21,7 @@ import { spoolClassOf } from './schema.ts';
 import { createUsageTracker, type UsageBucket } from './usage.ts';
 import { taggedWith } from './line-protocol.ts';
 import { createSeriesEraser, type Timers } from './erase.ts';
+import { withDeadline } from './deadline.ts';
 
 export interface WriterDeps {
   config: TimeseriesConfig;
@@ -45,7 +46,10 @@ export function createTimeseriesWriter(deps: WriterDeps) {
   // The client logs failures itself; ours are logged below with their class, once.
   setLogger({ error: (message, err) => logger.debug({ err }, message), warn: (message, err) => logger.debug({ err }, message) });
 
-  const influx = new InfluxDB({ url: c.url, token: c.token.reveal(), timeout: c.timeoutMs });
+  // timeoutMs is both the idle timeout (the client's own) and each request's total deadline
+  // (src/timeseries/deadline.ts: a server answering a byte at a time is timed out and spooled).
+  const base = new InfluxDB({ url: c.url, token: c.token.reveal(), timeout: c.timeoutMs });
+  const influx = new InfluxDB({ url: c.url, transport: withDeadline(base.transport, c.timeoutMs) });
   let inFlight = 0; // points handed to the live WriteApi and not yet written or spooled
   let idleWaiters: (() => void)[] = [];
   // Erased households (and their meters) whose points may still be in the client's buffer or
@@ -249,13 +253,20 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     async close(): Promise<void> {
       if (closed) return;
       writeUsage(usage.drainAll());
-      await send();
+      // Bounded twice over: the request's deadline spools it after timeoutMs; this wait is the guard.
+      await within(send(), c.timeoutMs + 1000);
       await idle(c.timeoutMs + 1000);
       closed = true;
       await eraser.close(); // a pending deletion stays in ts_erasures, sent at the next start
       await Promise.all([live.close().catch(() => {}), drainer.close()]);
     },
   };
+
+  /** Resolves when `p` settles, or after maxMs. */
+  function within(p: Promise<void>, maxMs: number): Promise<void> {
+    let t: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<void>((ok) => (t = setTimeout(ok, maxMs)))]).finally(() => clearTimeout(t));
+  }
 
   /** Resolves once every point handed to the client is written or spooled (or after maxMs). */
   function idle(maxMs: number): Promise<void> {
