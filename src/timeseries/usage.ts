@@ -3,7 +3,9 @@
 // bucket) or `graceMs` after it ended by the clock. The litres themselves are computed from
 // the readings table when the bucket is written (src/store/timeseries.ts), so a late batch
 // or a restart only marks the bucket again and the rewrite carries the full value
-// (InfluxDB keeps the last write of a series at one timestamp).
+// (InfluxDB keeps the last write of a series at one timestamp). The marks themselves live in
+// memory only: at start the writer marks again, from SQLite, the buckets a crash may have left
+// unwritten (src/timeseries/writer.ts markRecentUsage).
 import type { UsagePeriod } from './schema.ts';
 
 const HOUR = 3_600_000;
@@ -40,18 +42,25 @@ export function createUsageTracker(opts: { utcOffsetMinutes: number; graceMs: nu
     return out.sort((a, b) => a.start - b.start || a.household.localeCompare(b.household));
   };
 
+  /** Marks the hour and the day holding `ts` as to be written. */
+  const mark = (household: string, ts: number): void => {
+    let mine = dirty.get(household);
+    if (!mine) dirty.set(household, (mine = new Map()));
+    for (const period of ['hour', 'day'] as const) {
+      const b = { household, period, ...bucketOf(ts, period, opts.utcOffsetMinutes) };
+      const k = `${period}|${b.start}`;
+      if (!mine.has(k)) (mine.set(k, b), size++);
+    }
+  };
+
   return {
     /** A reading of `household` at `ts` was stored: returns the buckets its data has moved past. */
     note(household: string, ts: number): UsageBucket[] {
-      let mine = dirty.get(household);
-      if (!mine) dirty.set(household, (mine = new Map()));
-      for (const period of ['hour', 'day'] as const) {
-        const b = { household, period, ...bucketOf(ts, period, opts.utcOffsetMinutes) };
-        const k = `${period}|${b.start}`;
-        if (!mine.has(k)) (mine.set(k, b), size++);
-      }
+      mark(household, ts);
       return take([household], (b) => b.end <= ts);
     },
+    /** A stored reading's buckets may be unwritten (at start, after a crash): written by the usual rules. */
+    mark,
     /** Buckets that ended at least graceMs before `now`. */
     due(now: number): UsageBucket[] {
       return take([...dirty.keys()], (b) => b.end + opts.graceMs <= now);

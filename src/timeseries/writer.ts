@@ -25,7 +25,7 @@ import { withDeadline } from './deadline.ts';
 
 export interface WriterDeps {
   config: TimeseriesConfig;
-  store: Pick<Store, 'timeseries' | 'meters' | 'households' | 'tsErasures'>;
+  store: Pick<Store, 'timeseries' | 'meters' | 'households' | 'tsErasures' | 'readings'>;
   metrics: Metrics;
   clock: () => number;
   logger: Logger;
@@ -36,6 +36,8 @@ export interface WriterDeps {
 }
 
 export type TimeseriesWriter = ReturnType<typeof createTimeseriesWriter>;
+
+const HOUR = 3_600_000;
 
 export function createTimeseriesWriter(deps: WriterDeps) {
   const { config: c, store, metrics, clock, logger } = deps;
@@ -189,6 +191,7 @@ export function createTimeseriesWriter(deps: WriterDeps) {
     metrics.timeseriesSpoolOldestAge.set({}, oldest === undefined ? 0 : Math.max(0, (clock() - oldest) / 1000));
   });
   if (spool.count() > 0) drainer.schedule(0); // left from before a restart
+  markRecentUsage();
 
   return {
     /** Accepted readings, after they were stored (usage is computed from the readings table). */
@@ -261,6 +264,27 @@ export function createTimeseriesWriter(deps: WriterDeps) {
       await Promise.all([live.close().catch(() => {}), drainer.close()]);
     },
   };
+
+  /**
+   * Which usage buckets are still to be written is kept in memory (src/timeseries/usage.ts):
+   * after a crash, the hour whose readings had all arrived was never written. So at start each
+   * meter's buckets that may have been open at the crash are marked again from its stored
+   * readings: those of its last hour of data plus the grace period and the client's buffer
+   * (a bucket ends up written once data moves past it or by the clock), and the reading before
+   * them (a bucket its latest data had just moved past). Bounded: two primary-key lookups and
+   * about an hour of readings per meter. Rewriting a bucket already written is harmless
+   * (InfluxDB keeps the last write); the value is computed from the readings table as always.
+   */
+  function markRecentUsage(): void {
+    const reach = HOUR + c.usageGraceMinutes * 60_000 + c.flushIntervalMs + c.timeoutMs;
+    for (const m of store.meters.list()) {
+      if (!m.householdId || !store.meters.isProcessingAllowed(m.id)) continue; // withdrawn: nothing to write
+      const last = store.readings.lastBefore(m.id, Number.MAX_SAFE_INTEGER);
+      if (last === undefined) continue;
+      const from = store.readings.lastBefore(m.id, last - reach) ?? last - reach;
+      for (const r of store.readings.between(m.id, from, last + 1)) usage.mark(m.householdId, r.ts);
+    }
+  }
 
   /** Resolves when `p` settles, or after maxMs. */
   function within(p: Promise<void>, maxMs: number): Promise<void> {

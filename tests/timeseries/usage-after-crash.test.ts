@@ -1,13 +1,12 @@
-// Defect: which usage buckets still have to be written lives only in memory
-// (src/timeseries/usage.ts createUsageTracker); after a crash (kill -9, OOM, power cut) the hour
-// whose readings had all arrived before the crash is never written to InfluxDB.
-// What the user sees: Grafana's hourly usage chart has a hole for that hour (no bar at all,
-// although the readings are in SQLite and in InfluxDB's `reading` measurement); the day's total
-// is rewritten later, so the hours no longer add up to the day.
+// What the user saw: after a crash (kill -9, OOM, power cut) Grafana's hourly usage chart had
+// a hole for the hour whose readings had all arrived before it — no bar at all, although the
+// readings were in SQLite and in InfluxDB's `reading` measurement — and the hours no longer
+// added up to the day: which usage buckets were still to be written lived only in memory.
+// The fix: at start the writer marks again, from the readings table, the buckets a crash may
+// have left open (src/timeseries/writer.ts markRecentUsage); the usual rules then write them.
 // README (Deployment, "What is written"): "an hour's or day's usage is written once data has
-// moved past it (or usageGraceMinutes after it ended)"; usage.ts: "a late batch or a restart
-// only marks the bucket again". README's durability promise: a crash never loses an
-// acknowledged reading (tests/durability/kill9.test.ts) — here its derived history is lost.
+// moved past it (or usageGraceMinutes after it ended)", and a crash never loses an
+// acknowledged reading — nor, here, the history derived from it.
 // The crash is modelled by opening a second service on the same SQLite file without stopping
 // the first (a stop would write the open buckets, which a crash does not).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { lineTags } from '../../src/timeseries/line-protocol.ts';
-import { fakeInflux, lineTime, type FakeInflux } from '../timeseries/influx-fake.ts';
+import { fakeInflux, lineTime, type FakeInflux } from './influx-fake.ts';
 
 const MIN = 60_000;
 const H10 = Date.parse('2026-03-02T10:00:00+08:00');
@@ -35,7 +34,7 @@ afterEach(async () => {
 
 it('writes the usage of an hour whose readings all arrived before a crash', async () => {
   influx = await fakeInflux();
-  dir = mkdtempSync(join(tmpdir(), 'anxin-hunt-usage-crash-'));
+  dir = mkdtempSync(join(tmpdir(), 'anxin-usage-crash-'));
   const now = { t: H10 };
   const config = parseConfig({
     dbPath: join(dir, 'anxin.db'),
@@ -74,4 +73,5 @@ it('writes the usage of an hour whose readings all arrived before a crash', asyn
   expect(hourAt(H10 + 60 * MIN).length).toBeGreaterThan(0); // 11:00 is written (its data moved past it at 12:00)
   const hour10 = hourAt(H10);
   expect(hour10.length).toBeGreaterThan(0); // Grafana's 10:00 bar
+  expect(hour10.at(-1)).toMatch(/ liters=40 /); // …with the hour's full value
 });
