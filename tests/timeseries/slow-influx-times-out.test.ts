@@ -18,6 +18,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { T0 } from '../dashboard/helpers.ts';
+import { consentingHomes, feed } from './influx-app.ts';
 
 let app: App | undefined;
 let server: http.Server | undefined;
@@ -63,15 +64,8 @@ it('times out and spools a write the server answers too slowly', async () => {
     timeseries: { url: `http://127.0.0.1:${port}`, token: 't', org: 'o', bucket: 'b', flushIntervalMs: 10, timeoutMs: 200, retryMs: 60_000, maxBackoffMs: 60_000 },
   });
   app = createApp(config, { clock: () => now.t, jobs: false });
-  const s = app.store;
-  s.households.create({ id: 'h1', name: '住户', gridId: 'g1' }, T0);
-  s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });
-  s.meters.provision('m1', 'h1', T0);
-  for (let i = 0; i < 3; i++) {
-    now.t = T0 + i * 60_000;
-    app.monitor.onReadings([{ meterId: 'm1', ts: now.t, totalLiters: 100 + i, receivedAt: now.t }]);
-    s.writes.flushSync();
-  }
+  consentingHomes(app.store, [['h1', 'm1']], T0);
+  for (let i = 0; i < 3; i++) feed(app, now, 'm1', T0 + i * 60_000, 100 + i);
   await app.monitor.flush();
   // Resolves once every point handed over is written or spooled: here at the write's deadline,
   // timeoutMs (200 ms), however long the trickle goes on (before the fix: its own 1.2 s bound).
