@@ -83,6 +83,17 @@ function list<T extends string>(flags: Flags, name: string): T[] | undefined {
 
 class UsageError extends Error {}
 
+/** --start as epoch ms: a bad date is the caller's mistake, said as such (see --help). */
+function instant(flags: Flags, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  try {
+    return toEpochMs(String(v));
+  } catch (e) {
+    throw new UsageError(`--${name}: ${(e as Error).message}`);
+  }
+}
+
 function writeJsonl(path: string, lines: readonly SimTraceLine[]): void {
   // Chunked: a large trace does not fit in one JS string.
   const fd = openSync(path, 'w');
@@ -106,7 +117,7 @@ async function generate(argv: string[]): Promise<void> {
   const cadence = (f.cadence as string | undefined) ?? 'mix';
   if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|5min|15min|hourly-batch|mix, got "${cadence}"`);
   const ds = generateDataset({
-    seed: num(f, 'seed', 1), households: num(f, 'households', 10), days: num(f, 'days', 30), start: (f.start as string | undefined) ?? '2026-01-05',
+    seed: num(f, 'seed', 1), households: num(f, 'households', 10), days: num(f, 'days', 30), start: instant(f, 'start') ?? '2026-01-05',
     cadenceMix: cadence as Cadence | 'mix', name: f.name as string | undefined,
     scenarioPlan: {
       learningDays: num(f, 'learning-days', 14), cleanShare: num(f, 'clean-share', 0.3), faultShare: num(f, 'fault-share', 0.5),
@@ -126,7 +137,7 @@ async function run(argv: string[]): Promise<void> {
     'bad-payloads': { type: 'boolean' }, 'bad-payload-rate': { type: 'string' }, duplicates: { type: 'boolean' }, 'duplicate-rate': { type: 'string' },
     for: { type: 'string' }, labels: { type: 'string' }, 'stats-every': { type: 'string' },
   } });
-  const startAt = f.start ? toEpochMs(f.start) : Math.floor(Date.now() / 1000) * 1000;
+  const startAt = instant(f, 'start') ?? Math.floor(Date.now() / 1000) * 1000;
   const cadence = (f.cadence ?? 'mix') as Cadence | 'mix';
   if (cadence !== 'mix' && !isCadence(cadence)) throw new UsageError(`expected --cadence 1min|5min|15min|hourly-batch|mix, got "${cadence}"`);
   const fleet = await startFleet({

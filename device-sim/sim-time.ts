@@ -1,6 +1,8 @@
 // Simulated time: epoch milliseconds (UTC) everywhere; households live in China
 // Standard Time (UTC+8, no DST since 1991), so a local day is a fixed 24 h window.
 
+import { isoWithZone } from '../src/domain/wire.ts';
+
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -22,10 +24,13 @@ export function cstMidnight(date: string | number | Date): number {
 export function toEpochMs(value: string | number | Date): number {
   if (typeof value === 'number') return value;
   if (value instanceof Date) return value.getTime();
+  // The wire's own strict reading (src/domain/wire.ts): Date.parse alone takes "2026-02-30" as
+  // 2 March, "Jan 5" as some year's January and a time without a zone in this machine's zone, so
+  // a typo would quietly start a drill on another day.
   const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(bareDate ? `${value}T00:00:00+08:00` : value);
-  if (Number.isNaN(ms)) throw new TypeError(`expected an ISO-8601 date or instant, got "${value}"`);
-  return ms;
+  const r = isoWithZone(bareDate ? `${value}T00:00:00+08:00` : value);
+  if ('problem' in r) throw new TypeError(`expected an ISO-8601 date (2026-01-05) or an instant with a zone (2026-01-05T07:30:00+08:00), got "${value}": ${r.problem}`);
+  return r.ms;
 }
 
 /** Minutes after local midnight → epoch ms, for a day starting at `dayStart`. */

@@ -27,8 +27,18 @@ try {
   await app.stop();
   process.exit(2);
 }
+let ports;
+try {
+  ports = await app.start();
+} catch (err) {
+  // A port in use, a TLS key that does not load: one line, and no administrator made whose
+  // password nobody saw (the next start makes it).
+  console.error(`Anxin could not start: ${(err as Error).message}`);
+  await app.stop().catch(() => undefined);
+  process.exit(2);
+}
+// Made only once the service is up, so the password printed below is never one that was lost.
 const firstAdmin = await ensureFirstAdmin(app.store, Date.now());
-const ports = await app.start();
 const scheme = config.http.tls ? 'https' : 'http';
 console.log(`Anxin 安心 is running — MQTT on port ${ports.mqttPort}, HTTP on ${scheme}://localhost:${ports.httpPort} (health: /health, API: /api, metrics: /metrics)`);
 if (firstAdmin) {

@@ -2,13 +2,13 @@
 // Offline back-test: runs a recorded trace through the live service's detector and alert
 // lifecycle on event time and writes one JSON line per alert opened. With --responder, scripted
 // people answer no-usage alerts (src/replay/responder.ts) and the detector learns from them.
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, type ReadStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DetectorConfigSchema } from '../detect/config.ts';
 import type { Alert } from '../domain/alert.ts';
 import { parseTraceLine, type AlertLine } from '../domain/trace.ts';
-import { describeZodError } from '../domain/wire.ts';
+import { describeZodError, isoWithZoneMs } from '../domain/wire.ts';
 import { createReplayEngine, type EscalatedVia } from '../replay/engine.ts';
 import { ResponderSchema, type Responder } from '../replay/responder.ts';
 
@@ -40,9 +40,11 @@ async function main(): Promise<number> {
     console.error(`--input and --output are required\n${USAGE}`);
     return 2;
   }
-  const until = args.until === undefined ? undefined : Date.parse(args.until);
-  if (until !== undefined && Number.isNaN(until)) {
-    console.error(`--until: expected an ISO-8601 time, got "${args.until}"`);
+  // The wire's strict reading: Date.parse takes "2026-02-30" as 2 March and a time without a zone
+  // in this machine's zone, so a back-test would quietly stop somewhere else.
+  const until = args.until === undefined ? undefined : isoWithZoneMs(args.until);
+  if (args.until !== undefined && until === undefined) {
+    console.error(`--until: expected an ISO-8601 time with a zone (e.g. 2026-01-05T07:31:00Z), got "${args.until}"`);
     return 2;
   }
   const cfgParsed = DetectorConfigSchema.safeParse(args.config ? JSON.parse(readFileSync(args.config, 'utf8')) : {});
@@ -68,7 +70,29 @@ async function main(): Promise<number> {
     responder = r.data;
   }
 
-  const out = createWriteStream(args.output);
+  // The input is opened first: a mistyped --input must not have already emptied the alerts file
+  // of a previous run. A stream that cannot be opened is one line and exit 2, not a crash.
+  let input: ReadStream, out: WriteStream;
+  try {
+    input = await opened(createReadStream(args.input));
+  } catch (e) {
+    console.error(`--input: cannot read ${args.input}: ${(e as Error).message}`);
+    return 2;
+  }
+  if (sameFile(args.input, args.output)) {
+    input.destroy();
+    console.error(`--output: ${args.output} is the input file; writing alerts there would erase the trace`);
+    return 2;
+  }
+  try {
+    out = await opened(createWriteStream(args.output));
+  } catch (e) {
+    input.destroy();
+    console.error(`--output: cannot write ${args.output}: ${(e as Error).message}`);
+    return 2;
+  }
+  let writeError: Error | undefined;
+  out.on('error', (e) => (writeError ??= e));
   const byType: Record<string, number> = {};
   const answered: Record<string, number> = {};
   const write = (a: Alert, change: 'opened' | 'escalated', at?: number, via?: EscalatedVia) => {
@@ -111,7 +135,7 @@ async function main(): Promise<number> {
   );
   const started = performance.now();
   let lineNo = 0, readings = 0, invalid = 0;
-  const rl = createInterface({ input: createReadStream(args.input), crlfDelay: Infinity });
+  const rl = createInterface({ input, crlfDelay: Infinity });
   for await (const text of rl) {
     lineNo++;
     if (!text.trim()) continue;
@@ -128,7 +152,7 @@ async function main(): Promise<number> {
   }
   if (until !== undefined) engine.advanceTo(until);
   else engine.flush(); // a delivery still held at the end of the input is complete now
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err || writeError ? reject(err ?? writeError) : resolve())));
   const secs = (performance.now() - started) / 1000;
   const rate = Math.round(readings / Math.max(secs, 1e-6));
   console.error(
@@ -137,6 +161,24 @@ async function main(): Promise<number> {
       (responder ? `; answers ${JSON.stringify(answered)}` : ''),
   );
   return 0;
+}
+
+function sameFile(a: string, b: string): boolean {
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** `s` once its file is open, or the reason it cannot be. */
+function opened<S extends ReadStream | WriteStream>(s: S): Promise<S> {
+  const e = s as NodeJS.EventEmitter;
+  return new Promise((resolve, reject) => {
+    e.once('error', reject);
+    e.once('open', () => {
+      e.off('error', reject);
+      resolve(s);
+    });
+  });
 }
 
 main().then(

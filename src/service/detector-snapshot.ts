@@ -51,12 +51,28 @@ export function snapshotRows(d: DetectorState, savedAt: number): DetectorSnapsho
  * live, the detector holds it until its data clear it, and so it does after the restart. Keeping
  * one that cleared after the snapshot hides nothing: each clears from the meter's next data as
  * it would live (the cumulative register shows any use since; any reading ends offline). The
- * caller adds the store's open alerts (an alert may have been opened after the snapshot).
+ * caller adds the store's open alerts (an alert may have been opened after the snapshot), and
+ * releases the held offline conditions (`heldOffline`) that the store shows cleared since
+ * (restored-conditions.ts).
  */
-export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapshotRow>, now: number, logger: Logger): { restored: number; ignored: number } {
+export function restoreDetector(
+  d: DetectorState,
+  rows: Iterable<DetectorSnapshotRow>,
+  now: number,
+  logger: Logger,
+  /** PIPL: a meter whose household withdrew consent (or that was revoked) is not brought back,
+   *  whatever its snapshot says: it would raise "offline" for a home nobody may watch. */
+  mayProcess: (meterId: string) => boolean = () => true,
+): { restored: number; ignored: number; skipped: number; heldOffline: { meterId: string; savedAt: number }[] } {
+  const heldOffline: { meterId: string; savedAt: number }[] = [];
   let restored = 0;
   let ignored = 0;
+  let skipped = 0;
   for (const row of rows) {
+    if (!mayProcess(row.meterId)) {
+      skipped++;
+      continue;
+    }
     const res = decodeMeterState(row);
     if (!res.ok) {
       ignored++;
@@ -74,7 +90,8 @@ export function restoreDetector(d: DetectorState, rows: Iterable<DetectorSnapsho
       m.serviceDownMs += now - row.savedAt;
     }
     d.meters.set(m.meterId, m);
+    if (m.active.has('offline')) heldOffline.push({ meterId: m.meterId, savedAt: row.savedAt });
     restored++;
   }
-  return { restored, ignored };
+  return { restored, ignored, skipped, heldOffline };
 }

@@ -19,6 +19,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Store } from '../store/index.ts';
 import { restoreDetector, snapshotRows } from './detector-snapshot.ts';
 import { Cooperative } from './cooperative.ts';
+import { releaseClearedOffline } from './restored-conditions.ts';
 import { DurableAlerts } from './durable-alerts.ts';
 
 export type AlertListener = (change: AlertChange) => void;
@@ -30,8 +31,17 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const sliceMs = deps.sliceMs ?? 4;
   const detector = createDetector(deps.detector);
   // What the detector had learned before the restart, before any reading is processed.
-  const restored = restoreDetector(detector, store.detectorSnapshots.each(), deps.clock(), logger);
-  if (restored.restored || restored.ignored) logger.info(restored, 'detector state restored');
+  // Who may be processed is read before the iteration: no other statement may run on the
+  // connection while each() iterates.
+  const allowed = new Set(store.meters.processingAllowedIds());
+  const restored = restoreDetector(detector, store.detectorSnapshots.each(), deps.clock(), logger, (id) => allowed.has(id));
+  let released = 0;
+  for (const { meterId, savedAt } of restored.heldOffline) {
+    const latest = store.alerts.list({ meterId, type: 'offline', limit: 1, offset: 0 }).items[0];
+    if (releaseClearedOffline(detector.meters.get(meterId)!, savedAt, latest, deps.clock())) released++;
+  }
+  if (restored.restored || restored.ignored || restored.skipped)
+    logger.info({ restored: restored.restored, ignored: restored.ignored, skipped: restored.skipped, offlineReleased: released }, 'detector state restored');
   const active = store.alerts.listActive();
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);
   // After a restart the detector must know which conditions are already raised, so it clears them.
@@ -340,10 +350,12 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     /**
      * PIPL: the household withdrew consent — drop everything the detector holds for this meter
      * (learned routine, raised conditions), so no "offline" alert follows and nothing more of it
-     * is saved in snapshots. Its stored snapshot is erased with the household's data.
+     * is saved in snapshots. Its stored snapshot goes at once too, not with the rest of the
+     * household's data after the grace period: a restart in between must not bring it back.
      */
     forgetMeter(meterId: string): boolean {
-      return detector.meters.delete(meterId);
+      const stored = store.detectorSnapshots.delete(meterId);
+      return detector.meters.delete(meterId) || stored;
     },
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {

@@ -23,6 +23,7 @@ export function detectorSnapshotsRepo(db: Database) {
   );
   const all = db.prepare<[], Row>('SELECT meter_id, version, state, saved_at FROM detector_snapshots ORDER BY meter_id');
   const one = db.prepare<[string], Row>('SELECT meter_id, version, state, saved_at FROM detector_snapshots WHERE meter_id = ?');
+  const del = db.prepare<[string]>('DELETE FROM detector_snapshots WHERE meter_id = ?');
   const toRow = (r: Row): DetectorSnapshotRow => ({ meterId: r.meter_id, version: r.version, state: r.state, savedAt: r.saved_at });
 
   /** One transaction: after a crash the table holds either the previous save or this one. */
@@ -43,6 +44,10 @@ export function detectorSnapshotsRepo(db: Database) {
      */
     *each(): Generator<DetectorSnapshotRow> {
       for (const r of all.iterate()) yield toRow(r);
+    },
+    /** The meter's learned state is gone (consent withdrawn): true when there was one. */
+    delete(meterId: string): boolean {
+      return del.run(meterId).changes > 0;
     },
     get(meterId: string): DetectorSnapshotRow | undefined {
       const r = one.get(meterId);

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
+import { seedHousehold } from '../store/temp-store.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Alert } from '../../src/domain/alert.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -42,6 +43,8 @@ class Run {
     const config = parseConfig({ dbPath, mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
     const sink = new Writable({ write: (chunk, _enc, done) => (this.logs.push(JSON.parse(String(chunk))), done()) });
     this.app = createApp(config, { clock: () => this.clock.now, jobs: false, logger: pino({ level: 'info' }, sink) });
+    // A consented household's meter: only those are restored (a withdrawn one is not).
+    if (!this.app.store.meters.get('m-1')) seedHousehold(this.app.store);
   }
 
   /** Readings arriving in [from, until), with the hourly tick the service's job would run. */

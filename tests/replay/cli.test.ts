@@ -99,7 +99,38 @@ describe('replay CLI', () => {
     expect(r.out).toBe('');
     const u = replay(toJsonl(day()), ['--until', 'tomorrow']);
     expect(u.status).toBe(2);
-    expect(u.stderr).toContain('--until: expected an ISO-8601 time, got "tomorrow"');
+    expect(u.stderr).toContain('--until: expected an ISO-8601 time with a zone (e.g. 2026-01-05T07:31:00Z), got "tomorrow"');
+  });
+
+  it('--until is read as strictly as the wire: no impossible date, no time without a zone', () => {
+    // Date.parse would take 30 February as 2 March and a zoneless time in the machine's zone.
+    for (const bad of ['2026-02-30T00:00:00Z', '2026-01-05T12:00:00', 'Jan 5 2026']) {
+      const u = replay(toJsonl(day()), ['--until', bad]);
+      expect(u.status, bad).toBe(2);
+      expect(u.stderr, bad).toContain(`--until: expected an ISO-8601 time with a zone (e.g. 2026-01-05T07:31:00Z), got "${bad}"`);
+    }
+  });
+
+  it('a missing --input leaves an earlier --output untouched; an unwritable --output is one line, exit 2', () => {
+    const outPath = join(dir, 'kept.out.jsonl');
+    writeFileSync(outPath, '{"earlier":"run"}\n');
+    const p = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', join(dir, 'no-such.jsonl'), '--output', outPath], { cwd: root, encoding: 'utf8' });
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/^--input: cannot read .*no-such\.jsonl: ENOENT/m);
+    expect(readFileSync(outPath, 'utf8')).toBe('{"earlier":"run"}\n');
+
+    const inPath = join(dir, 'in-for-bad-out.jsonl');
+    writeFileSync(inPath, toJsonl(day()));
+    const q = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', inPath, '--output', join(dir, 'no-dir', 'out.jsonl')], { cwd: root, encoding: 'utf8' });
+    expect(q.status).toBe(2);
+    expect(q.stderr).toMatch(/^--output: cannot write .*out\.jsonl: ENOENT/m);
+    expect(q.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+    // The same file as input and output would be emptied before it is read.
+    const r = spawnSync('npx', ['tsx', 'src/cli/replay.ts', '--input', inPath, '--output', inPath], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('is the input file');
+    expect(readFileSync(inPath, 'utf8')).toBe(toJsonl(day()));
   });
 
   it('is deterministic: the same trace twice → byte-identical output', () => {

@@ -13,7 +13,7 @@ import { createMonitor } from '../../src/service/monitor.ts';
 import { SNAPSHOT_VERSION, decodeMeterState, encodeMeterState, restoreDetector, snapshotRows } from '../../src/service/detector-snapshot.ts';
 import { snapshotForm } from '../../src/service/meter-state-schema.ts';
 import { HOUR, at, drive, household, raises } from '../detect/timeline.ts';
-import { tempStore } from '../store/temp-store.ts';
+import { seedHousehold, tempStore } from '../store/temp-store.ts';
 
 /** 30 days of a 15-min household, silent since 09:00 on the last day: learned, with no-usage raised. */
 function learnedMeter(meterId = 'm-1'): MeterState {
@@ -80,6 +80,7 @@ describe('restoring at start-up', () => {
       { meterId: 'm-5', version: SNAPSHOT_VERSION, state: good, savedAt: T },
       { meterId: 'm-6', version: SNAPSHOT_VERSION, state: good.replace('"no-usage"', '"flood"').replaceAll('m-1', 'm-6'), savedAt: T },
     ]);
+    for (let i = 1; i <= 6; i++) seedHousehold(store, `hh-${i}`, `m-${i}`);
     const { logger, lines, warnings } = logSink();
     const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger });
 
@@ -104,6 +105,7 @@ describe('restoring at start-up', () => {
     const m = learnedMeter('m-1'); // the snapshot says no-usage is raised (confirmed)...
     m.active.add('offline'); // ...and offline, which was cleared after the snapshot
     const T = at(30, '00:00');
+    seedHousehold(store);
     store.detectorSnapshots.saveAll([{ meterId: 'm-1', version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt: T }]);
     // ...but it was resolved (by an operator, after the snapshot), and a leak is open.
     const reason = { zh: '漏水', en: 'leak', facts: {} };
@@ -120,6 +122,7 @@ describe('restoring at start-up', () => {
     const m = learnedMeter('m-1');
     m.noUsageCheckIn = true;
     const T = at(30, '00:00');
+    seedHousehold(store);
     store.detectorSnapshots.saveAll([{ meterId: 'm-1', version: SNAPSHOT_VERSION, state: encodeMeterState(m), savedAt: T }]);
     const monitor = createMonitor({ store, metrics: createMetrics(), detector: defaultDetectorConfig, clock: () => T, logger: pino({ level: 'silent' }) });
     const back = monitor.detector.meters.get('m-1')!;

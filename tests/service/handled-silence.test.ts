@@ -1,13 +1,10 @@
 // A condition a person has already seen to must not alert again: a silence not after the
 // household comes back early from a trip ("已回家"), nor after a restart; an outage not after a
 // restart either (a check-in resolved without an outcome: tests/detect/check-in.test.ts). Each over the real app: SQLite file, HTTP API, the monitor fed as ingest does.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
+import type { App } from '../../src/app.ts';
 import { HOUR, MIN, T0, household, rig, type Rig } from '../dashboard/helpers.ts';
+import { restartable } from './restart-harness.ts';
 
 let r: Rig | undefined;
 afterEach(async () => {
@@ -15,51 +12,6 @@ afterEach(async () => {
   r = undefined;
 });
 
-
-/** The real app on a SQLite file that survives `restart()` (stop, which saves the detector's
- *  snapshot, then a fresh createApp on the same file), with one consented household h1 / m1. */
-function restartable() {
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-held-'));
-  const clock = { now: T0 };
-  const config = parseConfig({ dbPath: join(dir, 'anxin.db'), mqtt: { port: 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' }, log: { level: 'silent' } });
-  const boot = () => createApp(config, { clock: () => clock.now, jobs: false });
-  const h = { app: boot(), clock };
-  const s = h.app.store;
-  s.households.create({ id: 'h1', name: '住户 h1', gridId: 'g1' }, T0);
-  s.households.giveConsent('h1', { consentedBy: '本人', consentedAt: T0, scope: ['water-monitoring'] });
-  s.meters.provision('m1', 'h1', T0);
-  return {
-    clock,
-    get app() {
-      return h.app;
-    },
-    /** Readings every 15 min over [from, to] at a constant register. */
-    feed(from: number, to: number, total: number) {
-      for (let t = from; t <= to; t += 15 * MIN) {
-        clock.now = t;
-        h.app.monitor.onReadings([{ meterId: 'm1', ts: t, totalLiters: total, receivedAt: t }]);
-        h.app.store.writes.flushSync();
-      }
-    },
-    tick(at: number) {
-      clock.now = at;
-      h.app.monitor.tick(at);
-    },
-    async resolve(alertId: string) {
-      const res = await h.app.http.inject({ method: 'POST', url: `/api/alerts/${alertId}/resolve`, payload: { by: '网格员 王', note: '电话联系，老人在家' } });
-      expect(res.statusCode).toBe(200);
-    },
-    async restart(at: number) {
-      await h.app.stop();
-      clock.now = at;
-      h.app = boot();
-    },
-    async close() {
-      await h.app.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const ofType = (app: App, type: string) => app.store.alerts.list({ limit: 100, offset: 0 }).items.filter((a) => a.type === type).sort((a, b) => a.openedAt - b.openedAt);
 const noUsage = (app: App) => ofType(app, 'no-usage');

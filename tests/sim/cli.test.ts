@@ -34,4 +34,14 @@ describe('sim CLI', () => {
     expect(err.code).toBe(2);
     expect(err.stderr).toMatch(/expected --days to be a number, got "x"/);
   });
+
+  it('refuses a --start that is not a real date, or a time without a zone, instead of guessing', async () => {
+    // Date.parse reads 2026-02-30 as 2 March and "2026-01-05T07:00" in this machine's zone.
+    for (const bad of ['2026-02-30', '2026-01-05T07:00', 'next monday']) {
+      const err = (await run(TSX, [CLI, 'generate', '--start', bad, '--out', '/dev/null', '--labels', '/dev/null']).catch((e: { stderr: string; code: number }) => e)) as { stderr: string; code: number };
+      expect(err.code, bad).toBe(2);
+      expect(err.stderr, bad).toContain(`--start: expected an ISO-8601 date (2026-01-05) or an instant with a zone (2026-01-05T07:30:00+08:00), got "${bad}"`);
+      expect(err.stderr, bad).toContain('(see --help)');
+    }
+  });
 });

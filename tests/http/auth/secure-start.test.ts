@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
@@ -95,5 +96,21 @@ describe('secure by default', () => {
     expect(login.json().user).toMatchObject({ username: 'admin', role: 'admin', gridIds: 'all' });
     // With a user in the database, loopback is no longer open either.
     expect((await app.http.inject({ url: '/api/households' })).statusCode).toBe(401);
+  }, 90_000);
+
+  it('npm start on a port already in use exits 2 with one line, and the first start after it still shows the password', async () => {
+    const dir = tmp();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = String((busy.address() as AddressInfo).port);
+    const env = { ANXIN_DB: join(dir, 'a.db'), ANXIN_HTTP_PORT: port, ANXIN_MQTT_PORT: '0', ANXIN_LOG_LEVEL: 'silent' };
+    const failed = await runMain(env);
+    await new Promise<void>((r) => busy.close(() => r()));
+    expect(failed.code).toBe(2);
+    expect(failed.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Anxin could not start: .*EADDRINUSE/)]);
+    expect(failed.stdout).not.toContain('First start');
+    // No administrator was made whose password nobody saw: the next start makes one and prints it.
+    const next = await runMain({ ...env, ANXIN_HTTP_PORT: '0' }, /First start: created the administrator "admin" with the password \S+/);
+    expect(next.stdout).toMatch(/with the password [A-Za-z0-9_-]{24}/);
   }, 90_000);
 });
