@@ -27,6 +27,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 1883 8080
+# The service's own config decides the port and http or https (src/cli/healthcheck.ts).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.ANXIN_HTTP_PORT || 8080) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "--import", "tsx", "src/cli/healthcheck.ts"]
 CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -61,6 +61,9 @@ export async function runAdmin(argv: string[], store: Store, out: (s: string) =>
       return 0;
     case 'disable':
     case 'enable': {
+      // As the API (409 last-admin): the last enabled administrator stays, or nobody could sign in to manage users.
+      if (command === 'disable' && store.users.isLastEnabledAdmin(need('username')))
+        throw new Error(`"${need('username')}" is the last enabled administrator; create another one first (npm run admin -- create --username U --role admin)`);
       const r = command === 'disable' ? store.users.disable(need('username')) : store.users.enable(need('username'));
       if ('error' in r) throw new Error(r.message);
       out(`${command}d "${r.username}"`);

@@ -126,6 +126,16 @@ export function usersRepo(db: Database, clock: () => number = Date.now) {
     },
 
     /** Disabled users cannot sign in and their sessions end at once; the row stays for the access log. */
+    /** Disabling or demoting this user would leave no enabled administrator (the API and the
+     *  admin CLI refuse both: nobody could then manage users without the database). */
+    isLastEnabledAdmin(username: string): boolean {
+      const admins = db
+        .prepare<[], Row>("SELECT * FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+        .all()
+        .map(toUser);
+      return admins.length === 1 && admins[0]!.username === username;
+    },
+
     disable(username: string, now = clock()): User | NotFound {
       const changed = db.transaction(() => {
         const n = db.prepare('UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE username = ?').run(now, username).changes;

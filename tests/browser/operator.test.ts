@@ -27,12 +27,15 @@ describe.runIf(run)('dashboard: an operator account', () => {
     const heading = page.locator('#operator-title');
     await heading.waitFor();
     const text = await page.locator('#main').innerText();
+    const header = await page.locator('header .brand').innerText();
+    const title = await page.title();
     const links = await page.locator('#main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     const violations = await axeViolations(page);
     await screenshots(page, 'operator');
     await ctx.close();
     expect(violations).toEqual([]);
     expect(text).toContain('运维账号');
+    expect([header, title]).toEqual(['安心 · 系统运维', '安心 · 系统运维']); // not 网格员工作台
     expect(text).toContain('不能查看住户、联系人或告警');
     expect(text, text).not.toMatch(/expected one of the roles|操作失败/);
     expect(links).toEqual(['/health', '/metrics', '/api/dead-letters', '/api/meters']);

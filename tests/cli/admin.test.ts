@@ -47,6 +47,16 @@ describe('npm run admin', () => {
     await expect(run(store, ...argv)).rejects.toThrow(message);
   });
 
+  it('will not disable the last enabled administrator (as the API answers 409), but one of two', async () => {
+    const { store } = tempStore();
+    await run(store, 'create', '--username', 'boss', '--role', 'admin', '--password', 'given password 1');
+    await expect(run(store, 'disable', '--username', 'boss')).rejects.toThrow(/"boss" is the last enabled administrator; create another one first/);
+    expect(await store.users.verify('boss', 'given password 1')).toMatchObject({ username: 'boss' });
+    await run(store, 'create', '--username', 'boss2', '--role', 'admin', '--password', 'given password 2');
+    expect((await run(store, 'disable', '--username', 'boss')).out).toEqual(['disabled "boss"']);
+    await expect(run(store, 'disable', '--username', 'boss2')).rejects.toThrow(/last enabled administrator/);
+  });
+
   it('refuses a second user of the same name', async () => {
     const { store } = tempStore();
     await run(store, 'create', '--username', 'boss', '--role', 'admin', '--password', 'given password 1');

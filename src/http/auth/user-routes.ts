@@ -30,10 +30,8 @@ const ResetBody = z.strictObject({ password: Password.optional() }).optional();
 export function userRoutes(api: FastifyInstance, deps: { store: Pick<Store, 'users'>; clock: () => number }): void {
   const { store } = deps;
   const admin = { onRequest: requireRole('admin') };
-  const enabledAdmins = () => store.users.list().filter((u) => u.role === 'admin' && u.disabledAt === undefined);
   const keepAnAdmin = (username: string) => {
-    const admins = enabledAdmins();
-    if (admins.length === 1 && admins[0]!.username === username)
+    if (store.users.isLastEnabledAdmin(username))
       throw new ApiError('last-admin', `"${username}" is the last enabled administrator; create another one first`);
   };
 

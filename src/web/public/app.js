@@ -71,6 +71,11 @@ async function boot() {
   const user = await loadSession();
   const who = document.getElementById('who');
   const logout = document.getElementById('logout');
+  // The header and the tab say whose page this is: an operator's is not a grid worker's board.
+  for (const el of document.querySelectorAll('[data-i18n="app.title"], [data-i18n="app.titleOps"]')) {
+    el.dataset.i18n = user?.role === 'operator' ? 'app.titleOps' : 'app.title';
+    el.textContent = t(el.dataset.i18n);
+  }
   if (!user && !session.open) {
     who.textContent = '';
     logout.hidden = true;

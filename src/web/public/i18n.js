@@ -1,6 +1,7 @@
 // zh-CN first, English second. The choice is remembered in localStorage.
 const zh = {
   'app.title': '安心 · 网格员工作台',
+  'app.titleOps': '安心 · 系统运维',
   'family.title': '安心 · 家属页',
   logout: '退出',
   skip: '跳到主要内容',
@@ -170,6 +171,7 @@ const zh = {
 };
 const en = {
   'app.title': 'Anxin · Grid worker board',
+  'app.titleOps': 'Anxin · Operations',
   'family.title': 'Anxin · Family page',
   logout: 'Sign out',
   skip: 'Skip to main content',
