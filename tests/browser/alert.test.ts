@@ -62,7 +62,7 @@ describe.runIf(run)('an alert in Chromium, from the banner to resolved', { timeo
     const card = family.locator('#family-status');
     await card.waitFor();
     const text = (await card.textContent())!;
-    expect(text).toContain('有一条预警（长时间未用水），自 19:15 起');
+    expect(text).toContain('19:15 发出预警：长时间未用水。'); // when the alert was raised, not read as "no water since 19:15"
     expect(text).toContain('网格员 王芳 已在处理');
     // Nothing personal beyond that: not in the page, not in what it fetched.
     const served = `${await family.locator('body').textContent()} ${await (await fetch(`${familyUrl}/status`)).text()}`;
