@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Reading } from '../src/domain/reading.ts';
 import { openStore } from '../src/store/index.ts';
+import { isMain } from '../src/cli/is-main.ts';
 
 const BATCH = 200;
 const METERS = 10_000;
@@ -73,4 +74,4 @@ export async function benchCheckpoint(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchCheckpoint();
+if (isMain(import.meta.url)) await benchCheckpoint();

@@ -10,6 +10,7 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { startBroker } from '../src/broker/index.ts';
 import { DEFAULT_LIMITS } from '../src/broker/limits.ts';
+import { isMain } from '../src/cli/is-main.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -96,7 +97,7 @@ export async function connSize(n = 10_000): Promise<ConnSize> {
 }
 
 if (process.argv[2] === '--clients') await clients(Number(process.argv[3]), Number(process.argv[4]), process.argv[5] ?? 'c');
-else if (import.meta.url === `file://${process.argv[1]}`) {
+else if (isMain(import.meta.url)) {
   const r = await connSize(Number(process.argv[2] ?? 10_000));
   console.log(`broker, ${r.meters} connected meters: ${(r.heapBytes / 1024).toFixed(2)} KiB heap per connection, ${(r.rssBytes / 1024).toFixed(2)} KiB RSS`);
 }

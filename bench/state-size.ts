@@ -15,6 +15,7 @@ import { simulateMeter } from '../device-sim/meter-sim.ts';
 import { makeProfile, ARCHETYPES } from '../device-sim/profile.ts';
 import { Rng } from '../device-sim/rng.ts';
 import type { Cadence } from '../device-sim/meter.ts';
+import { isMain } from '../src/cli/is-main.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -142,6 +143,6 @@ export function stateSizeSection(meters = 200, days = 35, fleet = 10_000): { cad
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   stateSizeSection(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 35), Number(process.argv[4] ?? 10_000));
 }

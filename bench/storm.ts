@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { openStore } from '../src/store/index.ts';
 import type { Cred, FromClients, StormCounts, ToClients } from './storm-clients.ts';
 import type { FromService, ServiceStats } from './storm-service.ts';
+import { isMain } from '../src/cli/is-main.ts';
 
 const N = Number(process.env.STORM_METERS ?? 10_000);
 const BACKLOG = Number(process.env.STORM_BACKLOG ?? 4096);
@@ -189,4 +190,4 @@ export async function benchStorm(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchStorm();
+if (isMain(import.meta.url)) await benchStorm();

@@ -17,6 +17,7 @@ import { openStore } from '../src/store/index.ts';
 import { createTimeseriesWriter } from '../src/timeseries/writer.ts';
 import { until, VictoriaMetrics, VM_BIN } from '../tests/timeseries/vm.ts';
 import { existsSync } from 'node:fs';
+import { isMain } from '../src/cli/is-main.ts';
 
 const METERS = 200;
 const T0 = Date.parse('2026-01-01T00:00:00+08:00');
@@ -84,4 +85,4 @@ export async function benchTimeseries(writeN = 200_000, drainN = 100_000): Promi
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchTimeseries();
+if (isMain(import.meta.url)) await benchTimeseries();

@@ -21,6 +21,7 @@ import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import { createIngest, type IngestSinks } from '../src/ingest/index.ts';
 import { openStore } from '../src/store/index.ts';
+import { isMain } from '../src/cli/is-main.ts';
 
 const MIN = 60_000;
 const METERS = 6;
@@ -161,4 +162,4 @@ export async function benchTurns(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchTurns();
+if (isMain(import.meta.url)) await benchTurns();

@@ -105,7 +105,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     metrics.storePendingRows.set({}, store.writes.pendingRows);
     if (e.kind === 'recovered') return logger.warn({ code: e.fault.code, attempts: e.fault.attempts, failedForMs: clock() - e.fault.since }, 'storage recovered');
     metrics.storeWriteFailures.inc({ code: e.fault.code });
-    if (e.fault.attempts === 1) logger.error({ err: e.err, code: e.fault.code }, `storage failing: ${e.fault.reason}; writes are held and retried`);
+    // Once per fault: not again when the other writer meets the same full or read-only disk.
+    if (e.fault.attempts === 1 && store.faults.openCount === 1) logger.error({ err: e.err, code: e.fault.code }, `storage failing: ${e.fault.reason}; writes are held and retried`);
   });
   teardown.push(() => store.close());
   metrics.beforeRender(() => {
@@ -116,6 +117,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     metrics.mqttSocketsPaused.set({}, p?.pausedSockets ?? 0);
     // Read when scraped, not set on every publish (issue 12: the hot path).
     metrics.metersConnected.set({}, broker?.connectedCount() ?? 0);
+    // Also here: the fault events fire before a recovered batch has left the queue.
+    metrics.storePendingRows.set({}, store.writes.pendingRows);
+    metrics.storeHealthy.set({}, store.faults.current ? 0 : 1);
   });
   const monitor = createMonitor({ store, metrics, detector: config.detector, clock, logger, sliceMs: config.limits.sliceMs });
   const saveDetectorState = (why: string) => {

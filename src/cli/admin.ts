@@ -12,6 +12,7 @@ import { generatePassword } from '../store/password.ts';
 import { ROLES, type Role } from '../store/users.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMain } from './is-main.ts';
 
 const USAGE = `usage: npm run admin -- <command> [options]   (database: ANXIN_DB or the config's dbPath)
   create --username U --role ${ROLES.join('|')} [--grid G ...] [--display-name N] [--password P]
@@ -81,7 +82,7 @@ export async function runAdmin(argv: string[], store: Store, out: (s: string) =>
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   let store: Store | undefined;
   try {
     const config = loadConfig();

@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { loadConfig } from '../config.ts';
+import { isMain } from './is-main.ts';
 
 const TIMEOUT_MS = 4000;
 
@@ -26,7 +27,7 @@ export function checkHealth(port: number, tls: boolean): Promise<{ ok: boolean; 
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   let config;
   try {
     config = loadConfig();

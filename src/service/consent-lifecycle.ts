@@ -27,7 +27,9 @@ export interface PrivacyActions {
   exportData(householdId: string): Record<string, unknown> | undefined;
   erase(householdId: string, reason: ErasureReason): Promise<Record<string, number> | undefined>;
   /** The daily job: erase households whose grace period has passed. */
-  eraseDue(): Promise<{ householdId: string; removed: Record<string, number> }[]>;
+  /** Erases every household past its grace period; one that fails is reported to `onFailure`
+   *  and left for the next run, the others go on. */
+  eraseDue(onFailure?: (householdId: string, err: unknown) => void): Promise<{ householdId: string; removed: Record<string, number> }[]>;
 }
 
 export interface PrivacyDeps {
@@ -131,11 +133,17 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
 
     erase,
 
-    async eraseDue() {
+    async eraseDue(onFailure) {
       const out: { householdId: string; removed: Record<string, number> }[] = [];
       for (const id of store.erasure.withdrawnBefore(clock() - deps.graceDays * 86_400_000)) {
-        const removed = await erase(id, 'consent-withdrawn');
-        if (removed) out.push({ householdId: id, removed });
+        // Each household on its own: one that cannot be erased now (retried at the next run)
+        // must not keep every household after it past its grace period, day after day.
+        try {
+          const removed = await erase(id, 'consent-withdrawn');
+          if (removed) out.push({ householdId: id, removed });
+        } catch (err) {
+          onFailure?.(id, err);
+        }
       }
       return out;
     },

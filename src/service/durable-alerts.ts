@@ -52,11 +52,11 @@ export class DurableAlerts {
   #write(change: AlertChange): 'stored' | 'retry' | 'failed' {
     try {
       this.store.alerts.record(change);
-      this.store.faults.succeeded();
+      this.store.faults.succeeded('alerts');
       return 'stored';
     } catch (err) {
       if (isTransient(err)) {
-        this.store.faults.failed(err);
+        this.store.faults.failed(err, 'alerts');
         if (this.#attempts === 0)
           this.logger.error({ err, alertId: change.alert.id, meterId: change.alert.meterId, type: change.alert.type, change: change.kind }, 'alert could not be stored: retrying until it is');
         return 'retry';

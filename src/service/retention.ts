@@ -45,17 +45,22 @@ export async function runRetention(
   // Readings are the one table that is large (a day of a 10,000-meter fleet at 15 min is ~1 M
   // rows): deleted oldest first in slices of a few ms (issue 12.5), not in one statement that
   // would stop ingest, CONNECTs and HTTP for seconds. The others are small and bounded.
-  const readings = await runSliced((limit) => store.readings.pruneSome(now - r.readingsDays * DAY, limit), { budgetMs: deps.sliceMs ?? 4 });
-  const removed: Record<string, number> = { readings: readings.done };
+  const removed: Record<string, number> = {};
   // Each table on its own: one that fails (logged, and absent from the result) must not stop the
   // others, least of all the PIPL erasure of households whose grace period is over.
+  const failed = (name: string, err: unknown) => deps.logger?.error({ err, table: name }, 'retention: this step failed; the others go on');
   const step = (name: string, prune: () => number) => {
     try {
       removed[name] = prune();
     } catch (err) {
-      deps.logger?.error({ err, table: name }, 'retention: this step failed; the others go on');
+      failed(name, err);
     }
   };
+  try {
+    removed.readings = (await runSliced((limit) => store.readings.pruneSome(now - r.readingsDays * DAY, limit), { budgetMs: deps.sliceMs ?? 4 })).done;
+  } catch (err) {
+    failed('readings', err);
+  }
   step('deadLetters', () => store.deadLetters.prune(now - r.deadLetterDays * DAY));
   step('alerts', () => store.erasure.pruneResolvedAlerts(now - r.alertDays * DAY));
   step('accessLog', () => store.accessLog.prune(now - r.accessLogDays * DAY));
@@ -63,7 +68,8 @@ export async function runRetention(
   step('erasedRecords', () => store.erasure.pruneRecords(now - r.erasedRecordDays * DAY));
   step('smsReplies', () => store.smsReplies.prune(now - r.smsReplyDays * DAY));
   step('sessions', () => store.sessions.prune(now, deps.sessions));
-  const erased = (await deps.privacy?.eraseDue()) ?? [];
+  const erased =
+    (await deps.privacy?.eraseDue((householdId, err) => deps.logger?.error({ err, householdId }, 'retention: this household could not be erased now; retried at the next run'))) ?? [];
   removed.erasedHouseholds = erased.length;
   for (const e of erased) deps.logger?.info({ householdId: e.householdId, removed: e.removed }, 'household erased after consent withdrawal (grace period over)');
   deps.logger?.info({ removed }, 'retention: removed old rows');

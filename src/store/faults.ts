@@ -37,29 +37,48 @@ export interface StorageFault {
 
 export type FaultListener = (event: { kind: 'failing'; fault: StorageFault; err: unknown } | { kind: 'recovered'; fault: StorageFault }) => void;
 
-/** Current storage health: set by any failing write, cleared by the next write that succeeds. */
+/** Which writer saw the fault: the group commit of readings and dead letters, or the alerts'
+ *  own writes (src/service/durable-alerts.ts). */
+export type FaultSource = 'writes' | 'alerts';
+
+/**
+ * Current storage health: set by any failing write, cleared when the writer that failed
+ * succeeds again. Each writer's fault is its own: a small alert write that fits on a nearly
+ * full disk must not report storage healthy while the group commit still holds readings it
+ * cannot write (meters unacknowledged, /health green).
+ */
 export class StoreFaults {
-  #fault: StorageFault | undefined;
+  readonly #faults = new Map<FaultSource, StorageFault>();
   readonly #listeners: FaultListener[] = [];
 
   constructor(readonly now: () => number = Date.now) {}
 
-  failed(err: unknown): void {
+  failed(err: unknown, source: FaultSource = 'writes'): void {
     const code = sqliteCode(err) ?? 'UNKNOWN';
-    if (this.#fault && this.#fault.code === code) this.#fault.attempts++;
-    else this.#fault = { code, reason: describeFault(code), since: this.now(), attempts: 1 };
-    for (const l of this.#listeners) l({ kind: 'failing', fault: this.#fault, err });
+    let f = this.#faults.get(source);
+    if (f && f.code === code) f.attempts++;
+    else this.#faults.set(source, (f = { code, reason: describeFault(code), since: this.now(), attempts: 1 }));
+    for (const l of this.#listeners) l({ kind: 'failing', fault: f, err });
   }
 
-  succeeded(): void {
-    const f = this.#fault;
+  succeeded(source: FaultSource = 'writes'): void {
+    const f = this.#faults.get(source);
     if (!f) return;
-    this.#fault = undefined;
+    this.#faults.delete(source);
+    if (this.#faults.size > 0) return; // another writer is still failing
     for (const l of this.#listeners) l({ kind: 'recovered', fault: f });
   }
 
+  /** The oldest fault still open, if any. */
   get current(): StorageFault | undefined {
-    return this.#fault;
+    let oldest: StorageFault | undefined;
+    for (const f of this.#faults.values()) if (!oldest || f.since < oldest.since) oldest = f;
+    return oldest;
+  }
+
+  /** Writers failing now (0: healthy). */
+  get openCount(): number {
+    return this.#faults.size;
   }
 
   on(l: FaultListener): void {

@@ -79,6 +79,18 @@ describe('consent withdrawal', () => {
 });
 
 describe('export and deletion on request (admin)', () => {
+  it('refuses a withdrawal dated ahead (it would delay the erasure), and takes one dated a little back', async () => {
+    const h = await startApp({ security: { erasureGraceDays: 30 } });
+    await seeded(h);
+    const ahead = await h.api('POST', '/api/households/hh-1/consent/withdraw', { at: h.clock.now + DAY });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.message).toMatch(/^body\.at: expected a time no later than now .*cannot be dated ahead/);
+    expect(h.app.store.households.get('hh-1')?.consent?.withdrawnAt).toBeUndefined(); // nothing stopped
+    const back = await h.api('POST', '/api/households/hh-1/consent/withdraw', { at: h.clock.now - 60_000 });
+    expect(back.status).toBe(200);
+    expect(h.app.store.households.get('hh-1')?.consent?.withdrawnAt).toBe(h.clock.now - 60_000);
+  });
+
   it('exports everything stored about a household as JSON, contacts in full', async () => {
     const h = await startApp();
     await seeded(h);

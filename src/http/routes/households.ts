@@ -21,6 +21,8 @@ const ConsentBody = z.strictObject({
   consentedAt: Timestamp.optional(),
 });
 const WithdrawBody = z.strictObject({ at: Timestamp.optional() }).optional();
+/** A client's clock a little ahead of the server's is not a withdrawal dated in the future. */
+const FUTURE_SKEW_MS = 5 * 60_000;
 /** No-usage is off while away: a period has an end a person will see again (a trip, a stay in
  *  hospital), never "for ever" by a typo or a year 9999; a longer absence is registered again. */
 const MAX_AWAY_DAYS = 90;
@@ -83,8 +85,13 @@ export function householdRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post('/households/:id/consent/withdraw', admin, async (req) => {
     const { id } = parse('params', IdParams, req.params);
     const b = parse('body', WithdrawBody, req.body);
+    // Processing stops now whatever `at` says, but the erasure's grace period counts from it: a
+    // date ahead would keep the household's data past what the law allows.
+    const now = clock();
+    if (b?.at !== undefined && b.at > now + FUTURE_SKEW_MS)
+      throw new ApiError('invalid-body', `body.at: expected a time no later than now (${new Date(now).toISOString()}); a withdrawal cannot be dated ahead`);
     noteAccess(req, { action: 'withdraw-consent' });
-    const r = orThrow(await privacy.withdraw(id, b?.at ?? clock()));
+    const r = orThrow(await privacy.withdraw(id, b?.at ?? now));
     deps.onConsentChanged?.(id);
     return { ...view(r.household), revokedMeters: r.revokedMeters, closedAlerts: r.closedAlerts, ...(r.erased && { erased: r.erased }) };
   });
