@@ -87,7 +87,9 @@ export function planEscalation(input: EscalationInput): EscalationPlan {
   const critical = ALERT_SEVERITY[alert.type] === 'critical';
   const quiet = quietWindow(policy);
   // [never urgent ones]: quiet hours delay only non-critical alerts.
-  const defer = (t: number) => (rule.quietHours && !critical ? deferPast(t, quiet, offsetMin) : t);
+  // Quiet hours hold the moment a message would go, not the moment it fell due: a step due at
+  // 21:30 but planned at 23:30 (the service was down) waits for the morning too.
+  const defer = (t: number) => (rule.quietHours && !critical ? deferPast(Math.max(t, now), quiet, offsetMin) : t);
   const has = (step: string, contactId: string) => history.some((h) => h.step === step && h.contactId === contactId);
   const sends: PlannedSend[] = [];
   const wakes: number[] = [];
@@ -108,7 +110,9 @@ export function planEscalation(input: EscalationInput): EscalationPlan {
     // A message still on its way (it will be sent or cancelled): look again shortly.
     if (history.some((h) => ALERTED.has(h.purpose) && (h.status === 'pending' || h.status === 'sending'))) wakes.push(now + MIN);
     // Who may have been told: sent, or failed after an attempt that may have got through.
-    const told = new Set(history.filter((h) => ALERTED.has(h.purpose) && (h.status === 'sent' || (h.status === 'failed' && h.inDoubt))).map((h) => h.contactId));
+    // Possibly told: in doubt on a channel, then failed on the next, or stopped there by the
+    // acknowledgement (dispatcher.ts): the all-clear follows.
+    const told = new Set(history.filter((h) => ALERTED.has(h.purpose) && (h.status === 'sent' || ((h.status === 'failed' || h.status === 'cancelled') && h.inDoubt))).map((h) => h.contactId));
     const due = defer(now);
     for (const c of ladder)
       if (told.has(c.id) && !has('all-clear', c.id)) {

@@ -168,13 +168,18 @@ export function createDispatcher(d: DispatcherDeps) {
       return;
     }
     // The ladder stopped while this waited (acknowledged, resolved): it never goes out — unless
-    // it was in flight at a crash and may have gone out already (then the same key goes again).
-    if (!alert || (n.purpose !== 'all-clear' && alert.status !== 'open' && !n.inDoubt)) {
+    // it was in flight on this channel at a crash or a timeout and may have gone out already
+    // (then the same key goes again). A fallback to the contact's next channel is not in doubt
+    // there: it is a new message, and the person counts as possibly told (the all-clear follows).
+    const inDoubtHere = n.inDoubt === true && (n.doubtChannel === undefined || n.doubtChannel === n.channelIndex);
+    const stopped = (): boolean => {
+      if (alert && (n.purpose === 'all-clear' || alert.status === 'open')) return false;
       d.outbox.save({ ...n, status: 'cancelled', settledAt: d.clock() });
       event(n, 'notification-cancelled', alert ? `alert ${alert.status} before it was sent` : 'alert gone');
       d.onSettled(n.alertId);
-      return;
-    }
+      return true;
+    };
+    if (!inDoubtHere && stopped()) return;
     const channel = n.channels[n.channelIndex] as ChannelKind;
     const notifier = d.notifiers.get(channel) ?? d.notifiers.get('outbox');
     if (!notifier) throw new Error(`no notifier for channel '${channel}' and no outbox channel`);
@@ -188,10 +193,14 @@ export function createDispatcher(d: DispatcherDeps) {
       params: n.params,
       text: n.body,
     };
-    if (n.inDoubt && notifier.check) {
+    if (inDoubtHere && notifier.check) {
       if (await settledByCheck(n, notifier, msg)) return;
+      // Its records show nobody was told: an ordinary pending message again, so an alert closed
+      // meanwhile stops it (the provider kept no copy that this send would de-duplicate).
       n = { ...n };
       delete n.inDoubt;
+      delete n.doubtChannel;
+      if (stopped()) return;
     }
     const t0 = performance.now();
     // Once any real provider is configured, a channel left on the outbox reaches nobody: it must
@@ -260,6 +269,22 @@ export function createDispatcher(d: DispatcherDeps) {
       if (!d.outbox.claim(n.id)) continue;
       const p: Promise<void> = attempt({ ...n, status: 'sending' })
         .catch((err: unknown) => {
+          // Settled before the throw (sent, failed, cancelled, or handed back as pending): that
+          // stands. Only the bookkeeping after it failed (the timeline entry, a metric), and
+          // re-queuing a message the provider accepted would send it twice.
+          const now = d.outbox.get(n.id);
+          if (now && now.status !== 'sending') {
+            d.logger.error({ err, notificationId: n.id, status: now.status }, 'recording a settled notification failed; it is not sent again');
+            // The ladder still hears that this step settled (it plans the next one).
+            if (now.status !== 'pending') {
+              try {
+                d.onSettled(n.alertId);
+              } catch (planErr) {
+                d.logger.error({ err: planErr, alertId: n.alertId }, 'planning after a settled notification failed; its wake-up plans it again');
+              }
+            }
+            return;
+          }
           d.logger.error({ err, notificationId: n.id }, 'notification send crashed; it will be retried');
           d.outbox.markInDoubt(n.id);
           d.outbox.save({ ...n, status: 'pending', nextAttemptAt: d.clock() + backoffMs(n.attempts + 1, d.retry) });

@@ -182,6 +182,9 @@ export function createNotifyService(deps: NotifyDeps) {
   // A restart: what was in flight goes again (same idempotency key); every active alert is re-planned.
   const recovered = outbox.recoverInFlight();
   for (const a of store.alerts.listActive()) outbox.wakeNoLaterThan(a.id, clock());
+  // …and an alert resolved just before the stop whose all-clear was not yet planned (the
+  // resolution is stored before the notifier hears of it). A day back: older ones are history.
+  for (const id of outbox.resolvedAwaitingAllClear(clock() - 86_400_000)) outbox.wakeNoLaterThan(id, clock());
   if (recovered) logger.warn({ recovered }, 'notifications in flight at the last stop will be sent again (same idempotency key)');
 
   return {

@@ -30,6 +30,9 @@ export interface NotificationRow {
   lastError?: string;
   /** It was in flight at a crash (it may have reached the provider): it goes out even if its alert closed since. */
   inDoubt?: true;
+  /** The channel index the doubt arose on (absent: its current one). A fallback to a later
+   *  channel is a fresh message there, and the person counts as possibly told. */
+  doubtChannel?: number;
 }
 
 export type NewNotification = Pick<
@@ -72,6 +75,7 @@ interface Raw {
   provider_message_id: string | null;
   last_error: string | null;
   in_doubt: number;
+  doubt_channel: number | null;
 }
 
 function toRow(r: Raw): NotificationRow {
@@ -100,6 +104,7 @@ function toRow(r: Raw): NotificationRow {
   if (r.provider_message_id !== null) n.providerMessageId = r.provider_message_id;
   if (r.last_error !== null) n.lastError = r.last_error;
   if (r.in_doubt === 1) n.inDoubt = true;
+  if (r.in_doubt === 1 && r.doubt_channel !== null) n.doubtChannel = r.doubt_channel;
   return n;
 }
 
@@ -118,8 +123,8 @@ export function outboxRepo(db: Database) {
     "SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
   );
   const claim = db.prepare("UPDATE notifications SET status = 'sending' WHERE id = ? AND status = 'pending'");
-  const markInDoubt = db.prepare('UPDATE notifications SET in_doubt = 1 WHERE id = ?');
-  const clearInDoubt = db.prepare('UPDATE notifications SET in_doubt = 0 WHERE id = ?');
+  const markInDoubt = db.prepare('UPDATE notifications SET in_doubt = 1, doubt_channel = channel_index WHERE id = ?');
+  const clearInDoubt = db.prepare('UPDATE notifications SET in_doubt = 0, doubt_channel = NULL WHERE id = ?');
   const update = db.prepare(
     `UPDATE notifications SET status = @status, attempts = @attempts, channel_index = @channelIndex, next_attempt_at = @nextAttemptAt,
        settled_at = @settledAt, provider = @provider, provider_message_id = @providerMessageId, last_error = @lastError
@@ -133,7 +138,8 @@ export function outboxRepo(db: Database) {
     'SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY id',
   );
   const cancelPending = db.prepare(
-    "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear' AND in_doubt = 0",
+    "UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending' AND purpose != 'all-clear' " +
+      'AND (in_doubt = 0 OR (doubt_channel IS NOT NULL AND doubt_channel != channel_index))',
   );
   const cancelAll = db.prepare("UPDATE notifications SET status = 'cancelled', settled_at = @at WHERE alert_id = @alertId AND status = 'pending'");
   const wakeSet = db.prepare('INSERT INTO notify_wakeups (alert_id, wake_at) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET wake_at = excluded.wake_at');
@@ -223,8 +229,23 @@ export function outboxRepo(db: Database) {
     clearInDoubt(id: number): void {
       clearInDoubt.run(id);
     },
+    /**
+     * Alerts resolved since `since` that some alert message went out (or may have) for and that
+     * have no all-clear row yet: a crash between storing the resolution and the notifier's
+     * wake-up would otherwise lose the all-clear (only active alerts are re-planned).
+     */
+    resolvedAwaitingAllClear(since: number): string[] {
+      return db
+        .prepare<[number], { id: string }>(
+          `SELECT a.id FROM alerts a WHERE a.status = 'resolved' AND a.resolved_at >= ?
+             AND EXISTS (SELECT 1 FROM notifications n WHERE n.alert_id = a.id AND n.purpose IN ('alert', 'reminder', 'voice') AND (n.status = 'sent' OR n.in_doubt = 1))
+             AND NOT EXISTS (SELECT 1 FROM notifications m WHERE m.alert_id = a.id AND m.purpose = 'all-clear')`,
+        )
+        .all(since)
+        .map((r) => r.id);
+    },
     recoverInFlight(): number {
-      return db.prepare("UPDATE notifications SET status = 'pending', in_doubt = 1 WHERE status = 'sending'").run().changes;
+      return db.prepare("UPDATE notifications SET status = 'pending', in_doubt = 1, doubt_channel = channel_index WHERE status = 'sending'").run().changes;
     },
     wakeAt(alertId: string, at: number): void {
       wakeSet.run(alertId, at);

@@ -240,4 +240,15 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sms_replies_seen_at ON sms_replies_seen(at);
     `,
   },
+  {
+    id: 16,
+    name: 'the channel a notification is in doubt on',
+    sql: `
+      -- A message in doubt on one channel (it may be on their phone) that falls back to the
+      -- contact's next channel is not in doubt there: an acknowledgement meanwhile must cancel
+      -- the fallback (src/notify/dispatcher.ts). NULL: in doubt on its current channel (rows
+      -- from before this migration).
+      ALTER TABLE notifications ADD COLUMN doubt_channel INTEGER;
+    `,
+  },
 ];
