@@ -11,8 +11,12 @@ import { DAY, HOUR, iso } from './sim-time.ts';
 import type { SimTraceLine } from './trace.ts';
 
 export const STOP_MS = 36 * HOUR;
-/** No use for this long is an absence (a day or more away), not a routine silence. */
+/** No use for this long is a long silence: no incapacitation is injected near one. */
 export const ABSENCE_MS = 20 * HOUR;
+/** …and from this long it is an unannounced multi-day absence (a trip), whose one no-usage alert
+ *  the eval reports on a line of its own. A shorter one (an evening out and a late morning, a
+ *  night at the daughter's) is labelled "long silence" and its alerts are false alarms. */
+export const MULTI_DAY_MS = 48 * HOUR;
 const LEARN_MS = 28 * DAY;
 const SPACING_MS = 14 * DAY;
 /** Around an injection: no absence or gap this close before it or after the stop. */
@@ -43,14 +47,18 @@ interface Injected {
   normals: LabelledNormal[];
 }
 
-/** Absences found in the data: runs of at least ABSENCE_MS with no use (gaps included). */
+/** Long silences and absences found in the data: runs of at least ABSENCE_MS with no use (gaps included). */
 export function findAbsences(lines: readonly SimTraceLine[], meterId: string): LabelledNormal[] {
   const out: LabelledNormal[] = [];
   let lastUse = lines.length ? Date.parse(lines[0]!.ts) : 0;
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.totalLiters - lines[i - 1]!.totalLiters < 1) continue;
     const t = Date.parse(lines[i - 1]!.ts); // the silence ended at the latest in this interval
-    if (t - lastUse >= ABSENCE_MS) out.push({ meterId, what: `absence: no use for ${Math.round((t - lastUse) / HOUR)} h (real, unannounced)`, start: iso(lastUse), end: iso(Date.parse(lines[i]!.ts)) });
+    if (t - lastUse >= ABSENCE_MS) {
+      const h = Math.round((t - lastUse) / HOUR);
+      const what = t - lastUse >= MULTI_DAY_MS ? `absence: no use for ${h} h (real, unannounced)` : `long silence: no use for ${h} h (real)`;
+      out.push({ meterId, what, start: iso(lastUse), end: iso(Date.parse(lines[i]!.ts)) });
+    }
     lastUse = Date.parse(lines[i]!.ts);
   }
   return out;

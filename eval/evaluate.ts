@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { DatasetUnavailable, type Dataset, type DatasetSpec } from './datasets/dataset.ts';
 import { writeJson, writeJsonl } from './io.ts';
-import { householdMonths, isAbsence, poolScores, scoreAlerts, scoreParts, type ScoreParts } from './score.ts';
+import { householdMonths, isAbsence, observedMonths, poolScores, scoreAlerts, scoreParts, type ScoreParts } from './score.ts';
 import { SystemUnavailable, type System } from './systems/system.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
 import { countEvents, type DatasetResult, type SummaryInput, type SystemResult } from './table.ts';
@@ -88,7 +88,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResults> {
     if (anxin && (spec.group ?? '').startsWith('real homes')) {
       result.perMeter = ds.labels.meters.map((m) => ({
         meterId: m.meterId,
-        months: Math.max(1e-9, (toMs(m.to) - toMs(m.from)) / 86_400_000 / 30),
+        months: Math.max(1e-9, observedMonths(ds.labels, m.meterId)),
         falseAlarms: anxin.score!.falseAlarmList.filter((f) => f.alert.meterId === m.meterId && !isAbsence(f.normal)).length,
         checkIns: (anxin.checkIn?.falseAlarmList ?? []).filter((f) => f.alert.meterId === m.meterId && f.alert.stage === 'check-in' && f.alert.type === 'no-usage' && !isAbsence(f.normal)).length,
       }));

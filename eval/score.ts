@@ -116,9 +116,34 @@ export const normalKind = (what: string): string => what.split(/[:(]/)[0]!.trim(
 const isFaultNormal = (what: string): boolean => /duplicate|data[- ]fault/i.test(what);
 const accepts = (e: LabelledEvent, type: string): boolean => e.type === type || (e.alsoAccept ?? []).some((t) => t === type);
 
+/**
+ * The months a meter was watched: its span less its labelled outages. An alert inside an
+ * outage's window is excused (explained by the offline event), so those months must not dilute
+ * the false-alarm rate either (on the real homes they were 14.6 of 109.5 household-months).
+ */
+export function observedMonths(labels: DatasetLabels, meterId: string): number {
+  const m = labels.meters.find((x) => x.meterId === meterId);
+  if (!m) return 0;
+  const from = toMs(m.from);
+  const to = toMs(m.to);
+  const gaps = labels.events
+    .filter((e) => e.meterId === meterId && e.type === 'offline')
+    .map((e) => [Math.max(from, toMs(e.start)), Math.min(to, toMs(e.end))] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let off = 0;
+  let end = -Infinity;
+  for (const [a, b] of gaps) {
+    // The union: overlapping outages are counted once.
+    if (a > end) (off += b - a), (end = b);
+    else if (b > end) (off += b - end), (end = b);
+  }
+  return Math.max(0, to - from - off) / DAY / 30;
+}
+
 function monthsByCadence(labels: DatasetLabels): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of labels.meters) out[m.cadence] = (out[m.cadence] ?? 0) + Math.max(0, toMs(m.to) - toMs(m.from)) / DAY / 30;
+  for (const m of labels.meters) out[m.cadence] = (out[m.cadence] ?? 0) + observedMonths(labels, m.meterId);
   return out;
 }
 
@@ -128,8 +153,9 @@ const addUp = (rs: readonly Record<string, number>[]): Record<string, number> =>
   return out;
 };
 
+/** Household-months watched: the denominator of every rate per household-month. */
 export function householdMonths(labels: DatasetLabels): number {
-  return labels.meters.reduce((s, m) => s + Math.max(0, toMs(m.to) - toMs(m.from)) / DAY / 30, 0);
+  return labels.meters.reduce((s, m) => s + observedMonths(labels, m.meterId), 0);
 }
 
 export function scoreAlerts(labels: DatasetLabels, alerts: readonly EvalAlert[]): Score {
@@ -156,11 +182,15 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
   const normals = labels.normals.map((n) => ({ what: n.what, w: eventWindow(n) }));
   const faultNormals = normals.filter((n) => isFaultNormal(n.what));
   const falseAlarmList: FalseAlarm[] = [];
+  const excusedAbsences = new Set<(typeof normals)[number]>();
   let dataFaultSurges = 0;
   let afterSpan = 0;
   for (const { a, t } of timed) {
     const around = windows.filter(({ w }) => inWindow(w, a.meterId, t));
-    const explained = around.some(({ e }) => e.type !== 'data-fault' || accepts(e, a.type));
+    // A data fault explains only data-fault alerts, and so does an incapacitation only no-usage
+    // ones: during an injected stop the meter goes on reporting, so an offline or leak alert
+    // there is no reaction to it. Other events (a burst, a leak, an outage) explain any alert.
+    const explained = around.some(({ e }) => (e.type !== 'data-fault' && e.type !== 'no-usage') || accepts(e, a.type));
     if (explained) continue;
     if (t > (spanEnd.get(a.meterId) ?? Infinity)) {
       afterSpan++;
@@ -169,7 +199,14 @@ export function scoreParts(labels: DatasetLabels, alerts: readonly EvalAlert[]):
     const inFault = around.some(({ e }) => e.type === 'data-fault') || faultNormals.some(({ w }) => inWindow(w, a.meterId, t));
     if (a.type === 'surge' && inFault) dataFaultSurges++;
     const normal = normals.find(({ w }) => inWindow(w, a.meterId, t));
-    falseAlarmList.push({ alert: a, normal: normal ? normalKind(normal.what) : ROUTINE, cadence: cadence.get(a.meterId) });
+    let kind = normal ? normalKind(normal.what) : ROUTINE;
+    // An unannounced absence excuses the one no-usage alert every water-only rule raises for it
+    // (README), not a second one, nor an offline, leak or surge alert inside it.
+    if (normal && isAbsence(kind)) {
+      if (a.type !== 'no-usage' || excusedAbsences.has(normal)) kind = `${kind} (not excused)`;
+      else excusedAbsences.add(normal);
+    }
+    falseAlarmList.push({ alert: a, normal: kind, cadence: cadence.get(a.meterId) });
   }
 
   return {

@@ -220,12 +220,21 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // ── end notify ──
 
   let broker: Broker | undefined;
+  /** The broker's worker thread died (threaded.ts): meters are not served any more. */
+  let brokerFailed = false;
   const alertActions = createAlertActions(store, clock, onOperatorChange);
   // PIPL lifecycle (src/service/consent-lifecycle.ts): a withdrawal revokes and disconnects the
   // meters, makes the detector forget them, resolves open alerts like an operator would, and
   // erases the data now or, after security.erasureGraceDays, in the daily job. HTTPS when http.tls.
+  // A revoked meter is not watched (no "offline" for a meter the operator switched off), as after
+  // a restart, where it is not restored; its learned routine stays stored and comes back if a
+  // new token makes it active again.
   const disconnectIfRevoked = (meterId: string) => {
-    if (store.meters.get(meterId)?.status === 'revoked') broker?.disconnectMeter(meterId);
+    const status = store.meters.get(meterId)?.status;
+    if (status === 'revoked') {
+      broker?.disconnectMeter(meterId);
+      monitor.suspendMeter(meterId);
+    } else if (status === 'active') monitor.resumeMeter(meterId);
   };
   const privacy = createPrivacy({
     store,
@@ -268,8 +277,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     health: () => {
       const fault = store.faults.current;
       return {
-        ok: store.ping() && broker !== undefined && fault === undefined,
-        broker: broker ? 'up' : 'down',
+        ok: store.ping() && broker !== undefined && !brokerFailed && fault === undefined,
+        broker: broker && !brokerFailed ? 'up' : 'down',
         metersConnected: broker?.connectedCount() ?? 0,
         // A storage fault is red with its reason; acknowledgements wait until it clears.
         storage: fault ? { state: 'failing', code: fault.code, reason: fault.reason, since: new Date(fault.since).toISOString(), attempts: fault.attempts } : 'ok',
@@ -326,7 +335,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         logger,
         logLevel: logger.level, // the worker's own pino logs at the level of the one given to createApp
         // mqtt.thread = "worker": a service whose broker thread died must not look healthy; stop it (main.ts), so its supervisor restarts it.
-        onFailure: () => process.kill(process.pid, 'SIGTERM'),
+        // Down from this moment (/health 503), and the exit is a failure (code 1), not a clean stop.
+        onFailure: () => {
+          brokerFailed = true;
+          process.exitCode = 1;
+          process.kill(process.pid, 'SIGTERM');
+        },
         limits: config.limits.mqtt,
         authLimits: config.limits.auth,
         tls: config.mqtt.tls && { port: config.mqtt.tls.port, host: config.mqtt.tls.host, ...readTlsFiles(config.mqtt.tls) },

@@ -55,5 +55,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
     if (stopping) return;
     stopping = true;
     await app.stop();
-    process.exit(0);
+    // Non-zero when a failure asked for the stop (the broker thread died: src/app.ts).
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   });

@@ -74,6 +74,11 @@ export interface BrokerOptions {
   backpressure?: { limits: BackpressureLimits; queuedReadings: () => number; events?: BackpressureEvents };
 }
 
+/** A session the service closes itself publishes no Last Will (a peer that drops still does). */
+function dropWill(client: Client): void {
+  (client as Client & { will?: unknown }).will = null;
+}
+
 export interface Broker {
   port: number;
   /** The listen backlog the kernel applies to the meter listeners (the configured one, capped by somaxconn). */
@@ -329,6 +334,10 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     queuedCount: () => queue.length,
     disconnectMeter(meterId) {
       const clients = connections.clientsOf(meterId);
+      // Closed by us (a rotated or revoked token): its Last Will is not published. aedes
+      // publishes it at every close without DISCONNECT, through authorizePublish into ingest,
+      // so whoever held the old token could have a reading kept after the rotation.
+      for (const client of clients) dropWill(client);
       for (const client of clients) client.close();
       return clients.length;
     },
@@ -336,6 +345,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       closing ??= (async () => {
         const serverClosed = Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
         pressure?.close();
+        // The service stopping is not every meter going offline: no will of ours goes to ingest.
+        for (const client of Object.values((aedes as unknown as { clients: Record<string, Client> }).clients)) dropWill(client);
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await serverClosed;

@@ -70,6 +70,11 @@ export async function startThreadedBroker(opts: ThreadedOptions): Promise<Broker
   let closed: (() => void) | undefined;
   let closing: Promise<void> | undefined;
   let failed = false;
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+    closed?.(); // a thread that is gone sends no 'closed': close() does not wait for it
+  });
   const fail = (err: Error) => {
     if (failed) return;
     failed = true;
@@ -156,7 +161,8 @@ export async function startThreadedBroker(opts: ThreadedOptions): Promise<Broker
     close() {
       closing ??= (async () => {
         const done = new Promise<void>((resolve) => (closed = resolve));
-        post({ t: 'close' });
+        if (exited) closed!();
+        else post({ t: 'close' });
         await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
         await worker.terminate();
         logger.info('mqtt broker thread closed');

@@ -86,6 +86,10 @@ export function createPrivacy(deps: PrivacyDeps): PrivacyActions {
   /** The erasure itself, then the hook (the meter rows are gone after it: listed first). */
   function eraseNow(householdId: string, reason: ErasureReason) {
     const meterIds = meterIdsOf(householdId);
+    // Readings accepted before processing stopped may still wait in the group commit: committed
+    // now, so that the erasure deletes them, rather than after it, with no household left to
+    // erase them through.
+    store.writes.flushSync();
     const removed = store.erasure.erase(householdId, reason, clock(), { timeseries: deps.timeseries === true });
     if (removed) deps.onErased?.(householdId, meterIds);
     return removed;

@@ -187,6 +187,16 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
 
   /** Readings [from, …) until the slice's time is up; returns where it stopped. */
   const processSlice = (readings: Reading[], topic: string, from: number): number => {
+    // PIPL: a household that withdrew consent (or a meter revoked) while its long batch was
+    // being sliced: the rest is neither processed nor kept. Ingest checked once, at the start;
+    // the erasure that follows a withdrawal would otherwise find thousands of readings written
+    // after it (and the forgotten meter back in the detector). From memory: no query.
+    if (from > 0 && readings.length > 0 && !store.meters.isProcessingAllowed(readings[0]!.meterId)) {
+      const dropped = readings.length - from;
+      queued -= dropped;
+      metrics.readingsRejected.inc({ reason: 'no-consent' }, dropped);
+      return readings.length;
+    }
     const deadline = performance.now() + sliceMs;
     const kept: Reading[] = [];
     let i = from;
@@ -356,6 +366,17 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
     forgetMeter(meterId: string): boolean {
       const stored = store.detectorSnapshots.delete(meterId);
       return detector.meters.delete(meterId) || stored;
+    },
+    /** A revoked meter leaves the detector (nothing raised for it), its stored snapshot kept. */
+    suspendMeter(meterId: string): boolean {
+      return detector.meters.delete(meterId);
+    },
+    /** A meter active again (a new token after a revocation): what it had learned comes back from
+     *  its stored snapshot when the detector does not hold it. */
+    resumeMeter(meterId: string): boolean {
+      if (detector.meters.has(meterId) || !store.meters.isProcessingAllowed(meterId)) return false;
+      const row = store.detectorSnapshots.get(meterId);
+      return row !== undefined && restoreDetector(detector, [row], deps.clock(), logger).restored === 1;
     },
     /** Keep the book in step with an operator's ack/resolve. */
     recordOperatorChange(alert: Alert) {

@@ -49,7 +49,12 @@ export function metersRepo(db: Database, opts: MetersRepoOptions = {}) {
   /** A legacy scrypt hash whose token just proved good: store the fast verifier instead (meter-token.ts). */
   const upgrade = (meterId: string, token: string, oldHash: string) =>
     defer(() => {
-      upgraded += upgradeHash.run(hashToken(token), meterId, oldHash).changes;
+      const fast = hashToken(token);
+      const n = upgradeHash.run(fast, meterId, oldHash).changes;
+      upgraded += n;
+      // The token is known good against its new verifier too: verifyCached (a CONNECT during a
+      // lockout) must still let the real meter in after the upgrade.
+      if (n) verified.mark(meterId, fast);
     });
   // PIPL: a household that has not consented, or has withdrawn, is not processed at all.
   // One condition for both the single answer and the whole fleet's (store/processing-view.ts).

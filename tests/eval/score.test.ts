@@ -120,18 +120,21 @@ describe('scoreAlerts: false alarms', () => {
     expect(s.afterSpan).toBe(1);
   });
 
-  it('normalises per household-month: sum over meters of span days / 30', () => {
-    expect(householdMonths(LABELS)).toBe(2);
+  it('normalises per household-month watched: sum over meters of span days / 30, less the labelled outages', () => {
+    // m2's 6 h outage excuses the alerts in it, so it is not watched time either.
+    const months = 2 - 6 / 24 / 30;
+    expect(householdMonths(LABELS)).toBeCloseTo(months, 12);
     const s = scoreAlerts(LABELS, [alert('m1', 'no-usage', t(24 * 2)), alert('m2', 'surge', t(24 * 2)), alert('m2', 'surge', t(24 * 4))]);
-    expect(s.falseAlarms.perHouseholdMonth).toBe(1.5);
+    expect(s.falseAlarms.perHouseholdMonth).toBeCloseTo(3 / months, 12);
   });
 
   it('pools datasets by concatenating events, delays and false alarms', () => {
     const a = scoreAlerts(LABELS, [alert('m1', 'no-usage', t(12)), alert('m1', 'surge', t(24 * 2))]);
     const b = scoreAlerts(LABELS, [alert('m1', 'no-usage', t(16))]);
     const p = poolScores([a, b]);
-    expect(p.householdMonths).toBe(4);
+    const months = 2 * (2 - 6 / 24 / 30);
+    expect(p.householdMonths).toBeCloseTo(months, 12);
     expect(p.byType['no-usage']).toMatchObject({ events: 2, detected: 2, delay: { mean: 4 * HOUR, max: 6 * HOUR } });
-    expect(p.falseAlarms.perHouseholdMonth).toBe(0.25);
+    expect(p.falseAlarms.perHouseholdMonth).toBeCloseTo(1 / months, 12);
   });
 });
