@@ -9,7 +9,7 @@ import type { MeterState } from '../../src/detect/meter-state.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { createMonitor } from '../../src/service/monitor.ts';
-import { HOUR, T0, tempStore } from '../store/temp-store.ts';
+import { HOUR, T0, seedHousehold, tempStore } from '../store/temp-store.ts';
 
 const MIN = 60_000;
 const batch = (meterId: string, n: number): Reading[] =>
@@ -18,6 +18,9 @@ const batch = (meterId: string, n: number): Reading[] =>
 describe('the monitor when the detector throws', () => {
   it('stores every reading of a sliced batch, counts the fault and still settles the meter', async () => {
     const { store } = tempStore();
+    // Consented households' meters: a batch's later slices are processed only while that holds.
+    seedHousehold(store, 'hh-bug', 'm-bug');
+    seedHousehold(store, 'hh-ok', 'm-ok');
     const metrics = createMetrics();
     const monitor = createMonitor({ store, metrics, detector: defaultDetectorConfig, clock: () => T0, logger: pino({ level: 'silent' }), sliceMs: 0 });
     // 'm-bug': every access to its state throws, as a bug in the detector would.
