@@ -178,7 +178,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // Dashboard: every alert change (detector or operator) goes out on the live event stream.
   const hub = createEventHub({ store, clock });
   monitor.onAlert(hubListener(hub));
-  const dashboard = { hub, meterStatus: (id: string, now: number) => meterStatus(monitor.detector, id, now), onAlertUpdated: (a: Alert) => monitor.recordOperatorChange(a) };
+  const dashboard = {
+    hub,
+    meterStatus: (id: string, now: number) => meterStatus(monitor.detector, id, now),
+    statusBattery: (id: string) => monitor.statusBattery(id),
+    onAlertUpdated: (a: Alert) => monitor.recordOperatorChange(a),
+  };
   // ── notify (issue 7): escalation ladder, durable outbox, acknowledgement links, SMS replies ──
   let notify: NotifyService | undefined;
   // Every change made outside the detector (API, dashboard, link, SMS reply) reaches the

@@ -69,7 +69,11 @@ export function meterStatus(d: DetectorState, meterId: string, now: number): Met
     const t = Number.isNaN(m.register.lastTs) ? m.lastUseAt : Math.max(m.lastUseAt, m.register.lastTs);
     const since = m.awayFrom <= t ? Math.max(m.lastUseAt, Math.min(m.awayUntil, t)) : m.lastUseAt;
     // The rule fires at the first reading at or after both (detector.ts checkNoUsage).
-    noUsageDeadline = Math.max(deadlineFor(m.routine, since, d.cfg).deadline, since + soonestDeadlineMs(d.cfg));
+    const at = (from: number) => Math.max(deadlineFor(m.routine, from, d.cfg).deadline, from + soonestDeadlineMs(d.cfg));
+    noUsageDeadline = at(since);
+    // A trip registered to begin before that deadline: the rule is off while away and counts the
+    // silence from the return, so that is the deadline to show, not one in the middle of the trip.
+    if (m.awayFrom > since && m.awayFrom <= noUsageDeadline && m.awayUntil > m.awayFrom) noUsageDeadline = at(m.awayUntil);
   }
   return {
     meterId,

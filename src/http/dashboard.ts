@@ -20,6 +20,8 @@ export interface DashboardDeps {
   hub: EventHub;
   /** The detector's view of one meter at clock time `now` (src/detect/status.ts). */
   meterStatus(meterId: string, now: number): MeterStatusView;
+  /** The newest battery level a status message carried (readings' levels are in the store). */
+  statusBattery?(meterId: string): { battery: number; ts: number } | undefined;
   /** Called after an alert row changed outside the lifecycle (an outcome was recorded). */
   onAlertUpdated?(alert: Alert): void;
 }

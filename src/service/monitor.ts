@@ -67,6 +67,9 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   let current: { meterId: string; spawned: Promise<void>[] } | undefined;
   /** All deferred work, every meter's, in FIFO order: at most about two slices' time per turn. */
   const turns = new Cooperative(sliceMs * 2);
+  /** Per meter, the battery level of its newest status message (memory only: a restart shows
+   *  the readings' level until the next status message). */
+  const statusBattery = new Map<string, { battery: number; ts: number }>();
   /** Readings handed to onReadings and not yet processed and committed: the broker pauses the busiest sockets when this grows. */
   let queued = 0;
 
@@ -278,6 +281,11 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
       return after(meterId, () => sliceRest(readings, via, from));
     },
     onStatus(s: MeterStatus): Promise<void> | undefined {
+      // The level the household page shows (readings may carry none, or an older one).
+      if (s.battery !== undefined) {
+        const seen = statusBattery.get(s.meterId);
+        if (!seen || s.ts >= seen.ts) statusBattery.set(s.meterId, { battery: s.battery, ts: s.ts });
+      }
       if (!busy.has(s.meterId)) return void handle(onStatus(detector, s, s.receivedAt));
       return after(s.meterId, async () => handle(onStatus(detector, s, s.receivedAt)));
     },
@@ -364,12 +372,18 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
      * household's data after the grace period: a restart in between must not bring it back.
      */
     forgetMeter(meterId: string): boolean {
+      statusBattery.delete(meterId);
       const stored = store.detectorSnapshots.delete(meterId);
       return detector.meters.delete(meterId) || stored;
     },
     /** A revoked meter leaves the detector (nothing raised for it), its stored snapshot kept. */
     suspendMeter(meterId: string): boolean {
+      statusBattery.delete(meterId);
       return detector.meters.delete(meterId);
+    },
+    /** The newest battery level a status message carried since the start, with its time. */
+    statusBattery(meterId: string): { battery: number; ts: number } | undefined {
+      return statusBattery.get(meterId);
     },
     /** A meter active again (a new token after a revocation): what it had learned comes back from
      *  its stored snapshot when the detector does not hold it. */

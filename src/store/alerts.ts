@@ -35,6 +35,8 @@ export interface AlertQuery {
   householdId?: string;
   /** openedAt >= since (epoch ms). */
   since?: number;
+  /** resolvedAt >= resolvedSince (epoch ms): resolved lately, however long ago it opened. */
+  resolvedSince?: number;
   /** Only alerts of households in these grids (a grid worker's scope; [] = none). */
   gridIds?: string[];
   limit: number;
@@ -105,6 +107,7 @@ function whereOf(q: Omit<AlertQuery, 'limit' | 'offset'>): string {
   if (q.meterId !== undefined) clauses.push('a.meter_id = @meterId');
   if (q.householdId !== undefined) clauses.push('a.meter_id IN (SELECT id FROM meters WHERE household_id = @householdId)');
   if (q.since !== undefined) clauses.push('a.opened_at >= @since');
+  if (q.resolvedSince !== undefined) clauses.push('a.resolved_at >= @resolvedSince');
   // A grid worker's scope, as households.list: in these grids and not withdrawn (the alert itself
   // is 404 to them then; the list must not show it either).
   if (q.gridIds !== undefined)

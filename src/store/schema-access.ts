@@ -251,4 +251,13 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE notifications ADD COLUMN doubt_channel INTEGER;
     `,
   },
+  {
+    id: 17,
+    name: 'alerts by time of resolution',
+    sql: `
+      -- The board's "resolved lately" (src/http/routes/status.ts) is by resolved_at: an alert
+      -- open for two days and resolved an hour ago belongs there.
+      CREATE INDEX alerts_resolved ON alerts(status, resolved_at);
+    `,
+  },
 ];

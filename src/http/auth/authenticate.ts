@@ -56,7 +56,13 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
       const sid = sessionIdOf(this);
       const s = sid ? store.sessions.resolve(sid, clock(), deps.sessions) : undefined;
       const user = s && store.users.get(s.username);
-      return user !== undefined && user.disabledAt === undefined && user.username === this.principal.username;
+      if (user === undefined || user.disabledAt !== undefined || user.username !== this.principal.username) return false;
+      // Role and grids as the request began with: a long-lived answer (the live stream) ends
+      // when an admin moves the user to another grid or role, and the client's reconnect sees
+      // only what the user may see now (a worker moved off g1 kept receiving g1's alerts).
+      const now = principalFor(user);
+      const was = this.principal;
+      return now.role === was.role && sameGrids(now.gridIds, was.gridIds);
     });
     root.addHook('onRequest', async (req) => {
       // By the matched route as well as the raw URL, so no spelling of a path reaches an /api route unchecked.
@@ -103,4 +109,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (!anyAuth && isLoopbackAddress(req.ip) && isLoopbackAddress(req.socket.remoteAddress ?? "") && LOOPBACK_HOSTS.has(hostnameOf(req.headers.host))) return LOOPBACK_OPEN_PRINCIPAL;
     return null;
   }
+}
+
+function sameGrids(a: string[] | 'all', b: string[] | 'all'): boolean {
+  if (a === 'all' || b === 'all') return a === b;
+  return a.length === b.length && a.every((g) => b.includes(g));
 }

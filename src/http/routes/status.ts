@@ -12,7 +12,7 @@ import type { ServerDeps } from '../deps.ts';
 import { canSee, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
 import { householdView } from '../views.ts';
 import { withRecipients } from '../notified.ts';
-import { HOUSEHOLD_ROLES, noteAccess, requireRole } from '../auth/principal.ts';
+import { HOUSEHOLD_ROLES, gridScope, noteAccess, requireRole } from '../auth/principal.ts';
 import { Id, IdParams, parse } from '../validate.ts';
 
 type Deps = Pick<ServerDeps, 'store' | 'clock'> & { dashboard: DashboardDeps };
@@ -27,7 +27,11 @@ export function householdStatus(deps: Deps, h: Household, now: number) {
   const { store, dashboard } = deps;
   const meters = store.meters.list({ householdId: h.id }).map((m) => {
     const s = dashboard.meterStatus(m.id, now);
-    const b = store.readings.lastBattery(m.id);
+    // The newer of a reading's level and a status message's (meters/{id}/status), which the
+    // battery-low alert may come from: the page must not say 80 % while the alert says 5 %.
+    const fromReadings = store.readings.lastBattery(m.id);
+    const fromStatus = dashboard.statusBattery?.(m.id);
+    const b = fromStatus && (!fromReadings || fromStatus.ts >= fromReadings.ts) ? fromStatus : fromReadings;
     return { ...s, status: m.status, battery: b?.battery ?? null, batteryAt: b?.ts ?? null };
   });
   const live = meters.filter((m) => m.status === 'active');
@@ -102,7 +106,11 @@ export function statusRoutes(api: FastifyInstance, deps: Deps): void {
       return households.get(hid);
     };
     const active = store.alerts.listActive();
-    const resolved = store.alerts.list({ status: 'resolved', since: now - q.resolvedHours * 3_600_000, limit: 200, offset: 0 }).items;
+    // Resolved in the window (not opened in it: one open for two days and resolved an hour ago
+    // belongs here), and only of the grids this viewer sees, before the limit: another grid's
+    // 200 must not push a worker's own out.
+    const scope = gridScope(viewer);
+    const resolved = store.alerts.list({ status: 'resolved', resolvedSince: now - q.resolvedHours * 3_600_000, ...(scope && { gridIds: scope }), limit: 200, offset: 0 }).items;
     const items = [...active, ...resolved]
       .map((a) => ({ a, h: householdOf(a.meterId) }))
       .filter(({ h }) => canSee(viewer, h))
