@@ -68,7 +68,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
       // By the matched route as well as the raw URL, so no spelling of a path reaches an /api route unchecked.
       const route = req.routeOptions.url ?? '';
       const isApi = req.url === '/api' || req.url.startsWith('/api/') || route === '/api' || route.startsWith('/api/');
-      const resolved = resolve(req);
+      const resolved = resolve(req, isApi);
       // A wrong token is refused on every /api route, public ones (sign-in) included: a machine
       // that sent one should hear so, not be served as whoever its cookie says.
       if (resolved === WRONG_BEARER) {
@@ -85,7 +85,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   (plugin as any)[Symbol.for('skip-override')] = true;
   app.register(plugin);
 
-  function resolve(req: FastifyRequest): Principal | null | typeof WRONG_BEARER {
+  function resolve(req: FastifyRequest, isApi: boolean): Principal | null | typeof WRONG_BEARER {
     const bearer = bearerToken(req.headers.authorization);
     // Disabling every account does not reopen the API: only a database that never had one is open.
     const anyAuth = deps.apiToken !== undefined || store.users.count() > 0;
@@ -96,8 +96,10 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
       const user = s && store.users.get(s.username);
       if (user && user.disabledAt === undefined) {
         // CSRF (OWASP CSRF cheat sheet, synchronizer token): a cookie is sent by the browser
-        // on its own, a header only by our page's script.
-        if (!SAFE_METHODS.has(req.method)) {
+        // on its own, a header only by our page's script. Only the API acts as the cookie's
+        // user: a form outside it (the acknowledgement link's button, /a/<token>) carries its
+        // own signed token, and a grid worker signed in on the same phone must not get 403 there.
+        if (isApi && !SAFE_METHODS.has(req.method)) {
           const sent = req.headers['x-csrf-token'];
           if (typeof sent !== 'string' || !sameToken(sent, csrfTokenOf(sid)))
             throw new ApiError('csrf', 'expected header "x-csrf-token" with the csrfToken from POST /api/session or GET /api/session');

@@ -12,7 +12,7 @@
 // and a household without active consent all answer 404 with the same body.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { hasActiveConsent } from '../../domain/household.ts';
+import { hasActiveConsent, maskName } from '../../domain/household.ts';
 import type { ServerDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { requireAdmin, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
@@ -100,7 +100,7 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
       out.alerts = urgent.map((a) => {
         const full = store.alerts.get(a.id)!;
         // Who is on it, by the name the family knows (the user's display name, not the login).
-        const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? full.acknowledgedBy);
+        const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? maskedContact(full.acknowledgedBy));
         return {
           type: a.type,
           status: a.status,
@@ -112,4 +112,12 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
     }
     return out;
   });
+}
+
+/** A contact who answered is stored as "李明 (neighbour)" (src/notify/acks.ts): the family page,
+ *  opened by anyone holding the link, shows no third party's name in full ("李* (neighbour)"), as
+ *  the acknowledgement page does. Staff appear by their display name. */
+function maskedContact(by: string): string {
+  const m = /^(.+) \(([a-z-]+)\)$/.exec(by);
+  return m ? `${maskName(m[1]!)} (${m[2]})` : by;
 }

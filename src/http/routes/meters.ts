@@ -16,6 +16,9 @@ const MeterParams = z.strictObject({ id: MeterId });
 export function meterRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store' | 'clock' | 'onMeterChanged'>): void {
   const { store } = deps;
   const view = (m: Meter) => ({ ...m, processingAllowed: store.meters.isProcessingAllowed(m.id) });
+  // An operator runs the box and sees no household (README's role table): a meter's id and
+  // status only — not whose it is, nor whether that household's consent holds.
+  const viewFor = (req: Parameters<typeof principalOf>[0]) => (m: Meter) => (principalOf(req).role === 'operator' ? { id: m.id, status: m.status } : view(m));
   const credential = (m: Meter, token: string) => ({ meterId: m.id, householdId: m.householdId, token });
   // Operators see meters (ids and status carry no personal data); grid workers only those of
   // their grids' households (others: 404); provisioning and credentials are for admins.
@@ -38,8 +41,11 @@ export function meterRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'
 
   app.get('/meters', readers, async (req) => {
     const q = parse('query', ListQuery, req.query);
+    // Nor may an operator ask by household: the answer would tell which households exist.
+    if (q.householdId !== undefined && principalOf(req).role === 'operator')
+      throw new ApiError('forbidden', 'an operator account sees meters by id and status only, not by household');
     const items = store.meters.list(q).filter((m) => visible(req, m));
-    return { items: items.map(view) };
+    return { items: items.map(viewFor(req)) };
   });
 
   app.get('/meters/:id', readers, async (req) => {
@@ -47,7 +53,7 @@ export function meterRoutes(app: FastifyInstance, deps: Pick<ServerDeps, 'store'
     const m = store.meters.get(id);
     if (m) noteAccess(req, { householdId: m.householdId });
     if (!m || !visible(req, m)) throw new ApiError('meter-not-found', `no meter with id "${id}"`);
-    return view(m);
+    return viewFor(req)(m);
   });
 
   app.post('/meters/:id/revoke', admin, async (req) => {
