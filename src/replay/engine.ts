@@ -10,6 +10,8 @@ import { createDetector, nextDeadline, onReading, tickMeter, type DetectorState 
 import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent, ReadingVerdict } from '../detect/events.ts';
 import type { MeterState } from '../detect/meter-state.ts';
+import { RecentReadings } from '../ingest/dedupe.ts';
+import { DEFAULT_PLAUSIBILITY, implausibility } from '../ingest/validate.ts';
 import { MinHeap } from './heap.ts';
 import { checkInLapsesAt, planAnswer, type PlannedAnswer, type Responder } from './responder.ts';
 
@@ -55,6 +57,7 @@ export function createReplayEngine(
   const heap = new MinHeap<MeterState>();
   /** Each meter's key in the heap (its earliest pending entry); later entries are stale. */
   const queued = new Map<MeterState, number>();
+  const recent = new RecentReadings();
   const verdicts: Record<ReadingVerdict, number> = { accepted: 0, duplicate: 0, 'out-of-order': 0, fault: 0, held: 0, late: 0, implausible: 0 };
   let clock = -Infinity;
   /** Answers due, by time (planned when an alert reaches someone). */
@@ -150,6 +153,19 @@ export function createReplayEngine(
   return {
     push(r) {
       advanceTo(r.receivedAt);
+      // What live ingest screens out before the detector (src/ingest/validate.ts, dedupe.ts):
+      // a timestamp no clock correction can explain goes to dead letters there, and a reading
+      // delivered again is dropped. Unscreened, a re-sent reading counted as an arrival here and
+      // held "offline" back, and a clock 48 h ahead raised another alert than live does.
+      if (implausibility(r.ts, r.receivedAt, DEFAULT_PLAUSIBILITY) !== null) {
+        verdicts.implausible++;
+        return;
+      }
+      if (recent.unseen([r]).fresh.length === 0) {
+        verdicts.duplicate++;
+        return;
+      }
+      recent.remember([r]);
       const res = onReading(detector, r, clock);
       verdicts[res.verdict]++;
       emit(res.events);
