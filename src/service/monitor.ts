@@ -11,15 +11,15 @@ import type { Logger } from 'pino';
 import { ALERT_TYPES, type Alert } from '../domain/alert.ts';
 import type { MeterStatus, Reading } from '../domain/reading.ts';
 import { applyDetectorEvent, createAlertBook, recordInBook, type AlertChange } from '../alerting/lifecycle.ts';
-import { createDetector, meterOf, onReading, onStatus, onTick, setAway } from '../detect/detector.ts';
+import { createDetector, onReading, onStatus, onTick, setAway } from '../detect/detector.ts';
 import type { DetectorConfig } from '../detect/config.ts';
 import type { DetectorEvent } from '../detect/events.ts';
 import { learnFromOutcome } from '../detect/learn.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Store } from '../store/index.ts';
 import { restoreDetector, snapshotRows } from './detector-snapshot.ts';
+import { restoreAtStart } from './restore-at-start.ts';
 import { Cooperative } from './cooperative.ts';
-import { releaseClearedOffline } from './restored-conditions.ts';
 import { DurableAlerts } from './durable-alerts.ts';
 
 export type AlertListener = (change: AlertChange) => void;
@@ -30,34 +30,10 @@ export function createMonitor(deps: { store: Store; metrics: Metrics; detector: 
   const { store, metrics, logger } = deps;
   const sliceMs = deps.sliceMs ?? 4;
   const detector = createDetector(deps.detector);
-  // What the detector had learned before the restart, before any reading is processed.
-  // Who may be processed is read before the iteration: no other statement may run on the
-  // connection while each() iterates.
-  const allowed = new Set(store.meters.processingAllowedIds());
-  const restored = restoreDetector(detector, store.detectorSnapshots.each(), deps.clock(), logger, (id) => allowed.has(id));
-  let released = 0;
-  for (const { meterId, savedAt } of restored.heldOffline) {
-    const latest = store.alerts.list({ meterId, type: 'offline', limit: 1, offset: 0 }).items[0];
-    if (releaseClearedOffline(detector.meters.get(meterId)!, savedAt, latest, deps.clock())) released++;
-  }
-  if (restored.restored || restored.ignored || restored.skipped)
-    logger.info({ restored: restored.restored, ignored: restored.ignored, skipped: restored.skipped, offlineReleased: released }, 'detector state restored');
-  const active = store.alerts.listActive();
+  // What the detector had learned before the restart, and the conditions the store shows
+  // raised, before any reading is processed (restore-at-start.ts).
+  const active = restoreAtStart(detector, store, deps.clock(), logger);
   const book = createAlertBook(active, store.alerts.list({ limit: 1, offset: 0 }).total + 1);
-  // After a restart the detector must know which conditions are already raised, so it clears them.
-  // An open no-usage alert's stage is the truth too: one opened at check-in after the last
-  // snapshot (a crash) must still be confirmed at the full deadline.
-  const openNoUsage = new Set<string>();
-  for (const a of active) {
-    const m = meterOf(detector, a.meterId);
-    m.active.add(a.type);
-    if (a.type !== 'no-usage') continue;
-    openNoUsage.add(a.meterId);
-    m.noUsageCheckIn = a.stage === 'check-in';
-  }
-  // A check-in whose alert is no longer open was resolved by a person (or cleared by use, which
-  // the next reading shows): held, not escalated later (detect/learn.ts).
-  for (const m of detector.meters.values()) if (m.noUsageCheckIn && !openNoUsage.has(m.meterId)) m.noUsageCheckIn = false;
   const listeners: AlertListener[] = [];
   const readingListeners: ReadingsListener[] = [];
   const alerts = new DurableAlerts(store, logger, (n) => metrics.alertsUnstored.set({}, n));
