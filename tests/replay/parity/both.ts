@@ -1,6 +1,7 @@
 // The same trace through the replay engine and through the live path (the real app on a manual
 // clock, each message through createIngest wired as src/app.ts wires it, monitor.tick every
 // tickSeconds = 30 s as the service's detector-tick job does).
+import { expect } from 'vitest';
 import { createIngest } from '../../../src/ingest/index.ts';
 import { defaultDetectorConfig } from '../../../src/detect/config.ts';
 import type { Alert } from '../../../src/domain/alert.ts';
@@ -59,4 +60,11 @@ export async function live(meterId: string, lines: Line[], until: number, start:
   await new Promise((res) => setTimeout(res, 10));
   await r.close();
   return opened;
+}
+
+/** Live raised `types`, and replay the same, each opened within one tick of live's. */
+export function expectSameAlerts(r: { type: string; openedAt: number }[], l: { type: string; openedAt: number }[], types: string[]): void {
+  expect(l.map((a) => a.type)).toEqual(types);
+  expect(r.map((a) => a.type)).toEqual(l.map((a) => a.type));
+  for (let i = 0; i < l.length; i++) expect(Math.abs(r[i]!.openedAt - l[i]!.openedAt)).toBeLessThanOrEqual(TICK);
 }
