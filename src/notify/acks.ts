@@ -55,7 +55,7 @@ export function createAcks(deps: { store: Store; clock: () => number; policy: Es
       const alert = store.alerts.get(alertId);
       if (!alert) return notFound(alertId);
       const now = clock();
-      const by = `${contact.name} (${contact.role})`;
+      const by = contactActor(contact);
       if (alert.status === 'open' && elderWindowOpen(alert, contact, now)) {
         const r = resolveManually(alert, by, now, `关怀确认：老人回复平安 / the resident answered the check-in (via ${via})`);
         if (isTransitionError(r)) return r;
@@ -80,4 +80,14 @@ export function isReplyKeyword(text: string, keywords: readonly string[]): boole
     .trim()
     .replace(/[。.!！\s]+$/u, '');
   return keywords.some((k) => k.normalize('NFKC') === t);
+}
+
+/** How a contact who answered is recorded as the actor ("李明 (neighbour)"). */
+export const contactActor = (c: Pick<Contact, 'name' | 'role'>): string => `${c.name} (${c.role})`;
+
+/** A recorded actor as a page anyone with a link may show: a contact's name masked
+ *  ("李* (neighbour)"); anything else (staff) as recorded. The inverse of contactActor. */
+export function maskedActor(by: string, mask: (name: string) => string): string {
+  const m = /^(.+) \(([a-z-]+)\)$/.exec(by);
+  return m ? `${mask(m[1]!)} (${m[2]})` : by;
 }

@@ -18,6 +18,7 @@ import { ApiError } from '../errors.ts';
 import { requireAdmin, viewerOf, visibleHousehold, type DashboardDeps } from '../dashboard.ts';
 import { householdStatus } from './status.ts';
 import { familyProgress } from '../family-progress.ts';
+import { maskedActor } from '../../notify/acks.ts';
 import { IdParams, parse } from '../validate.ts';
 
 export const FAMILY_SCOPES = { status: 'family-status', alerts: 'family-alerts' } as const;
@@ -100,7 +101,7 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
       out.alerts = urgent.map((a) => {
         const full = store.alerts.get(a.id)!;
         // Who is on it, by the name the family knows (the user's display name, not the login).
-        const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? maskedContact(full.acknowledgedBy));
+        const by = full.acknowledgedBy === undefined ? undefined : (store.users.get(full.acknowledgedBy)?.displayName ?? maskedActor(full.acknowledgedBy, maskName));
         return {
           type: a.type,
           status: a.status,
@@ -112,12 +113,4 @@ export function familyPublicRoutes(app: FastifyInstance, deps: Deps): void {
     }
     return out;
   });
-}
-
-/** A contact who answered is stored as "李明 (neighbour)" (src/notify/acks.ts): the family page,
- *  opened by anyone holding the link, shows no third party's name in full ("李* (neighbour)"), as
- *  the acknowledgement page does. Staff appear by their display name. */
-function maskedContact(by: string): string {
-  const m = /^(.+) \(([a-z-]+)\)$/.exec(by);
-  return m ? `${maskName(m[1]!)} (${m[2]})` : by;
 }
