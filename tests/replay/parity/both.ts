@@ -57,7 +57,8 @@ export async function live(meterId: string, lines: Line[], until: number, start:
     r.clock.now = t;
     app.monitor.tick(t);
   }
-  await new Promise((res) => setTimeout(res, 10));
+  // Everything processed, committed and its alert changes stored (no wall-clock wait).
+  await app.monitor.settled(meterId);
   await r.close();
   return opened;
 }
